@@ -503,9 +503,10 @@ def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=Non
     boxes = []
     for i, node in enumerate(graph.nodes):
         leaf = node.name == "AccumulateGrad"
-        boxes.append(ax.text(col[i], -row[i], f"{node.name}\n{node.label}" if node.label else node.name,
-                             ha="center", va="center", fontsize=8, zorder=2,
-                             bbox=dict(boxstyle="round,pad=0.25", fc="#cfe8cf" if leaf else "#dde6f5", ec="0.4")))
+        text = f"{node.name}\n{node.label}" if node.label else node.name
+        boxes.append(ax.text(col[i], -row[i], text, ha="center", va="center", fontsize=8, zorder=2,
+                             bbox=dict(boxstyle="round,pad=0.25", ec="0.4",
+                                       fc="#cfe8cf" if leaf else "#dde6f5")))
     seen: dict[tuple[int, int], int] = {}
     for parent, child in graph.edges:
         k = seen[parent, child] = seen.get((parent, child), -1) + 1
@@ -522,6 +523,7 @@ def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=Non
     ax.set_ylim(-depth - 0.5, 0.5)
     ax.axis("off")
     return ax
+
 
 def sgd_step(params, lr: float) -> None:
     """One plain SGD step, bit for bit what ``torch.optim.SGD(params, lr=lr).step()`` does on CPU.
