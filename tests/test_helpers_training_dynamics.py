@@ -1,0 +1,176 @@
+"""Unit tests for the learning-rate helpers of 06_manual_weight_updates and for its slider.
+
+bowl_problem / bowl_descent / lr_summary are checked against torch itself (optim.SGD, the
+closed-form gradient, the Hessian's eigenvalues); the notebook's slider cell is executed here
+and its slider moved, as the browser test does in JupyterLab.
+"""
+import json
+import math
+import re
+import time
+import warnings
+
+import pytest
+import torch
+
+import helpers
+from conftest import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "06_manual_weight_updates.ipynb"
+SUMMARY = re.compile(r"lr=(\S+): loss (\S+) at the start, (\S+) after (\d+) steps "
+                     r"\(lowest possible (\S+)\): (converges|converges slowly|diverges)")
+
+
+def _bowl_loss(w):
+    X, y = helpers.bowl_problem()
+    return ((X @ w - y) ** 2).mean()
+
+
+def _critical_lr() -> float:
+    hessian = torch.autograd.functional.hessian(_bowl_loss, torch.zeros(2, dtype=torch.float64))
+    return 2 / torch.linalg.eigvalsh(hessian).max().item()
+
+
+def test_bowl_problem_is_always_the_same_and_leaves_the_global_generator_alone():
+    torch.manual_seed(5)
+    before = torch.get_rng_state()
+    X1, y1 = helpers.bowl_problem()
+    helpers.lr_summary(0.1)
+    assert torch.equal(torch.get_rng_state(), before)
+    torch.manual_seed(123)
+    X2, y2 = helpers.bowl_problem()
+    assert torch.equal(X1, X2) and torch.equal(y1, y2)
+    assert X1.shape == (64, 2) and y1.shape == (64,) and X1.dtype == y1.dtype == torch.float64
+
+
+@pytest.mark.parametrize("lr", [0.001, 0.05, 0.2, 0.3])
+def test_bowl_descent_is_optim_sgd_on_the_bowl(lr):
+    losses, path = helpers.bowl_descent(lr, steps=12)
+    assert len(losses) == 13 and path.shape == (13, 2)
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=lr)
+    for k in range(12):
+        torch.testing.assert_close(path[k], w.detach())
+        optimizer.zero_grad()
+        loss = _bowl_loss(w)
+        assert math.isclose(losses[k], loss.item(), rel_tol=1e-12)
+        loss.backward()
+        optimizer.step()
+    torch.testing.assert_close(path[12], w.detach())
+    assert math.isclose(losses[12], _bowl_loss(w).item(), rel_tol=1e-12)
+
+
+def test_bowl_descent_steps_along_the_closed_form_gradient():
+    X, y = helpers.bowl_problem()
+    _, path = helpers.bowl_descent(0.1, steps=5)
+    gradients = 2 * (path[:-1] @ X.T - y) @ X / len(X)  # d/dw mean((Xw - y)^2) = 2/N X^T (Xw - y)
+    torch.testing.assert_close(path[1:], path[:-1] - 0.1 * gradients)
+
+
+def test_the_verdict_flips_to_diverges_exactly_at_two_over_lambda_max():
+    critical = _critical_lr()
+    assert 0.2 < critical < 0.3
+    assert helpers.lr_summary(0.99 * critical).endswith(": converges slowly")
+    assert helpers.lr_summary(1.01 * critical).endswith(": diverges")
+
+
+@pytest.mark.parametrize("lr, verdict", [
+    (0.001, "converges slowly"), (0.01, "converges slowly"), (0.1, "converges"), (0.2, "converges"),
+    (0.26, "diverges"), (1.0, "diverges"), (1e6, "diverges")])
+def test_lr_summary_verdicts(lr, verdict):
+    assert SUMMARY.fullmatch(helpers.lr_summary(lr)).group(6) == verdict
+
+
+@pytest.mark.parametrize("lr", [0.003, 0.1, 0.2, 0.3])
+def test_lr_summary_reports_the_losses_of_bowl_descent_and_the_least_squares_minimum(lr):
+    match = SUMMARY.fullmatch(helpers.lr_summary(lr))
+    losses, _ = helpers.bowl_descent(lr)
+    X, y = helpers.bowl_problem()
+    best = _bowl_loss(torch.linalg.lstsq(X, y.unsqueeze(1)).solution.squeeze(1)).item()
+    assert float(match.group(1)) == float(f"{lr:.3g}") and int(match.group(4)) == helpers.LR_STEPS
+    for text, value in [(match.group(2), losses[0]), (match.group(3), losses[-1]), (match.group(5), best)]:
+        assert math.isclose(float(text), value, rel_tol=1e-3), (text, value)
+    gap_closed = (losses[0] - losses[-1]) / (losses[0] - best)
+    expected = "diverges" if losses[-1] > losses[0] else "converges" if gap_closed >= 0.99 else "converges slowly"
+    assert match.group(6) == expected
+
+
+def test_lr_summary_text_at_the_sliders_start_value():
+    assert helpers.lr_summary(0.1) == ("lr=0.1: loss 10.6035 at the start, 0.1183 after 30 steps "
+                                       "(lowest possible 0.0802): converges")
+
+
+def test_lr_summary_does_not_depend_on_the_thread_count():
+    lrs = [0.01, 10 ** -0.95, 0.25, 0.9]
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one = [helpers.lr_summary(lr) for lr in lrs]
+        torch.set_num_threads(4)
+        four = [helpers.lr_summary(lr) for lr in lrs]
+    finally:
+        torch.set_num_threads(threads)
+    assert one == four
+
+
+def test_lr_summary_is_fast_enough_for_a_slider():
+    helpers.lr_summary(0.1)
+    fastest = min(_seconds(helpers.lr_summary, 0.5) for _ in range(5))
+    assert fastest < 0.3
+
+
+def _seconds(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def test_a_huge_lr_overflows_quietly_into_diverges():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert helpers.lr_summary(1e300).endswith(": diverges")
+
+
+@pytest.mark.parametrize("bad", [0, -0.1, float("nan"), float("inf"), "0.1", True, None])
+def test_a_bad_lr_is_a_clear_error(bad):
+    with pytest.raises(ValueError, match=r"lr must be a positive number such as 0.1, got"):
+        helpers.lr_summary(bad)
+
+
+# ---- the notebook's slider ------------------------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\r")  # clear_output outside a kernel writes escape codes
+
+
+def _slider_cell() -> dict:
+    """Execute the notebook's slider cell (Agg backend) and return its namespace."""
+    import ipywidgets as widgets
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code" and "FloatLogSlider" in "".join(c["source"])]
+    assert len(cells) == 1, "06 must have exactly one cell with the learning-rate slider"
+    namespace = {"helpers": helpers, "widgets": widgets, "plt": plt, "torch": torch}
+    exec(compile("".join(cells[0]["source"]), "06_manual_weight_updates slider cell", "exec"), namespace)
+    return namespace
+
+
+def test_the_notebook_slider_prints_exactly_lr_summary_when_moved(capsys):
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    namespace = _slider_cell()
+    slider, explorer = namespace["lr_slider"], namespace["lr_explorer"]
+    assert isinstance(explorer, widgets.interactive) and slider in explorer.children
+    assert isinstance(slider, widgets.FloatLogSlider) and slider.description == "lr" and slider.base == 10
+    assert (slider.value, slider.min, slider.max) == (0.1, -3, 0)
+    assert ANSI.sub("", capsys.readouterr().out) == helpers.lr_summary(0.1) + "\n"
+    # what ArrowRight and PageDown send from the start value, a diverging value, the lower end
+    for value in [10 ** -0.95, 10 ** -1.5, 0.5, 0.001]:
+        slider.value = value
+        shown = ANSI.sub("", capsys.readouterr().out)
+        assert shown == helpers.lr_summary(slider.value) + "\n", value
+        assert explorer.result == helpers.lr_summary(value)
+    plt.close("all")
