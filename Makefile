@@ -11,6 +11,9 @@ help:
 	@echo "make lab      start JupyterLab on notebooks/ (creates .venv and prepares MNIST first)"
 	@echo "make test     run every test: unit tests, strict nbval on every notebook, hygiene checks"
 	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, saving its outputs"
+	@echo "make student  write build/student/: notebooks without solutions, helpers.py, data, README"
+	@echo "make nav      regenerate navigation cells, slide metadata, the README map and guide tables"
+	@echo "make timings  measure each notebook's run time into docs/timings.json (then make nav)"
 
 # The environment is (re)built when it is missing or older than requirements.txt.
 $(STAMP): requirements.txt
@@ -34,8 +37,21 @@ execute: venv data
 	@for nb in notebooks/[0-9][0-9]_*.ipynb; do \
 	  echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; \
+	    --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
 
 clean:
 	rm -rf build .pytest_cache
+
+# ---- Workshop kit: student copy, navigation and slides, measured timings --------------------
+.PHONY: student nav timings
+
+# Standard library only: no .venv needed.
+student:
+	$(PYTHON) tools/student.py
+
+nav:
+	$(PYTHON) tools/nav.py
+
+timings: venv data
+	$(BIN)/python tools/timings.py

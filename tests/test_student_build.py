@@ -1,0 +1,179 @@
+"""tools/student.py (`make student`) and the student copy it writes.
+
+The real notebooks' student copies are built once into a temporary folder and each is executed
+to the end in a fresh python3 kernel (nbclient). Every exercise cell must print "not answered
+yet", never raise. (Stopping after the first exercise would save almost nothing: every lesson
+keeps its exercises in its closing `## Exercises` section, so the first exercise comes after the
+whole lesson, the training of 07 included.) A static check also finds any later cell that reads
+a variable only a solution cell defines, naming it, without running anything.
+"""
+import ast
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from kit_fixtures import fake_repo, notebook
+import nav
+import student
+
+REAL = nav.notebook_paths(ROOT)
+NOT_ANSWERED = "not answered yet"
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def tagged(nb, tag):
+    return [c for c in nb["cells"] if tag in nav.tags(c)]
+
+
+def printed(cell) -> str:
+    return "".join(nav.source({"source": o.get("text", "")}) for o in cell.get("outputs", []))
+
+
+def names(cell) -> tuple[set, set]:
+    """(names a code cell defines, names it reads), from its syntax tree; magics ignored."""
+    text = "\n".join(line for line in nav.source(cell).splitlines() if not line.lstrip().startswith(("%", "!")))
+    defined, read = set(), set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Name):
+            (defined if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return defined, read
+
+
+def solution_only_names_used_later(nb) -> list[str]:
+    """Names that only solution cells define but a later cell of the student copy reads."""
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    solution_only = set()
+    for c in code:
+        if "solution" in nav.tags(c):
+            solution_only |= names(c)[0]
+    for c in code:
+        if "solution" not in nav.tags(c):
+            solution_only -= names(c)[0]
+    problems, seen_solution = [], False
+    for i, c in enumerate(code):
+        if "solution" in nav.tags(c):
+            seen_solution = True
+        elif seen_solution:
+            problems += [f"code cell {i} reads {n}" for n in sorted(names(c)[1] & solution_only)]
+    return problems
+
+
+# ---- the tool, on fake repositories -----------------------------------------------------------
+
+def test_solutions_are_removed_and_exercises_cleared():
+    nb = notebook("T", exercises=3)
+    out = student.student_notebook(nb)
+    assert tagged(out, "solution") == [] and len(tagged(nb, "solution")) == 3  # the input is untouched
+    assert len(tagged(out, "exercise")) == 3
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in tagged(out, "exercise"))
+    kept = [c for c in nb["cells"] if not {"solution", "exercise"} & set(nav.tags(c))]
+    assert [c for c in out["cells"] if "exercise" not in nav.tags(c)] == kept  # the rest as it was
+    assert out["metadata"] == nb["metadata"]
+
+
+def test_a_later_cell_reading_a_solution_variable_is_found():
+    nb = notebook("T", exercises=2)
+    assert solution_only_names_used_later(nb) == []
+    solution = nb["cells"][10]
+    assert "solution" in nav.tags(solution)
+    solution["source"] = ["def ex1_helper(v):\n", "    return v\n", "ex1_answer = ex1_helper(2)"]
+    nb["cells"][-1]["source"] = ["z = ex1_answer + ex1_helper(1)"]  # ex1_answer: the exercise defines it too
+    assert solution_only_names_used_later(nb) == ["code cell 8 reads ex1_helper"]
+
+
+def test_the_build_holds_what_the_notebooks_need(tmp_path):
+    repo = fake_repo(tmp_path / "repo", exercises=2)
+    out = tmp_path / "student"
+    summary = student.build(repo, out)
+    assert summary == {"00_start_here": (0, 0), "01_second_one": (2, 2), "02_c": (2, 2)}
+    assert sorted(p.name for p in (out / "notebooks").iterdir()) == [
+        "00_start_here.ipynb", "01_second_one.ipynb", "02_c.ipynb", "helpers.py"]  # no scratch, no .pt
+    assert sorted(p.name for p in (out / "data" / "MNIST" / "raw").iterdir()) == ["t10k-labels-idx1-ubyte.gz"]
+    assert (out / "requirements.txt").read_text() == "torch==2.15.0\n" and (out / "LICENSE").exists()
+    text = (out / "README.md").read_text(encoding="utf-8")
+    assert "## The notebooks" in text  # the target of the notebooks' Index link
+    assert "| 01 | [Title 1](notebooks/01_second_one.ipynb) | 2 |" in text
+    assert NOT_ANSWERED in text
+
+
+def test_a_rebuild_starts_clean_and_a_foreign_folder_is_never_deleted(tmp_path):
+    repo = fake_repo(tmp_path / "repo")
+    out = tmp_path / "student"
+    student.build(repo, out)
+    (out / "notebooks" / "left_over.ipynb").write_text("{}")
+    student.build(repo, out)
+    assert not (out / "notebooks" / "left_over.ipynb").exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("precious")
+    with pytest.raises(SystemExit, match="refusing to delete it"):
+        student.build(repo, mine)
+    assert (mine / "keep.txt").read_text() == "precious"
+
+
+def test_the_command_line_reports_each_notebook(tmp_path):
+    repo = fake_repo(tmp_path / "repo")
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "student.py"), "--root", str(repo),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "01_second_one: 1 exercise(s) kept, 1 solution(s) removed" in result.stdout
+
+
+# ---- the real notebooks -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "student"
+    student.build(ROOT, out)
+    return out
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_no_solution_left_and_no_exercise_lost(build, path):
+    source, copy = load(path), load(build / "notebooks" / path.name)
+    assert tagged(copy, "solution") == []
+    assert len(tagged(copy, "exercise")) == len(tagged(source, "exercise"))
+    assert len(copy["cells"]) == len(source["cells"]) - len(tagged(source, "solution"))
+    assert all(c["outputs"] == [] for c in tagged(copy, "exercise"))
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_no_later_cell_needs_a_variable_only_a_solution_defines(path):
+    assert solution_only_names_used_later(load(path)) == [], (
+        f"{path.name}: the student copy has no solution cells, so these cells would fail there")
+
+
+def test_the_build_has_helpers_the_archives_and_a_readme(build):
+    assert (build / "notebooks" / "helpers.py").read_bytes() == (ROOT / "notebooks" / "helpers.py").read_bytes()
+    archives = sorted(p.name for p in (ROOT / "data" / "MNIST" / "raw").glob("*.gz"))
+    assert len(archives) == 4
+    assert sorted(p.name for p in (build / "data" / "MNIST" / "raw").iterdir()) == archives
+    assert "## The notebooks" in (build / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_the_student_notebook_runs_and_every_exercise_waits_for_an_answer(build, path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(build / "notebooks" / path.name, as_version=4)
+    # a fresh kernel per notebook, in the student folder: helpers.DATA_DIR is build/data
+    NotebookClient(nb, timeout=900, kernel_name="python3",
+                   resources={"metadata": {"path": str(build / "notebooks")}}).execute()
+    exercises = [c for c in nb.cells if "exercise" in nav.tags(c)]
+    assert len(exercises) == len(tagged(load(path), "exercise"))
+    for cell in exercises:
+        out = printed(cell)
+        assert NOT_ANSWERED in out and "✗" not in out and "✓" not in out, (
+            f"{path.name}: an exercise cell printed {out!r}; with its TODO left as None its check "
+            "must print 'not answered yet'")

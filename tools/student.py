@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Write the student copy of the collection: `make student` → build/student/.
+
+build/student/ holds
+    notebooks/NN_name.ipynb   every notebook without its cells tagged `solution`; the cells tagged
+                              `exercise` are kept with their outputs cleared and execution counts
+                              reset; every other cell is kept as it is, outputs included
+    notebooks/helpers.py      and any other file the notebooks sit beside (not *.pt checkpoints)
+    data/MNIST/raw/*.gz       the shipped archives (helpers.DATA_DIR is helpers.py's parent's
+                              parent / "data"; helpers.mnist extracts them on first use)
+    imgs/, requirements.txt, environment.yml, binder/, LICENSE, LICENSE-content
+    README.md                 a short README for students
+
+The folder is deleted and written anew on each run (only if it is a student build: it carries
+a marker file). Standard library only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nav  # noqa: E402
+
+MARKER = ".lenet-lab-student-build"
+SKIP_IN_NOTEBOOKS = shutil.ignore_patterns("*.ipynb", "__pycache__", ".ipynb_checkpoints", "*.pt", "*.pth")
+TOP_LEVEL = ["requirements.txt", "environment.yml", "binder", "imgs", "LICENSE", "LICENSE-content"]
+
+
+def student_notebook(nb: dict) -> dict:
+    """A copy of ``nb`` without solution cells; exercise cells with no outputs and no count."""
+    nb = json.loads(json.dumps(nb))
+    cells = []
+    for cell in nb["cells"]:
+        kinds = nav.tags(cell)
+        if "solution" in kinds:
+            continue
+        if "exercise" in kinds and cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        cells.append(cell)
+    nb["cells"] = cells
+    return nb
+
+
+def readme(notebooks: list[nav.Notebook]) -> str:
+    rows = "\n".join(f"| {nb.number} | [{nav.cell_text(nb.title)}](notebooks/{nb.name}) | {nb.exercises} |"
+                     for nb in notebooks)
+    return f"""# LeNet Lab — student copy
+
+How a neural network really works in PyTorch: build LeNet, train it on MNIST and look inside it.
+
+## Start
+
+- **On a JupyterHub or Binder** (your instructor's link): everything is ready, open
+  `notebooks/00_start_here.ipynb`.
+- **On your laptop** (Python 3.10 or newer):
+
+      python3 -m venv .venv
+      .venv/bin/python -m pip install -r requirements.txt      # Windows: .venv\\Scripts\\python
+      .venv/bin/jupyter lab          # then open notebooks/00_start_here.ipynb
+
+  Conda users: `conda env create -f environment.yml && conda activate lenet-lab`, then
+  `jupyter lab` in this folder.
+
+The MNIST digits come with this folder (`data/MNIST/raw/*.gz`); the first notebook that uses
+them unpacks and checks them. Nothing is downloaded.
+
+## Exercises
+
+An exercise is a code cell with a `# TODO`: replace the `None` with your answer and run the
+cell. Its check prints `✓` when you are right, `✗` with a hint when you are not, and
+`… not answered yet` while the `None` is still there — so *Run All* never stops at an exercise.
+Later cells never need your answers.
+
+## The notebooks
+
+| # | Notebook | Exercises |
+| --- | --- | ---: |
+{rows}
+
+Code: MIT licence (`LICENSE`). Text and figures: CC BY 4.0 (`LICENSE-content`). MNIST: Yann LeCun,
+Corinna Cortes and Christopher J. C. Burges.
+"""
+
+
+def build(root: Path = nav.ROOT, out: Path | None = None) -> dict[str, tuple[int, int]]:
+    """Write the student copy into ``out`` (default build/student); return, per notebook,
+    (exercise cells kept, solution cells removed)."""
+    out = (root / "build" / "student") if out is None else Path(out)
+    if out.exists():
+        if not (out / MARKER).exists():
+            raise SystemExit(f"{out} exists and is not a student build (no {MARKER} in it): "
+                             "refusing to delete it; choose another --out")
+        shutil.rmtree(out)
+    paths = nav.notebook_paths(root)
+    if not paths:
+        raise SystemExit(f"no notebooks named NN_name.ipynb in {root / 'notebooks'}")
+    # everything the notebooks sit beside: helpers.py and any file they open by relative path
+    shutil.copytree(root / "notebooks", out / "notebooks", ignore=SKIP_IN_NOTEBOOKS)
+    summary, notebooks = {}, []
+    for path in paths:
+        nb = nav.load(path)
+        student = student_notebook(nb)
+        (out / "notebooks" / path.name).write_text(nav.dumps(student), encoding="utf-8")
+        kept = sum("exercise" in nav.tags(c) for c in student["cells"])
+        removed = len(nb["cells"]) - len(student["cells"])
+        summary[path.stem] = (kept, removed)
+        notebooks.append(nav.read_notebook(path, nb))
+    raw = out / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for archive in sorted((root / "data" / "MNIST" / "raw").glob("*.gz")):
+        shutil.copy2(archive, raw / archive.name)
+    for name in TOP_LEVEL:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, out / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        elif src.exists():
+            shutil.copy2(src, out / name)
+    (out / "README.md").write_text(readme(notebooks), encoding="utf-8")
+    (out / MARKER).write_text("written by tools/student.py (make student); deleted and rewritten on each run\n")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=nav.ROOT, help="repository root")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: build/student)")
+    args = parser.parse_args(argv)
+    try:
+        summary = build(args.root, args.out)
+    except nav.NavError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for stem, (kept, removed) in summary.items():
+        print(f"{stem}: {kept} exercise(s) kept, {removed} solution(s) removed")
+    out = args.out or args.root / "build" / "student"
+    print(f"student copy written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Measure how long each notebook takes to run and record it in docs/timings.json.
+
+`make timings` (this script) executes every notebook (or the ones named: `02`, `02_lenet`,
+`notebooks/02_lenet.ipynb`) top to bottom in a fresh `python3` kernel with nbconvert's
+ExecutePreprocessor, on a copy in memory (the notebook file is not touched), and stores the
+wall-clock seconds, kernel start included. `make nav` then turns them into minutes:
+
+    minutes = execute_seconds / 60 + markdown words / WORDS_PER_MINUTE
+              + exercise cells * MINUTES_PER_EXERCISE          (rounded up)
+
+The two rates are written into docs/timings.json beside the measurements, so the file says how
+its numbers are meant to be read. Entries of notebooks not measured in this run are kept.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nav  # noqa: E402
+
+WORDS_PER_MINUTE = 150   # careful reading of technical prose with formulas, while thinking
+MINUTES_PER_EXERCISE = 5  # read the prompt, write one to three lines, run, read the check, retry once
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(path: Path, timeout: int = 1800) -> tuple[float, float]:
+    """Wall-clock and kernel CPU seconds to execute ``path`` in a fresh python3 kernel.
+
+    The kernel runs in the notebook's folder. Its CPU seconds (all threads, counted once the
+    kernel has exited) hardly depend on how busy the machine is; the wall clock does.
+    """
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    nb = nbformat.read(path, as_version=4)
+    ep = ExecutePreprocessor(timeout=timeout, kernel_name="python3")
+    start, cpu = time.perf_counter(), children_cpu()
+    ep.preprocess(nb, {"metadata": {"path": str(path.parent)}})
+    return round(time.perf_counter() - start, 1), round(children_cpu() - cpu, 1)
+
+
+def machine() -> str:
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    return (f"{os.cpu_count()} CPU cores ({cpu}), Python {platform.python_version()}, "
+            f"torch {torch.__version__}, the notebooks' own torch.set_num_threads(2)")
+
+
+def select(paths: list[Path], names: list[str]) -> list[Path]:
+    if not names:
+        return paths
+    chosen = []
+    for name in names:
+        key = Path(name).name.removesuffix(".ipynb")
+        match = [p for p in paths if p.stem == key or p.stem.split("_", 1)[0] == key]
+        if not match:
+            raise SystemExit(f"no notebook matches {name!r}; the notebooks are: "
+                             + ", ".join(p.stem for p in paths))
+        chosen += match
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="numbers or names to measure (default: all)")
+    parser.add_argument("--root", type=Path, default=nav.ROOT)
+    args = parser.parse_args(argv)
+    root = args.root
+    paths = select(nav.notebook_paths(root), args.notebooks)
+    record = nav.load_timings(root)
+    record.setdefault("notebooks", {})
+    record.update({
+        "words_per_minute": WORDS_PER_MINUTE,
+        "minutes_per_exercise": MINUTES_PER_EXERCISE,
+        "method": ("execute_seconds: wall clock of tools/timings.py executing the notebook top to bottom "
+                   "in a fresh python3 kernel (nbconvert ExecutePreprocessor, kernel start included); "
+                   "cpu_seconds: CPU time of that kernel, all threads (barely affected by other jobs); "
+                   "load_average: the machine's 1-minute load average right after, a sign of how busy it was. "
+                   "make nav adds reading time (markdown words / words_per_minute) and exercise time "
+                   "(exercise cells x minutes_per_exercise) and rounds up."),
+        "machine": machine(),
+    })
+    load = os.getloadavg()[0]
+    if load > 1.5:
+        print(f"warning: the machine is busy (load average {load:.1f} on {os.cpu_count()} cores): the "
+              "wall-clock times will be inflated; measure again when it is idle", file=sys.stderr)
+    failed = []
+    for path in paths:
+        print(f"executing {path.name} ...", flush=True)
+        try:
+            seconds, cpu = measure(path)
+        except Exception as exc:  # report every notebook, then fail
+            lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).splitlines() if line.strip()]
+            print(f"  FAILED: {type(exc).__name__}:", *lines[-4:], sep="\n    ", file=sys.stderr)
+            failed.append(path.name)
+            continue
+        print(f"  {seconds} s ({cpu} s of CPU)")
+        record["notebooks"][path.stem] = {"execute_seconds": seconds, "cpu_seconds": cpu,
+                                          "measured": datetime.date.today().isoformat(),
+                                          "load_average": round(os.getloadavg()[0], 1)}
+    record["notebooks"] = dict(sorted(record.pop("notebooks").items()))  # last, in order
+    out = root / nav.TIMINGS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out.relative_to(root)}; run `make nav` to put the minutes in README.md and the guide")
+    if failed:
+        print(f"not measured (execution failed): {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
