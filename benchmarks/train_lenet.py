@@ -7,22 +7,29 @@ Ours: ``helpers.mnist_tensors`` (the whole training set normalized once) and ``h
 (random batches of 128 by indexing), ``helpers.LeNet``, Adam with a one-cycle schedule (peak 0.003),
 5 epochs, seed 0 — the notebook's section 5. Baseline, in the same run: the idiomatic pipeline,
 ``datasets.MNIST`` with ``ToTensor`` + ``Normalize`` per sample and ``DataLoader(batch_size=64,
-shuffle=True)``, with the same model, optimizer, schedule and number of epochs.
+shuffle=True)``, with the same model (architecture and initial weights), optimizer, schedule and
+number of epochs.
 
 ``train_seconds`` and ``baseline_seconds`` are the wall-clock time of the training epochs (ours
-includes reading the training set and normalizing it once; test-set evaluation after each epoch is
-excluded from both). The JSON line holds ``test_accuracy``, ``epochs``, ``train_seconds``, ``baseline_seconds``,
-``speedup`` and extra keys: per-epoch times, the baseline's accuracy, the first epoch at >= 99 %,
-achieved GFLOP/s, ``peak_rss_mb`` (``ru_maxrss`` of this process) and ``rss_after_imports_mb``
-(the part taken by importing torch and torchvision and loading the test set, before training). The exit status is 1 when a
-goal is missed (>= 99.0 % in <= 5 epochs, >= 2.5x faster, peak memory <= 1 GB); stderr says which.
-Timings depend on the machine and on what else runs on it.
+includes reading the training set and normalizing it once; the test-set evaluation after each
+epoch is excluded from both). The JSON line holds ``test_accuracy``, ``epochs``,
+``train_seconds``, ``baseline_seconds``, ``speedup`` and extra keys: per-epoch times, the
+baseline's accuracy, the first epoch at >= 99 %, achieved GFLOP/s, ``peak_rss_mb`` (``ru_maxrss``
+of this process), ``rss_after_imports_mb`` (the part taken by importing torch and torchvision and
+loading the test set, before training) and ``load_average_before_after`` (the 1-minute load
+average when the run started and ended). The exit status is 1 when a goal is missed (>= 99.0 % in
+<= 5 epochs, >= 2.5x faster, peak memory <= 1 GB); stderr says which.
+
+Timings depend on the machine and on what else runs on it. Two threads that must meet at every
+parallel operation slow down far more than 2x when other work keeps the cores busy, and the
+baseline (twice as many steps) suffers most: compare runs made on a quiet machine.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -145,6 +152,7 @@ def main() -> int:
     from torch.utils.data import DataLoader
     from torchvision import transforms
 
+    load_before = os.getloadavg()[0]
     x_test, y_test = helpers.mnist_tensors(train=False)
     rss_after_imports_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -184,6 +192,7 @@ def main() -> int:
         "threads": args.threads,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),  # KiB on Linux
         "rss_after_imports_mb": round(rss_after_imports_mb),
+        "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
     print(json.dumps(result), flush=True)
     missed = [goal for goal, ok in [
