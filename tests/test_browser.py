@@ -10,8 +10,9 @@ text the widget prints becomes exactly what the helper function returns for the 
 
 Without Chromium (a student's laptop) the tests skip, saying why; with CI=true a missing
 browser is a failure. Screenshots go to a temporary folder, kept (and named in the failure
-message) when a test fails, deleted when all pass. Nothing here reaches the network: JupyterLab's
-news and update checks are off, and Chromium resolves no host name and runs none of its services.
+message) when a test fails, deleted when all pass; LENET_KEEP_SCREENSHOTS=1 keeps them anyway.
+Nothing here reaches the network: JupyterLab's news and update checks are off, and Chromium
+resolves no host name and runs none of its services.
 """
 from __future__ import annotations
 
@@ -445,7 +446,7 @@ def lab(browser_available):
             server.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if failed:
+        if failed or os.environ.get("LENET_KEEP_SCREENSHOTS"):
             print(f"\nbrowser test: screenshots kept in {shots}")
         else:
             shutil.rmtree(shots, ignore_errors=True)

@@ -283,3 +283,30 @@ def test_links_use_the_one_placeholder():
     owner, name = nav.REPO.split("/")
     assert url == ("https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2F"
                    f"{owner}%2F{name}&branch={nav.BRANCH}&urlpath=lab%2Ftree%2F{name}%2Fnotebooks%2F02_lenet.ipynb")
+
+
+def test_guide_lists_each_exercise_with_the_wrong_answer_its_check_catches(repo):
+    (repo / "tools").mkdir(exist_ok=True)
+    (repo / "tools" / "exercise_attempts.py").write_text(
+        '"""Attempts."""\nATTEMPTS = {"01_second_one": [("forgets the | bias", "ex1_answer = 1\\n  ex1_answer += 1", "ex1_answer = 2")]}\n')
+    guide = repo / "docs" / "instructor_guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + f"\n\n{nav.begin('EXERCISES')}\nSTALE ROW\n{nav.end('EXERCISES')}\n",
+                     encoding="utf-8")
+    nav.run(repo)
+    text = guide.read_text(encoding="utf-8")
+    assert "| 01.1 |  | forgets the \\| bias: `ex1_answer = 1; ex1_answer += 1` |" in text  # lines joined
+    assert "STALE ROW" not in text and "| 02." not in text  # 02_c has no attempts: no rows
+    assert nav.exercise_titles({"cells": [nav_md("**Exercise 2: a step.** Do.\n\n**Exercise 3 (optional: X).**")]}) == [
+        "a step", "optional: X"]
+
+
+def test_attempts_are_read_as_a_literal_and_never_executed(tmp_path):
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "exercise_attempts.py").write_text("ATTEMPTS = {'a': [open('x')]}\n")
+    with pytest.raises(ValueError):
+        nav.load_attempts(tmp_path)
+    assert nav.load_attempts(tmp_path / "nowhere") == {}
+
+
+def nav_md(text):
+    return {"cell_type": "markdown", "source": text, "metadata": {}}

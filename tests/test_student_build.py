@@ -1,14 +1,17 @@
 """tools/student.py (`make student`) and the student copy it writes.
 
 The real notebooks' student copies are built once into a temporary folder and each is executed
-to the end in a fresh python3 kernel (nbclient). Every exercise cell must print "not answered
-yet", never raise. (Stopping after the first exercise would save almost nothing: every lesson
-keeps its exercises in its closing `## Exercises` section, so the first exercise comes after the
-whole lesson, the training of 07 included.) A static check also finds any later cell that reads
-a variable only a solution cell defines, naming it, without running anything.
+cell by cell to the end in a fresh python3 kernel (nbclient). Every exercise cell must print "not
+answered yet", never raise. (Stopping after the first exercise would save almost nothing: every
+lesson keeps its exercises in its closing `## Exercises` section, so the first exercise comes
+after the whole lesson, the training of 07 included.) At each exercise the same kernel also tries
+the walk-through's wrong and right attempts (tools/exercise_attempts.py): its check must reject
+the first with the hint and accept the second. A static check also finds any later cell that
+reads a variable only a solution cell defines, naming it, without running anything.
 """
 import ast
 import json
+import re
 import subprocess
 import sys
 
@@ -17,6 +20,7 @@ import pytest
 from conftest import ROOT
 from kit_fixtures import fake_repo, notebook
 import nav
+from exercise_attempts import ATTEMPTS
 import student
 
 REAL = nav.notebook_paths(ROOT)
@@ -161,19 +165,69 @@ def test_the_build_has_helpers_the_archives_and_a_readme(build):
     assert "## The notebooks" in (build / "README.md").read_text(encoding="utf-8")
 
 
+def with_attempt(source: str, attempt: str) -> str:
+    """The exercise cell with its `# TODO` line replaced by ``attempt`` (indented like that line)."""
+    lines = source.splitlines()
+    todo = [i for i, line in enumerate(lines) if "# TODO" in line]
+    assert len(todo) == 1, f"an exercise cell needs exactly one '# TODO' line, this one has {len(todo)}:\n{source}"
+    indent = lines[todo[0]][:len(lines[todo[0]]) - len(lines[todo[0]].lstrip())]
+    return "\n".join(lines[:todo[0]] + [indent + a for a in attempt.splitlines()] + lines[todo[0] + 1:])
+
+
+def test_an_attempt_replaces_the_todo_line_keeping_its_indent():
+    source = "class M:\n    def f(self):\n        self.s = None  # TODO: fill in\n        return 1\nok = check(M)"
+    assert with_attempt(source, "a = 1\nself.s = a") == (
+        "class M:\n    def f(self):\n        a = 1\n        self.s = a\n        return 1\nok = check(M)")
+    with pytest.raises(AssertionError, match="exactly one"):
+        with_attempt("x = None\n", "x = 1")
+
+
+def test_every_exercise_has_a_wrong_and_a_right_attempt():
+    for path in REAL:
+        count = len(tagged(load(path), "exercise"))
+        assert len(ATTEMPTS.get(path.stem, [])) == count, (
+            f"tools/exercise_attempts.py has {len(ATTEMPTS.get(path.stem, []))} attempts for {path.stem}, "
+            f"which has {count} exercises: add (misconception, wrong, right) for each")
+    assert set(ATTEMPTS) <= {p.stem for p in REAL}
+
+
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
-def test_the_student_notebook_runs_and_every_exercise_waits_for_an_answer(build, path):
+def test_the_student_notebook_runs_and_every_exercise_check_judges_attempts(build, path):
+    """Cell by cell in a fresh kernel: each exercise cell, as handed out, says "not answered yet";
+    then, in the same kernel, its wrong attempt gets ✗ and the hint and its right answer ✓;
+    then the cell runs again as handed out, so the cells after it see an unanswered exercise."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(build / "notebooks" / path.name, as_version=4)
+    attempts = iter(ATTEMPTS.get(path.stem, []))
     # a fresh kernel per notebook, in the student folder: helpers.DATA_DIR is build/data
-    NotebookClient(nb, timeout=900, kernel_name="python3",
-                   resources={"metadata": {"path": str(build / "notebooks")}}).execute()
-    exercises = [c for c in nb.cells if "exercise" in nav.tags(c)]
-    assert len(exercises) == len(tagged(load(path), "exercise"))
-    for cell in exercises:
-        out = printed(cell)
-        assert NOT_ANSWERED in out and "✗" not in out and "✓" not in out, (
-            f"{path.name}: an exercise cell printed {out!r}; with its TODO left as None its check "
-            "must print 'not answered yet'")
+    client = NotebookClient(nb, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(build / "notebooks")}})
+    exercises = 0
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            client.execute_cell(cell, index)
+            if "exercise" not in nav.tags(cell):
+                continue
+            exercises += 1
+            out = printed(cell)
+            assert NOT_ANSWERED in out and "✗" not in out and "✓" not in out, (
+                f"{path.name}: an exercise cell printed {out!r}; with its TODO left as None its check "
+                "must print 'not answered yet'")
+            misconception, wrong, right = next(attempts)
+            hint = re.search(r'hint="([^"]+)"', cell.source)
+            for attempt, verdict in ((wrong, "✗"), (right, "✓")):
+                trial = nbformat.v4.new_code_cell(with_attempt(cell.source, attempt))
+                client.execute_cell(trial, index, store_history=False)
+                said = printed(trial)
+                assert said.startswith(verdict), (
+                    f"{path.name}, exercise {exercises}: the check should say {verdict} to "
+                    f"{'the wrong attempt (' + misconception + ')' if verdict == '✗' else 'a right answer'}:\n"
+                    f"{attempt}\nbut it printed {said!r}")
+                if verdict == "✗" and hint:
+                    assert f"Hint: {hint.group(1)}" in said, f"{path.name}: the hint is missing from {said!r}"
+            client.execute_cell(nbformat.v4.new_code_cell(cell.source), index, store_history=False)
+    assert exercises == len(tagged(load(path), "exercise"))

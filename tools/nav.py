@@ -8,7 +8,8 @@
   the slide metadata jupyterlab-rise reads (``cell.metadata.slideshow.slide_type``, and the
   notebook's ``metadata.rise`` options);
 * in README.md: the table of notebooks (title, what you will learn, minutes, launch link);
-* in docs/instructor_guide.md: the launch links, the minutes per notebook and the two plans.
+* in docs/instructor_guide.md: the launch links, the minutes per notebook, the two plans and the
+  table of exercises with the wrong answer each one catches (from tools/exercise_attempts.py).
 
 Only text between sentinel comments is generated; everything else in those files is left alone.
 Code cells keep their source, outputs and execution counts: only their metadata gains
@@ -20,6 +21,7 @@ Standard library only, so it runs with any Python >= 3.10.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import math
 import posixpath
@@ -42,6 +44,7 @@ SENTINEL = "<!--NAV-->"
 TIMINGS = Path("docs/timings.json")
 README = Path("README.md")
 GUIDE = Path("docs/instructor_guide.md")
+ATTEMPTS = Path("tools/exercise_attempts.py")  # the walk-through's attempts, one per exercise
 INDEX_LINK = "../README.md#the-notebooks"  # from a notebook in notebooks/ to the README's map
 # A notebook may hold the map too: a markdown cell with the NOTEBOOK MAP sentinel pair (begin() and
 # end() below). Then nav.py fills it, and every Index link points to that notebook instead of the
@@ -370,7 +373,8 @@ def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = Fal
     known = sum(m["total"] for m in total if m)
     rows.append("")
     guide = "../docs/instructor_guide.md" if in_notebook else "docs/instructor_guide.md"
-    rows.append(f"Minutes: measured, {known} in all; how they are measured: [the instructor guide]({guide}#timings).")
+    rows.append(f"Minutes: {known} in all, exercises included: each notebook's measured run time plus its reading "
+                f"and exercises at the rates stated in [the instructor guide]({guide}#timings).")
     return "\n".join(rows)
 
 
@@ -420,6 +424,39 @@ def guide_timings(notebooks: list[Notebook], timings: dict) -> str:
              f"cells excluded) at {wpm} words per minute. Exercise: {mpe} minutes per exercise cell. "
              "Core = run + read, rounded up (exercises as homework); Total = run + read + exercises, "
              "rounded up."]
+    return "\n".join(rows)
+
+
+EXERCISE_TITLE = re.compile(r"\*\*Exercise (\d+)(?:: ([^*]+?)| \(([^)]+)\))?\.?\*\*")
+
+
+def load_attempts(root: Path = ROOT) -> dict:
+    """ATTEMPTS of tools/exercise_attempts.py, read as a literal (nothing is executed); {} if absent."""
+    path = root / ATTEMPTS
+    if not path.exists():
+        return {}
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["ATTEMPTS"]:
+            return ast.literal_eval(node.value)
+    raise NavError(f"{path} has no `ATTEMPTS = {{...}}`")
+
+
+def exercise_titles(nb: dict) -> list[str]:
+    """The titles of the **Exercise N: title.** prompts, in order."""
+    markdown = "\n".join(source(c) for c in nb.get("cells", []) if c["cell_type"] == "markdown")
+    return [m.group(2) or m.group(3) or "" for m in EXERCISE_TITLE.finditer(markdown)]
+
+
+def guide_exercises(notebooks: list[Notebook], raw: dict, attempts: dict) -> str:
+    rows = ["| Exercise | What it asks | The wrong answer its check catches (`✗` and the hint) |",
+            "| --- | --- | --- |"]
+    for nb in notebooks:
+        titles = exercise_titles(raw[nb.path])
+        for i, (misconception, wrong, _) in enumerate(attempts.get(nb.stem, []), start=1):
+            title = titles[i - 1] if i <= len(titles) else "?"
+            code = "; ".join(line.strip() for line in wrong.splitlines())
+            rows.append(f"| {nb.number}.{i} | {cell_text(title)} | {cell_text(misconception)}: `{code}` |")
     return "\n".join(rows)
 
 
@@ -495,6 +532,9 @@ def generate(root: Path = ROOT) -> dict[Path, str]:
         text = replace_between(text, "LINKS", guide_links(notebooks), str(GUIDE))
         text = replace_between(text, "TIMINGS", guide_timings(notebooks, timings), str(GUIDE))
         text = replace_between(text, "PLANS", guide_plans(notebooks, timings), str(GUIDE))
+        if "<!-- BEGIN EXERCISES:" in text:
+            text = replace_between(text, "EXERCISES", guide_exercises(notebooks, raw, load_attempts(root)),
+                                   str(GUIDE))
         out[guide] = text
     return out
 
