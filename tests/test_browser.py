@@ -70,6 +70,7 @@ TRACEBACK = "Traceback (most recent call last)"
 # The last line of an error as IPython shows it ("ValueError: ...", "KeyboardInterrupt"), also
 # for a SyntaxError, which has no "Traceback" line. A warning's line starts with its file name
 # ("/path/x.py:3: UserWarning: ...") and never matches.
+LATEX = re.compile(r"\$\$|\\\(|\\\[")  # display math, \( inline \) or \[ display \]
 ERROR_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt)\b(?::|$)", re.M)
 
 
@@ -284,6 +285,17 @@ _WIDGET_ERRORS_JS = "name => { " + _PANEL + """
         .map(e => e.innerText);
 }"""
 
+# Markdown cells with LaTeX (LATEX): how many formulas MathJax typeset
+# in each, and how many it could not (a missing or broken math extension shows the raw $$ text).
+_MATH_JS = "name => { " + _PANEL + r"""
+    return panel.content.widgets
+        .map((cell, index) => ({cell, index}))
+        .filter(({cell}) => cell.model.type === 'markdown' && /\$\$|\\\(|\\\[/.test(cell.model.sharedModel.getSource()))
+        .map(({cell, index}) => ({index, typeset: cell.node.querySelectorAll('mjx-container').length,
+                                  errors: cell.node.querySelectorAll('mjx-merror, .MathJax_Error').length,
+                                  text: cell.node.innerText.slice(0, 300)}));
+}"""
+
 _NOTEBOOK_HEIGHT_JS = "name => { " + _PANEL + """
     const scroller = panel.node.querySelector('.jp-WindowedPanel-outer');
     return scroller ? scroller.getBoundingClientRect().top + scroller.scrollHeight : 0;
@@ -391,6 +403,14 @@ class Lab:
         for m in self.page.evaluate(_WIDGETS_MISSING_JS, name):
             problems.append(f"cell {m['index'] + 1} has {m['wanted']} widget(s) but the page shows {m['shown']}, "
                             f"and this instead: {_shorten(m['text'], 300)!r}")
+        math = self.page.evaluate(_MATH_JS, name)
+        wanted = [c["index"] for c in cells if c["type"] == "markdown" and LATEX.search(c["source"])]
+        if [m["index"] for m in math] != wanted:  # the page's check must see the cells Python sees
+            problems.append(f"markdown cells with LaTeX: {wanted} in the notebook, {[m['index'] for m in math]} checked")
+        for m in math:
+            if not m["typeset"] or m["errors"]:
+                problems.append(f"cell {m['index'] + 1}: its LaTeX is not rendered as math "
+                                f"({m['typeset']} formulas typeset, {m['errors']} errors): {_shorten(m['text'], 300)!r}")
         problems += [f"JavaScript error in the page: {_shorten(e, 300)}" for e in self.js_errors.get(name, [])]
         return problems
 
