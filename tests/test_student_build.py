@@ -170,8 +170,9 @@ def with_attempt(source: str, attempt: str) -> str:
     lines = source.splitlines()
     todo = [i for i, line in enumerate(lines) if "# TODO" in line]
     assert len(todo) == 1, f"an exercise cell needs exactly one '# TODO' line, this one has {len(todo)}:\n{source}"
-    indent = lines[todo[0]][:len(lines[todo[0]]) - len(lines[todo[0]].lstrip())]
-    return "\n".join(lines[:todo[0]] + [indent + a for a in attempt.splitlines()] + lines[todo[0] + 1:])
+    at = todo[0]
+    indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+    return "\n".join(lines[:at] + [indent + a for a in attempt.splitlines()] + lines[at + 1:])
 
 
 def test_an_attempt_replaces_the_todo_line_keeping_its_indent():
