@@ -5,11 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-requirements
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test execute venv data clean help
+.PHONY: lab test test-cpu-levels execute venv data clean help
 
 help:
 	@echo "make lab      start JupyterLab on notebooks/ (creates .venv and prepares MNIST first)"
-	@echo "make test     run every test: unit tests, strict nbval on every notebook, hygiene checks"
+	@echo "make test     run every test: unit tests, strict nbval on every notebook (at this CPU's best"
+	@echo "              kernels, then AVX2-only and baseline x86), hygiene checks"
 	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, saving its outputs"
 	@echo "make student  write build/student/: notebooks without solutions, helpers.py, data, README"
 	@echo "make nav      regenerate navigation cells, slide metadata, the README map and guide tables"
@@ -32,6 +33,11 @@ lab: venv data
 
 test: venv data
 	$(BIN)/python -m pytest
+	$(BIN)/python tools/cpu_levels.py
+
+# The notebooks again under lower CPU levels (AVX2 only, baseline x86): outputs must not change.
+test-cpu-levels: venv data
+	$(BIN)/python tools/cpu_levels.py
 
 execute: venv data
 	@for nb in notebooks/[0-9][0-9]_*.ipynb; do \

@@ -538,10 +538,11 @@ class WidgetCheck:
 
 
 def _helper(name: str):
+    import drawing
     import helpers
 
-    function = getattr(helpers, name, None)
-    assert callable(function), (f"helpers.{name} is missing from notebooks/helpers.py, but the "
+    function = getattr(helpers, name, None) or getattr(drawing, name, None)
+    assert callable(function), (f"{name} is missing from notebooks/helpers.py and drawing.py, but the "
                                 "widget's contract is to print exactly what it returns")
     return function
 
@@ -558,7 +559,7 @@ WIDGETS = {
         expected=lambda v: _helper("digit_caption")(_mnist_test_set(), v["digit index"]),
         moves=[Move("digit index", "ArrowRight"), Move("digit index", "End")],
         helpers=("digit_caption", "mnist")),
-    # 03: the convolution explorer prints helpers.describe_conv(size, kernel_size, stride, padding, dilation).
+    # 03: the convolution explorer prints drawing.describe_conv(size, kernel_size, stride, padding, dilation).
     "03_convolution_arithmetic": WidgetCheck(
         sliders=["input size", "kernel", "padding", "stride", "dilation"],
         expected=lambda v: _helper("describe_conv")(v["input size"], v["kernel"], v["stride"],
@@ -567,7 +568,7 @@ WIDGETS = {
         moves=[Move("padding", "ArrowRight"), Move("stride", "ArrowRight"), Move("kernel", "End"),
                Move("dilation", "End"), Move("input size", "Home"), Move("input size", "End")],
         helpers=("describe_conv",)),
-    # 06: the learning-rate slider prints helpers.lr_summary(lr).
+    # 06: the learning-rate slider prints drawing.lr_summary(lr).
     "06_manual_weight_updates": WidgetCheck(
         sliders=["lr"],
         expected=lambda v: _helper("lr_summary")(v["lr"]),

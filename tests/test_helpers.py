@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+import drawing
 import helpers
 from conftest import ROOT
 
@@ -251,7 +252,7 @@ def test_autograd_graph_of_lenet_matches_a_grad_fn_walk():
     net = helpers.LeNet()
     loss = nn.MSELoss()(net(torch.randn(2, 1, 28, 28)), torch.randn(2, 10))
     params = dict(net.named_parameters())
-    graph = helpers.autograd_graph(loss, params)
+    graph = drawing.autograd_graph(loss, params)
     seen = []
     _walk(loss.grad_fn, seen)
     assert len(graph.nodes) == len(seen) and all(any(n.fn is s for s in seen) for n in graph.nodes)
@@ -268,7 +269,7 @@ def test_autograd_graph_of_lenet_matches_a_grad_fn_walk():
 def test_autograd_graph_small_and_shared_nodes():
     w = torch.tensor(2.0, requires_grad=True)
     y = w * w + w  # w feeds two ops: its AccumulateGrad appears once, with three edges into it
-    graph = helpers.autograd_graph(y)
+    graph = drawing.autograd_graph(y)
     names = sorted(n.name for n in graph.nodes)
     assert names == ["AccumulateGrad", "AddBackward0", "MulBackward0"]
     acc = next(i for i, n in enumerate(graph.nodes) if n.name == "AccumulateGrad")
@@ -278,11 +279,11 @@ def test_autograd_graph_small_and_shared_nodes():
 
 def test_autograd_graph_rejects_a_tensor_without_graph():
     with pytest.raises(ValueError, match="no grad_fn.*no_grad"):
-        helpers.autograd_graph(torch.ones(2, requires_grad=True))
+        drawing.autograd_graph(torch.ones(2, requires_grad=True))
     with torch.no_grad():
         y = torch.ones(2, requires_grad=True) * 2
     with pytest.raises(ValueError, match="no grad_fn"):
-        helpers.autograd_graph(y)
+        drawing.autograd_graph(y)
 
 
 def test_draw_autograd_graph_draws_every_node():
@@ -290,9 +291,9 @@ def test_draw_autograd_graph_draws_every_node():
     matplotlib.use("Agg")
     net = helpers.LeNet()
     loss = net(torch.randn(1, 1, 28, 28)).sum()
-    ax = helpers.draw_autograd_graph(loss, dict(net.named_parameters()))
+    ax = drawing.draw_autograd_graph(loss, dict(net.named_parameters()))
     texts = [t.get_text() for t in ax.texts if t.get_text()]  # arrows are empty annotations
-    graph = helpers.autograd_graph(loss)
+    graph = drawing.autograd_graph(loss)
     assert len(texts) == len(graph.nodes)
     assert "AccumulateGrad\nconv1.weight" in texts and texts.count("SumBackward0") == 1
 
@@ -301,11 +302,11 @@ def _drawn(tensor, params=None, ax=None):
     """Draw, render, and return (graph, boxes in display pixels, arrows, axes)."""
     import matplotlib
     matplotlib.use("Agg")
-    ax = helpers.draw_autograd_graph(tensor, params, ax=ax)
+    ax = drawing.draw_autograd_graph(tensor, params, ax=ax)
     ax.figure.canvas.draw()
     boxes = [t.get_bbox_patch().get_window_extent() for t in ax.texts if t.get_text()]
     arrows = [t for t in ax.texts if not t.get_text()]
-    return helpers.autograd_graph(tensor, params), boxes, arrows, ax
+    return drawing.autograd_graph(tensor, params), boxes, arrows, ax
 
 
 def _lenet_loss():
@@ -349,7 +350,7 @@ def test_drawn_small_graph_rows_and_skipping_edges():
     w = torch.tensor(2.0, requires_grad=True)
     y = w * w + w  # Add -> Mul -> AccumulateGrad twice, and Add -> AccumulateGrad skipping a row
     graph, boxes, arrows, ax = _drawn(y)
-    row, _ = helpers._graph_layout(graph)
+    row, _ = drawing._graph_layout(graph)
     for parent, child in graph.edges:
         assert row[child] > row[parent]
     for child in range(1, len(graph.nodes)):  # one row below its deepest parent
@@ -371,7 +372,7 @@ def test_draw_autograd_graph_on_given_axes_side_by_side():
     fig, axes = plt.subplots(1, 2, figsize=(8, 3))
     x = torch.ones(3, requires_grad=True)
     for ax, y in zip(axes, [(x * 2).sum(), (x.exp() * x.sin()).sum()]):
-        assert helpers.draw_autograd_graph(y, ax=ax) is ax
+        assert drawing.draw_autograd_graph(y, ax=ax) is ax
     assert tuple(fig.get_size_inches()) == (8, 3)
     plt.close(fig)
 
@@ -380,7 +381,7 @@ def test_draw_autograd_graph_on_given_axes_side_by_side():
     ([0, 5, 1], [-1, 0, 1]), ([5, 0, 0], [0, -1, 1]), ([0, 0], [-0.5, 0.5]), ([3], [0]),
     ([0, 2, 0, 0, 1], [-2, 0, -1, 1, 2])])
 def test_child_offsets_keep_the_deepest_child_straight_below(heights, offsets):
-    assert helpers._child_offsets(heights) == offsets
+    assert drawing._child_offsets(heights) == offsets
 
 
 @pytest.mark.parametrize("lr", [0.1, 0.01, 1e-3, 0.37])
@@ -403,18 +404,3 @@ def test_sgd_step_skips_parameters_without_grad():
     p = nn.Parameter(torch.ones(3))
     helpers.sgd_step([p], 0.5)
     assert torch.equal(p, torch.ones(3))
-
-
-# ---- exercise checks ------------------------------------------------------------------------
-
-@pytest.mark.parametrize("answer, expected, ok, text", [
-    (None, 3, False, "not answered yet"), (..., 3, False, "not answered yet"),
-    (3, 3, True, "✓ x: exact."), (4, 3, False, "✗ x: wrong: got 4. Hint: h"),
-    (0.30000001, 0.3, True, "close"), (0.4, 0.3, False, "wrong: got 0.4"),
-    (torch.Size([1, 6]), (1, 6), True, "exact"), ((1, 6), torch.Size([1, 7]), False, "wrong"),
-    (torch.ones(2), torch.ones(2), True, "exact"), (torch.ones(2) + 1e-7, torch.ones(2), True, "close (max difference"),
-    (torch.ones(3), torch.ones(2), False, "shape (3,), expected (2,)"), (torch.zeros(2), torch.ones(2), False, "max difference 1"),
-    ([1], torch.ones(1), False, "expected a tensor, got list"), ("a", 1.0, False, "expected a number")])
-def test_check_reports_exact_close_wrong(capsys, answer, expected, ok, text):
-    assert helpers.check(answer, expected, name="x", hint="h") is ok
-    assert text in capsys.readouterr().out

@@ -13,6 +13,7 @@ import warnings
 import pytest
 import torch
 
+import drawing
 import helpers
 from conftest import ROOT
 
@@ -22,7 +23,7 @@ SUMMARY = re.compile(r"lr=(\S+): loss (\S+) at the start, (\S+) after (\d+) step
 
 
 def _bowl_loss(w):
-    X, y = helpers.bowl_problem()
+    X, y = drawing.bowl_problem()
     return ((X @ w - y) ** 2).mean()
 
 
@@ -34,18 +35,18 @@ def _critical_lr() -> float:
 def test_bowl_problem_is_always_the_same_and_leaves_the_global_generator_alone():
     torch.manual_seed(5)
     before = torch.get_rng_state()
-    X1, y1 = helpers.bowl_problem()
-    helpers.lr_summary(0.1)
+    X1, y1 = drawing.bowl_problem()
+    drawing.lr_summary(0.1)
     assert torch.equal(torch.get_rng_state(), before)
     torch.manual_seed(123)
-    X2, y2 = helpers.bowl_problem()
+    X2, y2 = drawing.bowl_problem()
     assert torch.equal(X1, X2) and torch.equal(y1, y2)
     assert X1.shape == (64, 2) and y1.shape == (64,) and X1.dtype == y1.dtype == torch.float64
 
 
 @pytest.mark.parametrize("lr", [0.001, 0.05, 0.2, 0.3])
 def test_bowl_descent_is_optim_sgd_on_the_bowl(lr):
-    losses, path = helpers.bowl_descent(lr, steps=12)
+    losses, path = drawing.bowl_descent(lr, steps=12)
     assert len(losses) == 13 and path.shape == (13, 2)
     w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.SGD([w], lr=lr)
@@ -61,8 +62,8 @@ def test_bowl_descent_is_optim_sgd_on_the_bowl(lr):
 
 
 def test_bowl_descent_steps_along_the_closed_form_gradient():
-    X, y = helpers.bowl_problem()
-    _, path = helpers.bowl_descent(0.1, steps=5)
+    X, y = drawing.bowl_problem()
+    _, path = drawing.bowl_descent(0.1, steps=5)
     gradients = 2 * (path[:-1] @ X.T - y) @ X / len(X)  # d/dw mean((Xw - y)^2) = 2/N X^T (Xw - y)
     torch.testing.assert_close(path[1:], path[:-1] - 0.1 * gradients)
 
@@ -70,24 +71,24 @@ def test_bowl_descent_steps_along_the_closed_form_gradient():
 def test_the_verdict_flips_to_diverges_exactly_at_two_over_lambda_max():
     critical = _critical_lr()
     assert 0.2 < critical < 0.3
-    assert helpers.lr_summary(0.99 * critical).endswith(": converges slowly")
-    assert helpers.lr_summary(1.01 * critical).endswith(": diverges")
+    assert drawing.lr_summary(0.99 * critical).endswith(": converges slowly")
+    assert drawing.lr_summary(1.01 * critical).endswith(": diverges")
 
 
 @pytest.mark.parametrize("lr, verdict", [
     (0.001, "converges slowly"), (0.01, "converges slowly"), (0.1, "converges"), (0.2, "converges"),
     (0.26, "diverges"), (1.0, "diverges"), (1e6, "diverges")])
 def test_lr_summary_verdicts(lr, verdict):
-    assert SUMMARY.fullmatch(helpers.lr_summary(lr)).group(6) == verdict
+    assert SUMMARY.fullmatch(drawing.lr_summary(lr)).group(6) == verdict
 
 
 @pytest.mark.parametrize("lr", [0.003, 0.1, 0.2, 0.3])
 def test_lr_summary_reports_the_losses_of_bowl_descent_and_the_least_squares_minimum(lr):
-    match = SUMMARY.fullmatch(helpers.lr_summary(lr))
-    losses, _ = helpers.bowl_descent(lr)
-    X, y = helpers.bowl_problem()
+    match = SUMMARY.fullmatch(drawing.lr_summary(lr))
+    losses, _ = drawing.bowl_descent(lr)
+    X, y = drawing.bowl_problem()
     best = _bowl_loss(torch.linalg.lstsq(X, y.unsqueeze(1)).solution.squeeze(1)).item()
-    assert float(match.group(1)) == float(f"{lr:.3g}") and int(match.group(4)) == helpers.LR_STEPS
+    assert float(match.group(1)) == float(f"{lr:.3g}") and int(match.group(4)) == drawing.LR_STEPS
     for text, value in [(match.group(2), losses[0]), (match.group(3), losses[-1]), (match.group(5), best)]:
         assert math.isclose(float(text), value, rel_tol=1e-3), (text, value)
     gap_closed = (losses[0] - losses[-1]) / (losses[0] - best)
@@ -96,7 +97,7 @@ def test_lr_summary_reports_the_losses_of_bowl_descent_and_the_least_squares_min
 
 
 def test_lr_summary_text_at_the_sliders_start_value():
-    assert helpers.lr_summary(0.1) == ("lr=0.1: loss 10.6035 at the start, 0.1183 after 30 steps "
+    assert drawing.lr_summary(0.1) == ("lr=0.1: loss 10.6035 at the start, 0.1183 after 30 steps "
                                        "(lowest possible 0.0802): converges")
 
 
@@ -105,17 +106,17 @@ def test_lr_summary_does_not_depend_on_the_thread_count():
     threads = torch.get_num_threads()
     try:
         torch.set_num_threads(1)
-        one = [helpers.lr_summary(lr) for lr in lrs]
+        one = [drawing.lr_summary(lr) for lr in lrs]
         torch.set_num_threads(4)
-        four = [helpers.lr_summary(lr) for lr in lrs]
+        four = [drawing.lr_summary(lr) for lr in lrs]
     finally:
         torch.set_num_threads(threads)
     assert one == four
 
 
 def test_lr_summary_is_fast_enough_for_a_slider():
-    helpers.lr_summary(0.1)
-    fastest = min(_seconds(helpers.lr_summary, 0.5) for _ in range(5))
+    drawing.lr_summary(0.1)
+    fastest = min(_seconds(drawing.lr_summary, 0.5) for _ in range(5))
     assert fastest < 0.3
 
 
@@ -128,13 +129,13 @@ def _seconds(function, *args) -> float:
 def test_a_huge_lr_overflows_quietly_into_diverges():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert helpers.lr_summary(1e300).endswith(": diverges")
+        assert drawing.lr_summary(1e300).endswith(": diverges")
 
 
 @pytest.mark.parametrize("bad", [0, -0.1, float("nan"), float("inf"), "0.1", True, None])
 def test_a_bad_lr_is_a_clear_error(bad):
     with pytest.raises(ValueError, match=r"lr must be a positive number such as 0.1, got"):
-        helpers.lr_summary(bad)
+        drawing.lr_summary(bad)
 
 
 # ---- the notebook's slider ------------------------------------------------------------------
@@ -152,7 +153,7 @@ def _slider_cell() -> dict:
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     cells = [c for c in nb["cells"] if c["cell_type"] == "code" and "FloatLogSlider" in "".join(c["source"])]
     assert len(cells) == 1, "06 must have exactly one cell with the learning-rate slider"
-    namespace = {"helpers": helpers, "widgets": widgets, "plt": plt, "torch": torch}
+    namespace = {"helpers": helpers, "drawing": drawing, "widgets": widgets, "plt": plt, "torch": torch}
     exec(compile("".join(cells[0]["source"]), "06_manual_weight_updates slider cell", "exec"), namespace)
     return namespace
 
@@ -166,11 +167,11 @@ def test_the_notebook_slider_prints_exactly_lr_summary_when_moved(capsys):
     assert isinstance(explorer, widgets.interactive) and slider in explorer.children
     assert isinstance(slider, widgets.FloatLogSlider) and slider.description == "lr" and slider.base == 10
     assert (slider.value, slider.min, slider.max) == (0.1, -3, 0)
-    assert ANSI.sub("", capsys.readouterr().out) == helpers.lr_summary(0.1) + "\n"
+    assert ANSI.sub("", capsys.readouterr().out) == drawing.lr_summary(0.1) + "\n"
     # what ArrowRight and PageDown send from the start value, a diverging value, the lower end
     for value in [10 ** -0.95, 10 ** -1.5, 0.5, 0.001]:
         slider.value = value
         shown = ANSI.sub("", capsys.readouterr().out)
-        assert shown == helpers.lr_summary(slider.value) + "\n", value
-        assert explorer.result == helpers.lr_summary(value)
+        assert shown == drawing.lr_summary(slider.value) + "\n", value
+        assert explorer.result == drawing.lr_summary(value)
     plt.close("all")
