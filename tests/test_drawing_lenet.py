@@ -1,0 +1,103 @@
+"""drawing.py's LeNet diagrams (02_lenet): the stages come from the shapes the model really
+produces, ReLU and pooling are drawn, map squares are to scale. Counts of artists, not pixels."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from torch import nn  # noqa: E402
+
+import drawing  # noqa: E402
+import helpers  # noqa: E402
+
+
+class FunctionalNet(nn.Module):
+    """The blitz's style: pooling, ReLU and flatten as calls in forward, 3x3 kernels, 32x32."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 6, 3), nn.Conv2d(6, 16, 3)
+        self.fc1, self.fc2 = nn.Linear(16 * 6 * 6, 20), nn.Linear(20, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), (2, 2))
+        return self.fc2(F.relu(self.fc1(x.view(-1, 576))))
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def rectangles(ax, kind):
+    return [p for p in ax.patches if isinstance(p, Rectangle) and p.get_label() == kind]
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_lenet_stages_are_the_shapes_shape_trace_reports():
+    net, x = helpers.LeNet(), torch.zeros(2, 1, 28, 28)
+    stages = drawing.lenet_stages(net, x)
+    assert [s["shape"] for s in stages] == [(1, 28, 28), (6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5),
+                                           (400,), (120,), (84,), (10,)]
+    assert [(s["name"], (2,) + s["shape"]) for s in stages[1:]] == list(helpers.shape_trace(net, x))
+    # ReLU keeps the shape, so the trace has no row for it; the stages carry it on the next arrow
+    assert [s["ops"].count("ReLU") for s in stages] == [0, 0, 1, 0, 1, 0, 0, 1, 1]
+    assert stages[1]["ops"] == ["conv\n5x5\npad 2"] and stages[2]["ops"] == ["ReLU", "max pool\n2x2"]
+
+
+def test_functional_calls_and_nn_relu_modules_are_found():
+    stages = drawing.lenet_stages(FunctionalNet(), torch.zeros(1, 1, 32, 32))
+    assert [s["name"] for s in stages] == ["input", "conv1", "max_pool2d()", "conv2", "max_pool2d()",
+                                          "view()", "fc1", "fc2"]
+    assert stages[2]["ops"] == stages[4]["ops"] == ["ReLU", "max pool\n2x2"]
+    assert stages[5]["shape"] == (576,)
+    seq = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2 * 13 * 13, 3))
+    stages = drawing.lenet_stages(seq, torch.zeros(1, 1, 28, 28))
+    assert [s["name"] for s in stages] == ["input", "0", "2", "3", "4"]  # the nn.ReLU "1" is on an arrow
+    assert stages[2]["ops"] == ["ReLU", "max pool\n2x2"]
+
+
+def test_draw_lenet_draws_every_stage_relu_and_pooling_to_scale():
+    ax = drawing.draw_lenet()
+    maps, vectors = rectangles(ax, "_map"), rectangles(ax, "_vector")
+    assert len(maps) == 1 + 4 * 4  # input (1 channel) and C1, S2, C3, S4 (at most 4 squares each)
+    assert len(vectors) == 4  # flatten, C5, F6, OUTPUT
+    assert len([c for c in ax.get_children() if type(c).__name__ == "Annotation"]) == 8  # 9 stages, 8 arrows
+    words = texts(ax)
+    assert words.count("ReLU") == 4 and sum("max pool" in w for w in words) == 2
+    assert [w.split("\n")[0] for w in words if "@" in w or w.split("\n")[-1].isdigit()][:9] == [
+        "input", "C1", "S2", "C3", "S4", "flatten", "C5", "F6", "OUTPUT"]
+    # squares to scale: the front square of each stage, input 28, C1 28, S2 14, C3 10, S4 5
+    fronts = [maps[0]] + [maps[i + 3] for i in range(1, 17, 4)]
+    sides = [r.get_width() for r in fronts]
+    assert sides[1] == pytest.approx(2 * sides[2]) and sides[3] == pytest.approx(2 * sides[4])
+    assert sides[0] / sides[3] == pytest.approx(28 / 10)
+    assert all(t.get_fontsize() >= 9 for t in ax.texts)
+
+
+def test_draw_lenet_uses_the_given_axes_model_and_input():
+    fig, ax = plt.subplots()
+    assert drawing.draw_lenet(FunctionalNet(), torch.zeros(1, 1, 32, 32), ax=ax) is ax
+    words = texts(ax)
+    assert "view()\n576" in words and "input\n1@32x32" in words and "C1" not in " ".join(words)
+
+
+def test_draw_lenet_family_shares_one_scale_and_marks_what_feeds_fc1():
+    nets = [("32x32", FunctionalNet(), torch.zeros(1, 1, 32, 32)),
+            ("28x28", helpers.LeNet(), torch.zeros(1, 1, 28, 28))]
+    axes = drawing.draw_lenet_family(nets)
+    assert len(axes) == 2 and [ax.get_title(loc="left") for ax in axes] == ["32x32", "28x28"]
+    side_32, side_28 = rectangles(axes[0], "_map")[0].get_width(), rectangles(axes[1], "_map")[0].get_width()
+    assert side_32 / side_28 == pytest.approx(32 / 28)
+    bold = [[t.get_text() for t in ax.texts if t.get_fontweight() == "bold" and t.get_text() != "ReLU"]
+            for ax in axes]
+    assert bold == [["view()\n576"], ["flatten\n400"]]
