@@ -1,7 +1,9 @@
 """Hygiene of the stored notebooks: what a student opens must be what a fresh kernel prints."""
+import base64
 import getpass
 import json
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,6 @@ EXPECTED = ["00_start_here", "01_modules_and_layers", "02_lenet", "03_convolutio
             "04_autograd_graph", "05_loss_and_backward", "06_manual_weight_updates",
             "07_training_lenet_on_mnist", "08_modular_cnns_and_inspection"]
 MACHINE_PATH = re.compile(r"/(home|root|work|Users|private)/[A-Za-z0-9_.-]+|[A-Z]:\\\\Users|site-packages")
-IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)|<img\b(?P<attrs>[^>]*)>")
 
 
 def load(path: Path) -> dict:
@@ -65,20 +66,110 @@ def test_kernelspec_and_size(notebook):
 
 def test_every_image_exists_and_has_alt_text(notebook):
     path, nb = notebook
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        for m in IMAGE.finditer("".join(cell["source"])):
-            if m.group("attrs") is not None:
-                attrs = m.group("attrs")
-                alt = re.search(r'alt="([^"]+)"', attrs)
-                src = re.search(r'src="([^"]+)"', attrs).group(1)
-                assert alt and alt.group(1).strip(), f"{path.name}: <img src={src}> has no alt text"
-            else:
-                src = m.group("src")
-                assert m.group("alt").strip(), f"{path.name}: image {src} has no alt text"
-            if not src.startswith(("http:", "https:", "data:", "attachment:")):
-                assert (path.parent / src).resolve().exists(), f"{path.name}: image {src} is missing"
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown":
+            check_markdown_images("".join(cell["source"]), path.parent, f"{path.name} cell {i}")
+
+
+# ---- Figures: alt text and displayed size (issue 15) -----------------------------------------
+# JupyterLab 4.6 shows an image output with the width/height of its metadata and no alt text;
+# nbconvert's classic HTML template and the site (docs/site/lenet_site.py) read `alt` from the
+# output metadata (`image/png` -> `alt`); text/plain is what a text-only view shows. drawing.show
+# stores all three. An image with no alt is announced as "image" or `<Figure size 800x150 ...>`.
+
+import drawing  # noqa: E402  (conftest puts notebooks/ on the path)
+
+TRIVIAL_ALT = re.compile(r"\s*(<Figure\b.*|png|jpe?g|gif|svg|image|img|figure|plot|picture|graph|chart|"
+                         r"no description has been provided for this image|todo.*|alt.*|\.*)\s*", re.I | re.S)
+ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)"
+                            r"|<img\b(?P<attrs>[^>]*)>", re.I)
+
+
+def alt_problem(alt) -> str | None:
+    """Why ``alt`` is not a description of a picture (None when it is one)."""
+    if not isinstance(alt, str) or not alt.strip():
+        return "no alt text"
+    if TRIVIAL_ALT.fullmatch(alt) or len(alt.split()) < 3:
+        return f"alt text {alt!r} does not say what the picture shows"
+    return None
+
+
+def check_markdown_images(text: str, base: Path, where: str) -> int:
+    """Assert every ``![alt](src)`` and ``<img>`` in ``text`` has alt text and, if local, exists."""
+    count = 0
+    for m in MARKDOWN_IMAGE.finditer(text):
+        if m.group("attrs") is not None:
+            attrs = {a.group(1).lower(): next(g for g in a.groups()[1:] if g is not None)
+                     for a in ATTR.finditer(m.group("attrs"))}
+            alt, src = attrs.get("alt"), attrs.get("src", "")
+        else:
+            alt, src = m.group("alt"), m.group("src")
+        problem = alt_problem(alt)
+        assert problem is None, f"{where}: image {src}: {problem}"
+        if src and not src.startswith(("http:", "https:", "data:", "attachment:")):
+            assert (base / src.split("#")[0]).resolve().is_file(), f"{where}: image {src} is missing"
+        count += 1
+    return count
+
+
+def image_outputs(nb):
+    """(where, output) for every output holding an image: code cells, and the Output widgets
+    whose state is stored with the notebook (what a static view shows for an explorer)."""
+    for i, cell in enumerate(nb["cells"]):
+        for output in cell.get("outputs", []):
+            yield f"cell {i}", output
+    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model_id, model in state.get("state", {}).items():
+        for output in model.get("state", {}).get("outputs", None) or []:
+            yield f"widget {model.get('model_name')} {model_id[:8]}", output
+
+
+def png_size(b64: str) -> tuple[int, int]:
+    header = base64.b64decode(b64[:44])
+    assert header[:8] == b"\x89PNG\r\n\x1a\n" and header[12:16] == b"IHDR", "not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_every_figure_has_alt_text_and_displays_at_its_size(notebook):
+    path, nb = notebook
+    for where, output in image_outputs(nb):
+        images = [mime for mime in output.get("data", {}) if mime.startswith("image/")]
+        for mime in images:
+            meta = (output.get("metadata") or {}).get(mime, {})
+            problem = alt_problem(meta.get("alt"))
+            assert problem is None, (f"{path.name} {where}: {mime} output: {problem}; show the figure with "
+                                     "drawing.show(fig, alt=\"One sentence saying what it shows.\")")
+            text = output["data"].get("text/plain", "")
+            assert "".join(text).strip() == meta["alt"].strip(), \
+                f"{path.name} {where}: its text/plain should be the alt text"
+            if mime == "image/png":
+                width, height = png_size("".join(output["data"][mime]))
+                assert (meta.get("width"), meta.get("height")) == (width // drawing.PIXEL_SCALE,
+                                                                   height // drawing.PIXEL_SCALE), \
+                    f"{path.name} {where}: a retina PNG needs width/height metadata of half its pixels"
+                assert meta["width"] <= drawing.MAX_WIDTH_PX, \
+                    f"{path.name} {where}: {meta['width']} px wide, JupyterLab would shrink its labels"
+
+
+def test_readme_and_docs_images_exist_and_have_alt_text():
+    for md in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        check_markdown_images(md.read_text(encoding="utf-8"), md.parent, md.name)
+
+
+def test_the_alt_text_checks_reject_what_they_should():
+    assert alt_problem("<Figure size 800x150 with 10 Axes>") and alt_problem("png") and alt_problem("")
+    assert alt_problem(None) and alt_problem("A plot") and alt_problem(" image ")
+    assert alt_problem("Ten test digits, each titled with its label.") is None
+    base = ROOT / "notebooks"
+    with pytest.raises(AssertionError, match="no alt text"):
+        check_markdown_images("![](../README.md)", base, "t")
+    with pytest.raises(AssertionError, match="no alt text"):
+        check_markdown_images("<img src='../README.md' width=300>", base, "t")
+    with pytest.raises(AssertionError, match="missing"):
+        check_markdown_images("![LeNet-5, layer by layer, with shapes](../imgs/nothing_here.png)", base, "t")
+    assert check_markdown_images("<img alt='The README file, as a stand-in picture' src=\"../README.md\">"
+                                 ' and ![The README again, as a picture](../README.md "title")', base, "t") == 2
 
 
 def test_solution_cells_follow_their_exercise_and_pass_their_check(notebook):
