@@ -13,8 +13,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import nav  # noqa: E402
 
 _ids = itertools.count()
-EXERCISE = 'ex1_answer = None  # TODO: how many outputs?\nhelpers.check(ex1_answer, 2, name="ex1", hint="count them")'
-SOLUTION = 'ex1_answer = 2\nhelpers.check(ex1_answer, 2, name="ex1", hint="count them")'
+EXERCISE = 'ex1_answer = None  # TODO: how many outputs?\ncheck("01.1", ex1_answer, x=x)'
+SOLUTION = 'ex1_answer = 2\ncheck("01.1", ex1_answer, x=x)'
 
 
 def md(text: str, **metadata) -> dict:
@@ -38,7 +38,7 @@ def notebook(title: str, exercises: int = 1, learn=("build a thing", "see `a | b
     cells = [
         md(f"# {title}\n\n**What you will learn**\n\n" + "\n".join(f"- {b}" for b in learn)
            + "\n  continued\n\n**Prerequisites**: none."),
-        code("import helpers\nx = 1", [], 1),
+        code("import helpers\nfrom helpers import check\nx = 1", [], 1),
         md("## 1. First section\n\nLook at the value."),
         md("A paragraph before the code."),
         code("x + 1", [{"data": {"text/plain": ["2"]}, "execution_count": 2, "metadata": {},

@@ -50,3 +50,23 @@ def test_binder_is_cpu_only_and_prepares_data():
     post = (ROOT / "binder/postBuild").read_text()
     assert "set -e" in post and "prepare_mnist" in post
     assert "OMP_NUM_THREADS" in (ROOT / "binder/start").read_text()
+
+
+def conda_bounds(text: str) -> dict:
+    """{pip name: lower bound} of every `name>=version` line of a conda environment file."""
+    bounds = {}
+    for line in text.split("dependencies:", 1)[1].splitlines():
+        m = re.match(r"^\s*-\s+([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)\s*$", line.split("#")[0])
+        if m:
+            bounds[CONDA_TO_PIP.get(m.group(1).lower(), m.group(1).lower())] = m.group(2)
+    return bounds
+
+
+@pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])
+def test_every_lower_bound_is_a_version_the_notebooks_ran_on(path):
+    """Issue 11: a lower bound is a promise. Each is the requirements.txt pin, which CI runs."""
+    pins = requirement_names((ROOT / "requirements.txt").read_text())
+    bounds = conda_bounds((ROOT / path).read_text())
+    assert set(bounds) == set(pins), f"{path}: give every package a lower bound (`name>=version`)"
+    wrong = {name: (bounds[name], pins[name]) for name in pins if bounds[name] != pins[name]}
+    assert not wrong, f"{path}: lower bounds differ from the pins (bound, pin): {wrong}"

@@ -103,16 +103,21 @@ def test_navigation_cells_first_and_last_link_previous_index_next(repo):
     first, middle, last = (load(p) for p in nb_paths(repo))
     for nb in (first, middle, last):
         top, bottom = nb["cells"][0], nb["cells"][-1]
-        assert nav.source(top).startswith(nav.SENTINEL) and top == {**bottom, "id": top["id"]}
+        assert nav.source(top).startswith(nav.SENTINEL)
+        # the closing one adds the reminder to save and shut the kernel down (Binder's 1-2 GB)
+        assert nav.source(bottom) == nav.source(top) + "\n\n" + nav.CLOSING_REMINDER
+        assert {**top, "source": None, "id": None} == {**bottom, "source": None, "id": None}
         assert sum(nav.is_nav(c) for c in nb["cells"]) == 2
         assert top["metadata"]["slideshow"]["slide_type"] == "skip"
+    assert "Shut Down Kernel" in nav.CLOSING_REMINDER and "Download" in nav.CLOSING_REMINDER
     assert nav.source(first["cells"][0]) == (
         "<!--NAV-->\n[Index](../README.md#the-notebooks) | [01 · Title 1 →](01_second_one.ipynb)")
     assert nav.source(middle["cells"][0]) == (
         "<!--NAV-->\n[← 00 · Title 0](00_start_here.ipynb) | [Index](../README.md#the-notebooks)"
         " | [02 · Title 2 →](02_c.ipynb)")
     assert nav.source(last["cells"][-1]) == (
-        "<!--NAV-->\n[← 01 · Title 1](01_second_one.ipynb) | [Index](../README.md#the-notebooks)")
+        "<!--NAV-->\n[← 01 · Title 1](01_second_one.ipynb) | [Index](../README.md#the-notebooks)"
+        "\n\n" + nav.CLOSING_REMINDER)
 
 
 def test_a_second_run_changes_nothing(repo):
@@ -139,16 +144,28 @@ def test_rerunning_replaces_stale_navigation_and_never_duplicates(repo):
     assert "stale" not in json.dumps(cells) and "[old]" not in json.dumps(cells)
 
 
+def shifted(cell):
+    """``cell`` as it is once the Colab cell (count 1) comes before it: every count one higher."""
+    cell = json.loads(json.dumps(cell))
+    if cell.get("execution_count"):
+        cell["execution_count"] += 1
+    for out in cell.get("outputs", []):
+        if out.get("execution_count"):
+            out["execution_count"] += 1
+    return cell
+
+
 def test_code_cells_keep_source_outputs_and_counts(repo):
     before = {p: load(p) for p in nb_paths(repo)}
     nav.run(repo)
     for path, old in before.items():
-        new = [c for c in load(path)["cells"] if not nav.is_nav(c)]
+        new = [c for c in load(path)["cells"] if not nav.is_nav(c) and not nav.is_colab(c)]
         assert len(new) == len(old["cells"])
         for a, b in zip(old["cells"], new):
             meta = dict(b["metadata"])
             assert set(meta.pop("slideshow")) == {"slide_type"}
             assert meta == a["metadata"]
+            a = shifted(a)  # the notebook was executed: the new Colab cell took count 1
             assert {k: v for k, v in b.items() if k != "metadata"} == {k: v for k, v in a.items() if k != "metadata"}
         assert load(path)["metadata"]["rise"] == nav.RISE
         assert load(path)["metadata"]["kernelspec"] == old["metadata"]["kernelspec"]
@@ -271,9 +288,12 @@ def test_guide_tables_follow_the_timings(repo):
     assert nav.nbgitpuller_url("notebooks/02_c.ipynb") in text
     assert "at 150 words per minute" in text and "5 minutes per exercise" in text
     # PLANS names notebooks 03..08 that this fake repository lacks: said, not silently dropped
-    assert "Not yet measured, left out: 03, 04, 05, 06, 07" in text
-    assert "**3-hour workshop** — 21 of 180 minutes, breaks included" in text  # 2 + 2 + 7 + 10 (break)
-    assert "| 0:11 | Break | 10 |  |" in text
+    assert "Not yet measured, left out: 03 (run `make timings`)" in text  # the 3-hour plan
+    assert "Not yet measured, left out: 03, 04, 05, 06, 07 (run" in text  # the full day
+    # 00 demonstrated 2, 01 core 2 (its exercise as homework), 02 core 2, break 10
+    assert "**3-hour workshop** — 16 of 180 minutes, breaks included" in text
+    assert f"| 0:06 | Break | 10 | {nav.SAVE_NOTE} |" in text
+    assert "Full day" in text and "Not in this plan" not in text  # the fake notebooks are all in both plans
 
 
 def test_links_use_the_one_placeholder():
@@ -310,3 +330,95 @@ def test_attempts_are_read_as_a_literal_and_never_executed(tmp_path):
 
 def nav_md(text):
     return {"cell_type": "markdown", "source": text, "metadata": {}}
+
+
+# ---- Colab, links for the room, minutes that count code (issue 17) ----------------------------
+
+def test_the_colab_cell_is_inserted_once_after_the_title_and_refreshed_on_rerun(repo):
+    nav.run(repo)
+    path = nb_paths(repo)[1]
+    cells = load(path)["cells"]
+    colab = [i for i, c in enumerate(cells) if nav.is_colab(c)]
+    assert colab == [2]  # nav, title, Colab cell, then the notebook's own first code cell
+    cell = cells[2]
+    assert nav.heading_level(cells[1]) == 1 and cells[3]["cell_type"] == "code"
+    assert cell["outputs"] == [] and cell["execution_count"] == 1 and cell["id"] == "colab-setup"
+    assert nav.tags(cell) == [nav.COLAB_TAG] and cell["metadata"]["slideshow"] == {"slide_type": "skip"}
+    assert nav.source(cell) == nav.colab_source()
+    # a stale cell (older text, an output saved on Colab) is replaced in place, never duplicated
+    nb = load(path)
+    nb["cells"][2]["source"] = [nav.COLAB_SENTINEL + " old\n", "print('old')"]
+    nb["cells"][2]["outputs"] = [{"name": "stdout", "output_type": "stream", "text": ["old\n"]}]
+    write_notebook(path, nb)
+    assert nav.stale(repo) == [path]
+    nav.run(repo)
+    again = load(path)["cells"]
+    assert [i for i, c in enumerate(again) if nav.is_colab(c)] == [2]
+    assert nav.source(again[2]) == nav.colab_source() and again[2]["outputs"] == []
+    assert [c.get("execution_count") for c in again] == [c.get("execution_count") for c in cells]
+    assert nav.run(repo) == []
+
+
+def test_the_colab_cell_clones_the_one_repository_setting():
+    text = nav.colab_source()
+    assert f'os.environ.get("{nav.REPO_URL_ENV}", "https://github.com/{nav.REPO}")' in text
+    assert f'"--branch", "{nav.BRANCH}"' in text and '"google.colab" in sys.modules' in text
+    assert "enable_custom_widget_manager()" in text and "pip install" not in text  # Colab's own PyTorch
+    compile(text, "colab cell", "exec")
+    assert nav.colab_url("notebooks/02_lenet.ipynb") == (
+        f"https://colab.research.google.com/github/{nav.REPO}/blob/{nav.BRANCH}/notebooks/02_lenet.ipynb")
+
+
+def test_an_unexecuted_notebook_gets_an_unexecuted_colab_cell():
+    cells = [md("# T"), code("x = 1"), code("x")]
+    out = nav.with_colab_cell(cells, nav.colab_source(), True)
+    assert [c.get("execution_count") for c in out] == [None, None, None, None] and nav.is_colab(out[1])
+
+
+def test_readme_and_guide_link_binder_and_colab_and_the_student_copy_apart(repo):
+    nav.run(repo)
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert nav.colab_url("notebooks/01_second_one.ipynb") in readme and nav.COLAB_BADGE in readme
+    guide = (repo / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    assert nav.colab_url("notebooks/02_c.ipynb") in guide
+    student = nav.nbgitpuller_url(branch=nav.STUDENT_BRANCH, targetpath=nav.student_folder())
+    assert student in guide and nav.binder_url(branch=nav.STUDENT_BRANCH) in guide
+    name = nav.REPO.split("/")[1]
+    assert f"&targetpath={name}-student&" in student and f"lab%2Ftree%2F{name}-student%2Fnotebooks" in student
+    assert "targetpath" not in nav.nbgitpuller_url()  # main: the repository's name, a different folder
+
+
+def test_minutes_count_the_code_a_student_reads(repo):
+    path = nb_paths(repo)[1]
+    info = nav.read_notebook(path)
+    # fake notebook: 2 + 1 + 1 + 1 lines in its plain code cells, 2 per exercise, 1 at the end; solutions not
+    assert info.code_lines == 2 + 1 + 1 + 1 + 2 + 1
+    timings = {**load(repo / "docs" / "timings.json"), "code_lines_per_minute": 4}
+    m = nav.minutes(info, timings)
+    assert m["code"] == info.code_lines / 4
+    assert m["total"] == -(-(1 + info.words / 150 + info.code_lines / 4 + 5) // 1)
+    nav.run(repo)
+    cells = load(path)["cells"]
+    assert nav.count_code_lines(cells) == info.code_lines  # the Colab cell is not counted
+    assert nav.minutes(info, {k: v for k, v in timings.items() if k != "code_lines_per_minute"})["code"] == 0
+
+
+def test_a_demonstrated_notebook_counts_run_and_talk_only(repo):
+    notebooks = [nav.read_notebook(p) for p in nb_paths(repo)]
+    timings = load(repo / "docs" / "timings.json")
+    rows, total, _ = nav.plan_schedule([("01", "demo", "n")], notebooks, timings)
+    m = nav.minutes(notebooks[1], timings)
+    assert total == -(-(m["run"] + m["read"]) // 1) and "demonstrated" in rows[0][0]
+
+
+def test_the_real_plans_remind_to_save_before_breaks_and_free_memory_before_07():
+    for plan, items in nav.PLANS.items():
+        assert all("ownload" in note for key, _, note in items if key == "break"), plan
+        assert all("Shut down" in note for key, _, note in items if key == "07"), plan
+
+
+def test_the_readme_map_rows_stay_short():
+    notebooks = [nav.read_notebook(p) for p in REAL]
+    for row in nav.readme_map(notebooks, nav.load_timings(ROOT)).splitlines():
+        if re.match(r"^\| \d\d ", row):
+            assert row.split(" | ")[2].count("<br>") <= nav.README_BULLETS, row[:80]

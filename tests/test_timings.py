@@ -39,7 +39,9 @@ def test_measures_one_notebook_and_keeps_the_others(repo):
     assert record["notebooks"]["00_start_here"] == {"execute_seconds": 60.0}  # not re-measured: kept
     assert path.read_bytes() == before  # executed in memory: the file is untouched
     info = nav.read_notebook(path)
-    assert nav.minutes(info, record)["total"] == -(-(measured["execute_seconds"] / 60 + info.words / 150 + 5) // 1)
+    assert record["code_lines_per_minute"] == timings.CODE_LINES_PER_MINUTE and info.code_lines > 0
+    assert nav.minutes(info, record)["total"] == -(-(measured["execute_seconds"] / 60 + info.words / 150
+                                                     + info.code_lines / timings.CODE_LINES_PER_MINUTE + 5) // 1)
 
 
 def test_a_failing_notebook_is_reported_and_not_recorded(repo, capsys):

@@ -4,16 +4,24 @@
 `make nav` (this script) updates, from the notebooks themselves and docs/timings.json:
 
 * in every ``notebooks/NN_name.ipynb``: the previous | index | next navigation cell, first and
-  last (markdown starting with ``<!--NAV-->``; re-running replaces it, never duplicates it), and
-  the slide metadata jupyterlab-rise reads (``cell.metadata.slideshow.slide_type``, and the
-  notebook's ``metadata.rise`` options);
-* in README.md: the table of notebooks (title, what you will learn, minutes, launch link);
+  last (markdown starting with ``<!--NAV-->``; re-running replaces it, never duplicates it; the
+  last one adds a one-line reminder to save and shut the kernel down), the Colab set-up cell
+  (the first code cell, right after the title cell, tagged ``colab-setup`` and starting with
+  ``# <!--COLAB-->``: on Google Colab it fetches the repository once and moves into its
+  notebooks/ folder; anywhere else it does nothing and prints nothing), and the slide metadata
+  jupyterlab-rise reads (``cell.metadata.slideshow.slide_type``, and the notebook's
+  ``metadata.rise`` options);
+* in README.md: the launch badges and the table of notebooks (title, what you will learn,
+  minutes, Binder and Colab links);
 * in docs/instructor_guide.md: the launch links, the minutes per notebook, the two plans and the
   table of exercises with the wrong answer each one catches (from tools/exercise_attempts.py).
 
 Only text between sentinel comments is generated; everything else in those files is left alone.
-Code cells keep their source, outputs and execution counts: only their metadata gains
-``slideshow``. A file is written only when its content changes, so a second run changes nothing.
+Code cells keep their source and outputs: their metadata gains ``slideshow``, and when the Colab
+cell is first inserted into an executed notebook it takes execution count 1 and every later count
+moves up by one (it prints nothing anywhere but on Colab, so the stored outputs stay exactly what
+a fresh kernel prints). A file is written only when its content changes, so a second run changes
+nothing.
 
 ``python tools/nav.py --check`` writes nothing and exits 1 naming every stale file.
 Standard library only, so it runs with any Python >= 3.10.
@@ -37,10 +45,16 @@ from urllib.parse import quote
 REPO = "lenet-lab/lenet-lab"  # GitHub owner/name (placeholder)
 BRANCH = "main"
 STUDENT_BRANCH = "student"  # where an instructor may publish build/student (see the guide)
+REPO_URL_ENV = "LENET_REPO_URL"  # overrides the clone address of the Colab cell (tests/test_colab.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"(\d\d)_(.*)\.ipynb")  # the one regex every notebook name matches
 SENTINEL = "<!--NAV-->"
+COLAB_SENTINEL = "# <!--COLAB-->"  # first line of the Colab set-up cell
+COLAB_TAG = "colab-setup"
+CLOSING_REMINDER = ("Before the next notebook: save your work (Binder: *File → Download*; Colab: *File → Save a copy "
+                    "in Drive*), then *Kernel → Shut Down Kernel*: every open kernel keeps its memory, and Binder "
+                    "gives 1–2 GB for all of them.")
 TIMINGS = Path("docs/timings.json")
 README = Path("README.md")
 GUIDE = Path("docs/instructor_guide.md")
@@ -52,35 +66,38 @@ INDEX_LINK = "../README.md#the-notebooks"  # from a notebook in notebooks/ to th
 RISE = {"scroll": True, "start_slideshow_at": "beginning"}  # notebook-level jupyterlab-rise options
 
 # Workshop plans for docs/instructor_guide.md. "all": read, run and do every exercise in class;
-# "core": read and run in class, exercises as homework. Minutes come from docs/timings.json.
+# "core": read and run in class (code included), exercises as homework; "demo": you run it on the
+# projector and talk it through (run + reading time), students rerun it afterwards. Minutes come
+# from docs/timings.json and the notebooks themselves (words, lines of code, exercises).
+SAVE_NOTE = ("Before it: *File → Download* the open notebook (Binder ends a session idle for 10 minutes; "
+             "a sleeping laptop can lose unsaved work).")
 PLANS = {
     "3-hour workshop": [
-        ("00", "core", "Everyone runs it in the first minutes: set-up problems surface now, not in 07."),
+        ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
         ("01", "core", ""),
-        ("02", "all", "The heart of the workshop: shapes and the batch dimension."),
-        ("03", "core", "Derive 576 / 400 / 192 together; five minutes with the explorer."),
-        ("break", 10, ""),
-        ("04", "core", "Walk the graph by hand; the drawing, the dynamic graph and the vector-Jacobian product as reading."),
-        ("05", "all", ""),
-        ("06", "core", ""),
-        ("07", "core", "Run All first: the training of §5 runs while you talk through §1–§4."),
+        ("02", "core", "The heart of the workshop: shapes and the batch dimension. Do exercises 1 and 2 together "
+                       "if the room is on time."),
+        ("break", 10, SAVE_NOTE),
+        ("03", "core", "Derive 576 / 400 / 192 together; five minutes with the explorer. With 25 minutes to "
+                       "spare, end by running 07 on the projector (shut down the other kernels first)."),
     ],
     "Full day": [
-        ("00", "all", "Before the start, as people arrive."),
-        ("01", "all", ""),
+        ("00", "core", "Before the start, as people arrive."),
+        ("01", "core", ""),
         ("02", "all", ""),
-        ("break", 15, "Coffee."),
+        ("break", 15, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
-        ("04", "all", ""),
-        ("break", 60, "Lunch."),
+        ("break", 45, "Lunch. On Binder the session is gone after the break: download before, "
+                      "launch again and *Upload* after."),
+        ("04", "demo", "Walk the graph by hand on the projector; the students rerun it afterwards."),
         ("05", "all", ""),
-        ("06", "all", ""),
-        ("break", 15, "Coffee."),
-        ("07", "all", ""),
-        ("08", "all", ""),
+        ("break", 15, "Coffee. " + SAVE_NOTE),
+        ("06", "core", ""),
+        ("07", "core", "Shut down every other kernel first (*Running* tab → *Shut Down All*). Run All at the "
+                       "start: the training of §5 runs while the room reads §1–§4."),
     ],
 }
-PLAN_LIMITS = {"3-hour workshop": 180, "Full day": 7 * 60}  # minutes, breaks included
+PLAN_LIMITS = {"3-hour workshop": 180, "Full day": 8 * 60}  # minutes, breaks included (full day: 9:00-17:00)
 
 
 class NavError(RuntimeError):
@@ -131,6 +148,16 @@ def is_nav(cell: dict) -> bool:
     return cell.get("cell_type") == "markdown" and source(cell).lstrip().startswith(SENTINEL)
 
 
+def is_colab(cell: dict) -> bool:
+    return cell.get("cell_type") == "code" and source(cell).lstrip().startswith(COLAB_SENTINEL)
+
+
+def count_code_lines(cells: list[dict]) -> int:
+    """Non-blank lines of the code cells a student reads: solutions and the Colab cell excluded."""
+    return sum(1 for c in cells if c.get("cell_type") == "code" and not is_colab(c) and "solution" not in tags(c)
+               for line in source(c).splitlines() if line.strip())
+
+
 @dataclass
 class Notebook:
     path: Path
@@ -139,6 +166,7 @@ class Notebook:
     learn: list[str]
     words: int        # words of markdown a student reads (nav cells excluded)
     exercises: int    # cells tagged `exercise`
+    code_lines: int = 0  # non-blank lines of code a student reads (solution and Colab cells excluded)
 
     @property
     def name(self) -> str:
@@ -159,7 +187,7 @@ def read_notebook(path: Path, nb: dict | None = None) -> Notebook:
         raise NavError(f"{path.name} has no `# Title` heading in a markdown cell: add one (STYLE.md, opening)")
     number = NAME.fullmatch(path.name).group(1)
     return Notebook(path, number, title, learn_bullets(markdown), count_words(markdown),
-                    sum("exercise" in tags(c) for c in cells))
+                    sum("exercise" in tags(c) for c in cells), count_code_lines(cells))
 
 
 def strip_generated(text: str) -> str:
@@ -204,19 +232,22 @@ def load_timings(root: Path = ROOT) -> dict:
 
 
 def minutes(nb: Notebook, timings: dict) -> dict | None:
-    """Run, read and exercise minutes and their total (rounded up), or None when not measured.
+    """Run, read, code and exercise minutes and their total (rounded up), or None when not measured.
 
     run = measured execution seconds / 60 (docs/timings.json); read = markdown words / the
-    words-per-minute rate; exercises = exercise cells x minutes per exercise.
+    words-per-minute rate; code = lines of code / the code-lines-per-minute rate (0 when
+    docs/timings.json states no such rate); exercises = exercise cells x minutes per exercise.
     """
     entry = timings.get("notebooks", {}).get(nb.stem)
     if not entry or "execute_seconds" not in entry:
         return None
     run = entry["execute_seconds"] / 60
     read = nb.words / timings["words_per_minute"]
+    rate = timings.get("code_lines_per_minute")
+    code = nb.code_lines / rate if rate else 0.0
     exercises = nb.exercises * timings["minutes_per_exercise"]
-    return {"run": run, "read": read, "exercises": exercises, "core": math.ceil(run + read),
-            "total": math.ceil(run + read + exercises)}
+    return {"run": run, "read": read, "code": code, "exercises": exercises,
+            "core": math.ceil(run + read + code), "total": math.ceil(run + read + code + exercises)}
 
 
 # ---- links ----------------------------------------------------------------------------------
@@ -226,13 +257,30 @@ def binder_url(path: str = "notebooks/00_start_here.ipynb", repo: str = REPO, br
 
 
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def repo_url(repo: str = REPO) -> str:
+    """The address the Colab cell clones."""
+    return f"https://github.com/{repo}"
+
+
+def colab_url(path: str = "notebooks/00_start_here.ipynb", repo: str = REPO, branch: str = BRANCH) -> str:
+    """Open a notebook of the repository in Google Colab (its first code cell fetches the rest)."""
+    return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
 
 
 def nbgitpuller_url(path: str = "notebooks/00_start_here.ipynb", hub: str = "https://HUB.example.org",
-                    repo: str = REPO, branch: str = BRANCH) -> str:
-    folder = repo.split("/")[1]  # nbgitpuller clones into a folder named after the repository
+                    repo: str = REPO, branch: str = BRANCH, targetpath: str | None = None) -> str:
+    """A link that clones (first click) or pulls (later clicks) the repository on a JupyterHub.
+
+    Without ``targetpath`` nbgitpuller clones into a folder named after the repository; give the
+    student copy its own ``targetpath`` so the two never land in one folder.
+    """
+    folder = targetpath or repo.split("/")[1]
+    target = f"&targetpath={quote(targetpath, safe='')}" if targetpath else ""
     return (f"{hub}/hub/user-redirect/git-pull?repo={quote(f'https://github.com/{repo}', safe='')}"
-            f"&branch={branch}&urlpath={quote(f'lab/tree/{folder}/{path}', safe='')}")
+            f"&branch={branch}{target}&urlpath={quote(f'lab/tree/{folder}/{path}', safe='')}")
 
 
 def github_url(path: str = "", repo: str = REPO, branch: str = BRANCH) -> str:
@@ -241,14 +289,80 @@ def github_url(path: str = "", repo: str = REPO, branch: str = BRANCH) -> str:
 
 # ---- navigation cells and slides ------------------------------------------------------------
 
-def nav_source(prev: Notebook | None, nxt: Notebook | None, index: str = INDEX_LINK) -> str:
+def nav_source(prev: Notebook | None, nxt: Notebook | None, index: str = INDEX_LINK, closing: bool = False) -> str:
+    """The navigation cell; the closing one (last cell) adds the save-and-shut-down reminder."""
     parts = []
     if prev:
         parts.append(f"[← {prev.number} · {prev.title}]({prev.name})")
     parts.append(f"[Index]({index})")
     if nxt:
         parts.append(f"[{nxt.number} · {nxt.title} →]({nxt.name})")
-    return f"{SENTINEL}\n" + " | ".join(parts)
+    return f"{SENTINEL}\n" + " | ".join(parts) + (f"\n\n{CLOSING_REMINDER}" if closing else "")
+
+
+def colab_source(repo: str = REPO, branch: str = BRANCH) -> str:
+    """The Colab set-up cell: on Colab, fetch the repository once and work in its notebooks/.
+
+    Anywhere else ``"google.colab" in sys.modules`` is False and the cell does nothing, prints
+    nothing (its stored output is empty, as strict nbval requires). ``LENET_REPO_URL`` overrides
+    the address (the test clones a local copy).
+    """
+    folder = repo.split("/")[1]
+    return f"""{COLAB_SENTINEL} Only on Google Colab: fetch the repository once and work in its notebooks/ folder
+# (Colab opens a notebook alone). Anywhere else (your machine, Binder, a hub) this cell does nothing.
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+    from google.colab import output
+    if not os.path.exists("helpers.py"):  # not yet in the repository's notebooks/ folder
+        if not os.path.isdir("{folder}"):
+            url = os.environ.get("{REPO_URL_ENV}", "{repo_url(repo)}")
+            subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", "{branch}", url, "{folder}"], check=True)
+        os.chdir("{folder}/notebooks")
+        sys.path.insert(0, os.getcwd())
+    output.enable_custom_widget_manager()  # lets Colab show the notebooks' sliders
+    print("On Colab: working in", os.getcwd(), "with Colab's own PyTorch (its outputs may differ slightly)")"""
+
+
+def colab_cell(text: str, with_id: bool, count: int | None) -> dict:
+    cell = {"cell_type": "code", "execution_count": count,
+            "metadata": {"slideshow": {"slide_type": "skip"}, "tags": [COLAB_TAG]},
+            "outputs": [], "source": split_lines(text)}
+    if with_id:
+        cell["id"] = "colab-setup"
+    return cell
+
+
+def with_colab_cell(cells: list[dict], text: str, with_id: bool) -> list[dict]:
+    """``cells`` (no nav cells) with the Colab cell refreshed, or inserted right after the title cell.
+
+    A new cell in an executed notebook (first code cell counted 1) takes count 1 and every later
+    execution count, outputs' included, moves up by one, as if the notebook had been run with it.
+    """
+    cells = [json.loads(json.dumps(c)) for c in cells]
+    existing = [c for c in cells if is_colab(c)]
+    if existing:
+        cell = existing[0]
+        cell["source"], cell["outputs"] = split_lines(text), []
+        cell.setdefault("metadata", {})["tags"] = list(dict.fromkeys(tags(cell) + [COLAB_TAG]))
+        return [c for c in cells if not is_colab(c) or c is cell]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    if not code:
+        return cells
+    executed = code[0].get("execution_count") == 1
+    if executed:
+        for c in code:
+            if isinstance(c.get("execution_count"), int):
+                c["execution_count"] += 1
+            for out in c.get("outputs", []):
+                if isinstance(out.get("execution_count"), int):
+                    out["execution_count"] += 1
+    title = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and heading_level(c) == 1), None)
+    first_code = cells.index(code[0])
+    at = title + 1 if title is not None and title < first_code else first_code
+    return cells[:at] + [colab_cell(text, with_id, 1 if executed else None)] + cells[at:]
 
 
 def nav_cell(text: str, cell_id: str, with_id: bool) -> dict:
@@ -268,7 +382,7 @@ def heading_level(cell: dict) -> int:
 def slide_types(cells: list[dict]) -> list[str]:
     """jupyterlab-rise slide type of each cell: one idea per (sub)slide, so its output fits.
 
-    nav cells: skip. `#`/`##` heading cells and the first cell shown: slide (a new column).
+    nav cells and the Colab cell: skip. `#`/`##` heading cells and the first cell shown: slide.
     `###` headings, the setup cell (first code cell), a paragraph after a code cell, and a code
     cell after a code cell: subslide (down arrow). A paragraph's own code cell and consecutive
     markdown: - (same subslide). A solution cell thus sits on its own subslide below its
@@ -276,7 +390,7 @@ def slide_types(cells: list[dict]) -> list[str]:
     """
     types, prev, seen_code = [], None, False
     for cell in cells:
-        if is_nav(cell):
+        if is_nav(cell) or is_colab(cell):
             types.append("skip")
             continue
         level = heading_level(cell) if cell["cell_type"] == "markdown" else 0
@@ -306,13 +420,14 @@ def with_nav_and_slides(nb: dict, prev: Notebook | None, nxt: Notebook | None,
     nb = json.loads(json.dumps(nb))
     with_id = (nb.get("nbformat", 4), nb.get("nbformat_minor", 0)) >= (4, 5)
     text = nav_source(prev, nxt, index)
-    cells = [c for c in nb["cells"] if not is_nav(c)]
+    cells = with_colab_cell([c for c in nb["cells"] if not is_nav(c)], colab_source(), with_id)
     if notebook_map is not None:
         for cell in cells:
             if cell["cell_type"] == "markdown" and begin("NOTEBOOK MAP") in source(cell):
                 cell["source"] = split_lines(replace_between(source(cell), "NOTEBOOK MAP", notebook_map,
                                                              f"a markdown cell of {name}"))
-    cells = [nav_cell(text, "nav-top", with_id)] + cells + [nav_cell(text, "nav-bottom", with_id)]
+    cells = ([nav_cell(text, "nav-top", with_id)] + cells
+             + [nav_cell(nav_source(prev, nxt, index, closing=True), "nav-bottom", with_id)])
     for cell, kind in zip(cells, slide_types(cells)):
         cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
     nb["cells"] = cells
@@ -358,29 +473,56 @@ def fmt_minutes(m: dict | None, key: str = "total") -> str:
     return str(m[key]) if m else "?"
 
 
+README_BULLETS = 3  # learning bullets per row of the README's map (the notebook itself lists them all)
+
+
 def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = False) -> str:
     """The table of notebooks: for README.md, or (``in_notebook``) for a notebook's own map."""
     text = (lambda t: t.replace("|", "\\|")) if in_notebook else cell_text
     folder = "" if in_notebook else "notebooks/"
-    rows = ["| # | Notebook | What you will learn | Minutes |" + ("" if in_notebook else " Run |"),
+    rows = ["| # | Notebook | What you will learn | Minutes |" + ("" if in_notebook else " Open in |"),
             "| --- | --- | --- | ---: |" + ("" if in_notebook else " --- |")]
     for nb in notebooks:
-        learn = "<br>".join(f"• {text(b)}" for b in nb.learn) or "—"
+        bullets = nb.learn if in_notebook else nb.learn[:README_BULLETS]
+        learn = "<br>".join(f"• {text(b)}" for b in bullets) or "—"
+        if len(bullets) < len(nb.learn):
+            learn += f"<br>• … and {len(nb.learn) - len(bullets)} more"
+        path = "notebooks/" + nb.name
         rows.append(f"| {nb.number} | [{text(nb.title)}]({folder}{nb.name}) | {learn} | "
                     f"{fmt_minutes(minutes(nb, timings))} |"
-                    + ("" if in_notebook else f" [Binder]({binder_url('notebooks/' + nb.name)}) |"))
+                    + ("" if in_notebook else f" [Binder]({binder_url(path)}) · [Colab]({colab_url(path)}) |"))
     total = [minutes(nb, timings) for nb in notebooks]
     known = sum(m["total"] for m in total if m)
     rows.append("")
     guide = "../docs/instructor_guide.md" if in_notebook else "docs/instructor_guide.md"
-    rows.append(f"Minutes: {known} in all, exercises included: each notebook's measured run time plus its reading "
-                f"and exercises at the rates stated in [the instructor guide]({guide}#timings).")
+    rows.append(f"Minutes: {known} in all, exercises included: each notebook's measured run time plus reading its "
+                f"text and code and doing its exercises, at the rates stated in [the instructor guide]({guide}#timings).")
     return "\n".join(rows)
 
 
 def readme_badge() -> str:
     return (f"[![Launch on Binder]({BINDER_BADGE})]({binder_url()}) "
-            f"— the notebooks in your browser, nothing to install (repository: `{REPO}`, branch `{BRANCH}`).")
+            f"[![Open in Colab]({COLAB_BADGE})]({colab_url()}) "
+            f"— repository `{REPO}`, branch `{BRANCH}`.")
+
+
+def readme_start() -> str:
+    """The two commands that start LeNet Lab on a machine with git, make and Python >= 3.10."""
+    return (f"```\ngit clone {repo_url()}.git && cd {REPO.split('/')[1]}\n"
+            "make lab    # first run: builds .venv from requirements.txt, then opens JupyterLab\n```")
+
+
+def hours(minutes_: int) -> str:
+    return f"{minutes_ // 60} h {minutes_ % 60:02d} min" if minutes_ >= 60 else f"{minutes_} min"
+
+
+def readme_total(notebooks: list[Notebook], timings: dict) -> str:
+    """One sentence: the collection's minutes with and without exercises (for the README's first screen)."""
+    known = [minutes(nb, timings) for nb in notebooks]
+    if not all(known):
+        return "(not measured yet: run `make timings`)"
+    return (f"about {hours(sum(m['total'] for m in known))} with every exercise, "
+            f"{hours(sum(m['core'] for m in known))} reading and running only")
 
 
 def guide_links(notebooks: list[Notebook]) -> str:
@@ -389,40 +531,65 @@ def guide_links(notebooks: list[Notebook]) -> str:
             "",
             f"[![Launch on Binder]({BINDER_BADGE})]({binder_url()})",
             "",
-            "| # | Notebook | Binder | JupyterHub (nbgitpuller) |",
-            "| --- | --- | --- | --- |"]
+            "| # | Notebook | Binder | Colab | JupyterHub (nbgitpuller) |",
+            "| --- | --- | --- | --- | --- |"]
     for nb in notebooks:
         path = f"notebooks/{nb.name}"
         rows.append(f"| {nb.number} | [{cell_text(nb.title)}]({github_url(path)}) | "
-                    f"[launch]({binder_url(path)}) | [pull and open]({nbgitpuller_url(path)}) |")
+                    f"[launch]({binder_url(path)}) | [open]({colab_url(path)}) | "
+                    f"[pull and open]({nbgitpuller_url(path)}) |")
+    student = STUDENT_BRANCH
     rows += ["",
              "The hub links use the placeholder `https://HUB.example.org`: replace it with your hub's "
-             "address. The student copy (see *Hand out the student copy* below) opens with:",
+             f"address. They clone into the folder `{REPO.split('/')[1]}`. The student copy (the `{student}` "
+             "branch, see *Hand out the student copy* below) clones into its own folder, so a student "
+             "who opens both never mixes them:",
              "",
-             f"    {nbgitpuller_url(branch=STUDENT_BRANCH)}"]
+             f"- Binder, student copy: <{binder_url(branch=student)}>",
+             f"- Colab, student copy: <{colab_url(branch=student)}>",
+             f"- JupyterHub, student copy: <{nbgitpuller_url(branch=student, targetpath=student_folder())}>"]
     return "\n".join(rows)
+
+
+def student_folder(repo: str = REPO) -> str:
+    """The folder nbgitpuller clones the student copy into (the main copy goes to the repository's name)."""
+    return f"{repo.split('/')[1]}-{STUDENT_BRANCH}"
 
 
 def guide_timings(notebooks: list[Notebook], timings: dict) -> str:
     wpm, mpe = timings.get("words_per_minute", "?"), timings.get("minutes_per_exercise", "?")
-    rows = ["| # | Notebook | Run (s) | CPU (s) | Load | Words | Read (min) | Exercises | Exercise (min) "
-            "| Core (min) | Total (min) |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lpm = timings.get("code_lines_per_minute")
+    rows = ["| # | Notebook | Run (s) | CPU (s) | Load | Words | Read (min) | Code lines | Code (min) "
+            "| Exercises | Exercise (min) | Core (min) | Total (min) |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for nb in notebooks:
         m = minutes(nb, timings)
         entry = timings.get("notebooks", {}).get(nb.stem, {})
         run, cpu, load = (entry.get(k, "?") for k in ("execute_seconds", "cpu_seconds", "load_average"))
         rows.append(f"| {nb.number} | {cell_text(nb.title)} | {run} | {cpu} | {load} | {nb.words} | "
-                    f"{m['read']:.1f} | {nb.exercises} | {m['exercises']} | {m['core']} | {m['total']} |" if m else
-                    f"| {nb.number} | {cell_text(nb.title)} | ? | ? | ? | {nb.words} | — | {nb.exercises} | — | ? | ? |")
+                    f"{m['read']:.1f} | {nb.code_lines} | {m['code']:.1f} | {nb.exercises} | {m['exercises']} | "
+                    f"{m['core']} | {m['total']} |" if m else
+                    f"| {nb.number} | {cell_text(nb.title)} | ? | ? | ? | {nb.words} | — | {nb.code_lines} | — | "
+                    f"{nb.exercises} | — | ? | ? |")
+    known = [minutes(nb, timings) for nb in notebooks]
+    if all(known):
+        rows.append(f"| | All | {sum(float(timings['notebooks'][nb.stem]['execute_seconds']) for nb in notebooks):.1f} | "
+                    f"| | {sum(nb.words for nb in notebooks)} | {sum(m['read'] for m in known):.1f} | "
+                    f"{sum(nb.code_lines for nb in notebooks)} | {sum(m['code'] for m in known):.1f} | "
+                    f"{sum(nb.exercises for nb in notebooks)} | {sum(m['exercises'] for m in known)} | "
+                    f"{sum(m['core'] for m in known)} | {sum(m['total'] for m in known)} |")
     rows += ["",
              f"Run: wall-clock seconds for `tools/timings.py` to execute the notebook top to bottom in a "
              f"fresh `python3` kernel through nbconvert's ExecutePreprocessor "
              f"({timings.get('machine', 'machine not recorded')}); CPU: that kernel's CPU time, all "
              "threads; Load: the machine's load average then (above the 2 cores, other jobs slowed the "
              "run). Read: words of markdown (navigation "
-             f"cells excluded) at {wpm} words per minute. Exercise: {mpe} minutes per exercise cell. "
-             "Core = run + read, rounded up (exercises as homework); Total = run + read + exercises, "
+             f"cells excluded) at {wpm} words per minute. Code: non-blank lines of the code cells a student "
+             "reads (solutions and the Colab cell excluded)"
+             + (f" at {lpm} lines per minute" if lpm else ", not counted (no `code_lines_per_minute` in "
+                "docs/timings.json)")
+             + f". Exercise: {mpe} minutes per exercise cell. "
+             "Core = run + read + code, rounded up (exercises as homework); Total = core + exercises, "
              "rounded up."]
     return "\n".join(rows)
 
@@ -453,7 +620,7 @@ def guide_exercises(notebooks: list[Notebook], raw: dict, attempts: dict) -> str
             "| --- | --- | --- |"]
     for nb in notebooks:
         titles = exercise_titles(raw[nb.path])
-        for i, (misconception, wrong, _) in enumerate(attempts.get(nb.stem, []), start=1):
+        for i, (misconception, wrong, *_) in enumerate(attempts.get(nb.stem, []), start=1):
             title = titles[i - 1] if i <= len(titles) else "?"
             code = "; ".join(line.strip() for line in wrong.splitlines())
             rows.append(f"| {nb.number}.{i} | {cell_text(title)} | {cell_text(misconception)}: `{code}` |")
@@ -473,8 +640,13 @@ def plan_schedule(items: list, notebooks: list[Notebook], timings: dict) -> tupl
         if m is None:
             missing.append(key)
             continue
-        how = "" if not nb.exercises else " (exercises in class)" if mode == "all" else " (exercises as homework)"
-        rows.append((f"{nb.number} {cell_text(nb.title)}{how}", m["total" if mode == "all" else "core"], note))
+        if mode == "demo":
+            how, mins = " (demonstrated: you run it on the projector and talk it through)", math.ceil(m["run"] + m["read"])
+        else:
+            how = ("" if not nb.exercises else " (exercises in class)" if mode == "all"
+                   else " (exercises as homework)")
+            mins = m["total" if mode == "all" else "core"]
+        rows.append((f"{nb.number} {cell_text(nb.title)}{how}", mins, note))
     return rows, sum(mins for _, mins, _ in rows), missing
 
 
@@ -495,6 +667,12 @@ def guide_plans(notebooks: list[Notebook], timings: dict) -> str:
         out.append(f"| {clock(at)} | End | | |")
         if missing:
             out += ["", f"Not yet measured, left out: {', '.join(missing)} (run `make timings`)."]
+        planned = {key for key, *_ in items}
+        after = [nb for nb in notebooks if nb.number not in planned and minutes(nb, timings)]
+        if after:
+            out += ["", "Not in this plan, for afterwards: " + ", ".join(
+                f"{nb.number} ({minutes(nb, timings)['total']} min)" for nb in after)
+                + f" — {sum(minutes(nb, timings)['total'] for nb in after)} minutes with their exercises."]
         out.append("")
     return "\n".join(out)
 
@@ -525,6 +703,10 @@ def generate(root: Path = ROOT) -> dict[Path, str]:
     text = readme.read_text(encoding="utf-8")
     text = replace_between(text, "BINDER BADGE", readme_badge(), README.name)
     text = replace_between(text, "NOTEBOOK MAP", readme_map(notebooks, timings), README.name)
+    if "<!-- BEGIN START:" in text:
+        text = replace_between(text, "START", readme_start(), README.name)
+    if "<!-- BEGIN TOTAL:" in text:
+        text = replace_between(text, "TOTAL", readme_total(notebooks, timings), README.name)
     out[readme] = text
     guide = root / GUIDE
     if guide.exists():

@@ -7,9 +7,10 @@ ExecutePreprocessor, on a copy in memory (the notebook file is not touched), and
 wall-clock seconds, kernel start included. `make nav` then turns them into minutes:
 
     minutes = execute_seconds / 60 + markdown words / WORDS_PER_MINUTE
-              + exercise cells * MINUTES_PER_EXERCISE          (rounded up)
+              + lines of code / CODE_LINES_PER_MINUTE + exercise cells * MINUTES_PER_EXERCISE
+                                                               (rounded up)
 
-The two rates are written into docs/timings.json beside the measurements, so the file says how
+The three rates are written into docs/timings.json beside the measurements, so the file says how
 its numbers are meant to be read. Entries of notebooks not measured in this run are kept.
 """
 from __future__ import annotations
@@ -30,6 +31,7 @@ import nav  # noqa: E402
 
 WORDS_PER_MINUTE = 150   # careful reading of technical prose with formulas, while thinking
 MINUTES_PER_EXERCISE = 5  # read the prompt, write one to three lines, run, read the check, retry once
+CODE_LINES_PER_MINUTE = 12  # 5 s a line: read it, match it with the paragraph above and the output below
 
 
 def children_cpu() -> float:
@@ -87,12 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     record.update({
         "words_per_minute": WORDS_PER_MINUTE,
         "minutes_per_exercise": MINUTES_PER_EXERCISE,
+        "code_lines_per_minute": CODE_LINES_PER_MINUTE,
         "method": ("execute_seconds: wall clock of tools/timings.py executing the notebook top to bottom "
                    "in a fresh python3 kernel (nbconvert ExecutePreprocessor, kernel start included); "
                    "cpu_seconds: CPU time of that kernel, all threads (barely affected by other jobs); "
                    "load_average: the machine's 1-minute load average right after, a sign of how busy it was. "
-                   "make nav adds reading time (markdown words / words_per_minute) and exercise time "
-                   "(exercise cells x minutes_per_exercise) and rounds up."),
+                   "make nav adds reading time (markdown words / words_per_minute), code-reading time (non-blank "
+                   "lines of the code cells a student reads, solutions excluded, / code_lines_per_minute) and "
+                   "exercise time (exercise cells x minutes_per_exercise) and rounds up."),
         "machine": machine(),
     })
     load = os.getloadavg()[0]
