@@ -8,18 +8,27 @@ export PATH := $(abspath $(BIN)):$(PATH)
 .PHONY: lab test test-cpu-levels execute venv data clean help
 
 help:
-	@echo "make lab      start JupyterLab on notebooks/ (creates .venv and prepares MNIST first)"
+	@echo "make lab      start JupyterLab on notebooks/ (creates .venv and prepares MNIST first; see README.md)"
 	@echo "make test     run every test: unit tests, strict nbval on every notebook (at this CPU's best"
-	@echo "              kernels, then AVX2-only and baseline x86), hygiene checks"
+	@echo "              kernels, then AVX2-only and baseline x86), hygiene checks (see CONTRIBUTING.md)"
 	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, saving its outputs"
 	@echo "make student  write build/student/: notebooks without solutions, helpers.py, data, README"
+	@echo "make solutions write build/solutions/: the same with every exercise replaced by its solution"
 	@echo "make nav      regenerate navigation cells, slide metadata, the README map and guide tables"
 	@echo "make timings  measure each notebook's run time into docs/timings.json (then make nav)"
+	@echo "make imgs     redraw the pictures in imgs/ (LeNet-5 diagram, convolution GIFs) and their manifest"
+	@echo "make memory   peak memory of each notebook's kernel (NB=\"07 08\" for some); fails above 1.0 GB"
 
-# The environment is (re)built when it is missing or older than requirements.txt.
+# The environment is (re)built when it is missing, half-made or older than requirements.txt.
+# A half-made .venv (an earlier `python3 -m venv` failed, e.g. for want of Debian's python3-venv,
+# and left bin/python without pip) is removed and made again; if venv fails now, .venv is removed
+# and one line says what to install, so the next `make lab` starts clean (tests/test_setup.py).
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else "LeNet Lab needs Python >= 3.10; found %d.%d. Install a newer Python or run: make PYTHON=python3.11 ..." % v[:2])'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if [ -e $(VENV) ] && ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
+	  echo "$(VENV) is half-made (no working pip in it): removing it and creating it again"; rm -rf $(VENV); fi
+	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip --version >/dev/null 2>&1; } || { rm -rf $(VENV); \
+	  echo "LeNet Lab: '$(PYTHON) -m venv' failed. Debian/Ubuntu: sudo apt-get install python3-venv (or python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv), then make lab again."; exit 1; }
 	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
@@ -28,10 +37,14 @@ venv: $(STAMP)
 data: venv
 	$(BIN)/python -c "import sys; sys.path.insert(0, 'notebooks'); import helpers; print('MNIST ready in', helpers.prepare_mnist())"
 
+# As root (a container, some lab VMs, WSL set up as root) Jupyter refuses to start without
+# --allow-root: say so in one line and pass it.
 lab: venv data
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	@if [ "$$(id -u)" = 0 ]; then echo "Warning: running as root, so JupyterLab starts with --allow-root (better: run make lab as a normal user)"; \
+	  exec $(BIN)/jupyter lab --notebook-dir=notebooks --allow-root; fi; \
+	exec $(BIN)/jupyter lab --notebook-dir=notebooks
 
-test: venv data
+test: venv data site-deps
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/cpu_levels.py
 
@@ -50,14 +63,48 @@ clean:
 	rm -rf build .pytest_cache
 
 # ---- Workshop kit: student copy, navigation and slides, measured timings --------------------
-.PHONY: student nav timings
+.PHONY: student solutions nav timings
 
 # Standard library only: no .venv needed.
 student:
 	$(PYTHON) tools/student.py
+
+# The solutions release, to hand out after the session: every exercise replaced by its solution.
+solutions:
+	$(PYTHON) tools/student.py --solutions
 
 nav:
 	$(PYTHON) tools/nav.py
 
 timings: venv data
 	$(BIN)/python tools/timings.py
+
+# Peak resident memory of each notebook's kernel (NB="07 08" for some); exit 1 above 1.0 GB.
+.PHONY: memory
+memory: venv data
+	$(BIN)/python tools/peak_rss.py $(NB)
+
+# ---- Website: build/site/ from the notebooks' stored outputs (docs/site/; docs/site/PUBLISHING.md) ----
+.PHONY: site site-deps
+SITE_STAMP := $(VENV)/.installed-site-requirements
+MATHJAX    := docs/site/node_modules/mathjax/es5/tex-chtml.js
+
+# Needs the network once (PyPI, npm): .ci/run calls `make site-deps` before cutting it.
+$(SITE_STAMP): docs/site/requirements.txt $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check -r docs/site/requirements.txt
+	touch $(SITE_STAMP)
+
+$(MATHJAX): docs/site/package.json docs/site/package-lock.json
+	cd docs/site && npm ci --no-audit --no-fund
+	touch $(MATHJAX)
+
+site-deps: $(SITE_STAMP) $(MATHJAX)
+
+# Offline; never executes a notebook; warnings are errors. LENET_SITE_MATHJAX=cdn: MathJax from a CDN.
+site: site-deps
+	$(BIN)/python docs/site/build.py
+
+# ---- Pictures in imgs/: drawn by tools/make_imgs.py; tests/test_imgs.py fails when they are stale
+.PHONY: imgs
+imgs: venv
+	$(BIN)/python tools/make_imgs.py

@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from kit_fixtures import fake_repo, notebook
+from kit_fixtures import fake_repo, md, notebook
 import nav
 from exercise_attempts import ATTEMPTS
 import student
@@ -125,6 +125,39 @@ def test_a_rebuild_starts_clean_and_a_foreign_folder_is_never_deleted(tmp_path):
     assert (mine / "keep.txt").read_text() == "precious"
 
 
+def test_the_text_about_solutions_is_true_in_each_build():
+    nb = notebook("T", exercises=1)
+    nb["cells"].insert(1, md("## Exercises\n\nTry first. <!--solutions-->The solution is in the folded cell "
+                             "below each exercise.<!--/solutions--> Good luck."))
+    copy, release = student.student_notebook(nb), student.solutions_notebook(nb)
+    assert nav.source(copy["cells"][1]) == f"## Exercises\n\nTry first. {student.STUDENT_SOLUTIONS} Good luck."
+    assert nav.source(release["cells"][1]) == f"## Exercises\n\nTry first. {student.SHOWN_SOLUTIONS} Good luck."
+    assert "folded cell" in nav.source(nb["cells"][1])  # the repository's own text is untouched
+
+
+def test_the_solutions_release_shows_each_solution_in_place_of_its_exercise():
+    nb = notebook("T", exercises=2)
+    release = student.solutions_notebook(nb)
+    assert tagged(release, "exercise") == [] and len(tagged(release, "solution")) == 2
+    assert all("jupyter" not in c["metadata"] for c in tagged(release, "solution"))  # unfolded
+    assert len(release["cells"]) == len(nb["cells"]) - 2
+
+
+def test_the_copy_asks_students_to_install_no_test_packages(tmp_path):
+    repo = fake_repo(tmp_path / "repo")
+    (repo / "requirements.txt").write_text("torch==2.15.0\nnbval==0.11.0\npytest==9.2.0\npytest-timeout==2.4.0\n"
+                                           "playwright==1.65.2\njupyterlab==4.6.6\n")
+    (repo / "environment.yml").write_text("dependencies:\n  - pytorch-cpu>=2.5\n  - pytest>=8.0\n  - pip:\n"
+                                          "      - playwright>=1.45\n")
+    student.build(repo, tmp_path / "out")
+    assert (tmp_path / "out" / "requirements.txt").read_text() == "torch==2.15.0\njupyterlab==4.6.6\n"
+    assert (tmp_path / "out" / "environment.yml").read_text() == "dependencies:\n  - pytorch-cpu>=2.5\n  - pip:\n"
+    text = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "jupyter lab" in text and "make " not in text and "instructor has them" in text
+    student.build(repo, tmp_path / "sol", solutions=True)
+    assert "solution is shown in its place" in (tmp_path / "sol" / "README.md").read_text(encoding="utf-8")
+
+
 def test_the_command_line_reports_each_notebook(tmp_path):
     repo = fake_repo(tmp_path / "repo")
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "student.py"), "--root", str(repo),
@@ -149,6 +182,16 @@ def test_no_solution_left_and_no_exercise_lost(build, path):
     assert len(tagged(copy, "exercise")) == len(tagged(source, "exercise"))
     assert len(copy["cells"]) == len(source["cells"]) - len(tagged(source, "solution"))
     assert all(c["outputs"] == [] for c in tagged(copy, "exercise"))
+
+
+def test_the_real_student_copy_never_promises_a_solution_it_does_not_have(build):
+    for path in REAL:
+        for cell in load(build / "notebooks" / path.name)["cells"]:
+            text = nav.source(cell).lower()
+            if cell["cell_type"] == "markdown" and "solution" in text:
+                assert "instructor" in text, (
+                    f"{path.name}: the student copy has no solutions, but this cell speaks of one: "
+                    f"{nav.source(cell)[:200]!r} (wrap the sentence in <!--solutions-->…<!--/solutions-->)")
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
@@ -183,25 +226,69 @@ def test_an_attempt_replaces_the_todo_line_keeping_its_indent():
         with_attempt("x = None\n", "x = 1")
 
 
-def test_every_exercise_has_a_wrong_and_a_right_attempt():
+def test_every_exercise_has_a_wrong_a_right_and_an_alternative_attempt():
     for path in REAL:
         count = len(tagged(load(path), "exercise"))
-        assert len(ATTEMPTS.get(path.stem, [])) == count, (
-            f"tools/exercise_attempts.py has {len(ATTEMPTS.get(path.stem, []))} attempts for {path.stem}, "
-            f"which has {count} exercises: add (misconception, wrong, right) for each")
+        entries = ATTEMPTS.get(path.stem, [])
+        assert len(entries) == count, (
+            f"tools/exercise_attempts.py has {len(entries)} attempts for {path.stem}, which has {count} "
+            "exercises: add (misconception, wrong, right, alternative) for each")
+        assert all(len(e) == 4 and all(isinstance(x, str) and x for x in e) for e in entries), (
+            f"{path.stem}: each entry is (misconception, wrong attempt, right answer, alternative right form)")
     assert set(ATTEMPTS) <= {p.stem for p in REAL}
+
+
+EXERCISE_ID = re.compile(r'check\(\s*"(\d\d\.\d+)"')
+
+
+def shown_forms(value) -> list[str]:
+    """How ``value`` would read if a cell printed it or prose stated it. Values too short to
+    search for without false alarms (one- and two-digit numbers, True/False) give none."""
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, int):
+        forms = [str(value)] + ([f"{value:,}"] if abs(value) >= 1000 else [])
+        return [f for f in forms if len(f.lstrip("-")) >= 3]
+    if isinstance(value, float):
+        return sorted({f"{value:.4f}", f"{value:.4g}"} - {"0.0000", "0"}) if abs(value) >= 1e-3 else []
+    if isinstance(value, tuple) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        forms = [repr(value)] if len(repr(value)) >= 6 else []
+        if len(value) == 2:
+            forms += [f"{value[0]} x {value[1]}", f"{value[0]}x{value[1]}"]
+        return forms
+    return []
+
+
+def leaks(form: str, text: str) -> bool:
+    return re.search(r"(?<![\w.,])" + re.escape(form) + r"(?![\w]|\.\d|,\d)", text) is not None
+
+
+def test_shown_forms_and_leaks():
+    assert shown_forms(81290) == ["81290", "81,290"] and shown_forms(14) == [] and shown_forms(True) == []
+    assert shown_forms((16, 16)) == ["(16, 16)", "16 x 16", "16x16"] and shown_forms(0.25203) == ["0.252", "0.2520"]
+    assert leaks("81,290", "it has 81,290 parameters") and not leaks("576", "1576 weights")
+    assert not leaks("576", "5.576") and leaks("(16, 16)", "shape (16, 16).")
+
+
+def cell_text(cell) -> str:
+    return nav.source(cell) + "\n" + "".join(
+        nav.source({"source": o.get("text", "")}) + json.dumps(o.get("data", {}).get("text/plain", ""))
+        for o in cell.get("outputs", []))
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
 def test_the_student_notebook_runs_and_every_exercise_check_judges_attempts(build, path):
     """Cell by cell in a fresh kernel: each exercise cell, as handed out, says "not answered yet";
-    then, in the same kernel, its wrong attempt gets ✗ and the hint and its right answer ✓;
-    then the cell runs again as handed out, so the cells after it see an unanswered exercise."""
+    then, in the same kernel, its wrong attempt gets ✗ and a hint, its right answer, the
+    alternative form and the repository's solution cell ✓; the expected value the check computed
+    appears nowhere above the exercise (prose, code or output) nor in the exercise cell; then the
+    cell runs again as handed out, so the cells after it see an unanswered exercise."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(build / "notebooks" / path.name, as_version=4)
     attempts = iter(ATTEMPTS.get(path.stem, []))
+    solutions = iter(nav.source(c) for c in tagged(load(path), "solution"))
     # a fresh kernel per notebook, in the student folder: helpers.DATA_DIR is build/data
     client = NotebookClient(nb, timeout=900, kernel_name="python3",
                             resources={"metadata": {"path": str(build / "notebooks")}})
@@ -218,17 +305,37 @@ def test_the_student_notebook_runs_and_every_exercise_check_judges_attempts(buil
             assert NOT_ANSWERED in out and "✗" not in out and "✓" not in out, (
                 f"{path.name}: an exercise cell printed {out!r}; with its TODO left as None its check "
                 "must print 'not answered yet'")
-            misconception, wrong, right = next(attempts)
-            hint = re.search(r'hint="([^"]+)"', cell.source)
-            for attempt, verdict in ((wrong, "✗"), (right, "✓")):
+            ids = EXERCISE_ID.findall(cell.source)
+            assert ids == [f"{path.stem[:2]}.{exercises}"], (
+                f"{path.name}: exercise {exercises} must call check(\"{path.stem[:2]}.{exercises}\", …) once; found {ids}")
+            misconception, wrong, right, alternative = next(attempts)
+            trials = ((wrong, "✗", "the wrong attempt (" + misconception + ")"), (right, "✓", "a right answer"),
+                      (alternative, "✓", "the alternative form of a right answer"))
+            for attempt, verdict, what in trials:
                 trial = nbformat.v4.new_code_cell(with_attempt(cell.source, attempt))
                 client.execute_cell(trial, index, store_history=False)
                 said = printed(trial)
                 assert said.startswith(verdict), (
-                    f"{path.name}, exercise {exercises}: the check should say {verdict} to "
-                    f"{'the wrong attempt (' + misconception + ')' if verdict == '✗' else 'a right answer'}:\n"
+                    f"{path.name}, exercise {ids[0]}: the check should say {verdict} to {what}:\n"
                     f"{attempt}\nbut it printed {said!r}")
-                if verdict == "✗" and hint:
-                    assert f"Hint: {hint.group(1)}" in said, f"{path.name}: the hint is missing from {said!r}"
+                if verdict == "✗":
+                    assert "Hint: " in said, f"{path.name}: the hint is missing from {said!r}"
+            solution = nbformat.v4.new_code_cell(next(solutions))
+            client.execute_cell(solution, index, store_history=False)
+            assert f"✓ exercise {ids[0]}: right." in printed(solution) and "✗" not in printed(solution), (
+                f"{path.name}: the solution of exercise {ids[0]} printed {printed(solution)!r}")
+            probe = nbformat.v4.new_code_cell(
+                f"import checks\nprint(repr(checks.last_expected[{ids[0]!r}]))")
+            client.execute_cell(probe, index, store_history=False)
+            expected = printed(probe).strip()
+            try:
+                value = ast.literal_eval(expected)
+            except (ValueError, SyntaxError):
+                value = None  # a tensor or an object: nothing to search for
+            above = "\n".join(cell_text(c) for c in nb.cells[:index]) + "\n" + cell.source
+            for form in shown_forms(value):
+                assert not leaks(form, above), (
+                    f"{path.name}: exercise {ids[0]}'s answer {form} is on screen before the student "
+                    "answers (in the exercise cell, or printed or stated above it)")
             client.execute_cell(nbformat.v4.new_code_cell(cell.source), index, store_history=False)
     assert exercises == len(tagged(load(path), "exercise"))
