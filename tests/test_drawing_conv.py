@@ -1,0 +1,98 @@
+"""The pictures of 03_convolution_arithmetic (drawing.py): each draws what its docstring says.
+
+Counted in artists (texts, patches, images), never compared pixel by pixel.
+"""
+import matplotlib
+import pytest
+import torch
+import torch.nn.functional as F
+from matplotlib.patches import Rectangle
+
+import drawing
+import helpers
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def numbers(ax) -> list[float]:
+    return [float(t.get_text()) for t in ax.texts]
+
+
+@pytest.mark.parametrize("filter, row, col", [(0, 0, 0), (2, 1, 0), (3, 2, 2)])
+def test_window_times_kernel_shows_the_window_the_kernel_their_products_and_the_sum(filter, row, col):
+    gen = torch.Generator().manual_seed(filter)
+    x, w, b = torch.randn(3, 5, 5, generator=gen), torch.randn(4, 3, 3, 3, generator=gen), torch.randn(4, generator=gen)
+    fig = drawing.draw_window_times_kernel(x, w, b, filter=filter, row=row, col=col)
+    axes = fig.axes
+    assert len(axes) == 3 * 3  # a row per input channel: window, kernel, products
+    for c in range(3):
+        window, kernel, products = axes[3 * c:3 * c + 3]
+        expected = [x[c, row:row + 3, col:col + 3], w[filter, c], x[c, row:row + 3, col:col + 3] * w[filter, c]]
+        for ax, values in zip((window, kernel, products), expected):
+            assert len(ax.texts) == 9
+            assert numbers(ax) == pytest.approx(values.flatten().tolist(), abs=0.051)
+            assert len(ax.images) == 1
+        assert f"sum {(expected[2]).sum().item():.2f}" in products.get_title()
+    total = F.conv2d(x[None], w, b)[0, filter, row, col].item()
+    assert fig._suptitle.get_text().endswith(f"= {total:.2f} = output ({filter}, {row}, {col})")
+    assert "all 27 products" in fig._suptitle.get_text()
+    norms = {(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in axes}
+    assert len(norms) == 1 and sum(norms.pop()) == 0  # one scale, centred on 0
+
+
+@pytest.mark.parametrize("size, kernel, stride", [(28, 5, 2), (8, 3, 2), (7, 3, 2), (10, 4, 3)])
+def test_stride_draws_one_bar_per_position_and_hatches_the_pixels_never_read(size, kernel, stride):
+    ax = drawing.draw_stride(size, kernel, stride)
+    out = helpers.conv_output_size(size, kernel, stride)
+    cells = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() == 1]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() != 1]
+    assert len(cells) == size and len(bars) == out
+    assert [round(b.get_x()) for b in bars] == [i * stride for i in range(out)]
+    image = torch.zeros(1, 1, 1, size, requires_grad=True)
+    F.conv2d(image, torch.ones(1, 1, 1, kernel), stride=stride).sum().backward()
+    unread = [c for c in range(size) if image.grad[0, 0, 0, c] == 0]
+    assert [round(c.get_x()) for c in cells if c.get_hatch()] == unread
+    assert f"{out} positions" in ax.get_title()
+    assert ("never read" in ax.get_title()) == bool(unread)
+
+
+def test_max_pool_marks_each_windows_maximum_and_shows_the_output():
+    grid = torch.tensor([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]])
+    ax_in, ax_out = drawing.draw_max_pool(grid)
+    assert numbers(ax_in) == grid.flatten().tolist()
+    bold = [float(t.get_text()) for t in ax_in.texts if t.get_fontweight() == "bold"]
+    pooled = F.max_pool2d(grid[None, None].float(), 2)[0, 0]
+    assert sorted(bold) == sorted(pooled.flatten().tolist())
+    assert numbers(ax_out) == pooled.flatten().tolist()
+    outlines = [p for p in ax_in.patches if not p.get_fill()]
+    assert len(outlines) == 4 and all(p.get_width() == 2 for p in outlines)
+    assert len(ax_out.patches) == 4 and ax_out.get_title() == "output 2x2"
+
+
+def test_receptive_fields_draw_the_padding_and_one_outline_per_field():
+    digit = torch.zeros(28, 28, dtype=torch.uint8)
+    paths = torch.rand(28, 28)
+    fields = {"unit (2, 2)": (6, 6, 16), "unit (0, 0)": (-2, -2, 16)}
+    fig = drawing.draw_receptive_fields(digit, paths, fields, padding=2)
+    ax_digit, ax_paths = fig.axes[:2]
+    outlines = [p for p in ax_digit.patches if not p.get_fill()]
+    assert [(p.get_x(), p.get_y(), p.get_width()) for p in outlines] == [(5.5, 5.5, 16), (-2.5, -2.5, 16)]
+    assert len({p.get_linestyle() for p in outlines}) == 2  # told apart by line style, not colour alone
+    padding = [p for p in ax_digit.patches if p.get_fill()]
+    assert len(padding) == 1 and (padding[0].get_x(), padding[0].get_width()) == (-2.5, 32)
+    assert ax_digit.get_xlim()[0] < -2.5 and ax_digit.get_xlim()[1] > 29.5  # the whole padding in view
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["padding (2 pixels)", *fields]
+    assert ax_paths.images[0].get_cmap().name == "viridis"
+
+
+def test_draw_conv_ticks_are_readable():
+    for ax in drawing.draw_conv(28, 5, padding=2):
+        for label in ax.get_xticklabels() + ax.get_yticklabels():
+            assert label.get_fontsize() >= 9
