@@ -175,3 +175,117 @@ def test_the_notebook_slider_prints_exactly_lr_summary_when_moved(capsys):
         assert shown == drawing.lr_summary(slider.value) + "\n", value
         assert explorer.result == drawing.lr_summary(value)
     plt.close("all")
+
+
+# ---- momentum on the bowl and the figures of 06 (and 05) -----------------------------------
+
+@pytest.mark.parametrize("lr, momentum", [(0.05, 0.9), (0.2, 0.5)])
+def test_bowl_descent_with_momentum_is_optim_sgd_with_momentum(lr, momentum):
+    losses, path = drawing.bowl_descent(lr, steps=10, momentum=momentum)
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=lr, momentum=momentum)
+    for k in range(10):
+        torch.testing.assert_close(path[k], w.detach())
+        optimizer.zero_grad()
+        loss = _bowl_loss(w)
+        assert math.isclose(losses[k], loss.item(), rel_tol=1e-12)
+        loss.backward()
+        optimizer.step()
+    torch.testing.assert_close(path[10], w.detach())
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, float("nan"), True, "0.9"])
+def test_a_bad_momentum_is_a_clear_error(bad):
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\)"):
+        drawing.bowl_descent(0.1, momentum=bad)
+
+
+def test_bowl_minimum_is_the_least_squares_solution_and_steps_to_close_counts_the_gap():
+    X, y = drawing.bowl_problem()
+    best_w, best = drawing.bowl_minimum()
+    torch.testing.assert_close(best_w, torch.linalg.lstsq(X, y.unsqueeze(1)).solution.squeeze(1))
+    assert math.isclose(best, _bowl_loss(best_w).item(), rel_tol=1e-12)
+    losses = [best + 100, best + 50, best + 1.5, best + 0.5, best]
+    assert drawing.steps_to_close(losses, 0.99) == 3 and drawing.steps_to_close(losses, 0.999) == 4
+    assert drawing.steps_to_close([best + 1, best + 2], 0.99) is None
+
+
+def test_momentum_beats_plain_descent_on_the_bowl_as_06_says():
+    plain, _ = drawing.bowl_descent(0.2, steps=200)
+    half, _ = drawing.bowl_descent(0.2, steps=200, momentum=0.5)
+    assert drawing.steps_to_close(half) < drawing.steps_to_close(plain)
+    assert 2 * drawing.steps_to_close(half, 0.9999) < drawing.steps_to_close(plain, 0.9999)
+
+
+def _figure_tools():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def test_draw_bowl_runs_draws_one_panel_per_run_with_its_own_style_and_no_hidden_path():
+    plt = _figure_tools()
+    runs = {"a": {"lr": 0.01}, "b": {"lr": 0.2}, "c": {"lr": 0.2, "momentum": 0.5}}
+    fig = drawing.draw_bowl_runs(runs, shown=15)
+    ax_loss, *panels = fig.axes
+    assert len(panels) == 3
+    curves = [line for line in ax_loss.get_lines() if len(line.get_xdata()) == drawing.LR_STEPS + 1]
+    assert len(curves) == 3 and len({(l.get_color(), l.get_marker(), l.get_linestyle()) for l in curves}) == 3
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:3] == ["a", "b", "c"]
+    for panel, curve, (label, options) in zip(panels, curves, runs.items()):
+        path_line = next(l for l in panel.get_lines() if len(l.get_xdata()) == 16)  # the first 15 steps
+        assert (path_line.get_color(), path_line.get_marker()) == (curve.get_color(), curve.get_marker())
+        _, path = drawing.bowl_descent(steps=drawing.LR_STEPS, **options)
+        assert list(path_line.get_xdata()) == path[:16, 0].tolist()
+        assert panel.get_aspect() == 1.0 and panel.get_title().replace("\n", " ") == label
+    plt.close(fig)
+
+
+def test_draw_lr_curve_keeps_its_scale_and_marks_the_lowest_loss():
+    plt = _figure_tools()
+    limits = set()
+    _, best = drawing.bowl_minimum()
+    for lr in (0.001, 0.1, 0.9):
+        fig, ax = plt.subplots()
+        drawing.draw_lr_curve(lr, ax)
+        limits.add((ax.get_xlim(), ax.get_ylim()))
+        assert any(list(l.get_ydata()) == [best, best] for l in ax.get_lines())
+        assert ax.get_yscale() == "log" and ax.get_xlabel() and ax.get_ylabel()
+        plt.close(fig)
+    assert len(limits) == 1
+
+
+def test_draw_loss_curves_gives_each_curve_a_style_and_a_label():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    drawing.draw_loss_curves({"x": [2.3, 1.0, 0.5], "y": [2.3, 2.2, 2.1], "z": [2.3, 50.0, 2.26]}, ax, ylim=(1e-3, 1e3))
+    lines = ax.get_lines()
+    assert len(lines) == 3 and len({(l.get_linestyle(), l.get_marker()) for l in lines}) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["x", "y", "z"]
+    assert ax.get_ylim() == (1e-3, 1e3) and ax.get_yscale() == "log"
+    plt.close(fig)
+
+
+def test_draw_fd_errors_draws_a_log_log_line_per_precision_without_zeros():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    drawing.draw_fd_errors([1e-6, 1e-4, 1e-2], {"float64": [1e-10, 0.0, 1e-6], "float32": [1e-1, 1e-3, 1e-5]}, ax)
+    lines = ax.get_lines()
+    assert [len(l.get_xdata()) for l in lines] == [2, 3]  # the exact 0 cannot be drawn on a log scale
+    assert ax.get_xscale() == ax.get_yscale() == "log" and lines[0].get_marker() != lines[1].get_marker()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["float64", "float32"]
+    plt.close(fig)
+
+
+def test_draw_softmax_bars_draws_the_logits_and_their_softmax_with_the_label_hatched():
+    plt = _figure_tools()
+    logits = torch.tensor([0.1, -0.2, 0.3, 0.0, 0.05, -0.1, 0.2, 0.15, -0.05, 0.0])
+    ax_logits, ax_probs = drawing.draw_softmax_bars(logits, 7)
+    for ax, values in ((ax_logits, logits), (ax_probs, torch.softmax(logits.double(), 0))):
+        bars = ax.patches
+        assert len(bars) == 10
+        assert [round(b.get_height(), 6) for b in bars] == [round(v, 6) for v in values.tolist()]
+        assert [bool(b.get_hatch()) for b in bars] == [k == 7 for k in range(10)]
+    assert math.isclose(sum(b.get_height() for b in ax_probs.patches), 1.0, rel_tol=1e-9)
+    plt.close("all")
