@@ -1,28 +1,38 @@
-"""Benchmark: train LeNet on MNIST the way 07_training_lenet_on_mnist does, and time the idiomatic pipeline.
+"""Benchmark: LeNet on MNIST the way 07_training_lenet_on_mnist trains it, against the idiomatic pipeline.
 
-    .venv/bin/python benchmarks/train_lenet.py              # both runs, one JSON line on stdout
-    .venv/bin/python benchmarks/train_lenet.py --profile    # also: where the time of a step goes (stderr)
+    python benchmarks/train_lenet.py                       # everything below, about 5 min on 2 idle cores
+    python benchmarks/train_lenet.py --official-epochs 1   # the official recipe's first epoch only (faster)
+    python benchmarks/train_lenet.py --recipe-only --seeds 0 1 2 3 4 --cpu-level avx2   # the robustness table
+    python benchmarks/train_lenet.py --profile             # also: where the time of one step goes (stderr)
 
-Ours: ``helpers.mnist_tensors`` (the whole training set normalized once) and ``helpers.batches``
-(random batches of 128 by indexing), ``helpers.LeNet``, Adam with a one-cycle schedule (peak 0.003),
-5 epochs, seed 0 — the notebook's section 5. Baseline, in the same run: the idiomatic pipeline,
-``datasets.MNIST`` with ``ToTensor`` + ``Normalize`` per sample and ``DataLoader(batch_size=64,
-shuffle=True)``, with the same model (architecture and initial weights), optimizer, schedule and
-number of epochs.
+Three measurements, in one process, printed as one JSON line on stdout (progress on stderr):
 
-``train_seconds`` and ``baseline_seconds`` are the wall-clock time of the training epochs (ours
-includes reading the training set and normalizing it once; the test-set evaluation after each
-epoch is excluded from both). The JSON line holds ``test_accuracy``, ``epochs``,
-``train_seconds``, ``baseline_seconds``, ``speedup`` and extra keys: per-epoch times, the
-baseline's accuracy, the first epoch at >= 99 %, achieved GFLOP/s, ``peak_rss_mb`` (``ru_maxrss``
-of this process), ``rss_after_imports_mb`` (the part taken by importing torch and torchvision and
-loading the test set, before training) and ``load_average_before_after`` (the 1-minute load
-average when the run started and ended). The exit status is 1 when a goal is missed (>= 99.0 % in
-<= 5 epochs, >= 2.5x faster, peak memory <= 1 GB); stderr says which.
+1. **Ours, time to 99 %** (the headline): notebook 07's section 5. MNIST stays ``uint8``
+   (``helpers.mnist_tensors(normalize=False)``), the 55,000 training digits left after holding out
+   07's 5,000-digit validation split are indexed in random batches of 256 and normalized per batch
+   (``helpers.normalize_batch``), ``helpers.LeNet`` in ``channels_last`` memory layout, Adam
+   (``fused=True``) with a one-cycle schedule (peak learning rate ``MAX_LR``), 3 epochs — the
+   hyper-parameters 07 chose on the validation split. ``seconds_to_99`` is the wall-clock training
+   time (reading the data included, the test evaluation after each epoch excluded) until the end
+   of the first epoch whose test accuracy is >= 99.0 %.
+2. **Equal-batch ratio**: our pipeline (A) against the idiomatic one a learner writes (B):
+   ``datasets.MNIST`` with ``ToTensor`` + ``Normalize`` per sample, ``DataLoader(batch_size=256,
+   shuffle=True)``, the plain (contiguous) LeNet and Adam's default implementation, same schedule,
+   same batch size, same number of epochs. The two are interleaved epoch by epoch (A1 B1 A2 B2 …),
+   so load from other work hits both alike; each round gives a ratio B/A and the JSON reports the
+   median and the spread (min, max) over the rounds.
+3. **The official example's recipe** (pytorch/examples, ``mnist/main.py``), written here as a
+   configuration: its ``Net`` (conv 32 → conv 64 → max-pool → dropout 0.25 → fc 128 → dropout 0.5 →
+   fc 10), Adadelta lr 1.0, StepLR γ 0.7 per epoch, batch 64, per-sample ``ToTensor`` + ``Normalize``,
+   tested in batches of 200 here (its 1000 needs ~400 MB more, same accuracy). It runs until its test accuracy first reaches 99.0 % (at most
+   ``--official-epochs``, default 5; a full 14-epoch run takes about 11 min): its seconds to 99 % or,
+   when it does not get there in that budget, its per-epoch seconds and accuracies (said in the JSON).
 
-Timings depend on the machine and on what else runs on it. Two threads that must meet at every
-parallel operation slow down far more than 2x when other work keeps the cores busy, and the
-baseline (twice as many steps) suffers most: compare runs made on a quiet machine.
+The exit status is 1 when our recipe misses its goal: >= 99.0 % test accuracy by the last epoch,
+reached within ``--max-seconds-to-99`` (default 30 s, about three times the figure on 2 idle cores)
+and peak memory <= 1 GB. The ratio is reported, not checked: it moves with the machine's load.
+All timings depend on the machine and on what else runs on it; benchmarks/README.md gives the
+figures measured and how.
 """
 from __future__ import annotations
 
@@ -31,174 +41,229 @@ import json
 import math
 import os
 import resource
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "notebooks"))
 import helpers  # noqa: E402
 
-BATCH_SIZE, EPOCHS, MAX_LR, SEED = 128, 5, 3e-3, 0      # 07_training_lenet_on_mnist, section 5
-BASELINE_BATCH_SIZE = 64                                 # the usual tutorial DataLoader
-EVAL_BATCH_SIZE = 250   # smaller than helpers.evaluate's 1000: 50 MB less peak memory, same accuracy
+# 07_training_lenet_on_mnist, section 5 (chosen on the validation split of section 2)
+BATCH_SIZE, EPOCHS, MAX_LR, VAL_SIZE, SPLIT_SEED = 128, 3, 5e-3, 5_000, 0
+OFFICIAL = {"batch_size": 64, "lr": 1.0, "gamma": 0.7}  # pytorch/examples mnist
+OFFICIAL_EVAL_BATCH = 200  # the example tests in batches of 1000: its Net then needs ~400 MB of activations
 
 
 def log(*args) -> None:
     print(*args, file=sys.stderr, flush=True)
 
 
-def training_gflop_per_epoch(n_images: int = 60_000) -> float:
-    """Forward multiply-adds of LeNet per image x 2 FLOP x 3 (forward + backward ~ 3 forwards)."""
-    model, macs = helpers.LeNet(), 0
+class OfficialNet(nn.Module):
+    """The network of pytorch/examples' mnist/main.py (rewritten from its description, not copied)."""
 
-    def count(module, inputs, output):
-        nonlocal macs
-        if isinstance(module, torch.nn.Conv2d):
-            macs += output[0].numel() * module.weight[0].numel()
-        elif isinstance(module, torch.nn.Linear):
-            macs += module.weight.numel()
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 32, 3, 1), nn.Conv2d(32, 64, 3, 1)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1, self.fc2 = nn.Linear(9216, 128), nn.Linear(128, 10)
 
-    handles = [m.register_forward_hook(count) for m in model.modules()]
-    with torch.no_grad():
-        model(torch.zeros(1, 1, 28, 28))
-    for h in handles:
-        h.remove()
-    return macs * 2 * 3 * n_images / 1e9
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv2(F.relu(self.conv1(x)))), 2)
+        x = F.relu(self.fc1(torch.flatten(self.dropout1(x), 1)))
+        return F.log_softmax(self.fc2(self.dropout2(x)), dim=1)
 
 
-def make_optimizer(model, steps_per_epoch: int, epochs: int):
-    optimizer = torch.optim.Adam(model.parameters(), lr=MAX_LR)
+def split(seed: int = SPLIT_SEED):
+    """07's split: the 60,000 training digits as uint8, 5,000 held out for validation by a seeded permutation."""
+    x, y = helpers.mnist_tensors(train=True, normalize=False)
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    train, val = order[VAL_SIZE:], order[:VAL_SIZE]
+    return x[train], y[train], x[val], y[val]
+
+
+def recipe(seed: int, steps_per_epoch: int, channels_last: bool = True, fused: bool = True, epochs: int = EPOCHS):
+    """A seeded LeNet, its Adam and its one-cycle schedule: 07's section 5."""
+    torch.manual_seed(seed)
+    model = helpers.LeNet()
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    optimizer = torch.optim.Adam(model.parameters(), lr=MAX_LR, fused=fused or None)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=MAX_LR, total_steps=epochs * steps_per_epoch)
-    return optimizer, scheduler
+    return model, optimizer, scheduler
 
 
-def train(batches_of_epoch, steps_per_epoch: int, epochs: int, x_test, y_test, name: str):
-    """Train a fresh seeded LeNet; return (seconds per epoch, test accuracy per epoch)."""
-    torch.manual_seed(SEED)
-    model = helpers.LeNet()
-    optimizer, scheduler = make_optimizer(model, steps_per_epoch, epochs)
-    seconds, accuracies = [], []
-    for epoch in range(epochs):
-        model.train()
-        start = time.perf_counter()
-        steps = 0
-        for xb, yb in batches_of_epoch():
-            loss = F.cross_entropy(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            steps += 1
-        seconds.append(time.perf_counter() - start)
-        assert steps == steps_per_epoch, (steps, steps_per_epoch)
-        accuracies.append(helpers.evaluate(model, x_test, y_test, batch_size=EVAL_BATCH_SIZE)[1])
-        log(f"{name:8} epoch {epoch + 1}: {seconds[-1]:6.2f} s, test accuracy {accuracies[-1]:.4f}")
-    return seconds, accuracies
-
-
-def profile_steps(x_train, y_train, n_steps: int = 200) -> None:
-    """Print where the time of one of our training steps goes (stderr)."""
-    torch.manual_seed(SEED)
-    model = helpers.LeNet()
-    optimizer, scheduler = make_optimizer(model, math.ceil(len(x_train) / BATCH_SIZE), EPOCHS)
-    parts = dict.fromkeys(["batch indexing", "forward + loss", "zero_grad", "backward", "optimizer step",
-                           "scheduler step"], 0.0)
-    batches = helpers.batches(x_train, y_train, BATCH_SIZE, generator=torch.Generator().manual_seed(SEED))
-    for i in range(n_steps + 20):  # the first 20 steps warm up and are not counted
-        t0 = time.perf_counter()
-        xb, yb = next(batches)
-        t1 = time.perf_counter()
-        loss = F.cross_entropy(model(xb), yb)
-        t2 = time.perf_counter()
+def run_epoch(model, optimizer, scheduler, batches, loss_fn=F.cross_entropy) -> tuple[float, int]:
+    """Train one epoch over ``batches``; (seconds, steps)."""
+    model.train()
+    start, steps = time.perf_counter(), 0
+    for xb, yb in batches:
+        loss = loss_fn(model(helpers.normalize_batch(xb)), yb)
         optimizer.zero_grad()
-        t3 = time.perf_counter()
         loss.backward()
-        t4 = time.perf_counter()
         optimizer.step()
-        t5 = time.perf_counter()
-        scheduler.step()
-        t6 = time.perf_counter()
-        if i >= 20:
-            for key, dt in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
-                parts[key] += dt
-    total = sum(parts.values())
-    log(f"\nwhere a step of batch {BATCH_SIZE} goes ({n_steps} steps, {1000 * total / n_steps:.2f} ms per step, "
-        f"{total / n_steps * math.ceil(60_000 / BATCH_SIZE):.2f} s per epoch):")
-    for key, dt in parts.items():
-        log(f"  {key:16} {1000 * dt / n_steps:6.3f} ms  {100 * dt / total:5.1f} %")
-    from torch.profiler import ProfilerActivity, profile
-    with profile(activities=[ProfilerActivity.CPU]) as prof:
-        for _ in range(50):
-            xb, yb = next(batches)
-            loss = F.cross_entropy(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        if scheduler is not None:
             scheduler.step()
-    log("\ntorch.profiler, 50 steps, by self CPU time:")
-    log(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
+        steps += 1
+    return time.perf_counter() - start, steps
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2, as the notebooks)")
-    parser.add_argument("--profile", action="store_true", help="also print where the time of a step goes")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+def seconds_to(threshold: float, seconds: list[float], accuracies: list[float], extra: float = 0.0):
+    total = extra
+    for s, a in zip(seconds, accuracies):
+        total += s
+        if a >= threshold:
+            return round(total, 2)
+    return None
 
+
+def ours(seed: int, x_test, y_test) -> dict:
+    """Measurement 1: our recipe from reading the data to the last epoch; test accuracy after each epoch."""
+    start = time.perf_counter()
+    x_train, y_train, _, _ = split()
+    prepare = time.perf_counter() - start
+    model, optimizer, scheduler = recipe(seed, math.ceil(len(x_train) / BATCH_SIZE))
+    generator = torch.Generator().manual_seed(seed)
+    seconds, accuracies = [], []
+    for epoch in range(EPOCHS):
+        s, _ = run_epoch(model, optimizer, scheduler, helpers.batches(x_train, y_train, BATCH_SIZE, generator=generator))
+        seconds.append(s)
+        accuracies.append(helpers.evaluate(model, x_test, y_test)[1])
+        log(f"ours   seed {seed} epoch {epoch + 1}: {s:6.2f} s, test accuracy {accuracies[-1]:.4f}")
+    first = next((i + 1 for i, a in enumerate(accuracies) if a >= 0.99), None)
+    return {"seed": seed, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "first_epoch_at_99": first, "test_accuracy": accuracies[-1],
+            "seconds_to_99": seconds_to(0.99, seconds, accuracies, prepare),
+            "prepare_seconds": round(prepare, 2), "epoch_seconds": [round(s, 2) for s in seconds],
+            "test_accuracy_per_epoch": accuracies}
+
+
+def per_sample_loader(batch_size: int, seed: int):
     from torch.utils.data import DataLoader
     from torchvision import transforms
 
-    load_before = os.getloadavg()[0]
-    x_test, y_test = helpers.mnist_tensors(train=False)
-    rss_after_imports_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    # Ours: read the training set and normalize it once as one tensor (timed), then index batches.
-    start = time.perf_counter()
-    x_train, y_train = helpers.mnist_tensors(train=True)
-    prepare_seconds = time.perf_counter() - start
-    generator = torch.Generator().manual_seed(SEED)
-    steps = math.ceil(len(x_train) / BATCH_SIZE)
-    ours, ours_acc = train(lambda: helpers.batches(x_train, y_train, BATCH_SIZE, generator=generator),
-                           steps, EPOCHS, x_test, y_test, "ours")
-    if args.profile:
-        profile_steps(x_train, y_train)
-    del x_train
-
-    # Baseline: per-sample ToTensor + Normalize through a DataLoader, same model/optimizer/epochs.
     normalize = transforms.Compose([transforms.ToTensor(),
                                     transforms.Normalize((helpers.MNIST_MEAN,), (helpers.MNIST_STD,))])
-    loader = DataLoader(helpers.mnist(train=True, transform=normalize), batch_size=BASELINE_BATCH_SIZE, shuffle=True)
-    base, base_acc = train(lambda: loader, len(loader), EPOCHS, x_test, y_test, "baseline")
+    return DataLoader(helpers.mnist(train=True, transform=normalize), batch_size=batch_size, shuffle=True,
+                      generator=torch.Generator().manual_seed(seed))
 
-    train_seconds = prepare_seconds + sum(ours)
-    baseline_seconds = sum(base)
-    gflop = training_gflop_per_epoch()
-    result = {
-        "test_accuracy": round(ours_acc[-1], 4),
-        "epochs": EPOCHS,
-        "train_seconds": round(train_seconds, 2),
-        "baseline_seconds": round(baseline_seconds, 2),
-        "speedup": round(baseline_seconds / train_seconds, 2),
-        "seconds_per_epoch": round(sum(ours) / EPOCHS, 2),
-        "baseline_seconds_per_epoch": round(baseline_seconds / EPOCHS, 2),
-        "baseline_test_accuracy": round(base_acc[-1], 4),
-        "first_epoch_at_99": next((i + 1 for i, a in enumerate(ours_acc) if a >= 0.99), None),
-        "gflop_per_epoch": round(gflop, 1),
-        "gflop_per_second": round(gflop * EPOCHS / sum(ours), 1),
-        "threads": args.threads,
+
+def equal_batch(seed: int, x_test, y_test) -> dict:
+    """Measurement 2: A (ours) and B (idiomatic), same batch size and epochs, interleaved epoch by epoch."""
+    x_train, y_train, _, _ = split()
+    loader = per_sample_loader(BATCH_SIZE, seed)
+    a = recipe(seed, math.ceil(len(x_train) / BATCH_SIZE))
+    b = recipe(seed, len(loader), channels_last=False, fused=False)
+    generator = torch.Generator().manual_seed(seed)
+    rounds = []
+    for epoch in range(EPOCHS):
+        ta, _ = run_epoch(*a, helpers.batches(x_train, y_train, BATCH_SIZE, generator=generator))
+        tb, _ = run_epoch(*b, loader)
+        rounds.append({"ours_seconds": round(ta, 2), "idiomatic_seconds": round(tb, 2), "ratio": round(tb / ta, 2)})
+        log(f"equal batch {BATCH_SIZE}, epoch {epoch + 1}: ours {ta:6.2f} s, idiomatic {tb:6.2f} s, ratio {tb / ta:.2f}")
+    ratios = [r["ratio"] for r in rounds]
+    return {"batch_size": BATCH_SIZE, "epochs": EPOCHS, "rounds": rounds,
+            "ratio_median": round(statistics.median(ratios), 2), "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "ours_test_accuracy": helpers.evaluate(a[0], x_test, y_test)[1],
+            "idiomatic_test_accuracy": helpers.evaluate(b[0], x_test, y_test)[1],
+            "idiomatic": "DataLoader(MNIST with per-sample ToTensor + Normalize, shuffle=True), contiguous LeNet, "
+                         "default Adam, same one-cycle schedule"}
+
+
+def official(max_epochs: int, seed: int, x_test, y_test) -> dict:
+    """Measurement 3: the official example's recipe until it first reaches 99.0 % (at most max_epochs)."""
+    torch.manual_seed(seed)
+    model = OfficialNet()
+    loader = per_sample_loader(OFFICIAL["batch_size"], seed)
+    optimizer = torch.optim.Adadelta(model.parameters(), lr=OFFICIAL["lr"])
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=OFFICIAL["gamma"])
+    seconds, accuracies = [], []
+    for epoch in range(max_epochs):
+        s, _ = run_epoch(model, optimizer, None, loader, loss_fn=F.nll_loss)
+        scheduler.step()
+        seconds.append(s)
+        accuracies.append(helpers.evaluate(model, x_test, y_test, batch_size=OFFICIAL_EVAL_BATCH)[1])
+        log(f"official epoch {epoch + 1}: {s:6.2f} s, test accuracy {accuracies[-1]:.4f}")
+        if accuracies[-1] >= 0.99:
+            break
+    reached = accuracies[-1] >= 0.99
+    return {"seconds_to_99": seconds_to(0.99, seconds, accuracies), "first_epoch_at_99": len(accuracies) if reached else None,
+            "epoch_seconds": [round(s, 2) for s in seconds], "test_accuracy_per_epoch": accuracies,
+            "note": None if reached else f"did not reach 99.0 % within the {max_epochs} epochs of this run's budget",
+            "recipe": "pytorch/examples mnist: Net (conv32, conv64, dropout, fc128), Adadelta lr 1.0, "
+                      "StepLR gamma 0.7, batch 64, per-sample ToTensor + Normalize"}
+
+
+def profile_step(n_steps: int = 100) -> None:
+    """Print where the time of our training steps goes, by operator (stderr)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    x_train, y_train, _, _ = split()
+    model, optimizer, scheduler = recipe(0, math.ceil(len(x_train) / BATCH_SIZE))
+    batches = helpers.batches(x_train, y_train, BATCH_SIZE, generator=torch.Generator().manual_seed(0))
+    run_epoch(model, optimizer, None, (next(batches) for _ in range(10)))  # warm up
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        seconds, _ = run_epoch(model, optimizer, None, (next(batches) for _ in range(n_steps)))
+    log(f"\n{n_steps} steps of batch {BATCH_SIZE}: {1000 * seconds / n_steps:.2f} ms per step (profiler on)")
+    log(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2, as the notebooks)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds of our recipe (default 0)")
+    parser.add_argument("--recipe-only", action="store_true", help="only measurement 1 (for the seed x CPU-level table)")
+    parser.add_argument("--official-epochs", type=int, default=5,
+                        help="at most this many epochs of the official recipe (0 skips it; default 5)")
+    parser.add_argument("--max-seconds-to-99", type=float, default=30.0, help="goal checked by the exit status")
+    parser.add_argument("--cpu-level", choices=["best", "avx2", "default"], default="best",
+                        help="run under the caps of tools/cpu_levels.py (a fresh process with the env set)")
+    parser.add_argument("--profile", action="store_true", help="also print where the time of a step goes")
+    args = parser.parse_args(argv)
+    if args.cpu_level != "best" and os.environ.get("LENET_CPU_LEVEL") != args.cpu_level:
+        sys.path.insert(0, str(ROOT / "tools"))
+        import cpu_levels
+
+        reason = cpu_levels.runnable(args.cpu_level)
+        if reason:
+            log(f"CPU level {args.cpu_level} skipped: {reason}")
+            return 0
+        env = dict(os.environ, **cpu_levels.LEVELS[args.cpu_level], LENET_CPU_LEVEL=args.cpu_level)
+        return subprocess.call([sys.executable, __file__, *(argv if argv is not None else sys.argv[1:])], env=env)
+    torch.set_num_threads(args.threads)
+
+    load_before = os.getloadavg()[0]
+    x_test, y_test = helpers.mnist_tensors(train=False, normalize=False)
+    runs = [ours(seed, x_test, y_test) for seed in args.seeds]
+    result = {"recipe": {"batch_size": BATCH_SIZE, "epochs": EPOCHS, "max_lr": MAX_LR, "train_size": 60_000 - VAL_SIZE,
+                         "memory_format": "channels_last", "optimizer": "Adam(fused=True) + OneCycleLR"},
+              "seconds_to_99": runs[0]["seconds_to_99"], "test_accuracy": runs[0]["test_accuracy"],
+              "first_epoch_at_99": runs[0]["first_epoch_at_99"], "seeds": runs}
+    if not args.recipe_only:
+        result["equal_batch"] = equal_batch(args.seeds[0], x_test, y_test)
+        if args.official_epochs > 0:
+            result["official"] = official(args.official_epochs, args.seeds[0], x_test, y_test)
+            if result["official"]["seconds_to_99"] and result["seconds_to_99"]:
+                result["official_over_ours_to_99"] = round(result["official"]["seconds_to_99"] / result["seconds_to_99"], 1)
+    if args.profile:
+        profile_step()
+    result.update({
+        "threads": args.threads, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),  # KiB on Linux
-        "rss_after_imports_mb": round(rss_after_imports_mb),
         "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
-    }
+        "cpus": os.cpu_count(),
+    })
     print(json.dumps(result), flush=True)
     missed = [goal for goal, ok in [
-        (">= 99.0 % test accuracy", result["test_accuracy"] >= 0.99),
-        ("<= 5 epochs", result["epochs"] <= 5),
-        (">= 2.5x faster than the idiomatic pipeline", result["speedup"] >= 2.5),
+        (">= 99.0 % test accuracy after the last epoch, every seed", all(r["test_accuracy"] >= 0.99 for r in runs)),
+        (f"99.0 % within {args.max_seconds_to_99:g} s of training, every seed",
+         all(r["seconds_to_99"] is not None and r["seconds_to_99"] <= args.max_seconds_to_99 for r in runs)),
         ("peak memory <= 1 GB", result["peak_rss_mb"] <= 1024),
     ] if not ok]
     for goal in missed:

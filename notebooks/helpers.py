@@ -113,9 +113,9 @@ def mnist(train: bool = True, transform=None, root: str | Path | None = None):
 # ---- Models and shapes (02_lenet) -----------------------------------------------------------
 
 class LeNet(nn.Module):
-    """LeNet-5 for 1x28x28 digits: C1 conv5x5 (pad 2) → S2 pool → C3 conv5x5 → S4 pool → F5 → F6 → 10.
+    """LeNet-5 for 1x28x28 digits: C1 conv5x5 (pad 2) → S2 pool → C3 conv5x5 → S4 pool → C5 → F6 → OUTPUT.
 
-    ReLU and max pooling replace the paper's scaled tanh and trainable subsampling.
+    Unlike the paper's: ReLU, max pooling, a fully connected C3, a linear OUTPUT (02_lenet §1).
     Introduced in 02_lenet; trained in 07_training_lenet_on_mnist.
     """
 
@@ -126,7 +126,7 @@ class LeNet(nn.Module):
         self.conv2 = nn.Conv2d(6, 16, kernel_size=5)              # C3: (N, 16, 10, 10)
         self.pool2 = nn.MaxPool2d(2)                              # S4: (N, 16, 5, 5)
         self.flatten = nn.Flatten()                               # (N, 400)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)                     # F5
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)                     # C5
         self.fc2 = nn.Linear(120, 84)                             # F6
         self.fc3 = nn.Linear(84, num_classes)                     # OUTPUT: no ReLU on logits
 
@@ -304,12 +304,12 @@ def _check_conv_args(size, kernel_size, stride, padding, dilation) -> None:
 # ---- Manual updates (06_manual_weight_updates) ----------------------------------------------
 
 def sgd_step(params, lr: float) -> None:
-    """One plain SGD step, bit for bit what ``torch.optim.SGD(params, lr=lr).step()`` does on CPU.
+    """One plain SGD step, bit for bit what ``torch.optim.SGD(params, lr=lr).step()`` does on any CPU.
 
-    On CPU, SGD without momentum runs ``p.add_(p.grad, alpha=-lr)`` for each parameter (the
-    ``foreach`` path is for GPUs). With AVX2/AVX512 kernels, ``add_`` computes ``p - lr*grad`` as
-    one fused multiply-add (one rounding); ``p -= lr * p.grad`` rounds ``lr * p.grad`` first (two
-    roundings), so it can differ in the last bit; with ``ATEN_CPU_CAPABILITY=default`` they agree.
+    SGD without momentum runs ``p.add_(p.grad, alpha=-lr)`` for each parameter, and so does this.
+    Where the CPU kernels use fused multiply-add (x86 with AVX2 or AVX-512, ARM), ``add_`` rounds
+    ``p - lr*grad`` once, while ``p -= lr * p.grad`` rounds twice and may differ in the last bit of
+    a few weights; without FMA (baseline x86 kernels) both round twice and agree.
     Introduced in 06_manual_weight_updates.
     """
     with torch.no_grad():
@@ -335,41 +335,38 @@ def digit_caption(dataset, index: int) -> str:
 
 # ---- Training (07_training_lenet_on_mnist) --------------------------------------------------
 
-def mnist_tensors(train: bool = True, root: str | Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """A whole MNIST split as one normalized tensor ``(N, 1, 28, 28)`` and its labels ``(N,)``.
-
-    ``(pixel / 255 - MNIST_MEAN) / MNIST_STD`` on all images at once: the same numbers as
-    ``ToTensor()`` + ``Normalize`` image by image. Introduced in 07_training_lenet_on_mnist.
-    """
+def mnist_tensors(train: bool = True, root: str | Path | None = None,
+                  normalize: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """A whole MNIST split: images ``(N, 1, 28, 28)``, labels ``(N,)``. ``normalize=False`` keeps the
+    ``uint8`` pixels (a quarter of float32's memory; ``train_epoch`` and ``evaluate`` normalize each
+    batch), ``True`` gives ``normalize_batch`` of all of them. Introduced in 07_training_lenet_on_mnist."""
     ds = mnist(train=train, root=root)
-    x = ds.data.unsqueeze(1).float().div_(255).sub_(MNIST_MEAN).div_(MNIST_STD)
-    return x, ds.targets.clone()
+    x = ds.data.unsqueeze(1)
+    return (normalize_batch(x) if normalize else x), ds.targets
+
+
+def normalize_batch(x: torch.Tensor) -> torch.Tensor:
+    """``uint8`` pixels to float32 ``(x / 255 - MNIST_MEAN) / MNIST_STD``, the numbers of ``ToTensor()``
+    + ``Normalize``; a float ``x`` is returned unchanged. Introduced in 07_training_lenet_on_mnist."""
+    return x.float().div_(255).sub_(MNIST_MEAN).div_(MNIST_STD) if x.dtype == torch.uint8 else x
 
 
 def batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, shuffle: bool = True,
             generator: torch.Generator | None = None):
-    """Yield ``(x[idx], y[idx])`` minibatches that visit every index once (the last may be short).
-
-    ``shuffle`` draws the order with ``torch.randperm(len(x), generator=generator)``: a seeded
-    generator gives the same order every run. Introduced in 07_training_lenet_on_mnist.
-    """
+    """Yield ``(x[idx], y[idx])`` minibatches visiting every index once (the last may be short), in
+    the order of ``torch.randperm(len(x), generator=generator)``. Introduced in 07_training_lenet_on_mnist."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} images and {len(y)} "
-                         "labels: pass the labels that belong to these images")
+        raise ValueError(f"x and y must have the same length, got {len(x)} images and {len(y)} labels")
     order = torch.randperm(len(x), generator=generator) if shuffle else torch.arange(len(x))
     for start in range(0, len(x), batch_size):
-        idx = order[start:start + batch_size]
-        yield x[idx], y[idx]
+        yield x[order[start:start + batch_size]], y[order[start:start + batch_size]]
 
 
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
-             batch_size: int = 1000) -> tuple[float, float]:
-    """Mean cross-entropy loss and accuracy of ``model`` on ``(x, y)``, in eval mode, no grad.
-
-    The model's train/eval mode is restored afterwards. Introduced in 07_training_lenet_on_mnist.
-    """
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1000) -> tuple[float, float]:
+    """Mean cross-entropy loss and accuracy of ``model`` on ``(x, y)`` (``uint8`` or float images),
+    in batches, in eval mode, without grad; the mode is restored. Introduced in 07_training_lenet_on_mnist."""
     if len(x) == 0:
         raise ValueError("evaluate needs at least one example, got an empty x")
     was_training, total_loss, correct = model.training, 0.0, 0
@@ -377,7 +374,7 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
     try:
         with torch.no_grad():
             for xb, yb in batches(x, y, batch_size, shuffle=False):
-                logits = model(xb)
+                logits = model(normalize_batch(xb))
                 total_loss += F.cross_entropy(logits, yb, reduction="sum").item()
                 correct += (logits.argmax(dim=1) == yb).sum().item()
     finally:
@@ -388,15 +385,12 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
 def train_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, optimizer: torch.optim.Optimizer,
                 batch_size: int = 128, generator: torch.Generator | None = None,
                 scheduler=None) -> list[float]:
-    """One epoch of minibatch training (forward, loss, zero_grad, backward, step); batch losses.
-
-    ``scheduler``, if given, steps after every batch (e.g. ``OneCycleLR``).
-    Introduced in 07_training_lenet_on_mnist.
-    """
+    """One epoch of training (forward, loss, zero_grad, backward, step; ``uint8`` ``x`` normalized per
+    batch; ``scheduler`` steps after every batch); the batch losses. Introduced in 07_training_lenet_on_mnist."""
     model.train()
     losses = []
     for xb, yb in batches(x, y, batch_size, generator=generator):
-        loss = F.cross_entropy(model(xb), yb)
+        loss = F.cross_entropy(model(normalize_batch(xb)), yb)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

@@ -71,5 +71,5 @@ def test_at_least_one_exercise_is_predict_then_check(path):
     nb = nav.load(path)
     prompts = [nav.source(nb["cells"][i - 1]) for i, _ in cells_tagged(nb, "exercise")
                if nb["cells"][i - 1]["cell_type"] == "markdown"]
-    assert any(re.search(r"\bpredict", p, re.I) for p in prompts), (
-        f"{path.name}: no exercise asks the student to predict before checking")
+    assert any(re.search(r"\bpredict|\bderive\b.{0,20}\bthen check", p, re.I) for p in prompts), (
+        f"{path.name}: no exercise asks the student to predict (or derive) before checking")

@@ -173,3 +173,100 @@ def test_train_epoch_is_one_written_out_loop_and_steps_the_scheduler(subset):
     for pa, pb in zip(a.parameters(), b.parameters()):
         torch.testing.assert_close(pa, pb)
     assert opt_a.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5 ** 4)
+
+
+# ---- uint8 images, normalized per batch (issue 14) ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def test_bytes():
+    return helpers.mnist_tensors(train=False, normalize=False)
+
+
+def test_mnist_tensors_can_keep_the_bytes(test_split, test_bytes):
+    x8, y8 = test_bytes
+    assert x8.dtype == torch.uint8 and x8.shape == (10_000, 1, 28, 28) and x8.numel() == 4 * 1_960_000
+    assert torch.equal(y8, test_split[1])
+    assert torch.equal(helpers.normalize_batch(x8), test_split[0])  # the float version, bit for bit
+
+
+@pytest.mark.parametrize("index", [0, 4321, 9999])
+def test_normalize_batch_equals_the_per_sample_transform(test_bytes, index):
+    per_sample = helpers.mnist(train=False, transform=transforms.Compose(
+        [transforms.ToTensor(), transforms.Normalize((helpers.MNIST_MEAN,), (helpers.MNIST_STD,))]))
+    batch = helpers.normalize_batch(test_bytes[0][index:index + 1])
+    assert batch.dtype == torch.float32 and torch.equal(batch[0], per_sample[index][0])
+
+
+def test_normalize_batch_leaves_floats_and_its_input_alone(test_bytes):
+    x = torch.randn(3, 1, 28, 28)
+    assert helpers.normalize_batch(x) is x
+    x8 = test_bytes[0][:5].clone()
+    helpers.normalize_batch(x8)
+    assert torch.equal(x8, test_bytes[0][:5])  # the bytes are not modified in place
+
+
+def test_evaluate_and_train_epoch_give_the_same_on_bytes_and_floats(test_bytes):
+    x8, y = test_bytes[0][:200], test_bytes[1][:200]
+    xf = helpers.normalize_batch(x8)
+    torch.manual_seed(0)
+    a, b = helpers.LeNet(), helpers.LeNet()
+    b.load_state_dict(a.state_dict())
+    assert helpers.evaluate(a, x8, y, batch_size=64) == helpers.evaluate(a, xf, y, batch_size=64)
+    la = helpers.train_epoch(a, x8, y, torch.optim.Adam(a.parameters()), 50, torch.Generator().manual_seed(0))
+    lb = helpers.train_epoch(b, xf, y, torch.optim.Adam(b.parameters()), 50, torch.Generator().manual_seed(0))
+    assert la == lb and all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
+def test_the_benchmark_trains_with_the_notebooks_recipe():
+    """benchmarks/train_lenet.py states it measures 07's section 5: the constants must agree."""
+    import json
+    import re
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import train_lenet
+
+    nb = json.loads((ROOT / "notebooks" / "07_training_lenet_on_mnist.ipynb").read_text(encoding="utf-8"))
+    source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    batch, epochs, lr = re.search(r"^BATCH_SIZE, EPOCHS, MAX_LR = (\d+), (\d+), ([\d.e-]+)$", source, re.M).groups()
+    assert (int(batch), int(epochs), float(lr)) == (train_lenet.BATCH_SIZE, train_lenet.EPOCHS, train_lenet.MAX_LR)
+    assert "channels_last" in source and "fused=True" in source
+    assert "order[5_000:]" in source and train_lenet.VAL_SIZE == 5_000
+
+
+# ---- drawing.py's training figures -------------------------------------------------------------
+
+def test_training_figures_draw_what_they_say():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import drawing
+
+    history = {"step_loss": [2.3 - 0.01 * i for i in range(30)], "train_loss": [1.0, 0.1, 0.05],
+               "val_loss": [0.2, 0.08, 0.06], "val_acc": [0.97, 0.985, 0.991]}
+    fig = drawing.draw_training_curves(history, steps_per_epoch=10)
+    left, right = fig.axes
+    assert [len(line.get_xdata()) for line in left.get_lines()] == [15, 3, 3]  # 5 chunks per epoch, 3 epochs
+    assert left.get_yscale() == "log" and len(right.get_lines()) == 2        # accuracy and the 99 % line
+    assert list(right.get_lines()[1].get_ydata()) == [99, 99]
+    plt.close(fig)
+
+    lr = [0.1, 0.5, 1.0, 0.5, 0.0]
+    fig = drawing.draw_one_cycle(lr, [0.95, 0.9, 0.85, 0.9, 0.95], steps_per_epoch=5)
+    top, bottom = fig.axes
+    assert list(top.get_lines()[0].get_ydata()) == lr and top.get_lines()[1].get_xdata()[0] == 0.4  # the peak
+    assert bottom.get_lines()[0].get_ydata()[2] == 0.85
+    plt.close(fig)
+
+    confusion = torch.zeros(10, 10, dtype=torch.long)
+    confusion.fill_diagonal_(100)
+    confusion[3, 5] = 2
+    fig = drawing.draw_confusion(confusion)
+    texts = fig.axes[0].texts
+    assert len(texts) == 11 and all(t.get_fontsize() >= 9 for t in texts)  # one label per non-zero cell
+    assert fig.axes[0].get_title() == "Confusion matrix (2 mistakes)"
+    plt.close(fig)

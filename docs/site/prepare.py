@@ -178,6 +178,8 @@ def prepare_notebook(nb: dict, repo_path: str, root: Path, page_map: dict, copie
             continue
         meta = cell.setdefault("metadata", {})
         tags = meta.get("tags", [])
+        if "colab-setup" in tags:  # does something only on Colab: not shown on the site
+            meta["tags"] = tags + ["remove-cell"]
         if "solution" in tags:
             meta["tags"] = tags + ["hide-cell"]
             meta.setdefault("mystnb", {}).update(SOLUTION_PROMPTS)

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Peak resident memory of each notebook's kernel: `make memory` (this script).
+
+Executes every notebook (or the ones named: `07`, `07_training_lenet_on_mnist`,
+`notebooks/07_training_lenet_on_mnist.ipynb`) top to bottom in a fresh `python3` kernel, on a
+copy in memory (the file is not touched), in the notebook's folder. After the last cell it runs
+one more cell in the same kernel that reads the kernel process's own peak resident set size:
+`VmHWM` from /proc/self/status on Linux ("high water mark"), else `ru_maxrss` of
+`getrusage(RUSAGE_SELF)`; the largest peak among the child processes it waited for (DataLoader
+workers, a `subprocess` run) is `ru_maxrss` of `RUSAGE_CHILDREN`, reported beside it but not
+added (the kernel's own peak is what the limit is about). It first reads the peak of a fresh
+kernel that only runs `import torch, torchvision`, so the report says how much is the library
+and how much the notebook.
+
+    python tools/peak_rss.py                 # every notebook
+    python tools/peak_rss.py 07 08           # only these
+    python tools/peak_rss.py --limit-mb 1000 --json   # exit 1 if a kernel's peak exceeds the limit
+
+MB here are 10^6 bytes. The figures depend a little on the machine (allocator, library builds,
+thread count) and hardly at all on how busy it is.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nav  # noqa: E402
+
+LIMIT_MB = 1000  # issue 14: every kernel <= 1.0 GB peak (Binder gives a user 1-2 GB)
+
+PROBE = r"""
+import json as _json, resource as _resource, sys as _sys
+def _peak():
+    scale = 1 if _sys.platform == "darwin" else 1024          # ru_maxrss: bytes on macOS, KiB elsewhere
+    out = {"self_mb": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * scale / 1e6,
+           "children_mb": _resource.getrusage(_resource.RUSAGE_CHILDREN).ru_maxrss * scale / 1e6}
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith(("VmHWM:", "VmRSS:")):
+                out[line.split(":")[0]] = int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return out
+print("PEAK_RSS " + _json.dumps(_peak()))
+"""
+
+
+def run(path: Path | None, timeout: int = 1800) -> dict:
+    """Execute ``path`` (or, with None, just ``import torch, torchvision``) in a fresh kernel; its peak memory.
+
+    Returns {"peak_mb", "children_mb", "rss_at_end_mb", "seconds"}: the kernel process's peak
+    resident memory (VmHWM, or ru_maxrss where /proc is missing), the largest peak among its
+    children, its resident memory at the end, and the wall-clock seconds of the execution.
+    """
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    if path is None:
+        nb, cwd = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch, torchvision")]), Path.cwd()
+    else:
+        nb, cwd = nbformat.read(path, as_version=4), path.parent
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    ep = ExecutePreprocessor(timeout=timeout, kernel_name="python3")
+    start = time.perf_counter()
+    ep.preprocess(nb, {"metadata": {"path": str(cwd)}})
+    seconds = time.perf_counter() - start
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
+    match = re.search(r"PEAK_RSS (\{.*\})", text)
+    if not match:
+        raise RuntimeError(f"the memory probe printed nothing readable: {text!r}")
+    peak = json.loads(match.group(1))
+    return {"peak_mb": round(peak.get("VmHWM", peak["self_mb"])),
+            "children_mb": round(peak["children_mb"]),
+            "rss_at_end_mb": round(peak.get("VmRSS", 0)) or None,
+            "seconds": round(seconds, 1)}
+
+
+def select(paths: list[Path], names: list[str]) -> list[Path]:
+    if not names:
+        return paths
+    chosen = []
+    for name in names:
+        key = Path(name).name.removesuffix(".ipynb")
+        match = [p for p in paths if p.stem == key or p.stem.split("_", 1)[0] == key]
+        if not match:
+            raise SystemExit(f"no notebook matches {name!r}; the notebooks are: "
+                             + ", ".join(p.stem for p in paths))
+        chosen += match
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="numbers or names to measure (default: all)")
+    parser.add_argument("--limit-mb", type=float, default=LIMIT_MB,
+                        help=f"exit 1 if a kernel's peak exceeds this (default {LIMIT_MB} MB = 1.0 GB)")
+    parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")
+    parser.add_argument("--root", type=Path, default=nav.ROOT)
+    args = parser.parse_args(argv)
+    paths = select(nav.notebook_paths(args.root), args.notebooks)
+
+    baseline = run(None)
+    print(f"{'kernel after import torch, torchvision':36} {baseline['peak_mb']:6} MB peak", flush=True)
+    results, failed, over = {}, [], []
+    for path in paths:
+        try:
+            r = run(path)
+        except Exception as exc:  # report every notebook, then fail
+            lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).splitlines() if line.strip()]
+            print(f"{path.stem:36} FAILED: {type(exc).__name__}:", *lines[-4:], sep="\n    ", file=sys.stderr)
+            failed.append(path.stem)
+            continue
+        results[path.stem] = r
+        flag = "  OVER THE LIMIT" if r["peak_mb"] > args.limit_mb else ""
+        children = f", children {r['children_mb']} MB" if r["children_mb"] else ""
+        print(f"{path.stem:36} {r['peak_mb']:6} MB peak ({r['peak_mb'] - baseline['peak_mb']:+d} MB against "
+              f"the import{children}), executed in {r['seconds']} s{flag}", flush=True)
+        if r["peak_mb"] > args.limit_mb:
+            over.append(path.stem)
+    if args.json:
+        print(json.dumps({"limit_mb": args.limit_mb, "import_torch_torchvision_mb": baseline["peak_mb"],
+                          "notebooks": results, "machine": f"{platform.machine()}, {os.cpu_count()} CPUs"}))
+    if over:
+        print(f"peak above {args.limit_mb:g} MB: {', '.join(over)}", file=sys.stderr)
+    if failed:
+        print(f"not measured (execution failed): {', '.join(failed)}", file=sys.stderr)
+    return 1 if over or failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
