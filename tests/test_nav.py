@@ -391,8 +391,8 @@ def test_readme_and_guide_link_binder_and_colab_and_the_student_copy_apart(repo)
 def test_minutes_count_the_code_a_student_reads(repo):
     path = nb_paths(repo)[1]
     info = nav.read_notebook(path)
-    # fake notebook: 2 + 1 + 1 + 1 lines in its plain code cells, 2 per exercise, 1 at the end; solutions not
-    assert info.code_lines == 2 + 1 + 1 + 1 + 2 + 1
+    # fake notebook: 3 + 1 + 1 + 1 lines in its plain code cells, 2 per exercise, 1 at the end; solutions not
+    assert info.code_lines == 3 + 1 + 1 + 1 + 2 + 1
     timings = {**load(repo / "docs" / "timings.json"), "code_lines_per_minute": 4}
     m = nav.minutes(info, timings)
     assert m["code"] == info.code_lines / 4
