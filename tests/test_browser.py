@@ -114,12 +114,12 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def _copy_notebooks(work: Path) -> Path:
-    """work/notebooks: copies of the notebooks and helpers.py. work/data and work/imgs link to the
-    repository's, so helpers.DATA_DIR (helpers.py's parent's parent / "data") and ../imgs resolve."""
+    """work/notebooks: copies of the notebooks and the modules beside them (helpers.py, drawing.py,
+    checks/). work/data and work/imgs link to the repository's, so helpers.DATA_DIR (helpers.py's
+    parent's parent / "data") and ../imgs resolve."""
     served = work / "notebooks"
-    served.mkdir()
-    for path in NOTEBOOKS + [ROOT / "notebooks" / "helpers.py"]:
-        shutil.copy2(path, served / path.name)
+    shutil.copytree(ROOT / "notebooks", served,
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pt", "*.pth"))
     for name in ("data", "imgs"):
         if (ROOT / name).exists():
             (work / name).symlink_to(ROOT / name, target_is_directory=True)
