@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nav  # noqa: E402
+from timings import select  # noqa: E402  (the same notebook selection as make timings)
 
 LIMIT_MB = 1000  # issue 14: every kernel <= 1.0 GB peak (Binder gives a user 1-2 GB)
 
@@ -80,20 +81,6 @@ def run(path: Path | None, timeout: int = 1800) -> dict:
             "children_mb": round(peak["children_mb"]),
             "rss_at_end_mb": round(peak.get("VmRSS", 0)) or None,
             "seconds": round(seconds, 1)}
-
-
-def select(paths: list[Path], names: list[str]) -> list[Path]:
-    if not names:
-        return paths
-    chosen = []
-    for name in names:
-        key = Path(name).name.removesuffix(".ipynb")
-        match = [p for p in paths if p.stem == key or p.stem.split("_", 1)[0] == key]
-        if not match:
-            raise SystemExit(f"no notebook matches {name!r}; the notebooks are: "
-                             + ", ".join(p.stem for p in paths))
-        chosen += match
-    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
