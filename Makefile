@@ -18,6 +18,8 @@ help:
 	@echo "make timings  measure each notebook's run time into docs/timings.json (then make nav)"
 	@echo "make imgs     redraw the pictures in imgs/ (LeNet-5 diagram, convolution GIFs) and their manifest"
 	@echo "make memory   peak memory of each notebook's kernel (NB=\"07 08\" for some); fails above 1.0 GB"
+	@echo "make site     build the website into build/site/ from the stored outputs (make site-deps: its toolchain)"
+	@echo "make test-cpu-levels  only the notebooks, under AVX2-only and baseline x86 caps"
 
 # The environment is (re)built when it is missing, half-made or older than requirements.txt.
 # A half-made .venv (an earlier `python3 -m venv` failed, e.g. for want of Debian's python3-venv,
