@@ -43,14 +43,12 @@ def _md5(path: Path) -> str:
 
 
 def prepare_mnist(root: str | Path | None = None) -> Path:
-    """Decompress the shipped MNIST archives in ``root/MNIST/raw`` and verify every file.
+    """Decompress the shipped MNIST archives in ``root/MNIST/raw``, verify every file; the raw folder.
 
-    Each ``<name>.gz`` is decompressed to a temporary file, checked against the official MD5 of
-    the uncompressed file, then renamed into place, so a damaged file is never left behind and
-    an existing good file is never overwritten. An extracted file that fails its MD5 raises
-    ``DataError`` naming the file, the expected checksum and the fix. Archives that are absent
-    are skipped (torchvision then downloads as usual). Returns the raw folder.
-    Introduced in 00_start_here.
+    Each ``<name>.gz`` goes to a temporary file, checked against the official MD5 of the uncompressed
+    file, then renamed into place: a damaged file is never left behind, a good one never overwritten.
+    A file failing its MD5 raises ``DataError`` naming it, the expected checksum and the fix. Absent
+    archives are skipped (torchvision then downloads as usual). Introduced in 00_start_here.
     """
     raw = Path(root if root is not None else DATA_DIR) / "MNIST" / "raw"
     for name, expected in MNIST_MD5.items():
@@ -91,12 +89,9 @@ def prepare_mnist(root: str | Path | None = None) -> Path:
 
 
 def mnist(train: bool = True, transform=None, root: str | Path | None = None):
-    """Return ``torchvision.datasets.MNIST`` (60,000 train or 10,000 test digits), offline.
-
-    Prepares the shipped archives with ``prepare_mnist`` first; torchvision then finds the
-    verified files and downloads nothing. Without the archives it downloads the usual way.
-    Introduced in 00_start_here.
-    """
+    """``torchvision.datasets.MNIST`` (60,000 train or 10,000 test digits), offline: ``prepare_mnist``
+    first, so torchvision finds verified files and downloads nothing (without the archives it
+    downloads the usual way). Introduced in 00_start_here."""
     from torchvision import datasets
 
     root = Path(root if root is not None else DATA_DIR)
@@ -142,10 +137,7 @@ class LeNet(nn.Module):
 
 
 def count_parameters(model: nn.Module) -> int:
-    """Number of trainable parameters (``numel`` of every parameter that requires grad).
-
-    Introduced in 02_lenet.
-    """
+    """Number of trainable parameters (``numel`` of every parameter that requires grad). Introduced in 02_lenet."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -221,8 +213,7 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> ShapeTrace:
     shape outside any leaf module (``F.max_pool2d``, ``x.view``, ``torch.flatten``) are listed
     too, as ``max_pool2d()``, ``view()``, ``flatten()``. When an ``nn.Linear`` receives the
     wrong number of features, raises ``ShapeError`` naming the layer, what it received (with
-    the shape of the layer before) and what it expects, and the likely cause.
-    Introduced in 02_lenet.
+    the shape of the layer before) and what it expects, and the likely cause. Introduced in 02_lenet.
     """
     names = {m: n for n, m in model.named_modules()}
     trace: list[tuple[str, tuple]] = []
@@ -261,12 +252,9 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> ShapeTrace:
 
 
 def _likely_cause(model, layer, x, want) -> str:
-    if x.dim() != 4:
-        return ": check in_features against the output of the layer before (shape_trace shows it)."
-    h, w = x.shape[-2:]
-    for size in range(1, 257):
+    for size in range(1, 257 if x.dim() == 4 else 1):
         if _features_at(model, layer, x.new_zeros(1, x.shape[1], size, size)) == want:
-            return f": the image is {h}x{w}, this model expects {size}x{size}."
+            return f": the image is {x.shape[-2]}x{x.shape[-1]}, this model expects {size}x{size}."
     return ": check in_features against the output of the layer before (shape_trace shows it)."
 
 
@@ -274,11 +262,9 @@ def _likely_cause(model, layer, x, want) -> str:
 
 def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
                      dilation: int = 1) -> int:
-    """Output length of a convolution or pooling along one dimension.
-
+    """Output length of a convolution or pooling along one dimension:
     ``floor((size + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1``; raises
-    ``ValueError`` saying which argument is wrong. Introduced in 03_convolution_arithmetic.
-    """
+    ``ValueError`` saying which argument is wrong. Introduced in 03_convolution_arithmetic."""
     _check_conv_args(size, kernel_size, stride, padding, dilation)
     span = dilation * (kernel_size - 1) + 1
     if span > size + 2 * padding:
@@ -306,12 +292,10 @@ def _check_conv_args(size, kernel_size, stride, padding, dilation) -> None:
 def sgd_step(params, lr: float) -> None:
     """One plain SGD step, bit for bit what ``torch.optim.SGD(params, lr=lr).step()`` does on any CPU.
 
-    SGD without momentum runs ``p.add_(p.grad, alpha=-lr)`` for each parameter, and so does this.
-    Where the CPU kernels use fused multiply-add (x86 with AVX2 or AVX-512, ARM), ``add_`` rounds
-    ``p - lr*grad`` once, while ``p -= lr * p.grad`` rounds twice and may differ in the last bit of
-    a few weights; without FMA (baseline x86 kernels) both round twice and agree.
-    Introduced in 06_manual_weight_updates.
-    """
+    Both run ``p.add_(p.grad, alpha=-lr)``. Where the CPU kernels use fused multiply-add (x86 with
+    AVX2 or AVX-512, ARM), ``add_`` rounds ``p - lr*grad`` once, while ``p -= lr * p.grad`` rounds twice
+    and may differ in the last bit of a few weights; without FMA (baseline x86) both round twice and
+    agree. Introduced in 06_manual_weight_updates."""
     with torch.no_grad():
         for p in params:
             if p.grad is not None:
@@ -321,12 +305,10 @@ def sgd_step(params, lr: float) -> None:
 # ---- Widgets: the digit slider (00_start_here) ----------------------------------------------
 
 def digit_caption(dataset, index: int) -> str:
-    """One stable line naming a digit and its label, e.g. ``"test digit 3: label 0"``.
+    """One stable line naming a digit and its label, e.g. ``"test digit 3: label 0"`` (the slider's).
 
-    ``dataset`` is an MNIST dataset from ``mnist`` (``dataset.train`` picks "training" or
-    "test"); ``index`` an int from 0 to ``len(dataset) - 1``, else ``IndexError`` says the range.
-    The start-here slider prints this line. Introduced in 00_start_here.
-    """
+    ``dataset`` comes from ``mnist`` (``dataset.train`` picks "training" or "test"); ``index`` is an int
+    from 0 to ``len(dataset) - 1``, else ``IndexError`` says the range. Introduced in 00_start_here."""
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(dataset):
         raise IndexError(f"index must be an int from 0 to {len(dataset) - 1}, got {index!r}")
     split = "training" if getattr(dataset, "train", True) else "test"
@@ -398,3 +380,4 @@ def train_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, optimizer: t
             scheduler.step()
         losses.append(loss.item())
     return losses
+
