@@ -58,7 +58,7 @@ execute: venv data
 	@for nb in notebooks/[0-9][0-9]_*.ipynb; do \
 	  echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+	    --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.shutdown_kernel=immediate "$$nb" || exit 1; \
 	done
 
 clean:

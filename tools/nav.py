@@ -580,7 +580,8 @@ def guide_timings(notebooks: list[Notebook], timings: dict) -> str:
                     f"{sum(m['core'] for m in known)} | {sum(m['total'] for m in known)} |")
     rows += ["",
              f"Run: wall-clock seconds for `tools/timings.py` to execute the notebook top to bottom in a "
-             f"fresh `python3` kernel through nbconvert's ExecutePreprocessor "
+             f"fresh `python3` kernel through nbconvert's ExecutePreprocessor, from starting the kernel to "
+             f"the last cell's output (the kernel is then stopped at once, as nbval does) "
              f"({timings.get('machine', 'machine not recorded')}); CPU: that kernel's CPU time, all "
              "threads; Load: the machine's load average then (above the 2 cores, other jobs slowed the "
              "run). Read: words of markdown (navigation "

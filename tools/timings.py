@@ -42,14 +42,17 @@ def children_cpu() -> float:
 def measure(path: Path, timeout: int = 1800) -> tuple[float, float]:
     """Wall-clock and kernel CPU seconds to execute ``path`` in a fresh python3 kernel.
 
-    The kernel runs in the notebook's folder. Its CPU seconds (all threads, counted once the
-    kernel has exited) hardly depend on how busy the machine is; the wall clock does.
+    The kernel runs in the notebook's folder. The wall clock runs from starting the kernel to the
+    last cell's reply; then the kernel is stopped at once, as nbval stops it in the tests (a polite
+    shutdown would add 1.5 to 3 s of Python tearing down torch's modules, which nobody waits for).
+    Its CPU seconds (all threads, counted once the kernel has exited) hardly depend on how busy
+    the machine is; the wall clock does.
     """
     import nbformat
     from nbconvert.preprocessors import ExecutePreprocessor
 
     nb = nbformat.read(path, as_version=4)
-    ep = ExecutePreprocessor(timeout=timeout, kernel_name="python3")
+    ep = ExecutePreprocessor(timeout=timeout, kernel_name="python3", shutdown_kernel="immediate")
     start, cpu = time.perf_counter(), children_cpu()
     ep.preprocess(nb, {"metadata": {"path": str(path.parent)}})
     return round(time.perf_counter() - start, 1), round(children_cpu() - cpu, 1)
@@ -91,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         "minutes_per_exercise": MINUTES_PER_EXERCISE,
         "code_lines_per_minute": CODE_LINES_PER_MINUTE,
         "method": ("execute_seconds: wall clock of tools/timings.py executing the notebook top to bottom "
-                   "in a fresh python3 kernel (nbconvert ExecutePreprocessor, kernel start included); "
+                   "in a fresh python3 kernel (nbconvert ExecutePreprocessor, kernel start included; the kernel "
+                   "is stopped at once after the last cell, as nbval does); "
                    "cpu_seconds: CPU time of that kernel, all threads (barely affected by other jobs); "
                    "load_average: the machine's 1-minute load average right after, a sign of how busy it was. "
                    "make nav adds reading time (markdown words / words_per_minute), code-reading time (non-blank "
@@ -118,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
                                           "measured": datetime.date.today().isoformat(),
                                           "load_average": round(os.getloadavg()[0], 1)}
     record["notebooks"] = dict(sorted(record.pop("notebooks").items()))  # last, in order
+    total = sum(entry["execute_seconds"] for entry in record["notebooks"].values())
+    print(f"the collection: {total:.1f} s ({len(record['notebooks'])} notebooks, one after the other)")
     out = root / nav.TIMINGS
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
