@@ -252,9 +252,11 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> ShapeTrace:
 
 
 def _likely_cause(model, layer, x, want) -> str:
-    for size in range(1, 257 if x.dim() == 4 else 1):
-        if _features_at(model, layer, x.new_zeros(1, x.shape[1], size, size)) == want:
-            return f": the image is {x.shape[-2]}x{x.shape[-1]}, this model expects {size}x{size}."
+    """The end of ShapeError's message: which square image size would give ``want`` features."""
+    if x.dim() == 4:
+        for size in range(1, 257):
+            if _features_at(model, layer, x.new_zeros(1, x.shape[1], size, size)) == want:
+                return f": the image is {x.shape[-2]}x{x.shape[-1]}, this model expects {size}x{size}."
     return ": check in_features against the output of the layer before (shape_trace shows it)."
 
 
@@ -380,4 +382,3 @@ def train_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, optimizer: t
             scheduler.step()
         losses.append(loss.item())
     return losses
-
