@@ -10,7 +10,9 @@ import hashlib
 import math
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -162,28 +164,61 @@ class _Stop(Exception):
     pass
 
 
-class _LastShape(torch.overrides.TorchFunctionMode):
-    """Remembers the shape of the last tensor with more than two dimensions that any op made.
+class ForwardEvent(NamedTuple):
+    """One step of a forward pass as ``record_forward`` saw it: a leaf module that ran (``module``
+    set, ``name`` its qualified name) or a torch call made outside every leaf module (``func`` set,
+    ``name`` like ``"max_pool2d()"``), with the call's ``args``/``kwargs`` and its ``output``.
+    Introduced in 02_lenet."""
+    name: str
+    module: nn.Module | None
+    func: object
+    args: tuple
+    kwargs: dict
+    output: object
 
-    With a ``trace`` list, also records calls made outside leaf modules (``depth == 0``) that
-    change the shape of their first tensor, e.g. ``F.max_pool2d`` or ``x.view`` in a forward.
-    """
 
-    def __init__(self, trace: list | None = None):
+class _CallsOutsideLeaves(torch.overrides.TorchFunctionMode):
+    def __init__(self, events: list):
         super().__init__()
-        self.last, self.trace, self.depth = (), trace, 0
+        self.events, self.depth = events, 0
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        out = func(*args, **(kwargs or {}))
-        if isinstance(out, torch.Tensor):
-            if out.dim() > 2:
-                self.last = tuple(out.shape)
-            first = args[0] if args else None
-            first = first[0] if isinstance(first, (list, tuple)) and first else first
-            if (self.trace is not None and self.depth == 0 and isinstance(first, torch.Tensor)
-                    and first.shape != out.shape):
-                self.trace.append((f"{func.__name__}()", tuple(out.shape)))
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        if self.depth == 0 and isinstance(out, torch.Tensor):
+            self.events.append(ForwardEvent(f"{getattr(func, '__name__', func)}()", None, func, args, kwargs, out))
         return out
+
+
+@contextmanager
+def record_forward(model: nn.Module):
+    """Record what ``model``'s forward does while the ``with`` block runs: yields a list that fills
+    with a ``ForwardEvent`` per leaf module run and per torch call made outside leaf modules
+    (``F.relu``, ``F.max_pool2d``, ``x.view`` in a hand-written ``forward``), in order.
+
+    One hook bookkeeping for every tool that reads a forward pass: ``shape_trace`` and the LeNet
+    diagram. Hooks are removed on leaving, even after an error. Introduced in 02_lenet.
+    """
+    names = {m: n for n, m in model.named_modules()}
+    events: list[ForwardEvent] = []
+    mode = _CallsOutsideLeaves(events)
+
+    def enter(module, args):
+        mode.depth += 1
+
+    def leave(module, args, output):
+        mode.depth -= 1
+        events.append(ForwardEvent(names[module], module, None, args, {}, output))
+
+    leaves = [m for m in model.modules() if not list(m.children())]
+    handles = [m.register_forward_pre_hook(enter) for m in leaves]
+    handles += [m.register_forward_hook(leave) for m in leaves]
+    try:
+        with mode:
+            yield events
+    finally:
+        for h in handles:
+            h.remove()
 
 
 def _features_at(model: nn.Module, layer: nn.Module, x: torch.Tensor) -> int | None:
@@ -216,39 +251,41 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> ShapeTrace:
     the shape of the layer before) and what it expects, and the likely cause. Introduced in 02_lenet.
     """
     names = {m: n for n, m in model.named_modules()}
-    trace: list[tuple[str, tuple]] = []
-    shapes = _LastShape(trace)
-
-    def enter(module, args):
-        shapes.depth += 1
-
-    def after(module, args, output):
-        shapes.depth -= 1
-        trace.append((names[module], tuple(output.shape)))
 
     def before(module, args):
         if args[0].shape[-1] != module.in_features:
             raise _Stop(module, args[0].shape[-1])
 
-    leaves = [m for m in model.modules() if not list(m.children())]
-    handles = [m.register_forward_hook(after) for m in leaves]
-    handles += [m.register_forward_pre_hook(enter) for m in leaves]
-    handles += [m.register_forward_pre_hook(before) for m in leaves if isinstance(m, nn.Linear)]
+    checks = [m.register_forward_pre_hook(before) for m in model.modules() if isinstance(m, nn.Linear)]
     msg = None
     try:
-        with torch.no_grad(), shapes:
+        with torch.no_grad(), record_forward(model) as events:
             model(x)
     except _Stop as stop:
         layer, got = stop.args
-        prev = shapes.last[1:]
+        maps = [tuple(e.output.shape) for e in events if isinstance(e.output, torch.Tensor) and e.output.dim() > 2]
+        prev = maps[-1][1:] if maps else ()
         shape = f" ({' x '.join(map(str, prev))})" if prev and math.prod(prev) == got else ""
         msg = f"{names[layer]} expects {layer.in_features} input features but received {got}{shape}"
     finally:
-        for h in handles:
+        for h in checks:
             h.remove()
     if msg is not None:
         raise ShapeError(msg + _likely_cause(model, layer, x, layer.in_features)) from None
+    trace = [(e.name, tuple(e.output.shape)) for e in events
+             if e.module is not None or changes_shape(e)]
     return ShapeTrace(trace, tuple(x.shape))
+
+
+def changes_shape(event: ForwardEvent) -> bool:
+    """Whether ``event`` (from ``record_forward``) is a call whose output shape differs from its
+    first tensor argument's (``F.max_pool2d``, ``x.view``); False for a leaf module's event.
+    Introduced in 02_lenet."""
+    if event.module is not None:
+        return False
+    first = event.args[0] if event.args else None
+    first = first[0] if isinstance(first, (list, tuple)) and first else first
+    return isinstance(first, torch.Tensor) and first.shape != event.output.shape
 
 
 def _likely_cause(model, layer, x, want) -> str:
@@ -267,7 +304,7 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     """Output length of a convolution or pooling along one dimension:
     ``floor((size + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1``; raises
     ``ValueError`` saying which argument is wrong. Introduced in 03_convolution_arithmetic."""
-    _check_conv_args(size, kernel_size, stride, padding, dilation)
+    check_conv_args(size, kernel_size, stride, padding, dilation)
     span = dilation * (kernel_size - 1) + 1
     if span > size + 2 * padding:
         raise ValueError(
@@ -278,7 +315,7 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     return (size + 2 * padding - span) // stride + 1
 
 
-def _check_conv_args(size, kernel_size, stride, padding, dilation) -> None:
+def check_conv_args(size, kernel_size, stride, padding, dilation) -> None:
     """Raise ``ValueError`` naming the first argument that is not an int in its range."""
     for name, value, low in (("size", size, 1), ("kernel_size", kernel_size, 1),
                              ("stride", stride, 1), ("padding", padding, 0),

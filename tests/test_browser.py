@@ -114,7 +114,7 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def _copy_notebooks(work: Path) -> Path:
-    """work/notebooks: copies of the notebooks and the modules beside them (helpers.py, drawing.py,
+    """work/notebooks: copies of the notebooks and the modules beside them (helpers.py, the figure modules,
     checks/). work/data and work/imgs link to the repository's, so helpers.DATA_DIR (helpers.py's
     parent's parent / "data") and ../imgs resolve."""
     served = work / "notebooks"
@@ -538,11 +538,12 @@ class WidgetCheck:
 
 
 def _helper(name: str):
-    import drawing
+    import conv_figures
+    import explorers
     import helpers
 
-    function = getattr(helpers, name, None) or getattr(drawing, name, None)
-    assert callable(function), (f"{name} is missing from notebooks/helpers.py and drawing.py, but the "
+    function = getattr(helpers, name, None) or getattr(conv_figures, name, None) or getattr(explorers, name, None)
+    assert callable(function), (f"{name} is missing from notebooks/helpers.py, conv_figures.py and explorers.py, but the "
                                 "widget's contract is to print exactly what it returns")
     return function
 
@@ -559,7 +560,7 @@ WIDGETS = {
         expected=lambda v: _helper("digit_caption")(_mnist_test_set(), v["digit index"]),
         moves=[Move("digit index", "ArrowRight"), Move("digit index", "End")],
         helpers=("digit_caption", "mnist")),
-    # 03: the convolution explorer prints drawing.describe_conv(size, kernel_size, stride, padding, dilation).
+    # 03: the convolution explorer prints conv_figures.describe_conv(size, kernel_size, stride, padding, dilation).
     "03_convolution_arithmetic": WidgetCheck(
         sliders=["input size", "kernel", "padding", "stride", "dilation"],
         expected=lambda v: _helper("describe_conv")(v["input size"], v["kernel"], v["stride"],
@@ -568,7 +569,7 @@ WIDGETS = {
         moves=[Move("padding", "ArrowRight"), Move("stride", "ArrowRight"), Move("kernel", "End"),
                Move("dilation", "End"), Move("input size", "Home"), Move("input size", "End")],
         helpers=("describe_conv",)),
-    # 06: the learning-rate slider prints drawing.lr_summary(lr).
+    # 06: the learning-rate slider prints explorers.lr_summary(lr).
     "06_manual_weight_updates": WidgetCheck(
         sliders=["lr"],
         expected=lambda v: _helper("lr_summary")(v["lr"]),

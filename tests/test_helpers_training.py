@@ -234,39 +234,3 @@ def test_the_benchmark_trains_with_the_notebooks_recipe():
     assert (int(batch), int(epochs), float(lr)) == (train_lenet.BATCH_SIZE, train_lenet.EPOCHS, train_lenet.MAX_LR)
     assert "channels_last" in source and "fused=True" in source
     assert "order[5_000:]" in source and train_lenet.VAL_SIZE == 5_000
-
-
-# ---- drawing.py's training figures -------------------------------------------------------------
-
-def test_training_figures_draw_what_they_say():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    import drawing
-
-    history = {"step_loss": [2.3 - 0.01 * i for i in range(30)], "train_loss": [1.0, 0.1, 0.05],
-               "val_loss": [0.2, 0.08, 0.06], "val_acc": [0.97, 0.985, 0.991]}
-    fig = drawing.draw_training_curves(history, steps_per_epoch=10)
-    left, right = fig.axes
-    assert [len(line.get_xdata()) for line in left.get_lines()] == [15, 3, 3]  # 5 chunks per epoch, 3 epochs
-    assert left.get_yscale() == "log" and len(right.get_lines()) == 2        # accuracy and the 99 % line
-    assert list(right.get_lines()[1].get_ydata()) == [99, 99]
-    plt.close(fig)
-
-    lr = [0.1, 0.5, 1.0, 0.5, 0.0]
-    fig = drawing.draw_one_cycle(lr, [0.95, 0.9, 0.85, 0.9, 0.95], steps_per_epoch=5)
-    top, bottom = fig.axes
-    assert list(top.get_lines()[0].get_ydata()) == lr and top.get_lines()[1].get_xdata()[0] == 0.4  # the peak
-    assert bottom.get_lines()[0].get_ydata()[2] == 0.85
-    plt.close(fig)
-
-    confusion = torch.zeros(10, 10, dtype=torch.long)
-    confusion.fill_diagonal_(100)
-    confusion[3, 5] = 2
-    fig = drawing.draw_confusion(confusion)
-    texts = fig.axes[0].texts
-    assert len(texts) == 11 and all(t.get_fontsize() >= 9 for t in texts)  # one label per non-zero cell
-    assert fig.axes[0].get_title() == "Confusion matrix (2 mistakes)"
-    plt.close(fig)

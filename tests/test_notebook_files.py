@@ -74,10 +74,10 @@ def test_every_image_exists_and_has_alt_text(notebook):
 # ---- Figures: alt text and displayed size (issue 15) -----------------------------------------
 # JupyterLab 4.6 shows an image output with the width/height of its metadata and no alt text;
 # nbconvert's classic HTML template and the site (docs/site/lenet_site.py) read `alt` from the
-# output metadata (`image/png` -> `alt`); text/plain is what a text-only view shows. drawing.show
+# output metadata (`image/png` -> `alt`); text/plain is what a text-only view shows. figure_style.show
 # stores all three. An image with no alt is announced as "image" or `<Figure size 800x150 ...>`.
 
-import drawing  # noqa: E402  (conftest puts notebooks/ on the path)
+import figure_style  # noqa: E402  (conftest puts notebooks/ on the path)
 
 TRIVIAL_ALT = re.compile(r"\s*(<Figure\b.*|png|jpe?g|gif|svg|image|img|figure|plot|picture|graph|chart|"
                          r"no description has been provided for this image|todo.*|alt.*|\.*)\s*", re.I | re.S)
@@ -139,16 +139,16 @@ def test_every_figure_has_alt_text_and_displays_at_its_size(notebook):
             meta = (output.get("metadata") or {}).get(mime, {})
             problem = alt_problem(meta.get("alt"))
             assert problem is None, (f"{path.name} {where}: {mime} output: {problem}; show the figure with "
-                                     "drawing.show(fig, alt=\"One sentence saying what it shows.\")")
+                                     "figure_style.show(fig, alt=\"One sentence saying what it shows.\")")
             text = output["data"].get("text/plain", "")
             assert "".join(text).strip() == meta["alt"].strip(), \
                 f"{path.name} {where}: its text/plain should be the alt text"
             if mime == "image/png":
                 width, height = png_size("".join(output["data"][mime]))
-                assert (meta.get("width"), meta.get("height")) == (width // drawing.PIXEL_SCALE,
-                                                                   height // drawing.PIXEL_SCALE), \
+                assert (meta.get("width"), meta.get("height")) == (width // figure_style.PIXEL_SCALE,
+                                                                   height // figure_style.PIXEL_SCALE), \
                     f"{path.name} {where}: a retina PNG needs width/height metadata of half its pixels"
-                assert meta["width"] <= drawing.MAX_WIDTH_PX, \
+                assert meta["width"] <= figure_style.MAX_WIDTH_PX, \
                     f"{path.name} {where}: {meta['width']} px wide, JupyterLab would shrink its labels"
 
 

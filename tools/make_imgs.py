@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Draw the pictures in imgs/ (`make imgs`): the LeNet-5 diagram and the convolution GIFs.
 
-    imgs/lenet5.png              drawing.draw_lenet(): helpers.LeNet on one 28x28 digit, every
+    imgs/lenet5.png              lenet_figures.draw_lenet(): helpers.LeNet on one 28x28 digit, every
                                  shape from a real forward pass, ReLU and pooling drawn
-    imgs/conv_*.gif, maxpool_*   drawing.conv_gif_frames(): input, kernel footprint and output
+    imgs/conv_*.gif, maxpool_*   conv_gifs.conv_gif_frames(): input, kernel footprint and output
                                  grid, one frame per output cell, the size formula filled in
-    imgs/manifest.json           per picture its SHA-256 and alt text, and the hash of the code
-                                 that draws them (tests/test_imgs.py fails when it is stale)
+    imgs/manifest.json           per picture its SHA-256 and alt text (tests/test_imgs.py redraws
+                                 every picture and fails when one no longer matches imgs/)
 
 Before writing, each animation's formula result is checked against the output cells it draws
 and against the shape a real nn.Conv2d (nn.MaxPool2d) gives. Drawing is deterministic: the GIFs
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -34,7 +33,9 @@ import PIL  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-import drawing  # noqa: E402
+import conv_gifs  # noqa: E402
+import figure_style  # noqa: E402
+import lenet_figures  # noqa: E402
 
 POOL_VALUES = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 7, 4]]
 
@@ -69,41 +70,11 @@ LENET = ("lenet5.png", "LeNet-5 as helpers.LeNet builds it: a 1x28x28 digit, con
          "to 6 maps of 28x28, ReLU, 2x2 max-pool to 14x14, conv 5x5 to 16 maps of 10x10, ReLU, "
          "max-pool to 5x5, flattened to 400, then linear layers of 120 and 84 with ReLU and 10 outputs.")
 
-SOURCES = [  # (file, section header prefix or None for the whole file): what draws the pictures
-    ("notebooks/drawing.py", "# ---- One figure style"),
-    ("notebooks/drawing.py", "# ---- LeNet diagram"),
-    ("notebooks/drawing.py", "# ---- Pictures for imgs/"),
-    ("notebooks/helpers.py", "# ---- Models and shapes"),
-    ("notebooks/helpers.py", "# ---- Convolution arithmetic"),
-    ("tools/make_imgs.py", None),
-]
-
-
-def section(text: str, header: str | None) -> str:
-    """The lines from the one ``# ---- `` header starting with ``header`` to the next header."""
-    if header is None:
-        return text
-    starts = [m.start() for m in re.finditer(r"^# ---- ", text, flags=re.M)] + [len(text)]
-    found = [(a, b) for a, b in zip(starts, starts[1:]) if text.startswith(header, a)]
-    if len(found) != 1:
-        raise SystemExit(f"make_imgs: expected one section {header!r}, found {len(found)}")
-    return text[found[0][0]:found[0][1]]
-
-
-def code_hash(root: Path = ROOT) -> str:
-    """SHA-256 of the code that draws the pictures (the SOURCES sections, newlines normalised)."""
-    digest = hashlib.sha256()
-    for name, header in SOURCES:
-        text = (root / name).read_text(encoding="utf-8").replace("\r\n", "\n")
-        digest.update(f"{name}\n{header}\n".encode() + section(text, header).encode())
-    return digest.hexdigest()
-
-
 def check_animation(spec: dict, layout) -> None:
     """The formula, the cells drawn and PyTorch must agree on the output size."""
     n, k = spec["size"], spec["kernel_size"]
     s, p, d = spec.get("stride", 1), spec.get("padding", 0), spec.get("dilation", 1)
-    _, filled, out = drawing.conv_formula(n, k, s, p, d)
+    _, filled, out = conv_gifs.conv_formula(n, k, s, p, d)
     layer = (nn.MaxPool2d(k, s, p, d) if "values" in spec else nn.Conv2d(1, 1, k, s, p, d))
     with torch.no_grad():
         shape = tuple(layer(torch.zeros(1, 1, n, n)).shape[-2:])
@@ -119,12 +90,12 @@ def draw_lenet_png() -> bytes:
     import matplotlib.pyplot as plt
 
     with matplotlib.rc_context():
-        drawing.use_style()
+        figure_style.use_style()
         fig, ax = plt.subplots(figsize=(7, 2.0))
-        drawing.draw_lenet(ax=ax)
+        lenet_figures.draw_lenet(ax=ax)
         ax.text(sum(ax.get_xlim()) / 2, ax.get_ylim()[1] + 0.55, "LeNet-5 (helpers.LeNet): every shape "
                 "from a forward pass of one 28x28 digit", ha="center", va="bottom", fontsize=11, clip_on=False)
-        data, _, _ = drawing.figure_png(fig)
+        data, _, _ = figure_style.figure_png(fig)
         plt.close(fig)
     return data
 
@@ -134,15 +105,14 @@ def make(out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     pictures = {}
     for name, (spec, alt) in ANIMATIONS.items():
-        frames, layout = drawing.conv_gif_frames(**spec)
+        frames, layout = conv_gifs.conv_gif_frames(**spec)
         check_animation(spec, layout)
-        drawing.save_gif(frames, out / name)
+        conv_gifs.save_gif(frames, out / name)
         pictures[name] = alt
     (out / LENET[0]).write_bytes(draw_lenet_png())
     pictures[LENET[0]] = LENET[1]
     manifest = {
         "made_by": "tools/make_imgs.py (make imgs)",
-        "code_sha256": code_hash(),
         "versions": {"matplotlib": matplotlib.__version__, "Pillow": PIL.__version__},
         "pictures": {name: {"sha256": hashlib.sha256((out / name).read_bytes()).hexdigest(),
                             "bytes": (out / name).stat().st_size, "alt": alt}

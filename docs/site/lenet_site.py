@@ -1,6 +1,6 @@
 """Sphinx extension of the LeNet Lab website (docs/site/conf.py loads it).
 
-* Figures keep their alt text: ``drawing.show(fig, alt)`` stores it in the output's metadata
+* Figures keep their alt text: ``figure_style.show(fig, alt)`` stores it in the output's metadata
   (``image/png`` -> ``alt``), which myst-nb 1.4 does not read (it takes only width and height
   from there), so the image nodes it makes get it here.
 * Every lesson page gets a launch menu (Binder, Colab, JupyterHub through nbgitpuller) whose
@@ -92,7 +92,7 @@ def add_lesson_buttons(app: Sphinx, pagename: str, templatename: str, context: d
                                       "buttons": launch, "label": "launch-buttons"})
     download = [
         {"type": "link", "text": ".ipynb", "icon": "fas fa-code", "label": "download-notebook-button",
-         "tooltip": "Download this notebook (it needs helpers.py and drawing.py beside it: get the zip)",
+         "tooltip": "Download this notebook (it needs the modules beside it, helpers.py and the figure modules: get the zip)",
          "url": pathto(repo_path, 1)},
         {"type": "link", "text": "all (.zip)", "icon": "fas fa-file-archive", "label": "download-zip-button",
          "tooltip": "Download the whole collection from GitHub",

@@ -1,4 +1,4 @@
-"""drawing.py's LeNet diagrams (02_lenet): the stages come from the shapes the model really
+"""lenet_figures.py's LeNet diagrams (02_lenet): the stages come from the shapes the model really
 produces, ReLU and pooling are drawn, map squares are to scale. Counts of artists, not pixels."""
 import matplotlib
 
@@ -11,7 +11,7 @@ import torch.nn.functional as F  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from torch import nn  # noqa: E402
 
-import drawing  # noqa: E402
+import lenet_figures  # noqa: E402
 import helpers  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def texts(ax):
 
 def test_lenet_stages_are_the_shapes_shape_trace_reports():
     net, x = helpers.LeNet(), torch.zeros(2, 1, 28, 28)
-    stages = drawing.lenet_stages(net, x)
+    stages = lenet_figures.lenet_stages(net, x)
     assert [s["shape"] for s in stages] == [(1, 28, 28), (6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5),
                                            (400,), (120,), (84,), (10,)]
     assert [(s["name"], (2,) + s["shape"]) for s in stages[1:]] == list(helpers.shape_trace(net, x))
@@ -55,19 +55,19 @@ def test_lenet_stages_are_the_shapes_shape_trace_reports():
 
 
 def test_functional_calls_and_nn_relu_modules_are_found():
-    stages = drawing.lenet_stages(FunctionalNet(), torch.zeros(1, 1, 32, 32))
+    stages = lenet_figures.lenet_stages(FunctionalNet(), torch.zeros(1, 1, 32, 32))
     assert [s["name"] for s in stages] == ["input", "conv1", "max_pool2d()", "conv2", "max_pool2d()",
                                           "view()", "fc1", "fc2"]
     assert stages[2]["ops"] == stages[4]["ops"] == ["ReLU", "max pool\n2x2"]
     assert stages[5]["shape"] == (576,)
     seq = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2 * 13 * 13, 3))
-    stages = drawing.lenet_stages(seq, torch.zeros(1, 1, 28, 28))
+    stages = lenet_figures.lenet_stages(seq, torch.zeros(1, 1, 28, 28))
     assert [s["name"] for s in stages] == ["input", "0", "2", "3", "4"]  # the nn.ReLU "1" is on an arrow
     assert stages[2]["ops"] == ["ReLU", "max pool\n2x2"]
 
 
 def test_draw_lenet_draws_every_stage_relu_and_pooling_to_scale():
-    ax = drawing.draw_lenet()
+    ax = lenet_figures.draw_lenet()
     maps, vectors = rectangles(ax, "_map"), rectangles(ax, "_vector")
     assert len(maps) == 1 + 4 * 4  # input (1 channel) and C1, S2, C3, S4 (at most 4 squares each)
     assert len(vectors) == 4  # flatten, C5, F6, OUTPUT
@@ -86,7 +86,7 @@ def test_draw_lenet_draws_every_stage_relu_and_pooling_to_scale():
 
 def test_draw_lenet_uses_the_given_axes_model_and_input():
     fig, ax = plt.subplots()
-    assert drawing.draw_lenet(FunctionalNet(), torch.zeros(1, 1, 32, 32), ax=ax) is ax
+    assert lenet_figures.draw_lenet(FunctionalNet(), torch.zeros(1, 1, 32, 32), ax=ax) is ax
     words = texts(ax)
     assert "view()\n576" in words and "input\n1@32x32" in words and "C1" not in " ".join(words)
 
@@ -94,7 +94,7 @@ def test_draw_lenet_uses_the_given_axes_model_and_input():
 def test_draw_lenet_family_shares_one_scale_and_marks_what_feeds_fc1():
     nets = [("32x32", FunctionalNet(), torch.zeros(1, 1, 32, 32)),
             ("28x28", helpers.LeNet(), torch.zeros(1, 1, 28, 28))]
-    axes = drawing.draw_lenet_family(nets)
+    axes = lenet_figures.draw_lenet_family(nets)
     assert len(axes) == 2 and [ax.get_title(loc="left") for ax in axes] == ["32x32", "28x28"]
     side_32, side_28 = rectangles(axes[0], "_map")[0].get_width(), rectangles(axes[1], "_map")[0].get_width()
     assert side_32 / side_28 == pytest.approx(32 / 28)

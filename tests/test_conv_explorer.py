@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-import drawing
+import conv_figures
 import helpers
 
 matplotlib.use("Agg")
@@ -31,7 +31,7 @@ def random_configs(count, seed):
 
 
 def test_describe_conv_text_for_lenet_c1_without_padding():
-    assert drawing.describe_conv(28, 5) == (
+    assert conv_figures.describe_conv(28, 5) == (
         "output size = floor((n + 2p - d(k - 1) - 1) / s) + 1\n"
         "n=28, k=5, p=0, s=1, d=1: floor((28 + 2*0 - 1*(5 - 1) - 1) / 1) + 1 = floor(23 / 1) + 1 = 24\n"
         "padded input n + 2p = 28, kernel span d(k - 1) + 1 = 5\n"
@@ -40,7 +40,7 @@ def test_describe_conv_text_for_lenet_c1_without_padding():
 
 @pytest.mark.parametrize("n, k, s, p, d", random_configs(150, seed=3))
 def test_describe_conv_agrees_with_nn_conv2d(n, k, s, p, d):
-    lines = drawing.describe_conv(n, k, stride=s, padding=p, dilation=d).splitlines()
+    lines = conv_figures.describe_conv(n, k, stride=s, padding=p, dilation=d).splitlines()
     real = real_conv_shape(n, k, s, p, d)
     assert lines[0] == "output size = floor((n + 2p - d(k - 1) - 1) / s) + 1"
     assert lines[1].startswith(f"n={n}, k={k}, p={p}, s={s}, d={d}: floor(({n} + 2*{p} - {d}*({k} - 1) - 1) / {s})")
@@ -61,7 +61,7 @@ def test_describe_conv_agrees_with_nn_conv2d(n, k, s, p, d):
     (dict(dilation=0), "dilation must be >= 1, got 0"), (dict(kernel_size=0), "kernel_size must be >= 1, got 0"),
     (dict(size=2.5), "size must be an int, got 2.5")])
 def test_describe_conv_says_which_argument_is_invalid(kwargs, reason):
-    text = drawing.describe_conv(**(dict(size=5, kernel_size=3) | kwargs))
+    text = conv_figures.describe_conv(**(dict(size=5, kernel_size=3) | kwargs))
     assert text.splitlines()[1:] == [f"invalid: {reason}"]
 
 
@@ -72,7 +72,7 @@ def test_describe_conv_floor_note_matches_the_pixels_torch_never_reads(n, k, s, 
     F.conv2d(x, torch.ones(1, 1, k, k), stride=s, dilation=d).sum().backward()
     read = x.grad[0, 0].abs().sum(0) > 0  # columns any kernel tap touches
     unread = len(read) - 1 - int(read.nonzero().max())
-    text = drawing.describe_conv(n, k, s, p, d)
+    text = conv_figures.describe_conv(n, k, s, p, d)
     note = f"the floor drops {unread}: the last {unread} row(s) and column(s)"
     assert (note in text) == (unread > 0)
 
@@ -80,15 +80,15 @@ def test_describe_conv_floor_note_matches_the_pixels_torch_never_reads(n, k, s, 
 def test_describe_conv_leaves_the_random_state_alone():
     torch.manual_seed(0)
     before = torch.get_rng_state()
-    drawing.describe_conv(28, 5, padding=2)
-    drawing.describe_conv(5, 7)
+    conv_figures.describe_conv(28, 5, padding=2)
+    conv_figures.describe_conv(5, 7)
     assert torch.equal(torch.get_rng_state(), before)
 
 
 def explore(size, kernel, padding, stride, dilation, out_row, out_col):
     """What the notebook wires to the sliders."""
-    print(drawing.describe_conv(size, kernel, stride, padding, dilation))
-    drawing.draw_conv(size, kernel, stride, padding, dilation, out_row, out_col)
+    print(conv_figures.describe_conv(size, kernel, stride, padding, dilation))
+    conv_figures.draw_conv(size, kernel, stride, padding, dilation, out_row, out_col)
     plt.close("all")
 
 
@@ -116,11 +116,11 @@ def test_explorer_through_ipywidgets_interactive(capsys, changes):
     explorer = make_explorer()
     sliders = {c.description: c for c in explorer.children if hasattr(c, "description") and c.description}
     assert list(sliders) == SLIDERS
-    assert last_output(capsys) == drawing.describe_conv(7, 3, 2, 1, 1) + "\n"
+    assert last_output(capsys) == conv_figures.describe_conv(7, 3, 2, 1, 1) + "\n"
     for name, value in changes.items():
         sliders[name].value = value
     v = {name: s.value for name, s in sliders.items()}
-    expected = drawing.describe_conv(v["input size"], v["kernel"], v["stride"], v["padding"], v["dilation"])
+    expected = conv_figures.describe_conv(v["input size"], v["kernel"], v["stride"], v["padding"], v["dilation"])
     assert last_output(capsys) == expected + "\n"
     assert explorer.kwargs == dict(size=v["input size"], kernel=v["kernel"], padding=v["padding"],
                                    stride=v["stride"], dilation=v["dilation"], out_row=v["out row"],
@@ -136,7 +136,7 @@ def test_draw_conv_footprint_is_what_torch_reads(n, k, s, p, d):
         return
     out = helpers.conv_output_size(n, k, s, p, d)
     row, col = random.Random(n * k).randrange(out), out - 1
-    ax_in, ax_out = drawing.draw_conv(n, k, s, p, d, out_row=row, out_col=col)
+    ax_in, ax_out = conv_figures.draw_conv(n, k, s, p, d, out_row=row, out_col=col)
     codes = torch.as_tensor(ax_in.images[0].get_array())
     x = torch.zeros(1, 1, full, full, requires_grad=True)  # the padded input, explicitly
     F.conv2d(x, torch.ones(1, 1, k, k), stride=s, dilation=d)[0, 0, row, col].backward()
@@ -151,11 +151,11 @@ def test_draw_conv_footprint_is_what_torch_reads(n, k, s, p, d):
 
 
 def test_draw_conv_clamps_the_position_and_shows_an_invalid_kernel():
-    _, ax_out = drawing.draw_conv(7, 3, 2, 1, out_row=99, out_col=-3)
+    _, ax_out = conv_figures.draw_conv(7, 3, 2, 1, out_row=99, out_col=-3)
     assert ax_out.get_title() == "output 4x4, cell (3, 0)"
-    ax_in, ax_out = drawing.draw_conv(5, 7)
+    ax_in, ax_out = conv_figures.draw_conv(5, 7)
     assert ax_in.get_title() == "padded input 5x5: kernel span 7 > 5" and ax_out.get_title() == "no output"
     assert int((torch.as_tensor(ax_in.images[0].get_array()) >= 2).sum()) == 25  # every pixel under it
     with pytest.raises(ValueError, match="stride must be >= 1"):
-        drawing.draw_conv(5, 3, stride=0)
+        conv_figures.draw_conv(5, 3, stride=0)
     plt.close("all")

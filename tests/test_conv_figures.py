@@ -1,4 +1,4 @@
-"""The pictures of 03_convolution_arithmetic (drawing.py): each draws what its docstring says.
+"""The pictures of 03_convolution_arithmetic (conv_figures.py): each draws what its docstring says.
 
 Counted in artists (texts, patches, images), never compared pixel by pixel.
 """
@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 
-import drawing
+import conv_figures
 import helpers
 
 matplotlib.use("Agg")
@@ -29,7 +29,7 @@ def numbers(ax) -> list[float]:
 def test_window_times_kernel_shows_the_window_the_kernel_their_products_and_the_sum(filter, row, col):
     gen = torch.Generator().manual_seed(filter)
     x, w, b = torch.randn(3, 5, 5, generator=gen), torch.randn(4, 3, 3, 3, generator=gen), torch.randn(4, generator=gen)
-    fig = drawing.draw_window_times_kernel(x, w, b, filter=filter, row=row, col=col)
+    fig = conv_figures.draw_window_times_kernel(x, w, b, filter=filter, row=row, col=col)
     axes = fig.axes
     assert len(axes) == 3 * 3  # a row per input channel: window, kernel, products
     for c in range(3):
@@ -49,7 +49,7 @@ def test_window_times_kernel_shows_the_window_the_kernel_their_products_and_the_
 
 @pytest.mark.parametrize("size, kernel, stride", [(28, 5, 2), (8, 3, 2), (7, 3, 2), (10, 4, 3)])
 def test_stride_draws_one_bar_per_position_and_hatches_the_pixels_never_read(size, kernel, stride):
-    ax = drawing.draw_stride(size, kernel, stride)
+    ax = conv_figures.draw_stride(size, kernel, stride)
     out = helpers.conv_output_size(size, kernel, stride)
     cells = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() == 1]
     bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() != 1]
@@ -65,7 +65,7 @@ def test_stride_draws_one_bar_per_position_and_hatches_the_pixels_never_read(siz
 
 def test_max_pool_marks_each_windows_maximum_and_shows_the_output():
     grid = torch.tensor([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]])
-    ax_in, ax_out = drawing.draw_max_pool(grid)
+    ax_in, ax_out = conv_figures.draw_max_pool(grid)
     assert numbers(ax_in) == grid.flatten().tolist()
     bold = [float(t.get_text()) for t in ax_in.texts if t.get_fontweight() == "bold"]
     pooled = F.max_pool2d(grid[None, None].float(), 2)[0, 0]
@@ -80,7 +80,7 @@ def test_receptive_fields_draw_the_padding_and_one_outline_per_field():
     digit = torch.zeros(28, 28, dtype=torch.uint8)
     paths = torch.rand(28, 28)
     fields = {"unit (2, 2)": (6, 6, 16), "unit (0, 0)": (-2, -2, 16)}
-    fig = drawing.draw_receptive_fields(digit, paths, fields, padding=2)
+    fig = conv_figures.draw_receptive_fields(digit, paths, fields, padding=2)
     ax_digit, ax_paths = fig.axes[:2]
     outlines = [p for p in ax_digit.patches if not p.get_fill()]
     assert [(p.get_x(), p.get_y(), p.get_width()) for p in outlines] == [(5.5, 5.5, 16), (-2.5, -2.5, 16)]
@@ -93,6 +93,6 @@ def test_receptive_fields_draw_the_padding_and_one_outline_per_field():
 
 
 def test_draw_conv_ticks_are_readable():
-    for ax in drawing.draw_conv(28, 5, padding=2):
+    for ax in conv_figures.draw_conv(28, 5, padding=2):
         for label in ax.get_xticklabels() + ax.get_yticklabels():
             assert label.get_fontsize() >= 9

@@ -1,0 +1,239 @@
+"""Figures of 03_convolution_arithmetic: the convolution explorer, a window times a kernel,
+stride, max pooling and receptive fields.
+
+Each function draws what the notebook has first computed in plain PyTorch. Sizes come from
+``helpers.conv_output_size``, colours from ``figure_style``. Unit tests: tests/test_conv_figures.py.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from figure_style import OKABE_ITO
+from helpers import check_conv_args, conv_output_size
+
+
+def describe_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                  dilation: int = 1) -> str:
+    """The text the convolution explorer prints: the formula with the numbers filled in.
+
+    Lines: the formula; its numbers and result; the padded input and the kernel's span; what
+    the floor drops, if anything; the shape a real ``nn.Conv2d`` gives for a ``(1, 1, size,
+    size)`` input. An invalid combination gives a line ``invalid: <conv_output_size's reason>``
+    (and nn.Conv2d's own refusal). The global random state is left as it was.
+    Introduced in 03_convolution_arithmetic.
+    """
+    n, k, s, p, d = size, kernel_size, stride, padding, dilation
+    lines = ["output size = floor((n + 2p - d(k - 1) - 1) / s) + 1"]
+    try:
+        check_conv_args(n, k, s, p, d)
+    except ValueError as exc:
+        return "\n".join(lines + [f"invalid: {exc}"])
+    top, span = n + 2 * p - d * (k - 1) - 1, d * (k - 1) + 1
+    lines += [f"n={n}, k={k}, p={p}, s={s}, d={d}: floor(({n} + 2*{p} - {d}*({k} - 1) - 1) / {s}) + 1"
+              f" = floor({top} / {s}) + 1 = {top // s + 1}",
+              f"padded input n + 2p = {n + 2 * p}, kernel span d(k - 1) + 1 = {span}"]
+    try:
+        conv_output_size(n, k, s, p, d)
+    except ValueError as exc:
+        lines.append(f"invalid: {exc}")
+    else:
+        if top % s:
+            lines.append(f"the floor drops {top % s}: the last {top % s} row(s) and column(s) of "
+                         "the padded input are never under the kernel")
+    conv = f"nn.Conv2d(1, 1, kernel_size={k}, stride={s}, padding={p}, dilation={d})"
+    with torch.random.fork_rng(devices=[]), torch.no_grad():  # the layer's init draws numbers
+        try:
+            shape = tuple(nn.Conv2d(1, 1, k, s, p, d)(torch.zeros(1, 1, n, n)).shape)
+            lines.append(f"{conv} maps (1, 1, {n}, {n}) to {shape}")
+        except RuntimeError as exc:
+            lines.append(f"{conv} refuses it too: {str(exc).splitlines()[0]}")
+    return "\n".join(lines)
+
+
+
+def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1,
+              out_row: int = 0, out_col: int = 0, axes=None):
+    """Draw the padded input, the kernel's footprint for one output cell, and the output grid.
+
+    Left image codes: 0 padding, 1 input, 2 kernel tap on padding, 3 kernel tap on input;
+    right image: 1 marks the chosen output cell. ``out_row``/``out_col`` are clamped to the
+    output. If the kernel does not fit, its outline overflows in red and there is no output.
+    Returns the two axes. Introduced in 03_convolution_arithmetic.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Rectangle
+
+    check_conv_args(size, kernel_size, stride, padding, dilation)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(6.8, 3.4), width_ratios=(3, 2))
+    ax_in, ax_out = axes
+    full, span = size + 2 * padding, dilation * (kernel_size - 1) + 1
+    out = (full - span) // stride + 1 if span <= full else 0
+    row, col = (min(max(v, 0), max(out - 1, 0)) for v in (out_row, out_col))
+    grid = torch.zeros(full, full, dtype=torch.long)
+    grid[padding:padding + size, padding:padding + size] = 1
+    taps = range(0, span, dilation)
+    for i in taps:
+        for j in taps:
+            if row * stride + i < full and col * stride + j < full:
+                grid[row * stride + i, col * stride + j] += 2
+    orange = "#e6550d"
+    ax_in.imshow(grid.numpy(), cmap=ListedColormap(["#bdbdbd", "white", "#fdae6b", orange]), vmin=0, vmax=3)
+    ax_in.add_patch(Rectangle((col * stride - 0.5, row * stride - 0.5), span, span, lw=2,
+                              ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
+                              hatch=None if out else "//"))
+    edge = max(full, span) - 0.5
+    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column (grey: padding, orange: kernel taps)",
+              ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
+    chosen = torch.zeros(max(out, 1), max(out, 1))
+    chosen[row, col] = float(out > 0)
+    ax_out.imshow(chosen.numpy(), cmap=ListedColormap(["white", orange]), vmin=0, vmax=1)
+    ax_out.set(title=f"output {out}x{out}, cell ({row}, {col})" if out else "no output",
+               xlabel="column", ylabel="row")
+    for ax, n in ((ax_in, full), (ax_out, max(out, 1))):
+        ax.set_xticks(range(0, n, 1 + n // 12), minor=False)
+        ax.set_yticks(range(0, n, 1 + n // 12), minor=False)
+        ax.set_xticks([t - 0.5 for t in range(1, n)], minor=True)
+        ax.set_yticks([t - 0.5 for t in range(1, n)], minor=True)
+        ax.grid(which="minor", color="0.6", lw=0.5)
+        ax.tick_params(which="both", length=0, labelsize=9)
+    if not out:
+        ax_out.set(xticks=[], yticks=[])
+    return axes
+
+
+def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, filter: int = 0,
+                             row: int = 0, col: int = 0):
+    """Draw how one output number of a convolution is made: one row per input channel with the
+    window of that channel under the kernel, the kernel's channel, and their elementwise products,
+    each cell labelled with its value; the title adds up all products and the bias.
+
+    ``x`` is one image ``(C, H, W)``, ``w`` the filters ``(F, C, k, k)``, ``b`` the biases ``(F,)``.
+    One diverging scale centred on 0 is shared by every panel. Returns the figure.
+    Introduced in 03_convolution_arithmetic.
+    """
+    import matplotlib.pyplot as plt
+
+    channels, k = x.shape[0], w.shape[-1]
+    window = x[:, row:row + k, col:col + k]
+    kernel = w[filter]
+    products = window * kernel
+    total = products.sum() + b[filter]
+    scale = float(max(window.abs().max(), kernel.abs().max(), products.abs().max()))
+
+    def write(ax, values, top, left):
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                v = float(values[i, j])
+                ax.text(left + j, top + i, f"{v:.1f}".replace("-0.0", "0.0"), ha="center", va="center",
+                        fontsize=9, color="white" if abs(v) > 0.6 * scale else "black")
+
+    fig, axes = plt.subplots(channels, 3, figsize=(5.4, 1.45 * channels + 0.45), squeeze=False)
+    for c in range(channels):
+        panels = ((window[c], f"x[{c}, {row}:{row + k}, {col}:{col + k}]"), (kernel[c], f"× w[{filter}, {c}]"),
+                  (products[c], f"= products: sum {products[c].sum().item():.2f}"))
+        for ax, (values, title) in zip(axes[c], panels):
+            ax.imshow(values.detach().numpy(), cmap=plt.get_cmap("RdBu_r", 9), vmin=-scale, vmax=scale)
+            write(ax, values.detach(), 0, 0)
+            ax.set(title=title, xticks=[], yticks=[])
+        axes[c][0].set_ylabel(f"channel {c}")
+    fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.2f} = {total.item():.2f}"
+                 f" = output ({filter}, {row}, {col})")
+    return fig
+
+
+def draw_stride(size: int, kernel_size: int, stride: int):
+    """Draw the positions of a kernel sliding along one row of ``size`` pixels with ``stride``:
+    one bar per position under the row of pixels, the pixels no position reads hatched.
+
+    Returns the axes; its title gives the number of positions and the columns never read.
+    Introduced in 03_convolution_arithmetic.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    out = conv_output_size(size, kernel_size, stride)
+    starts = [i * stride for i in range(out)]
+    unread = list(range(starts[-1] + kernel_size, size))
+    fig, ax = plt.subplots(figsize=(7.0, 0.8 + 0.16 * (out + 2)))
+    for c in range(size):
+        never = c in unread
+        ax.add_patch(Rectangle((c, 0), 1, 1, fc=OKABE_ITO[5] if never else "white", ec="0.3",
+                               hatch="//" if never else None, label="never read" if never and c == unread[0] else None))
+    for i, start in enumerate(starts):
+        ax.add_patch(Rectangle((start + 0.1, -1.2 - 0.8 * i), kernel_size - 0.2, 0.6, fc=OKABE_ITO[0], ec="none",
+                               label="kernel positions" if i == 0 else None))
+    ax.set(xlim=(-0.2, size + 0.2), ylim=(-1.2 - 0.8 * out, 1.2), yticks=[], xlabel="column",
+           title=f"n={size}, k={kernel_size}, s={stride}: {out} positions; "
+                 + (f"column(s) {', '.join(map(str, unread))} never read" if unread else "every column read"))
+    ax.set_xticks([c + 0.5 for c in range(0, size, 1 + size // 15)], [str(c) for c in range(0, size, 1 + size // 15)])
+    ax.legend(loc="lower left", frameon=False)
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def draw_max_pool(grid: torch.Tensor, kernel_size: int = 2):
+    """Draw a max pool with kernel and stride ``kernel_size`` on one 2-D ``grid``: the input with
+    each window in its own colour and its maximum in bold, and the output grid in the same colours.
+
+    Returns the two axes. Introduced in 03_convolution_arithmetic.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    k = kernel_size
+    pooled = torch.nn.functional.max_pool2d(grid[None, None].float(), k)[0, 0]
+    colours = ["#cfe3f1", "#fbe3b4", "#c6ebdf", "#ecd3e3", "#d7eefb", "#f4d0b8"]
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(5.2, 2.6), width_ratios=(grid.shape[1], pooled.shape[1]))
+    for ax, values, cell in ((ax_in, grid, 1), (ax_out, pooled, k)):
+        rows, cols = values.shape
+        for i in range(rows):
+            for j in range(cols):
+                r, c = (i // k, j // k) if cell == 1 else (i, j)
+                colour = colours[(r * pooled.shape[1] + c) % len(colours)]
+                ax.add_patch(Rectangle((j, i), 1, 1, fc=colour, ec="0.6", lw=0.5))
+                v = values[i, j].item()
+                win = cell == 1 and i // k < pooled.shape[0] and j // k < pooled.shape[1] and v == pooled[i // k, j // k]
+                ax.text(j + 0.5, i + 0.5, f"{v:g}", ha="center", va="center", fontsize=11,
+                        fontweight="bold" if win or cell == k else "normal")
+        if cell == 1:
+            for r in range(pooled.shape[0]):
+                for c in range(pooled.shape[1]):
+                    ax.add_patch(Rectangle((c * k, r * k), k, k, fill=False, ec="black", lw=2))
+        ax.set(xlim=(0, cols), ylim=(rows, 0), aspect="equal", xticks=[], yticks=[])
+    ax_in.set(title=f"input {grid.shape[0]}x{grid.shape[1]}, {k}x{k} windows", xlabel="bold: the maximum")
+    ax_out.set(title=f"output {pooled.shape[0]}x{pooled.shape[1]}", xlabel="the maxima")
+    return ax_in, ax_out
+
+
+def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict, padding: int = 0):
+    """Draw receptive fields on a digit (left) and a map of path counts to one unit (right).
+
+    ``fields`` maps a label to ``(first row, first column, width)`` in input pixels (it may start
+    in the padding). The ``padding`` ring around the digit is drawn grey, as ``draw_conv`` draws
+    padding. ``paths`` (28x28) is drawn with viridis and a colour bar. Returns the figure.
+    Introduced in 03_convolution_arithmetic.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch, Rectangle
+
+    height, width = digit.shape
+    fig, (ax_digit, ax_paths) = plt.subplots(1, 2, figsize=(6.6, 3.7))
+    ax_digit.add_patch(Rectangle((-padding - 0.5, -padding - 0.5), width + 2 * padding, height + 2 * padding,
+                                 fc="#bdbdbd", ec="none", zorder=0))  # the padding, under the digit
+    ax_digit.imshow(torch.as_tensor(digit).numpy(), cmap="gray", extent=(-0.5, width - 0.5, height - 0.5, -0.5))
+    handles = [Patch(fc="#bdbdbd", ec="none", label=f"padding ({padding} pixels)")]
+    styles = [(OKABE_ITO[1], "-"), (OKABE_ITO[4], "--"), (OKABE_ITO[3], ":")]
+    for (label, (top, left, size)), (colour, style) in zip(fields.items(), styles):
+        handles.append(ax_digit.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False, ec=colour,
+                                                    lw=2.5, ls=style, label=label)))
+    ax_digit.set(xlim=(-padding - 1.5, width + padding + 0.5), ylim=(height + padding + 0.5, -padding - 1.5),
+                 title="receptive fields on a test digit", xlabel="column", ylabel="row")
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
+    image = ax_paths.imshow(torch.as_tensor(paths).numpy(), cmap="viridis")
+    fig.colorbar(image, ax=ax_paths, shrink=0.8, label="gradient (∝ number of paths)")
+    ax_paths.set(title="paths to one unit", xlabel="column", ylabel="row")
+    return fig

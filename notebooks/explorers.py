@@ -1,0 +1,97 @@
+"""The maths behind the learning-rate explorer of 06_manual_weight_updates: a two-weight
+least-squares bowl, gradient descent on it (with or without momentum), its exact minimum, and the
+explorer's verdict. The figures of these runs are in ``training_figures``.
+
+Unit tests: tests/test_explorers.py.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+LR_STEPS = 30  # steps of gradient descent the learning-rate explorer runs
+
+
+def bowl_problem() -> tuple[torch.Tensor, torch.Tensor]:
+    """A least-squares problem small enough to understand fully: ``X`` (64, 2), ``y`` (64,), float64.
+
+    The loss ``((X @ w - y)**2).mean()`` is a narrow bowl over the two weights ``w`` (features
+    scaled by 2 and 0.5). Always the same numbers: own generator, seed 0.
+    Introduced in 06_manual_weight_updates.
+    """
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(64, 2, generator=gen, dtype=torch.float64) * torch.tensor([2.0, 0.5], dtype=torch.float64)
+    noise = torch.randn(64, generator=gen, dtype=torch.float64)
+    return X, X @ torch.tensor([1.5, -2.0], dtype=torch.float64) + 0.3 * noise
+
+
+def bowl_descent(lr: float, steps: int = LR_STEPS, momentum: float = 0.0) -> tuple[list[float], torch.Tensor]:
+    """Gradient descent on ``bowl_problem()`` from ``w = 0``: ``loss.backward()``, ``w -= lr * w.grad``.
+
+    With ``momentum`` μ > 0 it steps along a buffer instead, PyTorch's form: ``b = g`` at the first
+    step, then ``b = μ·b + g``; ``w -= lr * b``. Returns the loss before each step and after the
+    last (``steps + 1`` floats) and the weights visited, shape ``(steps + 1, 2)``.
+    Introduced in 06_manual_weight_updates.
+    """
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:
+        raise ValueError(f"lr must be a positive number such as 0.1, got {lr!r}")
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be a number in [0, 1) such as 0.9, got {momentum!r}")
+    X, y = bowl_problem()
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    losses, path, buffer = [], [w.detach().clone()], None
+    for step in range(steps + 1):
+        loss = ((X @ w - y) ** 2).mean()
+        losses.append(loss.item())
+        if step < steps:
+            loss.backward()
+            with torch.no_grad():
+                if momentum:
+                    buffer = w.grad.clone() if buffer is None else buffer.mul_(momentum).add_(w.grad)
+                    w -= lr * buffer
+                else:
+                    w -= lr * w.grad
+            w.grad = None
+            path.append(w.detach().clone())
+    return losses, torch.stack(path)
+
+
+def bowl_minimum() -> tuple[torch.Tensor, float]:
+    """The bottom of ``bowl_problem()``'s bowl: the least-squares weights and the lowest possible loss.
+
+    Introduced in 06_manual_weight_updates.
+    """
+    X, y = bowl_problem()
+    best_w = torch.linalg.solve(X.T @ X, X.T @ y)
+    return best_w, ((X @ best_w - y) ** 2).mean().item()
+
+
+def steps_to_close(losses: list[float], fraction: float = 0.99) -> int | None:
+    """The first step at which ``losses`` (from ``bowl_descent``) closed ``fraction`` of the gap
+    between the start and ``bowl_minimum()``'s lowest loss; None if it never does.
+    Introduced in 06_manual_weight_updates.
+    """
+    _, best = bowl_minimum()
+    return next((k for k, loss in enumerate(losses) if loss - best <= (1 - fraction) * (losses[0] - best)), None)
+
+
+def lr_summary(lr: float) -> str:
+    """The learning-rate slider's text: loss at the start and after ``LR_STEPS`` steps, and a verdict.
+
+    Runs ``bowl_descent(lr)``: "diverges" if the loss ends higher than it started (or overflows),
+    "converges" if it closed 99% of the gap to the lowest possible loss, else "converges slowly".
+    Introduced in 06_manual_weight_updates.
+    """
+    losses, _ = bowl_descent(lr)
+    _, best = bowl_minimum()
+    first, last = losses[0], losses[-1]
+    if not last <= first:  # also catches inf and nan
+        verdict = "diverges"
+    elif steps_to_close([first, last]) is not None:  # the last loss closed 99 % of the gap
+        verdict = "converges"
+    else:
+        verdict = "converges slowly"
+    return (f"lr={lr:.3g}: loss {first:.4f} at the start, {last:.4g} after {LR_STEPS} steps "
+            f"(lowest possible {best:.4f}): {verdict}")

@@ -1,0 +1,141 @@
+"""Figures of 04_autograd_graph: the backward graph a tensor's ``grad_fn`` starts, laid out
+as a tree-like drawing (outputs at the top, the leaves at the bottom).
+
+Unit tests: tests/test_graph_figures.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+
+@dataclass
+class GraphNode:
+    name: str                 # grad_fn class name, e.g. "AddmmBackward0", "AccumulateGrad"
+    label: str | None = None  # parameter name for AccumulateGrad leaves, when known
+    fn: object = field(default=None, repr=False)
+
+
+@dataclass
+class AutogradGraph:
+    nodes: list[GraphNode]
+    edges: list[tuple[int, int]]  # (parent, child): child is in parent.next_functions
+
+
+def autograd_graph(tensor: torch.Tensor, params: dict | None = None) -> AutogradGraph:
+    """The backward graph of ``tensor``: every grad_fn once, edges from ``next_functions``.
+
+    ``params`` maps names to parameters (``dict(net.named_parameters())``) to label the
+    ``AccumulateGrad`` leaves. Introduced in 04_autograd_graph.
+    """
+    if tensor.grad_fn is None:
+        raise ValueError("this tensor has no grad_fn: it is a leaf, or it was computed under "
+                         "torch.no_grad() or from detached tensors, so no graph was recorded")
+    names = {id(p): n for n, p in (params or {}).items()}
+    index, nodes, edges, todo = {}, [], [], [tensor.grad_fn]
+
+    def visit(fn) -> int:
+        if fn not in index:
+            variable = getattr(fn, "variable", None)
+            index[fn] = len(nodes)
+            nodes.append(GraphNode(type(fn).__name__, names.get(id(variable)), fn))
+            todo.append(fn)
+        return index[fn]
+
+    visit(todo.pop())
+    while todo:
+        fn = todo.pop(0)
+        for child, _ in fn.next_functions:
+            if child is not None:
+                edges.append((index[fn], visit(child)))
+    return AutogradGraph(nodes, edges)
+
+
+def _child_offsets(heights: list[int]) -> list[float]:
+    """Columns of a node's children relative to it, given how deep each child's graph goes: the
+    deepest sits straight below (the spine), the others in order on both sides; ties centred."""
+    top = max(heights, default=0)
+    if heights.count(top) > 1:
+        return [j - (len(heights) - 1) / 2 for j in range(len(heights))]
+    sides = iter(sorted((k // 2 + 1) * (-1) ** k for k in range(len(heights) - 1)))  # -1, 1, ...
+    return [0 if h == top else next(sides) for h in heights]
+
+
+def _graph_layout(graph: AutogradGraph) -> tuple[list[int], list[float]]:
+    """Row and column of each node: one row below its deepest parent, placed where its parents
+    want it (``_child_offsets``), nodes in a row pushed at least one column apart."""
+    n = len(graph.nodes)
+    kids: list[list[int]] = [[] for _ in range(n)]
+    for parent, child in graph.edges:
+        if child not in kids[parent]:
+            kids[parent].append(child)
+    waiting = [0] * n
+    for k in kids:
+        for c in k:
+            waiting[c] += 1
+    order = [0]  # parents before children (Kahn's algorithm: a node once all its parents are in)
+    for i in order:
+        for c in kids[i]:
+            waiting[c] -= 1
+            if waiting[c] == 0:
+                order.append(c)
+    row, height, col = [0] * n, [0] * n, [0.0] * n
+    for i in order:
+        for c in kids[i]:
+            row[c] = max(row[c], row[i] + 1)
+    for i in reversed(order):
+        height[i] = max((height[c] + 1 for c in kids[i]), default=0)
+    wish: list[list[float]] = [[] for _ in range(n)]  # columns the parents want for each node
+    for r in range(max(row) + 1):
+        members = [i for i in order if row[i] == r]
+        want = sorted((sum(wish[i]) / len(wish[i]) if wish[i] else 0.0, i) for i in members)
+        left, right = [w for w, _ in want], [w for w, _ in want]
+        for k in range(1, len(want)):  # push apart rightwards, leftwards, then take the average
+            left[k] = max(left[k], left[k - 1] + 1)
+            right[-k - 1] = min(right[-k - 1], right[-k] - 1)
+        for k, (_, i) in enumerate(want):
+            col[i] = (left[k] + right[k]) / 2
+            for c, offset in zip(kids[i], _child_offsets([height[c] for c in kids[i]])):
+                wish[c].append(col[i] + offset)
+    return row, col
+
+
+def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=None):
+    """Draw ``autograd_graph(tensor, params)`` with matplotlib: the output on top, arrows pointing
+    the way the gradient flows, down to the ``AccumulateGrad`` leaves (green).
+
+    The longest chain runs straight down the middle, side branches beside it. Without ``ax`` a
+    figure sized to the graph is made. Returns the axes. Introduced in 04_autograd_graph.
+    """
+    import matplotlib.pyplot as plt
+
+    graph = autograd_graph(tensor, params)
+    row, col = _graph_layout(graph)
+    lo, hi, depth = min(col), max(col), max(row)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.9 * (hi - lo + 1), 0.42 * (depth + 1) + 0.3), layout="none")
+        fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.3 / fig.get_figheight())
+    boxes = []
+    for i, node in enumerate(graph.nodes):
+        leaf = node.name == "AccumulateGrad"
+        text = f"{node.name}\n{node.label}" if node.label else node.name
+        boxes.append(ax.text(col[i], -row[i], text, ha="center", va="center", fontsize=9, zorder=2,
+                             bbox=dict(boxstyle="round,pad=0.25", ec="0.4",
+                                       fc="#cfe8cf" if leaf else "#dde6f5")))
+    seen: dict[tuple[int, int], int] = {}
+    for parent, child in graph.edges:
+        k = seen[parent, child] = seen.get((parent, child), -1) + 1
+        bend = 0.25 * k * (-1) ** k  # a repeated edge fans out
+        between = [col[i] for i in range(len(col)) if row[parent] < row[i] < row[child]]
+        if between:  # an edge skipping rows bows away from the nodes it passes
+            bend += 0.3 if sum(between) / len(between) > (col[parent] + col[child]) / 2 else -0.3
+        ax.annotate("", xy=(col[child], -row[child]), xytext=(col[parent], -row[parent]), zorder=3,
+                    arrowprops=dict(arrowstyle="-|>", color="0.45", lw=0.9, mutation_scale=9,
+                                    shrinkA=0, shrinkB=0, connectionstyle=f"arc3,rad={bend}",
+                                    patchA=boxes[parent].get_bbox_patch(),
+                                    patchB=boxes[child].get_bbox_patch()))
+    ax.set_xlim(lo - 0.5, hi + 0.5)
+    ax.set_ylim(-depth - 0.5, 0.5)
+    ax.axis("off")
+    return ax

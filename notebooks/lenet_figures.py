@@ -1,0 +1,186 @@
+"""Figures of 02_lenet: LeNet drawn from a real forward pass (every stage, ReLU and pooling).
+
+``lenet_stages`` reads what a model does with ``helpers.record_forward``, the same record
+``helpers.shape_trace`` reads, so the drawing and the shape table cannot disagree.
+Unit tests: tests/test_lenet_figures.py.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from figure_style import OKABE_ITO, PALE
+from helpers import changes_shape, record_forward, shape_trace
+
+
+PAPER_NAMES = {"conv1": "C1", "pool1": "S2", "conv2": "C3", "pool2": "S4", "fc1": "C5",
+               "fc2": "F6", "fc3": "OUTPUT"}
+"""The 1998 paper's names for ``helpers.LeNet``'s layers (the paper's C5 is our ``fc1``)."""
+
+
+
+def _describe_call(name: str, args: tuple, kwargs: dict) -> str:
+    if name == "max_pool2d":
+        k = args[1] if len(args) > 1 else kwargs.get("kernel_size")
+        k = k if isinstance(k, (tuple, list)) else (k, k)
+        return f"max pool\n{k[0]}x{k[1]}"
+    if name in ("view", "reshape", "flatten"):
+        return "flatten"
+    return name
+
+
+def _describe_module(module: nn.Module) -> str:
+    if isinstance(module, nn.Conv2d):
+        (kh, kw), (ph, pw) = module.kernel_size, module.padding if not isinstance(module.padding, str) else (0, 0)
+        return f"conv\n{kh}x{kw}" + (f"\npad {ph}" if ph or pw else "")
+    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
+        k = module.kernel_size if isinstance(module.kernel_size, tuple) else (module.kernel_size,) * 2
+        return f"{'max' if isinstance(module, nn.MaxPool2d) else 'avg'} pool\n{k[0]}x{k[1]}"
+    if isinstance(module, nn.Flatten):
+        return "flatten"
+    if isinstance(module, nn.Linear):
+        return "linear"
+    return type(module).__name__
+
+
+def lenet_stages(model: nn.Module, x: torch.Tensor) -> list[dict]:
+    """The stages ``model`` takes the batch ``x`` through, as ``draw_lenet`` draws them.
+
+    A list of dicts, the input first: ``name`` (the row name of ``helpers.shape_trace``),
+    ``shape`` (without the batch dimension) and ``ops``, the steps from the stage before: any
+    ReLU applied in between (``F.relu`` or ``nn.ReLU``: they keep the shape, so the trace has no
+    row for them), then the layer (``"conv\\n5x5, pad 2"``, ``"max pool\\n2x2"``, ``"flatten"``,
+    ``"linear"``), read from the layer object or the call's arguments. The shapes are checked
+    against ``helpers.shape_trace(model, x)``. Introduced in 02_lenet.
+    """
+    with torch.no_grad(), record_forward(model) as events:
+        model(x)
+    steps = []
+    for event in events:
+        name = getattr(event.func, "__name__", "")
+        if isinstance(event.module, nn.ReLU) or name in ("relu", "relu_"):
+            steps.append(("ReLU", None, None))
+        elif event.module is not None:
+            steps.append((event.name, _describe_module(event.module), tuple(event.output.shape)))
+        elif changes_shape(event):
+            steps.append((event.name, _describe_call(name, event.args, event.kwargs), tuple(event.output.shape)))
+    stages, pending = [{"name": "input", "shape": tuple(x.shape[1:]), "ops": []}], []
+    for name, op, shape in steps:
+        if name == "ReLU":
+            pending.append("ReLU")
+        else:
+            stages.append({"name": name, "shape": shape[1:], "ops": pending + [op]})
+            pending = []
+    if pending:  # a ReLU after the last layer
+        stages[-1]["ops_after"] = pending
+    modules = dict(model.named_modules())
+    traced = [(name, tuple(shape)) for name, shape in shape_trace(model, x)
+              if not isinstance(modules.get(name), nn.ReLU)]
+    drawn = [(s["name"], (len(x),) + s["shape"]) for s in stages[1:]]
+    if drawn != traced:
+        raise RuntimeError(f"the stages {drawn} do not match helpers.shape_trace's {traced}")
+    return stages
+
+
+def _stage_label(stage: dict, paper: bool) -> str:
+    shape, name = stage["shape"], stage["name"]
+    title = PAPER_NAMES.get(name, name) if paper else name
+    title = "pool" if title.endswith("pool2d()") else title  # short: the labels sit close
+    if len(shape) == 3:
+        return f"{title}\n{shape[0]}@{shape[1]}x{shape[2]}"
+    return f"{title}\n{shape[0]}"
+
+
+def _draw_stages(ax, stages: list[dict], unit: float, gap: float = 1.55, x0: float = 0.0,
+                 highlight: str | None = None) -> float:
+    """Draw ``stages`` left to right from ``x0`` on ``ax``; a map of height h is a square of side
+    ``h * unit``, a vector of n units a bar of height ``0.0707 * sqrt(n)`` (400 units: 1.41).
+    Returns the x where the drawing ends."""
+    from matplotlib.patches import Rectangle
+
+    paper = set(PAPER_NAMES) <= {s["name"] for s in stages}
+    step, x, edges = 0.07, x0, []
+    for stage in stages:
+        shape = stage["shape"]
+        if len(shape) == 3:
+            channels, height, width = shape
+            shown = min(channels, 4)
+            w, h = width * unit, height * unit
+            for j in reversed(range(shown)):
+                ax.add_patch(Rectangle((x + step * j, -h / 2 + step * j), w, h, lw=0.9, ec=OKABE_ITO[0],
+                                       fc=PALE["blue"] if j else "white", label="_map"))
+            right, top = x + w + step * (shown - 1), h / 2 + step * (shown - 1)
+        else:
+            w, h = 0.16, 0.0707 * math.sqrt(shape[0])
+            ax.add_patch(Rectangle((x, -h / 2), w, h, lw=0.9, ec="0.3", fc=OKABE_ITO[1], hatch="///",
+                                   label="_vector"))
+            right, top = x + w, h / 2
+        bold = highlight is not None and stage["name"] == highlight
+        ax.text((x + right) / 2, -0.85, _stage_label(stage, paper), ha="center", va="top", fontsize=9,
+                fontweight="bold" if bold else "normal")
+        edges.append((x, right, top))
+        x = right + gap
+    for (_, right, _), (left, _, _), stage in zip(edges, edges[1:], stages[1:]):
+        ax.annotate("", xy=(left - 0.04, 0), xytext=(right + 0.04, 0),
+                    arrowprops=dict(arrowstyle="-|>", color="0.25", lw=1, mutation_scale=10))
+        mid = (right + left) / 2
+        layer = [op for op in stage["ops"] if op not in ("ReLU", "flatten")]
+        if layer:
+            ax.text(mid, 0.08, "\n".join(layer), ha="center", va="bottom", fontsize=9)
+        if "ReLU" in stage["ops"]:  # applied before the layer: written under the arrow
+            ax.text(mid, -0.08, "ReLU", ha="center", va="top", fontsize=9, color=OKABE_ITO[5],
+                    fontweight="bold")
+    return edges[-1][1]
+
+
+def draw_lenet(model: nn.Module | None = None, x: torch.Tensor | None = None, ax=None):
+    """Draw ``model``'s architecture from the shapes it really produces on ``x``.
+
+    Defaults: ``helpers.LeNet()`` on a ``(1, 1, 28, 28)`` batch of zeros. Each feature-map stage
+    is a stack of squares (at most four shown) whose sides are proportional to the map's height
+    and width, so pooling's halving shows; each vector stage is a hatched bar (height ∝ √units).
+    Over each arrow: the layer that makes the next stage, read from the layer or the call, and
+    "ReLU" (bold, vermillion) where one is applied. Stages are named after the paper (C1 … OUTPUT)
+    when the model has ``helpers.LeNet``'s layer names. Returns the axes.
+    Introduced in 02_lenet; draws imgs/lenet5.png.
+    """
+    import matplotlib.pyplot as plt
+    import helpers
+
+    model = helpers.LeNet() if model is None else model
+    x = torch.zeros(1, 1, 28, 28) if x is None else x
+    stages = lenet_stages(model, x)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 2.0))
+    height = max(s["shape"][1] for s in stages if len(s["shape"]) == 3)
+    end = _draw_stages(ax, stages, unit=1.4 / height)
+    ax.set(xlim=(-0.1, end + 0.35), ylim=(-1.45, 1.2), aspect="equal")
+    ax.axis("off")
+    return ax
+
+
+def draw_lenet_family(nets, axes=None):
+    """Draw several LeNets one under the other on one scale, e.g. the three of 02_lenet §4.
+
+    ``nets`` is a list of ``(title, model, x)``. The stage that feeds ``fc1`` (the flattened
+    features) is labelled in bold. Map squares share one scale across the rows (a 32x32 input is
+    drawn larger than a 28x28 one). Returns the axes. Introduced in 02_lenet.
+    """
+    import matplotlib.pyplot as plt
+
+    all_stages = [lenet_stages(model, x) for _, model, x in nets]
+    if axes is None:
+        _, axes = plt.subplots(len(nets), 1, figsize=(7, 1.75 * len(nets)))
+    axes = list(axes) if hasattr(axes, "__len__") else [axes]
+    height = max(s["shape"][1] for stages in all_stages for s in stages if len(s["shape"]) == 3)
+    ends = []
+    for ax, (title, model, _), stages in zip(axes, nets, all_stages):
+        fed = next((s["name"] for s, nxt in zip(stages, stages[1:]) if nxt["name"] == "fc1"), None)
+        ends.append(_draw_stages(ax, stages, unit=1.4 / height, highlight=fed))
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.axis("off")
+    for ax in axes:
+        ax.set(xlim=(-0.1, max(ends) + 0.35), ylim=(-1.45, 1.2), aspect="equal")
+    return axes

@@ -1,0 +1,221 @@
+"""Figures of the training notebooks: finite-difference errors and softmax bars (05), gradient
+descent on the bowl and loss curves (06), training curves, the one-cycle schedule and the
+confusion matrix (07).
+
+Unit tests: tests/test_training_figures.py.
+"""
+from __future__ import annotations
+
+import torch
+
+from explorers import LR_STEPS, bowl_descent, bowl_minimum, bowl_problem
+from figure_style import LINESTYLES, MARKERS, OKABE_ITO
+
+
+def draw_fd_errors(eps, errors: dict, ax=None):
+    """Log-log plot of a finite-difference estimate's error against the nudge ``eps``.
+
+    ``errors`` maps a label (e.g. ``"float64"``) to the errors ``|estimate - autograd|``, one
+    per value of ``eps``; each label gets its own colour, marker and line style. An error of
+    exactly 0 cannot be drawn on a log scale and is left out. Returns the axes.
+    Introduced in 05_loss_and_backward.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    eps = [float(e) for e in eps]
+    for k, (label, errs) in enumerate(errors.items()):
+        points = [(e, float(r)) for e, r in zip(eps, errs) if float(r) > 0]
+        ax.loglog(*zip(*points), marker=MARKERS[k % 4], markersize=4, color=OKABE_ITO[k % 6],
+                  linestyle=["-", "--", ":", "-."][k % 4], label=label)
+    ax.set_xlabel("nudge ε")
+    ax.set_ylabel("|finite difference − autograd|")
+    ax.legend()
+    return ax
+
+
+def draw_softmax_bars(logits: torch.Tensor, label: int, axes=None):
+    """Two bar charts for one digit: its 10 logits, and the softmax probabilities they become.
+
+    The right class ``label`` is drawn in another colour and hatched; a dotted line marks 1/10,
+    what a network that cannot tell the classes apart gives each. Returns the two axes.
+    Introduced in 05_loss_and_backward.
+    """
+    import matplotlib.pyplot as plt
+
+    logits = logits.detach().double().flatten()
+    probs = torch.softmax(logits, dim=0)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(7, 2.6))
+    classes = range(len(logits))
+    for ax, values, name in zip(axes, (logits, probs), ("logit z", "probability p = softmax(z)")):
+        bars = ax.bar(classes, values.tolist(), color=OKABE_ITO[0], edgecolor="black", linewidth=0.6)
+        bars[label].set(facecolor=OKABE_ITO[5], hatch="//", edgecolor="black")
+        ax.set_xticks(list(classes))
+        ax.set_xlabel(f"class (hatched: the label, {label})")
+        ax.set_ylabel(name)
+    axes[0].axhline(0, color="0.4", linewidth=0.8)
+    axes[1].axhline(1 / len(logits), color="0.3", linestyle=":", label="1/10")
+    axes[1].set_ylim(0, 1.35 * max(probs.max().item(), 1 / len(logits)))
+    axes[1].legend(loc="upper right")
+    return axes
+
+
+_RUN_LINES = ("-", "--", ":", "-.")
+
+
+def draw_bowl_runs(runs: dict, shown: int = 15, steps: int = LR_STEPS,
+                   limits: tuple = ((-2.5, 5.5), (-3.5, 0.5)), figsize: tuple = (5.2, 3.2),
+                   loss_height: float = 1.1):
+    """Gradient descent on the bowl for each run: the loss curves on top, and below, one panel per
+    run with its first ``shown`` steps over the bowl's contour lines (equal scales on both axes,
+    a cross at the bottom; its title the run's label, broken before a parenthesis or after a comma),
+    so that no path hides another; the legend sits above the loss curves, not on them.
+
+    ``runs`` maps a label to ``bowl_descent``'s keyword arguments (``lr``, optionally
+    ``momentum``). Each run keeps its colour, marker and line style in every panel. ``limits``
+    are the panels' ``(w[0] range, w[1] range)``; ``loss_height`` the loss row's height relative to
+    the panels'. Returns the figure (``figsize`` inches). Introduced in 06_manual_weight_updates.
+    """
+    import matplotlib.pyplot as plt
+
+    X, y = bowl_problem()
+    best_w, best = bowl_minimum()
+    fig = plt.figure(figsize=figsize)
+    grid = fig.add_gridspec(2, len(runs), height_ratios=(loss_height, 1))
+    ax_loss = fig.add_subplot(grid[0, :])
+    w0, w1 = torch.meshgrid(torch.linspace(*limits[0], 161, dtype=torch.float64),
+                            torch.linspace(*limits[1], 81, dtype=torch.float64), indexing="xy")
+    surface = ((torch.stack([w0, w1], dim=-1) @ X.T - y) ** 2).mean(dim=-1)
+    for k, (label, options) in enumerate(runs.items()):
+        losses, path = bowl_descent(steps=steps, **options)
+        style = dict(color=OKABE_ITO[k % 6], marker=MARKERS[k % 4], linestyle=LINESTYLES[k % 4])
+        ax_loss.semilogy(losses, markersize=3, label=label, **style)
+        ax = fig.add_subplot(grid[1, k])
+        ax.contour(w0, w1, surface, levels=torch.logspace(-0.5, 1.8, 5).tolist(), colors="0.7", linewidths=0.6)
+        ax.plot(path[:shown + 1, 0], path[:shown + 1, 1], markersize=3.5, linewidth=1.1, **style)
+        ax.plot(*best_w.tolist(), "kx", markersize=7)
+        ax.set(xlim=limits[0], ylim=limits[1], xlabel="w[0]", title=label.replace(" (", "\n(").replace(", ", ",\n"))
+        ax.set_aspect("equal")
+        ax.set_ylabel("w[1]" if k == 0 else "")
+        if k:
+            ax.tick_params(labelleft=False)
+    ax_loss.axhline(best, color="0.3", linestyle=(0, (1, 3)), label=f"lowest possible ({best:.4f})")
+    ax_loss.set(xlabel="step", ylabel="loss (log scale)")
+    fig.legend(*ax_loss.get_legend_handles_labels(), loc="outside upper center", ncols=2, fontsize=9)
+    return fig
+
+
+def draw_lr_curve(lr: float, ax=None):
+    """The learning-rate slider's figure: the loss over ``LR_STEPS`` steps of ``bowl_descent(lr)``
+    on a fixed log scale (so that moving the slider does not rescale it), with a dashed line at the
+    lowest possible loss; a diverging run leaves through the top. Returns the axes.
+    Introduced in 06_manual_weight_updates.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.2, 2.2))
+    losses, _ = bowl_descent(lr)
+    _, best = bowl_minimum()
+    ax.semilogy(losses, color=OKABE_ITO[0], marker="o", markersize=3, label="loss")
+    ax.axhline(best, color=OKABE_ITO[5], linestyle="--", label=f"lowest possible {best:.4f}")
+    ax.set(xlim=(0, LR_STEPS), ylim=(0.05, 1000), xlabel="step", ylabel="loss (log scale)",
+           title=f"Gradient descent on the bowl, lr = {lr:.3g}")
+    ax.legend(loc="upper right", fontsize=9)
+    return ax
+
+
+def draw_loss_curves(curves: dict, ax=None, ylim=None):
+    """Loss curves on a log scale, each with its own colour, line style and marker (every 10th
+    step), and its label at its right end as well as in the legend. ``curves`` maps a label to
+    the losses, one per step. Returns the axes. Introduced in 06_manual_weight_updates.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    for k, (label, losses) in enumerate(curves.items()):
+        ax.semilogy(losses, label=label, color=OKABE_ITO[k % 6], linestyle=LINESTYLES[k % 4],
+                    marker=MARKERS[k % 4], markevery=10, markersize=4)
+    ax.set(xlabel="step", ylabel="cross-entropy loss (log scale)")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.legend(fontsize=9)
+    return ax
+
+
+def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: int = 5, axes=None):
+    """Two panels from a training ``history``: left, the training loss (mean of every
+    ``steps_per_epoch / chunks_per_epoch`` steps, and each epoch's mean) and the validation loss on a
+    log scale; right, the validation accuracy after each epoch against a dashed 99 % line.
+
+    ``history`` holds ``step_loss`` (one per step) and, one per epoch, ``train_loss``, ``val_loss``
+    and ``val_acc``. Returns the figure. Introduced in 07_training_lenet_on_mnist.
+    """
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.6))
+    ax1, ax2 = axes
+    steps = torch.tensor(history["step_loss"])
+    bounds = torch.linspace(0, len(steps), len(history["train_loss"]) * chunks_per_epoch + 1).round().long()
+    means = [steps[a:b].mean().item() for a, b in zip(bounds[:-1], bounds[1:])]
+    centres = [(a + b) / 2 / steps_per_epoch for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    epochs = range(1, len(history["train_loss"]) + 1)
+    ax1.plot(centres, means, color=OKABE_ITO[0], ls="-", lw=1.2, label="train (running)")
+    ax1.plot([e - 0.5 for e in epochs], history["train_loss"], color=OKABE_ITO[0], ls="--", marker="o",
+             label="train (epoch mean)")
+    ax1.plot(epochs, history["val_loss"], color=OKABE_ITO[1], ls=":", marker="s", label="validation")
+    ax1.set(xlabel="epoch", ylabel="cross-entropy loss", yscale="log", title="Loss", xticks=list(range(len(epochs) + 1)))
+    ax1.legend()
+    ax2.plot(epochs, [100 * a for a in history["val_acc"]], color=OKABE_ITO[1], ls=":", marker="s",
+             label="validation")
+    ax2.axhline(99, color="grey", ls="--", lw=1, label="99 %")
+    ax2.set(xlabel="epoch", ylabel="accuracy (%)", title="Validation accuracy", xticks=list(epochs))
+    ax2.legend(loc="lower right")
+    return ax1.figure
+
+
+def draw_one_cycle(lr: list[float], beta1: list[float], steps_per_epoch: int, axes=None):
+    """The one-cycle schedule as recorded at every step: the learning rate (top) and Adam's β1
+    (bottom) against the epoch, with a dotted line where the learning rate peaks.
+    Returns the figure. Introduced in 07_training_lenet_on_mnist.
+    """
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(2, 1, figsize=(5.6, 2.9), sharex=True)
+    x = [i / steps_per_epoch for i in range(len(lr))]
+    peak = x[max(range(len(lr)), key=lr.__getitem__)]
+    axes[0].plot(x, lr, color=OKABE_ITO[0], ls="-")
+    axes[0].set(ylabel="learning rate", title="One cycle: the learning rate rises, then anneals; β1 mirrors it")
+    axes[1].plot(x, beta1, color=OKABE_ITO[5], ls="--")
+    axes[1].set(xlabel="epoch", ylabel="Adam's β1")
+    for ax in axes:
+        ax.axvline(peak, color="grey", ls=":", lw=1)
+    return axes[0].figure
+
+
+def draw_confusion(confusion: torch.Tensor, ax=None):
+    """A 10x10 confusion matrix (rows true, columns predicted) on a logarithmic colour scale, with
+    every non-zero count written in its cell at 9 pt or more (dark text on the bright diagonal).
+    Returns the figure. Introduced in 07_training_lenet_on_mnist.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(4.8, 4.4))
+    ax.imshow((confusion + 1).numpy(), cmap="viridis", norm=LogNorm())
+    for t in range(confusion.shape[0]):
+        for p in range(confusion.shape[1]):
+            n = int(confusion[t, p])
+            if n:
+                ax.text(p, t, str(n), ha="center", va="center", fontsize=9 if t == p else 10,
+                        color="black" if t == p else "white")
+    mistakes = int(confusion.sum() - confusion.trace())
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
+           title=f"Confusion matrix ({mistakes} mistakes)")
+    return ax.figure

@@ -1,0 +1,117 @@
+"""training_figures.py: the figures of 05 (finite differences, softmax), 06 (the bowl, loss
+curves) and 07 (training curves, one-cycle schedule, confusion matrix) draw what they say."""
+import math
+
+import matplotlib
+import torch
+
+import explorers
+import training_figures
+
+matplotlib.use("Agg")
+
+
+def _figure_tools():
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def test_draw_bowl_runs_draws_one_panel_per_run_with_its_own_style_and_no_hidden_path():
+    plt = _figure_tools()
+    runs = {"a": {"lr": 0.01}, "b": {"lr": 0.2}, "c": {"lr": 0.2, "momentum": 0.5}}
+    fig = training_figures.draw_bowl_runs(runs, shown=15)
+    ax_loss, *panels = fig.axes
+    assert len(panels) == 3
+    curves = [line for line in ax_loss.get_lines() if len(line.get_xdata()) == explorers.LR_STEPS + 1]
+    assert len(curves) == 3 and len({(l.get_color(), l.get_marker(), l.get_linestyle()) for l in curves}) == 3
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:3] == ["a", "b", "c"]
+    for panel, curve, (label, options) in zip(panels, curves, runs.items()):
+        path_line = next(l for l in panel.get_lines() if len(l.get_xdata()) == 16)  # the first 15 steps
+        assert (path_line.get_color(), path_line.get_marker()) == (curve.get_color(), curve.get_marker())
+        _, path = explorers.bowl_descent(steps=explorers.LR_STEPS, **options)
+        assert list(path_line.get_xdata()) == path[:16, 0].tolist()
+        assert panel.get_aspect() == 1.0 and panel.get_title().replace("\n", " ") == label
+    plt.close(fig)
+
+
+def test_draw_lr_curve_keeps_its_scale_and_marks_the_lowest_loss():
+    plt = _figure_tools()
+    limits = set()
+    _, best = explorers.bowl_minimum()
+    for lr in (0.001, 0.1, 0.9):
+        fig, ax = plt.subplots()
+        training_figures.draw_lr_curve(lr, ax)
+        limits.add((ax.get_xlim(), ax.get_ylim()))
+        assert any(list(l.get_ydata()) == [best, best] for l in ax.get_lines())
+        assert ax.get_yscale() == "log" and ax.get_xlabel() and ax.get_ylabel()
+        plt.close(fig)
+    assert len(limits) == 1
+
+
+def test_draw_loss_curves_gives_each_curve_a_style_and_a_label():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    training_figures.draw_loss_curves({"x": [2.3, 1.0, 0.5], "y": [2.3, 2.2, 2.1], "z": [2.3, 50.0, 2.26]}, ax, ylim=(1e-3, 1e3))
+    lines = ax.get_lines()
+    assert len(lines) == 3 and len({(l.get_linestyle(), l.get_marker()) for l in lines}) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["x", "y", "z"]
+    assert ax.get_ylim() == (1e-3, 1e3) and ax.get_yscale() == "log"
+    plt.close(fig)
+
+
+def test_draw_fd_errors_draws_a_log_log_line_per_precision_without_zeros():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    training_figures.draw_fd_errors([1e-6, 1e-4, 1e-2], {"float64": [1e-10, 0.0, 1e-6], "float32": [1e-1, 1e-3, 1e-5]}, ax)
+    lines = ax.get_lines()
+    assert [len(l.get_xdata()) for l in lines] == [2, 3]  # the exact 0 cannot be drawn on a log scale
+    assert ax.get_xscale() == ax.get_yscale() == "log" and lines[0].get_marker() != lines[1].get_marker()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["float64", "float32"]
+    plt.close(fig)
+
+
+def test_draw_softmax_bars_draws_the_logits_and_their_softmax_with_the_label_hatched():
+    plt = _figure_tools()
+    logits = torch.tensor([0.1, -0.2, 0.3, 0.0, 0.05, -0.1, 0.2, 0.15, -0.05, 0.0])
+    ax_logits, ax_probs = training_figures.draw_softmax_bars(logits, 7)
+    for ax, values in ((ax_logits, logits), (ax_probs, torch.softmax(logits.double(), 0))):
+        bars = ax.patches
+        assert len(bars) == 10
+        assert [round(b.get_height(), 6) for b in bars] == [round(v, 6) for v in values.tolist()]
+        assert [bool(b.get_hatch()) for b in bars] == [k == 7 for k in range(10)]
+    assert math.isclose(sum(b.get_height() for b in ax_probs.patches), 1.0, rel_tol=1e-9)
+    plt.close("all")
+
+
+def test_training_figures_draw_what_they_say():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import training_figures
+
+    history = {"step_loss": [2.3 - 0.01 * i for i in range(30)], "train_loss": [1.0, 0.1, 0.05],
+               "val_loss": [0.2, 0.08, 0.06], "val_acc": [0.97, 0.985, 0.991]}
+    fig = training_figures.draw_training_curves(history, steps_per_epoch=10)
+    left, right = fig.axes
+    assert [len(line.get_xdata()) for line in left.get_lines()] == [15, 3, 3]  # 5 chunks per epoch, 3 epochs
+    assert left.get_yscale() == "log" and len(right.get_lines()) == 2        # accuracy and the 99 % line
+    assert list(right.get_lines()[1].get_ydata()) == [99, 99]
+    plt.close(fig)
+
+    lr = [0.1, 0.5, 1.0, 0.5, 0.0]
+    fig = training_figures.draw_one_cycle(lr, [0.95, 0.9, 0.85, 0.9, 0.95], steps_per_epoch=5)
+    top, bottom = fig.axes
+    assert list(top.get_lines()[0].get_ydata()) == lr and top.get_lines()[1].get_xdata()[0] == 0.4  # the peak
+    assert bottom.get_lines()[0].get_ydata()[2] == 0.85
+    plt.close(fig)
+
+    confusion = torch.zeros(10, 10, dtype=torch.long)
+    confusion.fill_diagonal_(100)
+    confusion[3, 5] = 2
+    fig = training_figures.draw_confusion(confusion)
+    texts = fig.axes[0].texts
+    assert len(texts) == 11 and all(t.get_fontsize() >= 9 for t in texts)  # one label per non-zero cell
+    assert fig.axes[0].get_title() == "Confusion matrix (2 mistakes)"
+    plt.close(fig)
