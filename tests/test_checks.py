@@ -73,3 +73,75 @@ def test_unknown_exercise_id_says_the_format():
 def test_expected_value_is_recorded_for_the_tests(fake_lesson):
     checks.check("99.3", 1)
     assert checks.last_expected["99.3"] == 576
+
+
+# ---- write, debug and experiment exercises: the check runs the student's code ----------------
+
+@pytest.fixture
+def code_lessons(monkeypatch):
+    """'99.5' (write: a function doubling x, run on an input of the check's own), '99.6' (debug: a
+    module class whose snippet as given keeps its layer in a plain list), '99.7' (experiment: a range)."""
+    class Given(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = [torch.nn.Linear(2, 2)]
+    exercises = {
+        "99.5": Exercise(expected=lambda: 2 * torch.arange(4.0), run=lambda f: f(torch.arange(4.0)),
+                         hints=("multiply by two",), form="a function of one tensor"),
+        "99.6": Exercise(expected=lambda: 6, run=lambda cls: sum(p.numel() for p in cls().parameters()),
+                         unanswered=lambda cls, o: sum(p.numel() for p in cls().parameters()) == 0,
+                         hints=("is the layer registered?",)),
+        "99.7": Exercise(expected=lambda: checks.Range(0.8, 0.95, "90 % give or take a seed's spread"),
+                         hints=("train it again: did you change one thing only?",)),
+    }
+    monkeypatch.setattr(checks, "_exercise", lambda i: exercises[i] if i in exercises else pytest.fail(i))
+    checks._wrong_tries.clear()
+    return Given
+
+
+def test_a_function_is_run_and_judged_by_what_it_returns(code_lessons, capsys):
+    def right(x):
+        out = torch.zeros_like(x)
+        for i in range(len(x)):
+            out[i] = x[i] + x[i]
+        return out
+    assert checks.check("99.5", right) is True
+    assert checks.check("99.5", lambda x: x + 1) is False
+    assert capsys.readouterr().out.splitlines()[-1].startswith("✗ exercise 99.5: not yet. the shape is right")
+
+
+def test_the_untouched_stub_is_not_answered_yet(code_lessons, capsys):
+    def stub(x):
+        raise NotImplementedError
+    assert checks.check("99.5", stub) is False
+    assert capsys.readouterr().out == "… exercise 99.5: not answered yet — replace the TODO and run the cell again.\n"
+
+
+def test_student_code_that_raises_gets_the_error_and_a_hint_not_a_traceback(code_lessons, capsys):
+    def broken(x):
+        return x @ torch.ones(3)
+    assert checks.check("99.5", broken) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ exercise 99.5: not yet. your code raised RuntimeError: ") and "Hint: multiply by two" in out
+    assert "Traceback" not in out
+    assert checks.check("99.5", lambda x: None) is False
+    assert "your code returned None: does it end with `return`?" in capsys.readouterr().out
+
+
+def test_a_debug_snippet_as_given_is_not_answered_yet_and_its_fix_passes(code_lessons, capsys):
+    class Fixed(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = torch.nn.ModuleList([torch.nn.Linear(2, 2)])
+    assert checks.check("99.6", code_lessons) is False
+    assert "not answered yet" in capsys.readouterr().out
+    assert checks.check("99.6", Fixed) is True
+
+
+@pytest.mark.parametrize("answer, ok", [(0.9, True), (torch.tensor(0.8), True), (0.95, True), (0.97, False),
+                                        (90, False), ("0.9", False)])
+def test_an_experiment_accepts_a_range_and_says_what_it_means(code_lessons, capsys, answer, ok):
+    assert checks.check("99.7", answer) is ok
+    out = capsys.readouterr().out
+    if isinstance(answer, (int, float)) and not ok:
+        assert "outside what this experiment gives (90 % give or take a seed's spread)" in out
