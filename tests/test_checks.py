@@ -145,3 +145,106 @@ def test_an_experiment_accepts_a_range_and_says_what_it_means(code_lessons, caps
     out = capsys.readouterr().out
     if isinstance(answer, (int, float)) and not ok:
         assert "outside what this experiment gives (90 % give or take a seed's spread)" in out
+
+
+# ---- the lessons' own checks: forbidden routes refused, other right forms accepted ------------
+
+def said(capsys) -> str:
+    return capsys.readouterr().out
+
+
+def test_01_1_calling_the_layer_is_refused(capsys):
+    checks._wrong_tries.clear()
+    layer, x = torch.nn.Linear(5, 2), torch.randn(3, 5)
+    assert checks.check("01.1", x @ layer.weight.T + layer.bias, layer=layer, x=x)
+    for route in (layer(x), torch.nn.functional.linear(x, layer.weight, layer.bias), layer(x).detach()):
+        assert not checks.check("01.1", route, layer=layer, x=x)
+        assert "Hint:" in said(capsys)
+
+
+def test_01_4_a_parameter_that_cannot_learn_and_a_buffer_get_their_own_hints(capsys):
+    checks._wrong_tries.clear()
+
+    class Frozen(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = torch.nn.Parameter(torch.full((3,), 2.0), requires_grad=False)
+
+    class Buffered(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("scale", torch.full((3,), 2.0))
+
+    frozen, buffered = Frozen(), Buffered()
+    assert not checks.check("01.4", frozen.scale, model=frozen)
+    assert "requires_grad=False" in said(capsys)
+    assert not checks.check("01.4", buffered.scale, model=buffered)
+    out = said(capsys)
+    assert "register_buffer" in out and "not registered" not in out
+    hints = " ".join(checks.lesson01.EXERCISES["01.4"].hints)
+    assert "nn.Parameter(torch.full" not in hints  # a hint never hands over the line
+
+
+def test_05_3_one_full_batch_backward_is_refused(capsys):
+    import helpers
+    checks._wrong_tries.clear()
+    torch.manual_seed(0)
+    net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
+
+    def full_batch(net, images, target):
+        torch.nn.MSELoss()(net(images), target).backward()
+
+    def two_pieces(net, images, target):
+        for half in (slice(0, 2), slice(2, 4)):
+            (torch.nn.MSELoss()(net(images[half]), target[half]) / 2).backward()
+
+    def one_backward_of_both(net, images, target):
+        halves = [torch.nn.MSELoss()(net(images[h]), target[h]) for h in (slice(0, 2), slice(2, 4))]
+        ((halves[0] + halves[1]) / 2).backward()
+
+    assert not checks.check("05.3", full_batch, net=net, images=images, target=target)
+    assert "saw 4 digits at once" in said(capsys)
+    assert not checks.check("05.3", one_backward_of_both, net=net, images=images, target=target)
+    assert "1 backward() call(s)" in said(capsys)
+    assert checks.check("05.3", two_pieces, net=net, images=images, target=target)
+    assert net.conv1.weight.grad is None  # the check worked on a copy
+
+
+@pytest.mark.parametrize("exercise_id, answer, objects", [
+    ("04.1", (1, 0, 1, 1), "leaves"),
+    ("04.1", (True, False, True, True), "leaves"),
+    ("07.2", 2.303, "labels"),
+    ("07.2", 2.302585, "labels"),
+])
+def test_right_answers_in_another_form_pass(exercise_id, answer, objects):
+    a = torch.randn(3, requires_grad=True)
+    kwargs = {"leaves": dict(a=a, b=a * 2, c=torch.randn(3), d=(a * 2).detach()),
+              "labels": dict(y=torch.tensor([0, 3, 9]))}[objects]
+    assert checks.check(exercise_id, answer, **kwargs)
+
+
+def test_07_2_two_decimals_off_is_still_wrong():
+    assert not checks.check("07.2", 2.31, y=torch.tensor([0, 3, 9]))
+
+
+def test_07_3_a_percentage_is_told_to_be_a_fraction_and_07_4_step_entries_are_named(capsys):
+    checks._wrong_tries.clear()
+    confusion = torch.eye(10, dtype=torch.long) * 90 + 1
+    assert not checks.check("07.3", 100 * (confusion[9, 9] / confusion[9].sum()).item(), confusion=confusion)
+    assert "give a fraction between 0 and 1" in said(capsys)
+    model = torch.nn.Linear(3, 2)
+    optimizer = torch.optim.Adam(model.parameters())
+    model(torch.ones(1, 3)).sum().backward()
+    optimizer.step()
+    checkpoint = {"optimizer": optimizer.state_dict()}
+    everything = sum(v.numel() for s in checkpoint["optimizer"]["state"].values() for v in s.values())
+    assert not checks.check("07.4", everything, checkpoint=checkpoint)
+    assert "step entries" in said(capsys)
+    assert checks.check("07.4", 2 * (3 * 2 + 2), checkpoint=checkpoint)
+
+
+def test_hints_never_hand_over_the_solution_line():
+    import checks.lesson05, checks.lesson07  # noqa: E401
+    assert "divided by 2" not in " ".join(checks.lesson05.EXERCISES["05.3"].hints)
+    assert "math.ceil" not in checks.lesson07.EXERCISES["07.1"].hints[-1]
+    assert "predictions[y_test == 9]" not in " ".join(checks.lesson07.EXERCISES["07.3"].hints)

@@ -265,7 +265,8 @@ def test_every_exercise_has_one_entry_with_its_kind_and_attempts(path):
         f"tools/exercises/lesson{number}.py has entries {sorted(entries)}, {path.name} has exercise cells "
         f"{sorted(map(str, cells))}: one entry per exercise, keyed by the id in the cell's metadata")
     for exercise_id, entry in entries.items():
-        missing = [f for f in exercises.FIELDS if not (isinstance(entry.get(f), str) and entry[f].strip())]
+        missing = [f for f in exercises.FIELDS + ("loophole",)
+                   if (f in exercises.FIELDS or f in entry) and not (isinstance(entry.get(f), str) and entry[f].strip())]
         assert not missing, f"{exercise_id}: fill in {missing}"
         assert set(entry) <= set(exercises.FIELDS + exercises.OPTIONAL), f"{exercise_id}: unknown {set(entry)}"
         assert entry["kind"] in exercises.KINDS, f"{exercise_id}: kind {entry['kind']!r} not in {exercises.KINDS}"
@@ -349,6 +350,8 @@ def replay(student_path, source_nb: dict, attempts: dict, folder) -> int:
             trials = ((entry["wrong"], "✗", "the wrong attempt (" + entry["misconception"] + ")"),
                       (entry["right"], "✓", "a right answer"),
                       (entry["alternative"], "✓", "the alternative form of a right answer"))
+            if "loophole" in entry:
+                trials += ((entry["loophole"], "✗", "an answer by the route the prompt forbids"),)
             for attempt, verdict, what in trials:
                 trial = nbformat.v4.new_code_cell(with_attempt(cell.source, attempt))
                 client.execute_cell(trial, index, store_history=False)

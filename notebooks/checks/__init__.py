@@ -140,6 +140,8 @@ def same(answer, expected, rtol: float = 1e-5, atol: float = 1e-6) -> tuple[bool
         return ok, "" if ok else "the shape is right, the values are not."
     expected, answer = _as_number(expected), _as_number(answer)
     expected, answer = _as_shape(expected), _as_shape(answer)
+    if isinstance(expected, bool) and isinstance(answer, int) and answer in (0, 1):
+        answer = bool(answer)  # 1 and 0 are True and False written as numbers
     if isinstance(expected, bool) or isinstance(answer, bool):
         ok = isinstance(answer, bool) and answer == expected
         return ok, "" if ok else (f"expected True or False, got {type(answer).__name__}."

@@ -10,17 +10,20 @@ without running it). Each entry:
 - ``misconception``: what the typical wrong attempt shows;
 - ``wrong``: that typical wrong attempt; ``right``: a right answer written from the prompt alone
   (not copied from the solution); ``alternative``: a right answer in another form (a tuple for a
-  torch.Size, another loop, another fix) that must pass too.
+  torch.Size, another loop, another fix) that must pass too;
+- ``loophole`` (optional): an answer that gives the right numbers by the route the prompt forbids
+  (calling the layer, reading an earlier output) or that only looks right; it must get ✗.
 
 An attempt replaces the exercise cell's TODO region: the ``… = None  # TODO: …`` line, or, in a
 write/debug/experiment cell, the lines between ``# TODO: …`` and ``# END TODO`` (indented like the
 ``# TODO`` line; see notebooks/checks/__init__.py for the cell conventions).
 tests/test_student_build.py replays them in the student copy: the untouched cell must say "not
-answered yet", ``wrong`` get ✗ with a hint, ``right``, ``alternative`` and the solution cell ✓.
+answered yet", ``wrong`` (and ``loophole``) get ✗ with a hint, ``right``, ``alternative`` and the
+solution cell ✓.
 The expected values and hints live in notebooks/checks/lessonNN.py, which students import; the
 attempts live here, under tools/, which the student copy does not include.
 """
 
 KINDS = ("write", "predict", "debug", "experiment")
 FIELDS = ("kind", "title", "misconception", "wrong", "right", "alternative")  # required
-OPTIONAL = ("minutes",)
+OPTIONAL = ("minutes", "loophole")

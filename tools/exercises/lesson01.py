@@ -8,6 +8,7 @@ ATTEMPTS = {
         "wrong": 'ex1_answer = ex1_x @ ex1_layer.weight.T',
         "right": 'ex1_answer = ex1_x @ ex1_layer.weight.T + ex1_layer.bias',
         "alternative": 'ex1_answer = (ex1_layer.weight @ ex1_x.T).T + ex1_layer.bias',
+        "loophole": 'ex1_answer = ex1_layer(ex1_x)',
     },
     "01.2": {
         "kind": "predict",
@@ -32,5 +33,6 @@ ATTEMPTS = {
         "wrong": 'self.scale = torch.full((3,), 2.0)',
         "right": 'self.scale = nn.Parameter(torch.full((3,), 2.0))',
         "alternative": "self.register_parameter('scale', nn.Parameter(2 * torch.ones(3)))",
+        "loophole": 'self.scale = nn.Parameter(torch.full((3,), 2.0), requires_grad=False)',
     },
 }

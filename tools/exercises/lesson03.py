@@ -5,9 +5,10 @@ ATTEMPTS = {
         "kind": "write",
         "title": 'one output number by hand',
         "misconception": 'forgets the bias',
-        "wrong": 'ex1_value = (x[:, 1:4, 0:3] * w[2]).sum()',
-        "right": 'ex1_value = torch.sum(x[:, 1:1 + 3, 0:0 + 3] * w[2]) + b[2]',
-        "alternative": 'ex1_value = (x[:, 1:4, :3] * w[2]).sum().item() + b[2].item()',
+        "wrong": 'ex1_value = (ex1_x[:, 1:4, 0:3] * ex1_w[2]).sum()',
+        "right": 'ex1_value = torch.sum(ex1_x[:, 1:1 + 3, 0:0 + 3] * ex1_w[2]) + ex1_b[2]',
+        "alternative": 'ex1_value = (ex1_x[:, 1:4, :3] * ex1_w[2]).sum().item() + ex1_b[2].item()',
+        "loophole": 'ex1_value = out[2, 1, 0]',
     },
     "03.2": {
         "kind": "predict",

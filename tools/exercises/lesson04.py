@@ -7,7 +7,7 @@ ATTEMPTS = {
         "misconception": 'thinks a detached copy of a result is still not a leaf',
         "wrong": 'ex1_leaves = (True, False, True, False)',
         "right": 'ex1_leaves = (True, False, True, True)',
-        "alternative": 'ex1_leaves = [True, False, True, True]',
+        "alternative": 'ex1_leaves = (1, 0, 1, 1)',
     },
     "04.2": {
         "kind": "write",
@@ -47,5 +47,6 @@ ATTEMPTS = {
             'ex4_v[0, 3] = 1\n'
             'net(ex4_x).backward(ex4_v)\n'
             'ex4_grad = ex4_x.grad[0, 0]  # 28x28'),
+        "loophole": 'ex4_grad = J[0, 3]',
     },
 }

@@ -22,17 +22,15 @@ ATTEMPTS = {
         "title": 'a batch in two pieces',
         "misconception": "backwards each half's mean as it is, doubling the gradient",
         "wrong": (
-            'nn.MSELoss()(ex3_net(images[:2]), target[:2]).backward()\n'
-            'nn.MSELoss()(ex3_net(images[2:]), target[2:]).backward()\n'
-            'ex3_grad = ex3_net.conv1.weight.grad'),
+            'nn.MSELoss()(net(images[:2]), target[:2]).backward()\n'
+            'nn.MSELoss()(net(images[2:]), target[2:]).backward()'),
         "right": (
             'for half in (slice(0, 2), slice(2, 4)):\n'
-            '    (nn.MSELoss()(ex3_net(images[half]), target[half]) / 2).backward()\n'
-            'ex3_grad = ex3_net.conv1.weight.grad'),
+            '    (nn.MSELoss()(net(images[half]), target[half]) / 2).backward()'),
         "alternative": (
-            "(nn.MSELoss(reduction='sum')(ex3_net(images[:2]), target[:2]) / 40).backward()\n"
-            "(nn.MSELoss(reduction='sum')(ex3_net(images[2:]), target[2:]) / 40).backward()\n"
-            'ex3_grad = ex3_net.conv1.weight.grad.clone()'),
+            "(nn.MSELoss(reduction='sum')(net(images[:2]), target[:2]) / 40).backward()\n"
+            "(nn.MSELoss(reduction='sum')(net(images[2:]), target[2:]) / 40).backward()"),
+        "loophole": 'nn.MSELoss()(net(images), target).backward()',
     },
     "05.4": {
         "kind": "write",

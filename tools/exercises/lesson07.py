@@ -15,7 +15,7 @@ ATTEMPTS = {
         "misconception": 'gives the probability instead of the loss',
         "wrong": 'ex2_loss = 1 / 10',
         "right": 'ex2_loss = -math.log(1 / 10)',
-        "alternative": 'ex2_loss = torch.tensor(10.0).log()',
+        "alternative": 'ex2_loss = 2.303  # three decimals',
     },
     "07.3": {
         "kind": "write",

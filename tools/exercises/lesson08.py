@@ -31,6 +31,7 @@ ATTEMPTS = {
         "misconception": 'builds it for the default 32x32 images',
         "wrong": 'ex4_model = SmallCNN(widths=ex4_widths)',
         "right": 'ex4_model = SmallCNN(in_channels=3, num_classes=10, image_size=96, widths=(16, 32, 64))',
-        "alternative": 'ex4_model = SmallCNN(3, 10, ex4_images.shape[-1], ex4_widths)',
+        "alternative": 'ex4_model = SmallCNN(3, 10, ex4_images.shape[-1], ex4_widths, hidden=64)',
+        "loophole": 'ex4_model = SmallCNN(in_channels=3, image_size=96, widths=ex4_widths[::-1])',
     },
 }
