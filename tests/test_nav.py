@@ -305,24 +305,27 @@ def test_links_use_the_one_placeholder():
                    f"{owner}%2F{name}&branch={nav.BRANCH}&urlpath=lab%2Ftree%2F{name}%2Fnotebooks%2F02_lenet.ipynb")
 
 
-def test_guide_lists_each_exercise_with_the_wrong_answer_its_check_catches(repo):
-    (repo / "tools").mkdir(exist_ok=True)
-    (repo / "tools" / "exercise_attempts.py").write_text(
-        '"""Attempts."""\nATTEMPTS = {"01_second_one": [("forgets the | bias", "ex1_answer = 1\\n  ex1_answer += 1", "ex1_answer = 2")]}\n')
+def test_guide_lists_each_exercise_with_kind_minutes_and_the_wrong_answer_its_check_catches(repo):
+    (repo / "tools" / "exercises").mkdir(parents=True, exist_ok=True)
+    (repo / "tools" / "exercises" / "lesson01.py").write_text(
+        '"""Attempts."""\nATTEMPTS = {"01.10": {"kind": "write", "title": "a loop", "minutes": 12, '
+        '"misconception": "forgets the | bias", "wrong": "ex1_answer = 1\\n  ex1_answer += 1"}, '
+        '"01.2": {"kind": "predict", "title": "a shape", "misconception": "m", "wrong": "x = 1"}}\n')
+    (repo / "tools" / "exercises" / "lesson07.py").write_text(
+        'ATTEMPTS = {"07.1": {"kind": "debug", "title": "t", "misconception": "m", "wrong": "w"}}\n')
     guide = repo / "docs" / "instructor_guide.md"
     guide.write_text(guide.read_text(encoding="utf-8") + f"\n\n{nav.begin('EXERCISES')}\nSTALE ROW\n{nav.end('EXERCISES')}\n",
                      encoding="utf-8")
     nav.run(repo)
     text = guide.read_text(encoding="utf-8")
-    assert "| 01.1 |  | forgets the \\| bias: `ex1_answer = 1; ex1_answer += 1` |" in text  # lines joined
-    assert "STALE ROW" not in text and "| 02." not in text  # 02_c has no attempts: no rows
-    assert nav.exercise_titles({"cells": [nav_md("**Exercise 2: a step.** Do.\n\n**Exercise 3 (optional: X).**")]}) == [
-        "a step", "optional: X"]
+    assert "| 01.10 | write | 12 | a loop | forgets the \\| bias: `ex1_answer = 1; ex1_answer += 1` |" in text  # lines joined
+    assert text.index("| 01.2 | predict |  | a shape |") < text.index("| 01.10 |")  # by number, not as text
+    assert "STALE ROW" not in text and "| 07.1 |" not in text  # no notebook 07 in this repository
 
 
 def test_attempts_are_read_as_a_literal_and_never_executed(tmp_path):
-    (tmp_path / "tools").mkdir()
-    (tmp_path / "tools" / "exercise_attempts.py").write_text("ATTEMPTS = {'a': [open('x')]}\n")
+    (tmp_path / "tools" / "exercises").mkdir(parents=True)
+    (tmp_path / "tools" / "exercises" / "lesson01.py").write_text("ATTEMPTS = {'01.1': open('x')}\n")
     with pytest.raises(ValueError):
         nav.load_attempts(tmp_path)
     assert nav.load_attempts(tmp_path / "nowhere") == {}

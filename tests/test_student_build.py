@@ -5,8 +5,10 @@ cell by cell to the end in a fresh python3 kernel (nbclient). Every exercise cel
 answered yet", never raise. (Stopping after the first exercise would save almost nothing: every
 lesson keeps its exercises in its closing `## Exercises` section, so the first exercise comes
 after the whole lesson, the training of 07 included.) At each exercise the same kernel also tries
-the walk-through's wrong and right attempts (tools/exercise_attempts.py): its check must reject
-the first with the hint and accept the second. A static check also finds any later cell that
+the walk-through's attempts (tools/exercises/, keyed by exercise id): its check must reject the
+wrong one with a hint and accept the right one, its alternative form and the solution. The worked
+example tests/exercise_kinds/ (a write, a debug and an experiment exercise) goes through the same
+replay. A static check also finds any later cell that
 reads a variable only a solution cell defines, naming it, without running anything.
 """
 import ast
@@ -20,10 +22,11 @@ import pytest
 from conftest import ROOT
 from kit_fixtures import fake_repo, md, notebook
 import nav
-from exercise_attempts import ATTEMPTS
 import student
 
 REAL = nav.notebook_paths(ROOT)
+ATTEMPTS = nav.load_attempts(ROOT)
+KINDS_EXAMPLE = ROOT / "tests" / "exercise_kinds"
 NOT_ANSWERED = "not answered yet"
 
 
@@ -209,13 +212,23 @@ def test_the_build_has_helpers_the_archives_and_a_readme(build):
 
 
 def with_attempt(source: str, attempt: str) -> str:
-    """The exercise cell with its `# TODO` line replaced by ``attempt`` (indented like that line)."""
+    """The exercise cell with its TODO region replaced by ``attempt``, indented like the `# TODO` line.
+
+    The region is the `… = None  # TODO: …` line itself or, when a `# END TODO` line follows, the
+    lines between `# TODO: …` and `# END TODO` (both markers stay, as a student would leave them)."""
     lines = source.splitlines()
     todo = [i for i, line in enumerate(lines) if "# TODO" in line]
-    assert len(todo) == 1, f"an exercise cell needs exactly one '# TODO' line, this one has {len(todo)}:\n{source}"
+    end = [i for i, line in enumerate(lines) if "# END TODO" in line]
+    assert len(todo) == 1 and len(end) <= 1, (
+        f"an exercise cell needs exactly one '# TODO' line (and at most one '# END TODO'), this one has "
+        f"{len(todo)} and {len(end)}:\n{source}")
     at = todo[0]
     indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
-    return "\n".join(lines[:at] + [indent + a for a in attempt.splitlines()] + lines[at + 1:])
+    body = [indent + a if a.strip() else "" for a in attempt.splitlines()]
+    if end:
+        assert end[0] > at, f"'# END TODO' comes before '# TODO':\n{source}"
+        return "\n".join(lines[:at + 1] + body + lines[end[0]:])
+    return "\n".join(lines[:at] + body + lines[at + 1:])
 
 
 def test_an_attempt_replaces_the_todo_line_keeping_its_indent():
@@ -226,16 +239,41 @@ def test_an_attempt_replaces_the_todo_line_keeping_its_indent():
         with_attempt("x = None\n", "x = 1")
 
 
-def test_every_exercise_has_a_wrong_a_right_and_an_alternative_attempt():
-    for path in REAL:
-        count = len(tagged(load(path), "exercise"))
-        entries = ATTEMPTS.get(path.stem, [])
-        assert len(entries) == count, (
-            f"tools/exercise_attempts.py has {len(entries)} attempts for {path.stem}, which has {count} "
-            "exercises: add (misconception, wrong, right, alternative) for each")
-        assert all(len(e) == 4 and all(isinstance(x, str) and x for x in e) for e in entries), (
-            f"{path.stem}: each entry is (misconception, wrong attempt, right answer, alternative right form)")
-    assert set(ATTEMPTS) <= {p.stem for p in REAL}
+def test_an_attempt_replaces_a_todo_region_between_its_markers():
+    source = ("def f(x):\n    # TODO: your loop\n    raise NotImplementedError\n    # END TODO\n\n\n"
+              "ok = check(\"99.1\", f)")
+    assert with_attempt(source, "total = 0\nfor v in x:\n    total += v\n\nreturn total") == (
+        "def f(x):\n    # TODO: your loop\n    total = 0\n    for v in x:\n        total += v\n\n"
+        "    return total\n    # END TODO\n\n\nok = check(\"99.1\", f)")
+    with pytest.raises(AssertionError, match="before"):
+        with_attempt("# END TODO\n# TODO: x\n", "x = 1")
+
+
+def exercise_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("exercise", {})
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_every_exercise_has_one_entry_with_its_kind_and_attempts(path):
+    """Each exercise cell's metadata id has one entry in tools/exercises/lessonNN.py with every field,
+    of the kind its metadata says; every entry of that lesson has its exercise cell."""
+    import exercises
+    number = path.stem[:2]
+    cells = {exercise_meta(c).get("id"): c for c in tagged(load(path), "exercise")}
+    entries = {i: e for i, e in ATTEMPTS.items() if i.split(".")[0] == number}
+    assert sorted(entries) == sorted(cells), (
+        f"tools/exercises/lesson{number}.py has entries {sorted(entries)}, {path.name} has exercise cells "
+        f"{sorted(map(str, cells))}: one entry per exercise, keyed by the id in the cell's metadata")
+    for exercise_id, entry in entries.items():
+        missing = [f for f in exercises.FIELDS + ("loophole",)
+                   if (f in exercises.FIELDS or f in entry) and not (isinstance(entry.get(f), str) and entry[f].strip())]
+        assert not missing, f"{exercise_id}: fill in {missing}"
+        assert set(entry) <= set(exercises.FIELDS + exercises.OPTIONAL), f"{exercise_id}: unknown {set(entry)}"
+        assert entry["kind"] in exercises.KINDS, f"{exercise_id}: kind {entry['kind']!r} not in {exercises.KINDS}"
+        assert exercise_meta(cells[exercise_id]).get("kind") == entry["kind"], (
+            f"{exercise_id}: the cell's metadata says kind {exercise_meta(cells[exercise_id]).get('kind')!r}, "
+            f"tools/exercises says {entry['kind']!r}")
+        assert isinstance(entry.get("minutes", 1), int), f"{exercise_id}: minutes is a whole number"
 
 
 EXERCISE_ID = re.compile(r'check\(\s*"(\d\d\.\d+)"')
@@ -276,22 +314,20 @@ def cell_text(cell) -> str:
         for o in cell.get("outputs", []))
 
 
-@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
-def test_the_student_notebook_runs_and_every_exercise_check_judges_attempts(build, path):
-    """Cell by cell in a fresh kernel: each exercise cell, as handed out, says "not answered yet";
-    then, in the same kernel, its wrong attempt gets ✗ and a hint, its right answer, the
-    alternative form and the repository's solution cell ✓; the expected value the check computed
-    appears nowhere above the exercise (prose, code or output) nor in the exercise cell; then the
-    cell runs again as handed out, so the cells after it see an unanswered exercise."""
+def replay(student_path, source_nb: dict, attempts: dict, folder) -> int:
+    """Runs the student notebook at ``student_path`` cell by cell in a fresh kernel started in
+    ``folder``: each exercise cell, as handed out, says "not answered yet"; then, in the same kernel,
+    its wrong attempt gets ✗ and a hint, its right answer, the alternative form and the source's
+    solution cell ✓; the expected value the check computed appears nowhere above the exercise
+    (prose, code or output) nor in the exercise cell; then the cell runs again as handed out, so
+    the cells after it see an unanswered exercise. Returns the number of exercises replayed."""
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(build / "notebooks" / path.name, as_version=4)
-    attempts = iter(ATTEMPTS.get(path.stem, []))
-    solutions = iter(nav.source(c) for c in tagged(load(path), "solution"))
-    # a fresh kernel per notebook, in the student folder: helpers.DATA_DIR is build/data
-    client = NotebookClient(nb, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(build / "notebooks")}})
+    name = student_path.name
+    nb = nbformat.read(student_path, as_version=4)
+    solutions = {i: nav.source(c) for c in tagged(source_nb, "solution") for i in EXERCISE_ID.findall(nav.source(c))}
+    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     exercises = 0
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
@@ -303,29 +339,34 @@ def test_the_student_notebook_runs_and_every_exercise_check_judges_attempts(buil
             exercises += 1
             out = printed(cell)
             assert NOT_ANSWERED in out and "✗" not in out and "✓" not in out, (
-                f"{path.name}: an exercise cell printed {out!r}; with its TODO left as None its check "
+                f"{name}: an exercise cell printed {out!r}; with its TODO as handed out its check "
                 "must print 'not answered yet'")
+            exercise_id = exercise_meta(cell).get("id")
             ids = EXERCISE_ID.findall(cell.source)
-            assert ids == [f"{path.stem[:2]}.{exercises}"], (
-                f"{path.name}: exercise {exercises} must call check(\"{path.stem[:2]}.{exercises}\", …) once; found {ids}")
-            misconception, wrong, right, alternative = next(attempts)
-            trials = ((wrong, "✗", "the wrong attempt (" + misconception + ")"), (right, "✓", "a right answer"),
-                      (alternative, "✓", "the alternative form of a right answer"))
+            assert ids == [exercise_id], (
+                f"{name}: the exercise cell with metadata id {exercise_id!r} must call check({exercise_id!r}, …) "
+                f"once; found {ids}")
+            entry = attempts[exercise_id]
+            trials = ((entry["wrong"], "✗", "the wrong attempt (" + entry["misconception"] + ")"),
+                      (entry["right"], "✓", "a right answer"),
+                      (entry["alternative"], "✓", "the alternative form of a right answer"))
+            if "loophole" in entry:
+                trials += ((entry["loophole"], "✗", "an answer by the route the prompt forbids"),)
             for attempt, verdict, what in trials:
                 trial = nbformat.v4.new_code_cell(with_attempt(cell.source, attempt))
                 client.execute_cell(trial, index, store_history=False)
                 said = printed(trial)
                 assert said.startswith(verdict), (
-                    f"{path.name}, exercise {ids[0]}: the check should say {verdict} to {what}:\n"
+                    f"{name}, exercise {exercise_id}: the check should say {verdict} to {what}:\n"
                     f"{attempt}\nbut it printed {said!r}")
                 if verdict == "✗":
-                    assert "Hint: " in said, f"{path.name}: the hint is missing from {said!r}"
-            solution = nbformat.v4.new_code_cell(next(solutions))
+                    assert "Hint: " in said, f"{name}: the hint is missing from {said!r}"
+            solution = nbformat.v4.new_code_cell(solutions[exercise_id])
             client.execute_cell(solution, index, store_history=False)
-            assert f"✓ exercise {ids[0]}: right." in printed(solution) and "✗" not in printed(solution), (
-                f"{path.name}: the solution of exercise {ids[0]} printed {printed(solution)!r}")
+            assert f"✓ exercise {exercise_id}: right." in printed(solution) and "✗" not in printed(solution), (
+                f"{name}: the solution of exercise {exercise_id} printed {printed(solution)!r}")
             probe = nbformat.v4.new_code_cell(
-                f"import checks\nprint(repr(checks.last_expected[{ids[0]!r}]))")
+                f"import checks\nprint(repr(checks.last_expected[{exercise_id!r}]))")
             client.execute_cell(probe, index, store_history=False)
             expected = printed(probe).strip()
             try:
@@ -335,7 +376,31 @@ def test_the_student_notebook_runs_and_every_exercise_check_judges_attempts(buil
             above = "\n".join(cell_text(c) for c in nb.cells[:index]) + "\n" + cell.source
             for form in shown_forms(value):
                 assert not leaks(form, above), (
-                    f"{path.name}: exercise {ids[0]}'s answer {form} is on screen before the student "
+                    f"{name}: exercise {exercise_id}'s answer {form} is on screen before the student "
                     "answers (in the exercise cell, or printed or stated above it)")
             client.execute_cell(nbformat.v4.new_code_cell(cell.source), index, store_history=False)
-    assert exercises == len(tagged(load(path), "exercise"))
+    return exercises
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_the_student_notebook_runs_and_every_exercise_check_judges_attempts(build, path):
+    """The replay (above) of each real notebook's student copy, in the student folder (helpers.DATA_DIR
+    is build/data there)."""
+    count = replay(build / "notebooks" / path.name, load(path), ATTEMPTS, build / "notebooks")
+    assert count == len(tagged(load(path), "exercise"))
+
+
+def test_the_worked_example_of_write_debug_and_experiment_exercises_replays(tmp_path):
+    """tests/exercise_kinds/: a write exercise (a function filled in between `# TODO` and `# END TODO`,
+    run by its check on inputs of its own), a debug one (a broken class fixed in place) and an
+    experiment (a range), through the same replay, with the lessons' checks package beside them."""
+    import shutil
+    folder = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks" / "checks", folder / "checks")
+    shutil.copy(KINDS_EXAMPLE / "lesson99.py", folder / "checks" / "lesson99.py")
+    source = load(KINDS_EXAMPLE / "99_exercise_kinds.ipynb")
+    (folder / "99_exercise_kinds.ipynb").write_text(nav.dumps(student.student_notebook(source)), encoding="utf-8")
+    tree = ast.parse((KINDS_EXAMPLE / "attempts.py").read_text(encoding="utf-8"))
+    attempts = ast.literal_eval(next(node.value for node in tree.body if isinstance(node, ast.Assign)))
+    assert {e["kind"] for e in attempts.values()} == {"write", "debug", "experiment"}
+    assert replay(folder / "99_exercise_kinds.ipynb", source, attempts, folder) == 3

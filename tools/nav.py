@@ -14,7 +14,7 @@
 * in README.md: the launch badges and the table of notebooks (title, what you will learn,
   minutes, Binder and Colab links);
 * in docs/instructor_guide.md: the launch links, the minutes per notebook, the two plans and the
-  table of exercises with the wrong answer each one catches (from tools/exercise_attempts.py).
+  table of exercises with the wrong answer each one catches (from tools/exercises/).
 
 Only text between sentinel comments is generated; everything else in those files is left alone.
 Code cells keep their source and outputs: their metadata gains ``slideshow``, and when the Colab
@@ -58,7 +58,7 @@ CLOSING_REMINDER = ("Before the next notebook: save your work (Binder: *File →
 TIMINGS = Path("docs/timings.json")
 README = Path("README.md")
 GUIDE = Path("docs/instructor_guide.md")
-ATTEMPTS = Path("tools/exercise_attempts.py")  # the walk-through's attempts, one per exercise
+ATTEMPTS = Path("tools/exercises")  # lessonNN.py: one entry per exercise, keyed by its id
 INDEX_LINK = "../README.md#the-notebooks"  # from a notebook in notebooks/ to the README's map
 # A notebook may hold the map too: a markdown cell with the NOTEBOOK MAP sentinel pair (begin() and
 # end() below). Then nav.py fills it, and every Index link points to that notebook instead of the
@@ -599,15 +599,17 @@ EXERCISE_TITLE = re.compile(r"\*\*Exercise (\d+)(?:: ([^*]+?)| \(([^)]+)\))?\.?\
 
 
 def load_attempts(root: Path = ROOT) -> dict:
-    """ATTEMPTS of tools/exercise_attempts.py, read as a literal (nothing is executed); {} if absent."""
-    path = root / ATTEMPTS
-    if not path.exists():
-        return {}
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["ATTEMPTS"]:
-            return ast.literal_eval(node.value)
-    raise NavError(f"{path} has no `ATTEMPTS = {{...}}`")
+    """{id: entry} from the ATTEMPTS of tools/exercises/lesson*.py, read as literals (nothing is
+    executed); {} if there are none."""
+    attempts: dict = {}
+    for path in sorted((root / ATTEMPTS).glob("lesson*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        found = [node.value for node in tree.body if isinstance(node, ast.Assign)
+                 and [getattr(t, "id", None) for t in node.targets] == ["ATTEMPTS"]]
+        if not found:
+            raise NavError(f"{path} has no `ATTEMPTS = {{...}}`")
+        attempts.update(ast.literal_eval(found[0]))
+    return attempts
 
 
 def exercise_titles(nb: dict) -> list[str]:
@@ -617,14 +619,16 @@ def exercise_titles(nb: dict) -> list[str]:
 
 
 def guide_exercises(notebooks: list[Notebook], raw: dict, attempts: dict) -> str:
-    rows = ["| Exercise | What it asks | The wrong answer its check catches (`✗` and the hint) |",
-            "| --- | --- | --- |"]
-    for nb in notebooks:
-        titles = exercise_titles(raw[nb.path])
-        for i, (misconception, wrong, *_) in enumerate(attempts.get(nb.stem, []), start=1):
-            title = titles[i - 1] if i <= len(titles) else "?"
-            code = "; ".join(line.strip() for line in wrong.splitlines())
-            rows.append(f"| {nb.number}.{i} | {cell_text(title)} | {cell_text(misconception)}: `{code}` |")
+    rows = ["| Exercise | Kind | Minutes | What it asks | The wrong answer its check catches (`✗` and the hint) |",
+            "| --- | --- | --- | --- | --- |"]
+    numbers = {nb.number for nb in notebooks}
+    for exercise_id in sorted(attempts, key=lambda i: tuple(int(n) for n in i.split("."))):
+        entry = attempts[exercise_id]
+        if exercise_id.split(".")[0] not in numbers:
+            continue
+        code = "; ".join(line.strip() for line in entry["wrong"].splitlines())
+        rows.append(f"| {exercise_id} | {entry['kind']} | {entry.get('minutes', '')} | {cell_text(entry['title'])} "
+                    f"| {cell_text(entry['misconception'])}: `{code}` |")
     return "\n".join(rows)
 
 

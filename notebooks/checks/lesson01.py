@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from checks import Exercise
+from checks import Exercise, Refused
 
 
 def _weight_shapes(conv_args: dict, linear_args: dict) -> tuple:
@@ -30,11 +30,22 @@ def _linear_weights_only(network: nn.Module) -> int:
     return sum(layer.weight.numel() for layer in network.modules() if isinstance(layer, nn.Linear))
 
 
+def _not_by_the_layer(answer, layer, x):
+    """``answer``, refused if its history shows the layer's own kernel (addmm/linear) or none at all."""
+    made_by = type(getattr(answer, "grad_fn", None)).__name__
+    if made_by in ("AddmmBackward0", "LinearBackward0"):
+        raise Refused("your tensor was made by the layer itself (or F.linear): the exercise asks for @ and +.")
+    if isinstance(answer, torch.Tensor) and answer.grad_fn is None:
+        raise Refused("your tensor has no history, so the check cannot see how it was made: compute it "
+                      "from ex1_layer.weight and ex1_layer.bias as they are (no .detach(), no torch.no_grad()).")
+    return answer
+
+
 def _registered_scale(answer, expected, objects) -> bool:
-    """Right if the module registers `scale` as a parameter holding three 2.0s."""
+    """Right if the module registers `scale` as a learnable parameter holding three 2.0s."""
     registered = dict(objects["model"].named_parameters())
     scale = registered.get("scale")
-    return (scale is not None and scale is answer and tuple(scale.shape) == (3,)
+    return (scale is not None and scale is answer and scale.requires_grad and tuple(scale.shape) == (3,)
             and bool(torch.all(scale.detach() == 2.0)))
 
 
@@ -45,6 +56,7 @@ def _is_plain_tensor(answer, expected, objects) -> bool:
 EXERCISES = {
     "01.1": Exercise(
         expected=lambda layer, x: layer(x).detach(),
+        run=_not_by_the_layer,
         form="a tensor of shape (3, 2): one row of outputs per input",
         hints=("A linear layer computes x @ W.T + b: which two attributes of the layer hold W and b?",
                "Transpose the weight (.T), multiply with @, then add the bias: section 1 does it for fc."),
@@ -81,9 +93,17 @@ EXERCISES = {
         form="an nn.Parameter holding three 2.0s, assigned to self.scale",
         hints=("The module must *register* scale: named_parameters() lists only what it registered. "
                "Which class makes a tensor a module's weight?",
-               "Wrap the tensor: nn.Parameter(torch.full((3,), 2.0))."),
-        mistakes=((lambda a, e, o: isinstance(a, nn.Parameter) and dict(o["model"].named_parameters()).get("scale") is a,
+               "named_parameters() lists the module's nn.Parameter attributes: which of those does Linear "
+               "keep its weight in, and what did you store in self.scale?"),
+        mistakes=((lambda a, e, o: isinstance(a, nn.Parameter) and not a.requires_grad,
+                   "scale is registered, but with requires_grad=False no gradient ever reaches it: the "
+                   "question asks for a weight that learns."),
+                  (lambda a, e, o: isinstance(a, nn.Parameter) and dict(o["model"].named_parameters()).get("scale") is a,
                    "scale is registered now: make it start at three 2.0s, as the question says."),
+                  (lambda a, e, o: "scale" in dict(o["model"].named_buffers()),
+                   "register_buffer registers scale as a buffer: saved in state_dict and moved with .to(), "
+                   "but not a parameter, so no optimizer would ever update it. A learnable weight is a "
+                   "parameter."),
                   (_is_plain_tensor,
                    "A plain tensor is stored but not registered: named_parameters() does not list it, so "
                    "no gradient or optimizer would ever reach it (requires_grad=True does not register "

@@ -48,7 +48,7 @@ def _variable(node):
 EXERCISES = {
     "04.1": Exercise(
         expected=lambda a, b, c, d: (a.is_leaf, b.is_leaf, c.is_leaf, d.is_leaf),
-        form="a tuple of four booleans (True or False)",
+        form="a tuple of four booleans (True or False; 1 and 0 do too)",
         hints=("Ask of each tensor: did autograd record an operation that made it? Only such a tensor "
                "has a grad_fn.",
                "A tensor that nothing tracks is a leaf, whether or not it requires a gradient; look again "

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from checks import Exercise
+from checks import Exercise, Refused
 
 
 def _grad_of(loss_fn, x: torch.Tensor) -> torch.Tensor:
@@ -27,6 +27,24 @@ def _full_batch_grad(net, images, target) -> torch.Tensor:
     net = copy.deepcopy(net)
     (grad,) = torch.autograd.grad(nn.MSELoss()(net(images), target), net.conv1.weight)
     return grad
+
+
+def _in_two_pieces(two_pieces, net, images, target) -> torch.Tensor:
+    """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``,
+    refused unless every forward pass saw half the digits and two backward() calls filled it."""
+    net = copy.deepcopy(net)
+    net.zero_grad(set_to_none=True)
+    batches, backwards = [], []
+    net.register_forward_pre_hook(lambda module, args: batches.append(len(args[0])))
+    net.conv1.weight.register_post_accumulate_grad_hook(lambda p: backwards.append(1))
+    two_pieces(net, images, target)
+    if any(size > len(images) // 2 for size in batches):
+        raise Refused(f"a forward pass saw {max(batches)} digits at once: the exercise asks for two pieces "
+                      f"of {len(images) // 2}, each with its own backward().")
+    if len(backwards) != 2:
+        raise Refused(f"conv1.weight.grad was filled by {len(backwards)} backward() call(s): the exercise "
+                      "asks for two, one per piece.")
+    return net.conv1.weight.grad
 
 
 def _is(scale):
@@ -67,10 +85,12 @@ EXERCISES = {
     ),
     "05.3": Exercise(
         expected=lambda net, images, target: _full_batch_grad(net, images, target),
-        form="a tensor of the shape of conv1.weight, (6, 1, 5, 5)",
+        run=_in_two_pieces,
+        form="a function that calls backward() twice on the net it is given",
         hints=("The 4-digit loss is a mean over 40 numbers, each half's loss a mean over 20: how does the "
                "full loss relate to the two half losses?",
-               "The full loss is the average of the two half losses: back-propagate each half's loss divided by 2."),
+               "backward() adds each piece's gradient into .grad: by what must each half's loss be "
+               "weighted so that the two add up to the gradient of the mean over all 40?"),
         mistakes=((_is(2.0), "Each half's loss is a mean over its own 20 numbers, so the two gradients add up "
                              "to twice the full one: the 4-digit loss is the average of the two half losses, "
                              "not their sum."),),

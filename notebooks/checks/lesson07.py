@@ -18,8 +18,8 @@ EXERCISES = {
         expected=lambda history, n, batch_size, epochs: len(history["step_loss"]),
         form="an int (the number of optimizer steps)",
         hints=("One optimizer step per batch. How many batches make one epoch, counting a short last one?",
-               "Batches per epoch: divide the number of training digits by the batch size and round UP "
-               "(math.ceil); then multiply by the number of epochs."),
+               "The short last batch is a step too: when you divide the training digits into batches, "
+               "which way must the division round?"),
         mistakes=(
             (lambda a, e, o: isinstance(a, (int, float)) and a != e
              and math.floor(a) in (o["epochs"] * o["n"] // o["batch_size"], o["epochs"] * (o["n"] // o["batch_size"])),
@@ -29,6 +29,7 @@ EXERCISES = {
     "07.2": Exercise(
         expected=lambda y: F.cross_entropy(torch.zeros(len(y), 10), y).item(),
         form="a number (a formula is fine, e.g. written with math.log)",
+        rtol=0, atol=1e-3,  # "what loss": three decimals are an answer
         hints=("Equal logits: what probability does softmax give each of the 10 classes?",
                "Cross-entropy is minus the log of the probability the model gives the right class."),
         mistakes=(
@@ -42,9 +43,11 @@ EXERCISES = {
         expected=lambda confusion: (confusion[9, 9] / confusion[9].sum()).item(),
         form="a float between 0 and 1",
         hints=("Keep only the test digits whose label is 9, then ask how many of those were predicted 9.",
-               "predictions[y_test == 9] are the predictions for the true 9s: compare them with 9 and take "
-               "the mean of the result as floats."),
+               "Two steps: pick out the predictions of the digits labelled 9, then ask what fraction of "
+               "those predictions is 9."),
         mistakes=(
+            (lambda a, e, o: isinstance(a, (int, float)) and 1 < a <= 100 and math.isclose(a / 100, e, abs_tol=6e-3),
+             "That looks like a percentage: give a fraction between 0 and 1."),
             (lambda a, e, o: isinstance(a, (int, float)) and math.isclose(
                 a, (o["confusion"][9, 9] / o["confusion"].sum()).item(), rel_tol=1e-4),
              "You divided by all 10,000 test digits; the question is about the true 9s only."),
@@ -66,6 +69,9 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: isinstance(a, (int, float)) and a == e // 2,
              "That is one number per weight: Adam keeps two running averages for each weight, m and v."),
+            (lambda a, e, o: isinstance(a, (int, float)) and a == e + len(o["checkpoint"]["optimizer"]["state"]),
+             "You counted the step entries too: step is a counter, one number per parameter tensor, not a "
+             "running average. Count exp_avg and exp_avg_sq only."),
         ),
     ),
 }

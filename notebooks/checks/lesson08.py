@@ -40,10 +40,17 @@ def _runs_on(model, images) -> tuple | None:
         model.train(was_training)
 
 
+def _block_widths(model) -> list[int]:
+    return [block.conv.out_channels for block in model.features]
+
+
 def _same_model(answer, expected, objects) -> bool:
+    """Right if ``answer`` runs on the images, gives 10 classes and has the asked blocks; the
+    hidden width and the dropout are not part of the question."""
     images = objects["images"]
     return (_runs_on(answer, images) == (len(images), 10)
-            and [tuple(p.shape) for p in answer.parameters()] == [tuple(p.shape) for p in expected.parameters()])
+            and answer.features[0].conv.in_channels == images.shape[1]
+            and _block_widths(answer) == list(objects["widths"]))
 
 
 def _built_side(model) -> int:
@@ -125,6 +132,9 @@ EXERCISES = {
              "Your first convolution expects another number of channels than ex4_images has."),
             (lambda a, e, o: len(a.features) != len(e.features),
              "Count the ConvBlocks in model.features: widths makes one block per entry."),
+            (lambda a, e, o: _block_widths(a) != list(o["widths"]),
+             "Your blocks' widths are not ex4_widths in their order: the first entry is the first block's "
+             "out_channels."),
             (lambda a, e, o: _fc1_in(a) != _fc1_in(e),
              "Your fc1 expects the features of another image size: SmallCNN computes fc1's in_features "
              "from image_size, so build it for the size of ex4_images (the default is 32)."),
