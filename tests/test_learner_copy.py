@@ -185,3 +185,11 @@ def test_absolute_pictures_rewrites_markdown_and_html():
     assert learner_copy.absolute_pictures(text) == (
         f'![a]({learner_copy.raw_url("imgs/x.gif")}) and <img alt="b" src="{learner_copy.raw_url("imgs/y.png")}">'
         " and [link](../imgs/z.gif)")
+
+
+def test_the_student_copy_tells_a_learner_on_their_own_where_the_solutions_are():
+    for path in nav.notebook_paths(ROOT):
+        original = "\n".join(nav.source(c) for c in nav.load(path)["cells"])
+        text = "\n".join(nav.source(c) for c in nav.load(STUDENT / path.name)["cells"])
+        assert "<!--solutions-->" not in text and learner_copy.student.STUDENT_SOLUTIONS not in text
+        assert text.count(learner_copy.LEARNER_SOLUTIONS) == original.count("<!--solutions-->"), path.name

@@ -8,6 +8,8 @@ the README's map, the website's launch buttons).
                     cells tagged `solution`, exercise cells without outputs), and two changes so
                     that it works where learners open it:
                     * its Colab set-up cell clones the repository and moves into student/;
+                    * the sentence saying where the solutions are tells a learner on their
+                      own where they are (LEARNER_SOLUTIONS);
                     * every picture from imgs/ (``../imgs/x.gif``) is addressed by its URL on
                       GitHub (raw.githubusercontent.com, REPO and BRANCH of tools/nav.py): Colab
                       opens a notebook alone, where ``../imgs`` does not exist;
@@ -36,6 +38,9 @@ import student  # noqa: E402
 
 LEARNER_DIR = nav.LEARNER_DIR
 MODULE_SKIP = {"__pycache__", ".ipynb_checkpoints"}
+LEARNER_SOLUTIONS = ("The solutions are not in this copy: try each exercise first. In a class your instructor "
+                     "has them; on your own, the repository's `notebooks/` folder holds the same notebooks "
+                     "with each solution under its exercise.")
 IMAGE = re.compile(r"(!\[[^\]]*\]\()(\.\./imgs/[^)\s]+)(\))|(<img\s[^>]*?src=\")(\.\./imgs/[^\"]+)(\")")
 """A picture from imgs/ in markdown: ``![alt](../imgs/x)`` or ``<img ... src="../imgs/x">``."""
 
@@ -71,8 +76,10 @@ def learner_notebook(nb: dict) -> dict:
     for cell in nb["cells"]:
         if nav.is_colab(cell):
             cell["source"] = nav.split_lines(colab_source())
-        elif cell["cell_type"] == "markdown" and "../imgs/" in nav.source(cell):
-            cell["source"] = nav.split_lines(absolute_pictures(nav.source(cell)))
+        elif cell["cell_type"] == "markdown":
+            text = absolute_pictures(nav.source(cell)).replace(student.STUDENT_SOLUTIONS, LEARNER_SOLUTIONS)
+            if text != nav.source(cell):
+                cell["source"] = nav.split_lines(text)
     return nb
 
 
