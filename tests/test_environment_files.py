@@ -120,3 +120,12 @@ def test_notebook_00_checks_and_states_the_minimum_of_environment_yml(folder):
     for name, said in stated.items():
         assert version(said)[:2] == version(bounds[name])[:2], f"00 says {name} ≥ {said}; environment.yml {bounds[name]}"
     assert {"torch", "torchvision"} <= set(stated)
+
+
+def test_the_readme_names_the_versions_of_the_outputs_and_the_oldest_that_runs():
+    """The README's Versions section: the pins made the stored outputs, the bounds are known to run."""
+    pins = requirement_names((ROOT / "requirements.txt").read_text())
+    bounds = conda_bounds((ROOT / "environment.yml").read_text())
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split("### Versions", 1)[1].split())
+    assert f"torch {pins['torch']}, torchvision {pins['torchvision']}" in text
+    assert f"torch {bounds['torch']} with torchvision {bounds['torchvision']}" in text
