@@ -12,7 +12,8 @@ help:
 	@echo "make test     run every test: unit tests, strict nbval on every notebook (at this CPU's best"
 	@echo "              kernels, then AVX2-only and baseline x86), hygiene checks (see CONTRIBUTING.md)"
 	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, saving its outputs"
-	@echo "make student  write build/student/: notebooks without solutions, helpers.py, data, README"
+	@echo "make student  write build/student/ (the handout: notebooks without solutions, helpers.py, data,"
+	@echo "              README) and refresh student/, the committed copy learner links open: after any notebook edit"
 	@echo "make solutions write build/solutions/: the same with every exercise replaced by its solution"
 	@echo "make nav      regenerate navigation cells, slide metadata, the README map and guide tables"
 	@echo "make timings  measure each notebook's run time into docs/timings.json (then make nav)"
@@ -20,6 +21,8 @@ help:
 	@echo "make memory   peak memory of each notebook's kernel (NB=\"07 08\" for some); fails above 1.0 GB"
 	@echo "make site     build the website into build/site/ from the stored outputs (make site-deps: its toolchain)"
 	@echo "make test-cpu-levels  only the notebooks, under AVX2-only and baseline x86 caps"
+	@echo "make test-oldest      every notebook to the end on the oldest torch/torchvision environment.yml allows"
+	@echo "make repo2docker      install repo2docker into .venv-repo2docker (tests/test_binder.py reads its Dockerfile)"
 
 # The environment is (re)built when it is missing, half-made or older than requirements.txt.
 # A half-made .venv (an earlier `python3 -m venv` failed, e.g. for want of Debian's python3-venv,
@@ -46,7 +49,7 @@ lab: venv data
 	  exec $(BIN)/jupyter lab --notebook-dir=notebooks --allow-root; fi; \
 	exec $(BIN)/jupyter lab --notebook-dir=notebooks
 
-test: venv data site-deps
+test: venv data site-deps-if-npm
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/cpu_levels.py
 
@@ -70,6 +73,7 @@ clean:
 # Standard library only: no .venv needed.
 student:
 	$(PYTHON) tools/student.py
+	$(PYTHON) tools/learner_copy.py
 
 # The solutions release, to hand out after the session: every exercise replaced by its solution.
 solutions:
@@ -77,6 +81,7 @@ solutions:
 
 nav:
 	$(PYTHON) tools/nav.py
+	$(PYTHON) tools/learner_copy.py
 
 timings: venv data
 	$(BIN)/python tools/timings.py
@@ -102,6 +107,13 @@ $(MATHJAX): docs/site/package.json docs/site/package-lock.json
 
 site-deps: $(SITE_STAMP) $(MATHJAX)
 
+# `make test` on a machine with Python and make only: without npm the website's toolchain is not
+# installed and the site tests skip, saying why (with CI=true they fail instead).
+.PHONY: site-deps-if-npm
+site-deps-if-npm:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory site-deps; \
+	else echo "npm not found: not installing the website's toolchain (make site-deps); the site tests will skip"; fi
+
 # Offline; never executes a notebook; warnings are errors. LENET_SITE_MATHJAX=cdn: MathJax from a CDN.
 site: site-deps
 	$(BIN)/python docs/site/build.py
@@ -110,3 +122,34 @@ site: site-deps
 .PHONY: imgs
 imgs: venv
 	$(BIN)/python tools/make_imgs.py
+
+# ---- Delivery: the oldest PyTorch environment.yml allows; Binder's image as repo2docker plans it ----
+.PHONY: oldest-venv test-oldest repo2docker
+OLDEST_VENV  := .venv-oldest
+OLDEST_STAMP := $(OLDEST_VENV)/.installed
+R2D_VENV     := .venv-repo2docker
+R2D_STAMP    := $(R2D_VENV)/.installed
+
+# Needs the network once (.ci/run calls it before cutting it): torch and torchvision at
+# environment.yml's lower bounds (tools/oldest.py --pins reads them), the rest at requirements.txt's pins.
+$(OLDEST_STAMP): environment.yml requirements.txt tools/oldest.py
+	rm -rf $(OLDEST_VENV)
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	grep -v -E '^(torch|torchvision)==' requirements.txt > $(OLDEST_VENV)/requirements-rest.txt
+	$(OLDEST_VENV)/bin/python -m pip install --disable-pip-version-check $$($(PYTHON) tools/oldest.py --pins) -r $(OLDEST_VENV)/requirements-rest.txt
+	touch $(OLDEST_STAMP)
+
+oldest-venv: $(OLDEST_STAMP)
+
+# Offline; runs every notebook to the end (outputs not compared) in .venv-oldest.
+test-oldest: oldest-venv data
+	$(OLDEST_VENV)/bin/python tools/oldest.py
+
+# repo2docker in its own environment (tests/test_binder.py runs `repo2docker --no-build`; no Docker needed).
+$(R2D_STAMP): .ci/repo2docker-requirements.txt
+	rm -rf $(R2D_VENV)
+	$(PYTHON) -m venv $(R2D_VENV)
+	$(R2D_VENV)/bin/python -m pip install --disable-pip-version-check -r .ci/repo2docker-requirements.txt
+	touch $(R2D_STAMP)
+
+repo2docker: $(R2D_STAMP)

@@ -3,8 +3,10 @@
 A fake ``google.colab`` module is imported at kernel start (as Colab does), the notebook sits
 alone in an empty folder (as Colab opens it), and ``LENET_REPO_URL`` points the cell at a local
 clone source: a git repository made from this working tree after `make nav`. The notebook must
-then run to the end. By default two notebooks run (00 and 02, about a minute together);
-``LENET_COLAB_NOTEBOOKS=all`` (or ``=03,07``) runs others.
+then run to the end. The student copy (student/, what learner links open) is tested the same way:
+its cell must move into student/ and find the modules there. By default three notebooks run
+(00 of both copies and the student copy's 02, about a minute and a half together);
+``LENET_COLAB_NOTEBOOKS=all`` (or ``=03,07``) runs those numbers of both copies.
 
 Outside Colab the cell must do nothing and print nothing: strict nbval compares its empty output.
 """
@@ -19,9 +21,10 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
+import learner_copy  # noqa: E402
 import nav  # noqa: E402
 
-DEFAULT = ("00", "02")
+DEFAULT = (("notebooks", "00"), (nav.LEARNER_DIR, "00"), (nav.LEARNER_DIR, "02"))
 FAKE_COLAB = '''"""A stand-in for Colab's google.colab, enough for the set-up cell."""'''
 FAKE_OUTPUT = '''"""Records that the set-up cell turned Colab's widget manager on."""
 import os
@@ -33,12 +36,14 @@ def enable_custom_widget_manager():
 '''
 
 
-def chosen() -> list[str]:
+def chosen() -> list[tuple[str, str]]:
+    """(folder, notebook number) pairs to run."""
     wanted = os.environ.get("LENET_COLAB_NOTEBOOKS", "")
     numbers = [p.name[:2] for p in nav.notebook_paths(ROOT)]
-    if wanted == "all":
-        return numbers
-    return [n for n in (wanted.split(",") if wanted else DEFAULT) if n in numbers]
+    if not wanted:
+        return list(DEFAULT)
+    picked = numbers if wanted == "all" else [n for n in wanted.split(",") if n in numbers]
+    return [(folder, n) for n in picked for folder in ("notebooks", nav.LEARNER_DIR)]
 
 
 def git(*args, cwd):
@@ -55,10 +60,16 @@ def source_repo(tmp_path_factory):
                            capture_output=True, text=True).stdout.split("\0")
     for name in filter(None, files):
         src = ROOT / name
-        if src.is_file() and not name.startswith(("build/", ".venv/")) and "node_modules/" not in name:
+        if name.startswith(("build/", ".venv")) or "node_modules/" in name:
+            continue
+        if src.is_symlink():  # student/'s links to the modules in notebooks/, as git stores them
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            (repo / name).symlink_to(os.readlink(src))
+        elif src.is_file():
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, repo / name)
     nav.run(repo)  # the Colab cell in every notebook, as after `make nav`
+    learner_copy.write(repo)  # and the student copy, as after `make student`
     git("init", "-q", "-b", nav.BRANCH, cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", "snapshot", cwd=repo)
@@ -95,13 +106,13 @@ def run_notebook(path, cwd, env):
     return nb
 
 
-@pytest.mark.parametrize("number", chosen())
+@pytest.mark.parametrize("folder, number", chosen(), ids=lambda v: v)
 def test_a_notebook_opened_alone_on_colab_fetches_the_repository_and_runs_to_the_end(
-        number, source_repo, fake_colab, tmp_path):
+        folder, number, source_repo, fake_colab, tmp_path):
     name = next(p.name for p in nav.notebook_paths(source_repo) if p.name.startswith(number + "_"))
     alone = tmp_path / "content"  # Colab's working folder: the notebook and nothing else
     alone.mkdir()
-    shutil.copy(source_repo / "notebooks" / name, alone / name)
+    shutil.copy(source_repo / folder / name, alone / name)
     log = tmp_path / "colab.log"
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(fake_colab / "site"), os.environ.get("PYTHONPATH")])),
            "IPYTHONDIR": str(fake_colab / "ipython"),
@@ -113,8 +124,8 @@ def test_a_notebook_opened_alone_on_colab_fetches_the_repository_and_runs_to_the
     assert nav.COLAB_TAG in first.metadata.get("tags", []), "the Colab cell must be the first code cell"
     said = "".join(o.get("text", "") for o in first.outputs)
     clone = alone / nav.REPO.split("/")[1]
-    assert "On Colab: working in" in said and str(clone / "notebooks") in said
-    assert (clone / "notebooks" / "helpers.py").exists()
+    assert "On Colab: working in" in said and str(clone / folder) in said.split()
+    assert (clone / folder / "helpers.py").exists()
     assert log.read_text() == "enable_custom_widget_manager\n"
     errors = [o for c in cells for o in c.outputs if o.output_type == "error"]
     assert errors == [] and all(c.execution_count for c in cells if c.source.strip()), "ran to the end"

@@ -1,9 +1,17 @@
-"""requirements.txt (pip pins), environment.yml (local conda) and binder/environment.yml list the same packages."""
+"""requirements.txt (pip pins) and environment.yml (local conda) list the same packages, and every
+lower bound of environment.yml is a version CI runs the notebooks on: the pin (`make test`), or
+for torch and torchvision the oldest pair (`make test-oldest`). Notebook 00 checks the same
+minimum. (binder/requirements.txt: tests/test_binder.py.)"""
+import json
 import re
+import sys
 
 import pytest
 
 from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import oldest  # noqa: E402
 
 CONDA_TO_PIP = {"pytorch-cpu": "torch"}
 NOT_PACKAGES = {"python", "pip"}
@@ -30,7 +38,7 @@ def conda_names(text: str) -> set:
     return names - NOT_PACKAGES
 
 
-@pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])
+@pytest.mark.parametrize("path", ["environment.yml"])
 def test_conda_files_list_the_same_packages_as_requirements(path):
     pins = requirement_names((ROOT / "requirements.txt").read_text())
     names = conda_names((ROOT / path).read_text())
@@ -44,12 +52,8 @@ def test_torch_pins():
     assert pins["torch"] == "2.15.0" and pins["torchvision"] == "0.29.2"
 
 
-def test_binder_is_cpu_only_and_prepares_data():
-    env = (ROOT / "binder/environment.yml").read_text()
-    assert "pytorch-cpu" in env and "cuda" not in env.lower().replace("no cuda", "")
-    post = (ROOT / "binder/postBuild").read_text()
-    assert "set -e" in post and "prepare_mnist" in post
-    assert "OMP_NUM_THREADS" in (ROOT / "binder/start").read_text()
+def test_conda_asks_for_cpu_pytorch():
+    assert "pytorch-cpu" in (ROOT / "environment.yml").read_text()
 
 
 def conda_bounds(text: str) -> dict:
@@ -62,11 +66,66 @@ def conda_bounds(text: str) -> dict:
     return bounds
 
 
-@pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])
-def test_every_lower_bound_is_a_version_the_notebooks_ran_on(path):
-    """Issue 11: a lower bound is a promise. Each is the requirements.txt pin, which CI runs."""
+def version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text.split("+")[0]))
+
+
+def test_every_lower_bound_is_a_version_ci_runs_the_notebooks_on():
+    """A lower bound is a promise. torch and torchvision: the oldest pair, which `make test-oldest`
+    installs (tools/oldest.py reads these very bounds) and runs every notebook on, older than or
+    equal to the pins; every other package: its requirements.txt pin, which `make test` runs."""
     pins = requirement_names((ROOT / "requirements.txt").read_text())
-    bounds = conda_bounds((ROOT / path).read_text())
-    assert set(bounds) == set(pins), f"{path}: give every package a lower bound (`name>=version`)"
-    wrong = {name: (bounds[name], pins[name]) for name in pins if bounds[name] != pins[name]}
-    assert not wrong, f"{path}: lower bounds differ from the pins (bound, pin): {wrong}"
+    bounds = conda_bounds((ROOT / "environment.yml").read_text())
+    assert set(bounds) == set(pins), "environment.yml: give every package a lower bound (`name>=version`)"
+    tested_oldest = oldest.lower_bounds(ROOT)
+    assert set(tested_oldest) == {"torch", "torchvision"}
+    assert oldest.pins(ROOT) == [f"{n}==={bounds[n]}" for n in ("torch", "torchvision")]
+    for name, bound in tested_oldest.items():
+        assert version(bound) <= version(pins[name]), f"{name}: bound {bound} above the pin {pins[name]}"
+    wrong = {name: (bounds[name], pins[name]) for name in pins
+             if name not in tested_oldest and bounds[name] != pins[name]}
+    assert not wrong, f"environment.yml: lower bounds differ from the pins (bound, pin): {wrong}"
+
+
+def test_the_oldest_pair_is_one_conda_forge_has():
+    """conda-forge's pytorch-cpu lags PyPI by months: 2.13.0 is what it had when these bounds were
+    set (August 2026), with torchvision 0.28.0. Raise the bounds only to versions it has."""
+    bounds = conda_bounds((ROOT / "environment.yml").read_text())
+    assert version(bounds["torch"]) <= (2, 13, 0) and version(bounds["torchvision"]) <= (0, 28, 0), bounds
+
+
+def notebook_minimum(path) -> dict:
+    """The ``minimum = {...}`` of notebook 00's version check, as {name: (major, minor)}."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        text = "".join(cell["source"])
+        m = re.search(r"^minimum = (\{.*?\})$", text, re.M)
+        if cell["cell_type"] == "code" and m:
+            return eval(m.group(1), {})  # a literal dict of tuples
+    raise AssertionError(f"{path.name} has no `minimum = {{...}}` line")
+
+
+@pytest.mark.parametrize("folder", ["notebooks", "student"])
+def test_notebook_00_checks_and_states_the_minimum_of_environment_yml(folder):
+    """One truth: 00's version check and its prose ask for environment.yml's torch / torchvision."""
+    path = ROOT / folder / "00_start_here.ipynb"
+    bounds = conda_bounds((ROOT / "environment.yml").read_text())
+    minimum = notebook_minimum(path)
+    for name in ("torch", "torchvision"):
+        assert minimum[name] == version(bounds[name])[:2], (name, minimum[name], bounds[name])
+    prose = "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                      if c["cell_type"] == "markdown")
+    stated = {m.group(1): m.group(2) for m in re.finditer(r"\b(torch|torchvision) ≥ ([0-9.]+)", prose)}
+    assert stated, "00's text must say which torch and torchvision it needs (`torch ≥ X.Y`)"
+    for name, said in stated.items():
+        assert version(said)[:2] == version(bounds[name])[:2], f"00 says {name} ≥ {said}; environment.yml {bounds[name]}"
+    assert {"torch", "torchvision"} <= set(stated)
+
+
+def test_the_readme_names_the_versions_of_the_outputs_and_the_oldest_that_runs():
+    """The README's Versions section: the pins made the stored outputs, the bounds are known to run."""
+    pins = requirement_names((ROOT / "requirements.txt").read_text())
+    bounds = conda_bounds((ROOT / "environment.yml").read_text())
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split("### Versions", 1)[1].split())
+    assert f"torch {pins['torch']}, torchvision {pins['torchvision']}" in text
+    assert f"torch {bounds['torch']} with torchvision {bounds['torchvision']}" in text

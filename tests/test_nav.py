@@ -194,9 +194,10 @@ def test_readme_map_lists_title_bullets_minutes_and_keeps_the_rest(repo):
     words = nav.read_notebook(nb_paths(repo)[1]).words
     expected = -(-(60 / 60 + words / 150 + 5) // 1)
     assert rows[1].split(" | ")[3] == str(int(expected)) and rows[0].split(" | ")[3] == "2"
-    assert rows[1].startswith("| 01 | [Title 1](notebooks/01_second_one.ipynb) | • build a thing<br>"
+    # learners open the student copy (no solutions); links inside the bullets stay relinked
+    assert rows[1].startswith("| 01 | [Title 1](student/01_second_one.ipynb) | • build a thing<br>"
                               "• see `a \\| b` in [02](notebooks/02_c.ipynb) continued |")
-    assert nav.binder_url("notebooks/01_second_one.ipynb") in rows[1]
+    assert nav.binder_url("student/01_second_one.ipynb") in rows[1]
 
 
 def test_a_notebook_may_hold_the_map_and_then_is_the_index(repo):
@@ -381,11 +382,12 @@ def test_an_unexecuted_notebook_gets_an_unexecuted_colab_cell():
 def test_readme_and_guide_link_binder_and_colab_and_the_student_copy_apart(repo):
     nav.run(repo)
     readme = (repo / "README.md").read_text(encoding="utf-8")
-    assert nav.colab_url("notebooks/01_second_one.ipynb") in readme and nav.COLAB_BADGE in readme
+    assert nav.colab_url("student/01_second_one.ipynb") in readme and nav.COLAB_BADGE in readme
+    assert nav.colab_url("notebooks/01_second_one.ipynb") not in readme  # the instructor copy: the guide's
     guide = (repo / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
     assert nav.colab_url("notebooks/02_c.ipynb") in guide
     student = nav.nbgitpuller_url(branch=nav.STUDENT_BRANCH, targetpath=nav.student_folder())
-    assert student in guide and nav.binder_url(branch=nav.STUDENT_BRANCH) in guide
+    assert student in guide and nav.binder_url(nav.learner_path()) in guide
     name = nav.REPO.split("/")[1]
     assert f"&targetpath={name}-student&" in student and f"lab%2Ftree%2F{name}-student%2Fnotebooks" in student
     assert "targetpath" not in nav.nbgitpuller_url()  # main: the repository's name, a different folder

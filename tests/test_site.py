@@ -76,7 +76,8 @@ def _why_not() -> str | None:
         except ImportError:
             return f"{what} is not installed (make site-deps)"
     if not (SITE_DIR / "node_modules" / "mathjax" / "es5" / "tex-chtml.js").is_file():
-        return "MathJax is not installed in docs/site/node_modules (make site-deps)"
+        npm = "" if shutil.which("npm") else "; it needs npm, not found on PATH: install Node.js"
+        return f"MathJax is not installed in docs/site/node_modules (make site-deps{npm})"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

@@ -46,6 +46,7 @@ REPO = "lenet-lab/lenet-lab"  # GitHub owner/name (placeholder)
 BRANCH = "main"
 STUDENT_BRANCH = "student"  # where an instructor may publish build/student (see the guide)
 REPO_URL_ENV = "LENET_REPO_URL"  # overrides the clone address of the Colab cell (tests/test_colab.py)
+LEARNER_DIR = "student"  # the committed student copy (tools/learner_copy.py): what learner links open
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"(\d\d)_(.*)\.ipynb")  # the one regex every notebook name matches
@@ -479,7 +480,7 @@ README_BULLETS = 3  # learning bullets per row of the README's map (the notebook
 def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = False) -> str:
     """The table of notebooks: for README.md, or (``in_notebook``) for a notebook's own map."""
     text = (lambda t: t.replace("|", "\\|")) if in_notebook else cell_text
-    folder = "" if in_notebook else "notebooks/"
+    folder = "" if in_notebook else f"{LEARNER_DIR}/"
     rows = ["| # | Notebook | What you will learn | Minutes |" + ("" if in_notebook else " Open in |"),
             "| --- | --- | --- | ---: |" + ("" if in_notebook else " --- |")]
     for nb in notebooks:
@@ -487,7 +488,7 @@ def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = Fal
         learn = "<br>".join(f"• {text(b)}" for b in bullets) or "—"
         if len(bullets) < len(nb.learn):
             learn += f"<br>• … and {len(nb.learn) - len(bullets)} more"
-        path = "notebooks/" + nb.name
+        path = learner_path(nb.name)
         rows.append(f"| {nb.number} | [{text(nb.title)}]({folder}{nb.name}) | {learn} | "
                     f"{fmt_minutes(minutes(nb, timings))} |"
                     + ("" if in_notebook else f" [Binder]({binder_url(path)}) · [Colab]({colab_url(path)}) |"))
@@ -500,9 +501,14 @@ def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = Fal
     return "\n".join(rows)
 
 
+def learner_path(name: str = "00_start_here.ipynb") -> str:
+    """A notebook of the student copy (no solutions), the one learner links open."""
+    return f"{LEARNER_DIR}/{name}"
+
+
 def readme_badge() -> str:
-    return (f"[![Launch on Binder]({BINDER_BADGE})]({binder_url()}) "
-            f"[![Open in Colab]({COLAB_BADGE})]({colab_url()}) "
+    return (f"[![Launch on Binder]({BINDER_BADGE})]({binder_url(learner_path())}) "
+            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(learner_path())}) "
             f"— repository `{REPO}`, branch `{BRANCH}`.")
 
 
@@ -540,14 +546,19 @@ def guide_links(notebooks: list[Notebook]) -> str:
                     f"[pull and open]({nbgitpuller_url(path)}) |")
     student = STUDENT_BRANCH
     rows += ["",
-             "The hub links use the placeholder `https://HUB.example.org`: replace it with your hub's "
-             f"address. They clone into the folder `{REPO.split('/')[1]}`. The student copy (the `{student}` "
-             "branch, see *Hand out the student copy* below) clones into its own folder, so a student "
-             "who opens both never mixes them:",
+             f"These links open the instructor copy, `notebooks/`, solutions included (folded in JupyterLab, "
+             f"in plain view on Colab). Learners get the student copy, `{LEARNER_DIR}/` (no solution cells; "
+             "`make student` keeps it current): the README's badges and map, notebook 00's map and the "
+             "website's launch buttons open it. Give students these:",
              "",
-             f"- Binder, student copy: <{binder_url(branch=student)}>",
-             f"- Colab, student copy: <{colab_url(branch=student)}>",
-             f"- JupyterHub, student copy: <{nbgitpuller_url(branch=student, targetpath=student_folder())}>"]
+             f"- Binder, student copy: <{binder_url(learner_path())}>",
+             f"- Colab, student copy: <{colab_url(learner_path())}>",
+             f"- JupyterHub, student copy: <{nbgitpuller_url(branch=student, targetpath=student_folder())}> "
+             f"(the `{student}` branch, see *Hand out the student copy* below: a repository without the "
+             "instructor copy, cloned into its own folder)",
+             "",
+             "The hub links use the placeholder `https://HUB.example.org`: replace it with your hub's "
+             f"address. They clone into the folder `{REPO.split('/')[1]}`."]
     return "\n".join(rows)
 
 

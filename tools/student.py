@@ -11,7 +11,7 @@ build/student/ holds
                               parent / "data"; helpers.mnist extracts them on first use)
     imgs/, requirements.txt, environment.yml, binder/, LICENSE, LICENSE-content
     README.md                 a short README for students: how to start JupyterLab without make
-    requirements.txt, environment.yml, binder/environment.yml
+    requirements.txt, environment.yml, binder/requirements.txt
                               without the packages only the tests need (pytest, nbval, playwright)
 
 In the student copy, markdown between `<!--solutions-->` and `<!--/solutions-->` (the sentence
@@ -169,7 +169,7 @@ def build(root: Path = nav.ROOT, out: Path | None = None, solutions: bool = Fals
             shutil.copytree(src, out / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         elif src.exists():
             shutil.copy2(src, out / name)
-    for name in ("requirements.txt", "environment.yml", "binder/environment.yml"):
+    for name in ("requirements.txt", "environment.yml", "binder/requirements.txt"):
         if (out / name).exists():
             (out / name).write_text(without_test_packages((out / name).read_text(encoding="utf-8")),
                                     encoding="utf-8")

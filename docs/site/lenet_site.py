@@ -66,7 +66,9 @@ def _colab_url(path: str) -> str:
 
 
 def launch_links(repo_path: str) -> dict[str, str]:
-    """Binder, Colab and JupyterHub links for a notebook of the repository (its path in it)."""
+    """Binder, Colab and JupyterHub links for a notebook of the repository (its path in it): they
+    open its student copy (nav.LEARNER_DIR, no solutions), which learners work in."""
+    repo_path = nav.learner_path(repo_path.rsplit("/", 1)[-1]) if hasattr(nav, "learner_path") else repo_path
     hub = os.environ.get("LENET_SITE_JUPYTERHUB")
     return {
         "Binder": nav.binder_url(repo_path),

@@ -59,6 +59,8 @@ def pages(root: Path = ROOT) -> dict[str, str]:
     for path in sorted(root.glob(NOTEBOOKS)):
         rel = path.relative_to(root).as_posix()
         mapping[rel] = rel
+        if hasattr(nav, "LEARNER_DIR"):  # the README's map links the student copy: the same lesson page
+            mapping[f"{nav.LEARNER_DIR}/{path.name}"] = rel
     return mapping
 
 

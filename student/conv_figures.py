@@ -1,0 +1,1 @@
+../notebooks/conv_figures.py

@@ -1,0 +1,1 @@
+../notebooks/figure_style.py

@@ -1,0 +1,1 @@
+../notebooks/graph_figures.py

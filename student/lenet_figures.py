@@ -1,0 +1,1 @@
+../notebooks/lenet_figures.py

@@ -1,0 +1,1 @@
+../notebooks/training_figures.py
