@@ -221,12 +221,9 @@ def test_the_benchmark_trains_with_the_notebooks_recipe():
     """benchmarks/train_lenet.py states it measures 07's section 5: the constants must agree."""
     import json
     import re
-    import sys
 
-    from conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     import train_lenet
+    from conftest import ROOT
 
     nb = json.loads((ROOT / "notebooks" / "07_training_lenet_on_mnist.ipynb").read_text(encoding="utf-8"))
     source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")

@@ -21,41 +21,22 @@ import json
 import os
 import platform
 import re
-import resource
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nav  # noqa: E402
-
-WORDS_PER_MINUTE = 150   # careful reading of technical prose with formulas, while thinking
-MINUTES_PER_EXERCISE = 5  # read the prompt, write one to three lines, run, read the check, retry once
-CODE_LINES_PER_MINUTE = 12  # 5 s a line: read it, match it with the paragraph above and the output below
+from lenetlab.minutes import CODE_LINES_PER_MINUTE, MINUTES_PER_EXERCISE, WORDS_PER_MINUTE, load_timings
+from lenetlab.notebooks import notebook_paths, select
+from lenetlab.runner import execute
+from lenetlab.settings import ROOT, TIMINGS
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def measure(path: Path, timeout: int = 1800) -> tuple[float, float]:
-    """Wall-clock and kernel CPU seconds to execute ``path`` in a fresh python3 kernel.
-
-    The kernel runs in the notebook's folder. The wall clock runs from starting the kernel to the
-    last cell's reply; then the kernel is stopped at once, as nbval stops it in the tests (a polite
-    shutdown would add 1.5 to 3 s of Python tearing down torch's modules, which nobody waits for).
-    Its CPU seconds (all threads, counted once the kernel has exited) hardly depend on how busy
-    the machine is; the wall clock does.
-    """
+def measure(path: Path) -> tuple[float, float]:
+    """Wall-clock and kernel CPU seconds to execute ``path`` in a fresh python3 kernel (lenetlab.runner)."""
     import nbformat
-    from nbconvert.preprocessors import ExecutePreprocessor
 
     nb = nbformat.read(path, as_version=4)
-    ep = ExecutePreprocessor(timeout=timeout, kernel_name="python3", shutdown_kernel="immediate")
-    start, cpu = time.perf_counter(), children_cpu()
-    ep.preprocess(nb, {"metadata": {"path": str(path.parent)}})
-    return round(time.perf_counter() - start, 1), round(children_cpu() - cpu, 1)
+    took = execute(nb, path.parent)
+    return round(took["seconds"], 1), round(took["cpu_seconds"], 1)
 
 
 def machine() -> str:
@@ -66,28 +47,14 @@ def machine() -> str:
             f"torch {torch.__version__}, the notebooks' own torch.set_num_threads(2)")
 
 
-def select(paths: list[Path], names: list[str]) -> list[Path]:
-    if not names:
-        return paths
-    chosen = []
-    for name in names:
-        key = Path(name).name.removesuffix(".ipynb")
-        match = [p for p in paths if p.stem == key or p.stem.split("_", 1)[0] == key]
-        if not match:
-            raise SystemExit(f"no notebook matches {name!r}; the notebooks are: "
-                             + ", ".join(p.stem for p in paths))
-        chosen += match
-    return chosen
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="numbers or names to measure (default: all)")
-    parser.add_argument("--root", type=Path, default=nav.ROOT)
+    parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     root = args.root
-    paths = select(nav.notebook_paths(root), args.notebooks)
-    record = nav.load_timings(root)
+    paths = select(notebook_paths(root), args.notebooks)
+    record = load_timings(root)
     record.setdefault("notebooks", {})
     record.update({
         "words_per_minute": WORDS_PER_MINUTE,
@@ -124,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     record["notebooks"] = dict(sorted(record.pop("notebooks").items()))  # last, in order
     total = sum(entry["execute_seconds"] for entry in record["notebooks"].values())
     print(f"the collection: {total:.1f} s ({len(record['notebooks'])} notebooks, one after the other)")
-    out = root / nav.TIMINGS
+    out = root / TIMINGS
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(root)}; run `make nav` to put the minutes in README.md and the guide")
