@@ -175,7 +175,7 @@ def test_train_epoch_is_one_written_out_loop_and_steps_the_scheduler(subset):
     assert opt_a.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5 ** 4)
 
 
-# ---- uint8 images, normalized per batch (issue 14) ---------------------------------------------
+# ---- uint8 images, normalized per batch --------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def test_bytes():

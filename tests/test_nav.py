@@ -334,7 +334,7 @@ def nav_md(text):
     return {"cell_type": "markdown", "source": text, "metadata": {}}
 
 
-# ---- Colab, links for the room, minutes that count code (issue 17) ----------------------------
+# ---- Colab, links for the room, minutes that count code ------------------------------------------
 
 def test_the_colab_cell_is_inserted_once_after_the_title_and_refreshed_on_rerun(repo):
     nav.run(repo)
@@ -424,3 +424,35 @@ def test_the_readme_map_rows_stay_short():
     for row in tables.readme_map(lessons, minutes.load_timings(ROOT)).splitlines():
         if re.match(r"^\| \d\d ", row):
             assert row.split(" | ")[2].count("<br>") <= tables.README_BULLETS, row[:80]
+
+
+# ---- measured figures in the README: generated from docs/memory.json and docs/timings.json -------
+
+def _lessons(*stems):
+    from pathlib import Path
+    return [notebooks.Notebook(Path(f"notebooks/{s}.ipynb"), s[:2], f"Title {s[:2]}", [], 0, 0) for s in stems]
+
+
+def test_the_memory_bullet_gives_the_limit_the_range_its_dates_and_the_largest():
+    lessons = _lessons("00_a", "01_b")
+    memory = {"limit_mb": 1200, "import_torch_torchvision_mb": 750,
+              "notebooks": {"00_a": {"peak_mb": 720, "measured": "2026-12-03"},
+                            "01_b": {"peak_mb": 985, "measured": "2026-12-06"}}}
+    text = tables.readme_memory(lessons, memory)
+    assert text.startswith("- **Memory**: each notebook's kernel stays under 1.2 GB")
+    assert "measured peaks 0.72–0.98 GB (3 December 2026 to 6 December 2026), the largest 01's" in text
+    assert "of which 0.75 GB is importing PyTorch" in text
+    del memory["notebooks"]["01_b"]
+    assert "not all measured yet: run `make memory`" in tables.readme_memory(lessons, memory)
+
+
+def test_the_time_bullet_sums_the_measured_runs_and_names_the_longest():
+    lessons = _lessons("00_a", "01_b")
+    timings = {"machine": "2 CPU cores (x86_64)",
+               "notebooks": {"00_a": {"execute_seconds": 30.4, "measured": "2026-12-03"},
+                             "01_b": {"execute_seconds": 10.0, "measured": "2026-12-02"}}}
+    assert tables.readme_time(lessons, timings) == (
+        "- **Time**: executing all 2 notebooks top to bottom takes about 40 s on 2 cores (`make timings` "
+        "measures each one, last on 3 December 2026); the longest is 00, *Title 00*, at about 30 s.")
+    del timings["notebooks"]["00_a"]
+    assert "not all measured yet" in tables.readme_time(lessons, timings)

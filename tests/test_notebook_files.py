@@ -71,7 +71,7 @@ def test_every_image_exists_and_has_alt_text(notebook):
             check_markdown_images("".join(cell["source"]), path.parent, f"{path.name} cell {i}")
 
 
-# ---- Figures: alt text and displayed size (issue 15) -----------------------------------------
+# ---- Figures: alt text and displayed size -------------------------------------------------------
 # JupyterLab 4.6 shows an image output with the width/height of its metadata and no alt text;
 # nbconvert's classic HTML template and the site (docs/site/lenet_site.py) read `alt` from the
 # output metadata (`image/png` -> `alt`); text/plain is what a text-only view shows. drawing.show

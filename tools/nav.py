@@ -11,8 +11,9 @@
   notebooks/ folder; anywhere else it does nothing and prints nothing), and the slide metadata
   jupyterlab-rise reads (``cell.metadata.slideshow.slide_type``, and the notebook's
   ``metadata.rise`` options);
-* in README.md: the launch badges and the table of notebooks (title, what you will learn,
-  minutes, Binder and Colab links);
+* in README.md: the launch badges, the table of notebooks (title, what you will learn,
+  minutes, Binder and Colab links), the total time and the measured memory peaks
+  (docs/memory.json, written by `make memory`) and run time (docs/timings.json);
 * in docs/instructor_guide.md: the launch links, the minutes per notebook, the two plans and the
   table of exercises with the wrong answer each one catches (from tools/exercise_attempts.py).
 
@@ -36,12 +37,13 @@ import re
 import sys
 from pathlib import Path
 
-from lenetlab.minutes import load_timings
+from lenetlab.minutes import load_memory, load_timings
 from lenetlab.notebooks import (COLAB_SENTINEL, SENTINEL, NavError, Notebook, dumps, is_colab, is_nav,
                                 notebook_paths, load, read_notebook, source, split_lines, tags)
 from lenetlab.settings import BRANCH, GUIDE, README, REPO, REPO_URL_ENV, ROOT, TIMINGS, repo_url
 from lenetlab.tables import (begin, guide_exercises, guide_links, guide_plans, guide_timings, load_attempts,
-                             readme_badge, readme_map, readme_start, readme_total, replace_between)
+                             readme_badge, readme_map, readme_memory, readme_start, readme_time, readme_total,
+                             replace_between)
 
 COLAB_TAG = "colab-setup"
 CLOSING_REMINDER = ("Before the next notebook: save your work (Binder: *File → Download*; Colab: *File → Save a copy "
@@ -232,6 +234,10 @@ def generate(root: Path = ROOT) -> dict[Path, str]:
         text = replace_between(text, "START", readme_start(), README.name)
     if "<!-- BEGIN TOTAL:" in text:
         text = replace_between(text, "TOTAL", readme_total(notebooks, timings), README.name)
+    if "<!-- BEGIN MEMORY:" in text:
+        text = replace_between(text, "MEMORY", readme_memory(notebooks, load_memory(root)), README.name)
+    if "<!-- BEGIN TIME:" in text:
+        text = replace_between(text, "TIME", readme_time(notebooks, timings), README.name)
     out[readme] = text
     guide = root / GUIDE
     if guide.exists():

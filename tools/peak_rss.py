@@ -22,6 +22,7 @@ thread count) and hardly at all on how busy it is.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -33,7 +34,8 @@ import nbformat
 
 from lenetlab.notebooks import notebook_paths, select
 from lenetlab.runner import PEAK_PROBE, execute
-from lenetlab.settings import ROOT
+from lenetlab.minutes import load_memory
+from lenetlab.settings import MEMORY, ROOT
 
 # Binder gives a user 1-2 GB for every open kernel together; a notebook's kernel may take at most
 # 1.2 GB, which leaves a student on a 2 GB Binder room for the server and one other idle kernel.
@@ -68,6 +70,21 @@ def run(path: Path | None, timeout: int = 1800) -> dict:
     return {**parse_peak(nb), "seconds": round(took["seconds"], 1)}
 
 
+def record_peaks(root: Path, import_mb: int, results: dict) -> None:
+    """Merge the peaks into docs/memory.json (`make nav` puts their range in README.md); keep the others."""
+    path = root / MEMORY
+    record = load_memory(root)
+    record.update({"import_torch_torchvision_mb": import_mb, "limit_mb": LIMIT_MB,
+                   "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"})
+    today = datetime.date.today().isoformat()
+    for stem, r in results.items():
+        record["notebooks"][stem] = {"peak_mb": r["peak_mb"], "measured": today}
+    record["notebooks"] = dict(sorted(record.pop("notebooks").items()))  # last, in order
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {MEMORY}; run `make nav` to put the range in README.md")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="numbers or names to measure (default: all)")
@@ -99,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"limit_mb": args.limit_mb, "import_torch_torchvision_mb": baseline["peak_mb"],
                           "notebooks": results, "machine": f"{platform.machine()}, {os.cpu_count()} CPUs"}))
+    record_peaks(args.root, baseline["peak_mb"], results)
     if over:
         print(f"peak above {args.limit_mb:g} MB: {', '.join(over)}", file=sys.stderr)
     if failed:

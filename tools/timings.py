@@ -2,8 +2,8 @@
 """Measure how long each notebook takes to run and record it in docs/timings.json.
 
 `make timings` (this script) executes every notebook (or the ones named: `02`, `02_lenet`,
-`notebooks/02_lenet.ipynb`) top to bottom in a fresh `python3` kernel with nbconvert's
-ExecutePreprocessor, on a copy in memory (the notebook file is not touched), and stores the
+`notebooks/02_lenet.ipynb`) top to bottom in a fresh `python3` kernel (lenetlab.runner, nbclient), on a
+copy in memory (the notebook file is not touched), and stores the
 wall-clock seconds, kernel start included. `make nav` then turns them into minutes:
 
     minutes = execute_seconds / 60 + markdown words / WORDS_PER_MINUTE
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         "minutes_per_exercise": MINUTES_PER_EXERCISE,
         "code_lines_per_minute": CODE_LINES_PER_MINUTE,
         "method": ("execute_seconds: wall clock of tools/timings.py executing the notebook top to bottom "
-                   "in a fresh python3 kernel (nbconvert ExecutePreprocessor, kernel start included; the kernel "
+                   "in a fresh python3 kernel (nbclient through tools/lenetlab/runner.py, kernel start included; the kernel "
                    "is stopped at once after the last cell, as nbval does); "
                    "cpu_seconds: CPU time of that kernel, all threads (barely affected by other jobs); "
                    "load_average: the machine's 1-minute load average right after, a sign of how busy it was. "

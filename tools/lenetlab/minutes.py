@@ -1,4 +1,5 @@
-"""docs/timings.json and the minutes model: how long a notebook takes a student.
+"""The measurements the tools record (docs/timings.json, docs/memory.json) and the minutes
+model: how long a notebook takes a student.
 
     minutes = execute_seconds / 60 + markdown words / words_per_minute
               + lines of code / code_lines_per_minute + exercise cells * minutes_per_exercise
@@ -11,7 +12,7 @@ import math
 from pathlib import Path
 
 from lenetlab.notebooks import Notebook
-from lenetlab.settings import ROOT, TIMINGS
+from lenetlab.settings import MEMORY, ROOT, TIMINGS
 
 WORDS_PER_MINUTE = 150   # careful reading of technical prose with formulas, while thinking
 MINUTES_PER_EXERCISE = 5  # read the prompt, write one to three lines, run, read the check, retry once
@@ -21,6 +22,14 @@ CODE_LINES_PER_MINUTE = 12  # 5 s a line: read it, match it with the paragraph a
 def load_timings(root: Path = ROOT) -> dict:
     """docs/timings.json (written by tools/timings.py), or an empty record before any measurement."""
     path = root / TIMINGS
+    if not path.exists():
+        return {"notebooks": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_memory(root: Path = ROOT) -> dict:
+    """docs/memory.json (written by tools/peak_rss.py), or an empty record before any measurement."""
+    path = root / MEMORY
     if not path.exists():
         return {"notebooks": {}}
     return json.loads(path.read_text(encoding="utf-8"))

@@ -15,6 +15,7 @@ REPO_URL_ENV = "LENET_REPO_URL"  # overrides the clone address of the Colab cell
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMINGS = Path("docs/timings.json")
+MEMORY = Path("docs/memory.json")  # peak memory of each notebook's kernel (tools/peak_rss.py)
 README = Path("README.md")
 GUIDE = Path("docs/instructor_guide.md")
 ATTEMPTS = Path("tools/exercise_attempts.py")  # the walk-through's attempts, one per exercise

@@ -107,6 +107,51 @@ def readme_total(notebooks: list[Notebook], timings: dict) -> str:
             f"{hours(sum(m['core'] for m in known))} reading and running only")
 
 
+SHUT_DOWN = ("\n  Shut a notebook's kernel down before opening the next (*Kernel → Shut Down Kernel*): 4 GB of "
+             "RAM is then enough.")
+
+
+def readme_memory(notebooks: list[Notebook], memory: dict) -> str:
+    """The README's memory bullet: the limit, and the range of the peaks docs/memory.json records."""
+    limit = memory.get("limit_mb", 1200)
+    head = (f"- **Memory**: each notebook's kernel stays under {limit / 1000:g} GB (on a 2 GB Binder that "
+            "leaves room for the server and one more idle kernel; `make memory` measures every notebook, "
+            "`make test` checks the limit in its nbval run)")
+    peaks = {nb.number: memory.get("notebooks", {}).get(nb.stem) for nb in notebooks}
+    if not all(peaks.values()):
+        return head + "; not all measured yet: run `make memory`, then `make nav`." + SHUT_DOWN
+    largest = max(peaks, key=lambda n: peaks[n]["peak_mb"])
+    dates = sorted({entry["measured"] for entry in peaks.values()})
+    when = " to ".join(dict.fromkeys([day(dates[0]), day(dates[-1])]))
+    low, high = (min(e["peak_mb"] for e in peaks.values()) / 1000, peaks[largest]["peak_mb"] / 1000)
+    return (head + f"; measured peaks {low:.2f}–{high:.2f} GB ({when}), the largest {largest}'s, of which "
+            f"{memory['import_torch_torchvision_mb'] / 1000:.2f} GB is importing PyTorch." + SHUT_DOWN)
+
+
+def readme_time(notebooks: list[Notebook], timings: dict) -> str:
+    """The README's time bullet: the whole collection's run time and its longest notebook (docs/timings.json)."""
+    entries = {nb.number: timings.get("notebooks", {}).get(nb.stem) for nb in notebooks}
+    if not all(entries.values()):
+        return "- **Time**: not all measured yet: run `make timings`, then `make nav`."
+    longest = max(notebooks, key=lambda nb: entries[nb.number]["execute_seconds"])
+    total = sum(e["execute_seconds"] for e in entries.values())
+    dates = sorted({e["measured"] for e in entries.values() if "measured" in e})
+    when = f", last on {day(dates[-1])}" if dates else ""
+    cores = re.match(r"(\d+) CPU cores", timings.get("machine", ""))
+    where = f" on {cores.group(1)} cores" if cores else ""
+    return (f"- **Time**: executing all {len(notebooks)} notebooks top to bottom takes about {total:.0f} s"
+            f"{where} (`make timings` measures each one{when}); the longest is {longest.number}, "
+            f"*{cell_text(longest.title)}*, at about {entries[longest.number]['execute_seconds']:.0f} s.")
+
+
+def day(iso: str) -> str:
+    """2026-12-03 -> 3 December 2026."""
+    year, month, date = (int(x) for x in iso.split("-"))
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+    return f"{date} {months[month - 1]} {year}"
+
+
 def guide_links(notebooks: list[Notebook]) -> str:
     rows = [f"Repository: <{github_url()}> (branch `{BRANCH}`; a placeholder until the public "
             f"address is known, set in one place: `REPO` in `tools/lenetlab/settings.py`).",
@@ -157,7 +202,7 @@ def guide_timings(notebooks: list[Notebook], timings: dict) -> str:
                     f"{sum(m['core'] for m in known)} | {sum(m['total'] for m in known)} |")
     rows += ["",
              f"Run: wall-clock seconds for `tools/timings.py` to execute the notebook top to bottom in a "
-             f"fresh `python3` kernel through nbconvert's ExecutePreprocessor, from starting the kernel to "
+             f"fresh `python3` kernel through nbclient (tools/lenetlab/runner.py), from starting the kernel to "
              f"the last cell's output (the kernel is then stopped at once, as nbval does) "
              f"({timings.get('machine', 'machine not recorded')}); CPU: that kernel's CPU time, all "
              "threads; Load: the machine's load average then (above the 2 cores, other jobs slowed the "
