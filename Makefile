@@ -16,7 +16,7 @@ help:
 	@echo "make student  write build/student/: notebooks without solutions, helpers.py, data, README"
 	@echo "make solutions write build/solutions/: the same with every exercise replaced by its solution"
 	@echo "make nav      regenerate navigation cells, slide metadata, the README map and guide tables"
-	@echo "make timings  measure each notebook's run time into docs/timings.json (then make nav)"
+	@echo "make timings  measure each notebook's run time into docs/timings.json (NB=\"07\" for some; then make nav)"
 	@echo "make imgs     redraw the pictures in imgs/ (LeNet-5 diagram, convolution GIFs) and their manifest"
 	@echo "make memory   peak memory of each notebook's kernel (NB=\"07 08\" for some); fails above 1.2 GB"
 	@echo "make site     build the website into build/site/ from the stored outputs (make site-deps: its toolchain)"
@@ -86,7 +86,7 @@ nav: venv
 	$(BIN)/python tools/nav.py
 
 timings: venv data
-	$(BIN)/python tools/timings.py
+	$(BIN)/python tools/timings.py $(NB)
 
 # Peak resident memory of each notebook's kernel (NB="07 08" for some); exit 1 above 1.2 GB.
 # `make test` checks the same limit inside its nbval run (conftest.py), without running them again.

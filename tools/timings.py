@@ -2,9 +2,9 @@
 """Measure how long each notebook takes to run and record it in docs/timings.json.
 
 `make timings` (this script) executes every notebook (or the ones named: `02`, `02_lenet`,
-`notebooks/02_lenet.ipynb`) top to bottom in a fresh `python3` kernel (lenetlab.runner, nbclient), on a
-copy in memory (the notebook file is not touched), and stores the
-wall-clock seconds, kernel start included. `make nav` then turns them into minutes:
+`notebooks/02_lenet.ipynb`) top to bottom in a fresh `python3` kernel (lenetlab.runner), on a copy
+in memory (the notebook file is not touched), and stores the wall-clock seconds, kernel start
+included. `make nav` then turns them into minutes:
 
     minutes = execute_seconds / 60 + markdown words / WORDS_PER_MINUTE
               + lines of code / CODE_LINES_PER_MINUTE + exercise cells * MINUTES_PER_EXERCISE
@@ -25,17 +25,14 @@ import sys
 from pathlib import Path
 
 from lenetlab.minutes import CODE_LINES_PER_MINUTE, MINUTES_PER_EXERCISE, WORDS_PER_MINUTE, load_timings
-from lenetlab.notebooks import notebook_paths, select
+from lenetlab.notebooks import load, notebook_paths, select
 from lenetlab.runner import execute
 from lenetlab.settings import ROOT, TIMINGS
 
 
 def measure(path: Path) -> tuple[float, float]:
     """Wall-clock and kernel CPU seconds to execute ``path`` in a fresh python3 kernel (lenetlab.runner)."""
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    took = execute(nb, path.parent)
+    took = execute(load(path), path.parent)
     return round(took["seconds"], 1), round(took["cpu_seconds"], 1)
 
 

@@ -53,9 +53,3 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = TIMEOUT) -> dic
     client.execute()
     return {"seconds": time.perf_counter() - start, "cpu_seconds": children_cpu() - cpu}
 
-
-def execute_file(path: Path, timeout: int = TIMEOUT) -> nbformat.NotebookNode:
-    """Execute the notebook at ``path`` on a copy in memory (the file is not touched); the copy."""
-    nb = nbformat.read(path, as_version=4)
-    execute(nb, Path(path).parent, timeout)
-    return nb
