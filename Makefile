@@ -5,20 +5,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-requirements
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test test-cpu-levels execute venv data clean help
+.PHONY: lab check test test-cpu-levels execute venv data clean help
 
 help:
 	@echo "make lab      start JupyterLab on notebooks/ (creates .venv and prepares MNIST first; see README.md)"
+	@echo "make check    the fast loop: unit and hygiene tests, strict nbval of the notebooks changed against main"
 	@echo "make test     run every test: unit tests, strict nbval on every notebook (at this CPU's best"
-	@echo "              kernels, then AVX2-only and baseline x86), hygiene checks (see CONTRIBUTING.md)"
-	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, saving its outputs"
+	@echo "              kernels, then AVX2-only and baseline x86), browser, site, hygiene (see CONTRIBUTING.md)"
+	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, saving its outputs (NB=\"03 07\" for some)"
 	@echo "make student  write build/student/ (the handout: notebooks without solutions, helpers.py, data,"
 	@echo "              README) and refresh student/, the committed copy learner links open: after any notebook edit"
 	@echo "make solutions write build/solutions/: the same with every exercise replaced by its solution"
 	@echo "make nav      regenerate navigation cells, slide metadata, the README map and guide tables"
-	@echo "make timings  measure each notebook's run time into docs/timings.json (then make nav)"
+	@echo "make timings  measure each notebook's run time into docs/timings.json (NB=\"07\" for some; then make nav)"
 	@echo "make imgs     redraw the pictures in imgs/ (LeNet-5 diagram, convolution GIFs) and their manifest"
-	@echo "make memory   peak memory of each notebook's kernel (NB=\"07 08\" for some); fails above 1.0 GB"
+	@echo "make memory   peak memory of each notebook's kernel (NB=\"07 08\" for some); fails above 1.2 GB"
 	@echo "make site     build the website into build/site/ from the stored outputs (make site-deps: its toolchain)"
 	@echo "make test-cpu-levels  only the notebooks, under AVX2-only and baseline x86 caps"
 	@echo "make test-oldest      every notebook to the end on the oldest torch/torchvision environment.yml allows"
@@ -53,16 +54,22 @@ test: venv data site-deps-if-npm
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/cpu_levels.py
 
+# The fast loop for every edit: no kernel, browser, site build or make run, then strict nbval of
+# the notebooks changed against main (committed or not); none if none changed.
+FAST := not kernel and not browser and not site and not slow
+check: venv data
+	$(BIN)/python -m pytest -m "$(FAST)" tests
+	@changed="$$($(BIN)/python tools/changed_notebooks.py)" || exit 1; \
+	if [ -z "$$changed" ]; then echo "no notebook changed against main: no nbval to run"; \
+	else echo "nbval of the changed notebooks:" $$changed; $(BIN)/python -m pytest $$changed; fi
+
 # The notebooks again under lower CPU levels (AVX2 only, baseline x86): outputs must not change.
 test-cpu-levels: venv data
 	$(BIN)/python tools/cpu_levels.py
 
+# Every notebook in number order (NB="03 07" for some), in a fresh kernel each, outputs saved.
 execute: venv data
-	@for nb in notebooks/[0-9][0-9]_*.ipynb; do \
-	  echo "executing $$nb"; \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.shutdown_kernel=immediate "$$nb" || exit 1; \
-	done
+	$(BIN)/python tools/execute.py $(NB)
 
 clean:
 	rm -rf build .pytest_cache
@@ -70,23 +77,24 @@ clean:
 # ---- Workshop kit: student copy, navigation and slides, measured timings --------------------
 .PHONY: student solutions nav timings
 
-# Standard library only: no .venv needed.
-student:
-	$(PYTHON) tools/student.py
-	$(PYTHON) tools/learner_copy.py
+# These read and write notebooks with nbformat (requirements.txt), so they run in .venv.
+student: venv
+	$(BIN)/python tools/student.py
+	$(BIN)/python tools/learner_copy.py
 
 # The solutions release, to hand out after the session: every exercise replaced by its solution.
-solutions:
-	$(PYTHON) tools/student.py --solutions
+solutions: venv
+	$(BIN)/python tools/student.py --solutions
 
-nav:
-	$(PYTHON) tools/nav.py
-	$(PYTHON) tools/learner_copy.py
+nav: venv
+	$(BIN)/python tools/nav.py
+	$(BIN)/python tools/learner_copy.py
 
 timings: venv data
-	$(BIN)/python tools/timings.py
+	$(BIN)/python tools/timings.py $(NB)
 
-# Peak resident memory of each notebook's kernel (NB="07 08" for some); exit 1 above 1.0 GB.
+# Peak resident memory of each notebook's kernel (NB="07 08" for some); exit 1 above 1.2 GB.
+# `make test` checks the same limit inside its nbval run (conftest.py), without running them again.
 .PHONY: memory
 memory: venv data
 	$(BIN)/python tools/peak_rss.py $(NB)

@@ -3,14 +3,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 from pathlib import Path
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "tools"))
-
-import nav  # noqa: E402
+from lenetlab.notebooks import dumps, split_lines
+from lenetlab.tables import begin, end
 
 _ids = itertools.count()
 EXERCISE = 'ex1_answer = None  # TODO: how many outputs?\ncheck("01.1", ex1_answer, x=x)'
@@ -19,7 +15,7 @@ SOLUTION = 'ex1_answer = 2\ncheck("01.1", ex1_answer, x=x)'
 
 def md(text: str, **metadata) -> dict:
     return {"cell_type": "markdown", "id": f"md-{next(_ids)}", "metadata": metadata,
-            "source": nav.split_lines(text)}
+            "source": split_lines(text)}
 
 
 def code(text: str, outputs: list | None = None, count: int | None = None, tags: tuple = ()) -> dict:
@@ -27,11 +23,11 @@ def code(text: str, outputs: list | None = None, count: int | None = None, tags:
     if "solution" in tags:
         metadata["jupyter"] = {"source_hidden": True}
     return {"cell_type": "code", "id": f"code-{next(_ids)}", "metadata": metadata,
-            "execution_count": count, "outputs": outputs or [], "source": nav.split_lines(text)}
+            "execution_count": count, "outputs": outputs or [], "source": split_lines(text)}
 
 
 def stream(text: str) -> dict:
-    return {"name": "stdout", "output_type": "stream", "text": nav.split_lines(text)}
+    return {"name": "stdout", "output_type": "stream", "text": split_lines(text)}
 
 
 def notebook(title: str, exercises: int = 1, learn=("build a thing", "see `a | b` in [02](02_c.ipynb)")) -> dict:
@@ -62,14 +58,14 @@ def notebook(title: str, exercises: int = 1, learn=("build a thing", "see `a | b
 
 
 README_TEXT = "# Fake\n\nIntro text kept.\n\n" + "\n\n".join(
-    f"## {key}\n\n{nav.begin(key)}\nold\n{nav.end(key)}\n\ntrailing text of {key} kept."
+    f"## {key}\n\n{begin(key)}\nold\n{end(key)}\n\ntrailing text of {key} kept."
     for key in ("BINDER BADGE", "NOTEBOOK MAP"))
-GUIDE_TEXT = "# Guide\n\n" + "\n\n".join(f"{nav.begin(k)}\n{nav.end(k)}" for k in ("LINKS", "TIMINGS", "PLANS"))
+GUIDE_TEXT = "# Guide\n\n" + "\n\n".join(f"{begin(k)}\n{end(k)}" for k in ("LINKS", "TIMINGS", "PLANS"))
 NAMES = ["00_start_here", "01_second_one", "02_c"]
 
 
 def write_notebook(path: Path, nb: dict) -> None:
-    path.write_text(nav.dumps(nb), encoding="utf-8")
+    path.write_text(dumps(nb), encoding="utf-8")
 
 
 def fake_repo(root: Path, names=NAMES, exercises: int = 1) -> Path:

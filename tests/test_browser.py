@@ -40,8 +40,10 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT
+from lenetlab.notebooks import notebook_paths
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+pytestmark = pytest.mark.browser
+NOTEBOOKS = notebook_paths(ROOT)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # Chromium's sandbox refuses to run as root (CI) and in most containers

@@ -18,13 +18,14 @@ import sys
 
 import pytest
 
+import learner_copy
+import nav
 from conftest import ROOT
+from lenetlab import notebooks, settings
 
-sys.path.insert(0, str(ROOT / "tools"))
-import learner_copy  # noqa: E402
-import nav  # noqa: E402
+pytestmark = pytest.mark.kernel  # each test runs a notebook in a kernel
 
-DEFAULT = (("notebooks", "00"), (nav.LEARNER_DIR, "00"), (nav.LEARNER_DIR, "02"))
+DEFAULT = (("notebooks", "00"), (settings.LEARNER_DIR, "00"), (settings.LEARNER_DIR, "02"))
 FAKE_COLAB = '''"""A stand-in for Colab's google.colab, enough for the set-up cell."""'''
 FAKE_OUTPUT = '''"""Records that the set-up cell turned Colab's widget manager on."""
 import os
@@ -39,11 +40,11 @@ def enable_custom_widget_manager():
 def chosen() -> list[tuple[str, str]]:
     """(folder, notebook number) pairs to run."""
     wanted = os.environ.get("LENET_COLAB_NOTEBOOKS", "")
-    numbers = [p.name[:2] for p in nav.notebook_paths(ROOT)]
+    numbers = [p.name[:2] for p in notebooks.notebook_paths(ROOT)]
     if not wanted:
         return list(DEFAULT)
     picked = numbers if wanted == "all" else [n for n in wanted.split(",") if n in numbers]
-    return [(folder, n) for n in picked for folder in ("notebooks", nav.LEARNER_DIR)]
+    return [(folder, n) for n in picked for folder in ("notebooks", settings.LEARNER_DIR)]
 
 
 def git(*args, cwd):
@@ -55,7 +56,7 @@ def git(*args, cwd):
 def source_repo(tmp_path_factory):
     """This working tree (tracked and untracked files, as they would be committed) after `make nav`,
     committed on the branch the cell clones: what GitHub would serve."""
-    repo = tmp_path_factory.mktemp("github") / nav.REPO.split("/")[1]
+    repo = tmp_path_factory.mktemp("github") / settings.REPO.split("/")[1]
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
                            capture_output=True, text=True).stdout.split("\0")
     for name in filter(None, files):
@@ -70,7 +71,7 @@ def source_repo(tmp_path_factory):
             shutil.copy2(src, repo / name)
     nav.run(repo)  # the Colab cell in every notebook, as after `make nav`
     learner_copy.write(repo)  # and the student copy, as after `make student`
-    git("init", "-q", "-b", nav.BRANCH, cwd=repo)
+    git("init", "-q", "-b", settings.BRANCH, cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", "snapshot", cwd=repo)
     return repo
@@ -109,21 +110,21 @@ def run_notebook(path, cwd, env):
 @pytest.mark.parametrize("folder, number", chosen(), ids=lambda v: v)
 def test_a_notebook_opened_alone_on_colab_fetches_the_repository_and_runs_to_the_end(
         folder, number, source_repo, fake_colab, tmp_path):
-    name = next(p.name for p in nav.notebook_paths(source_repo) if p.name.startswith(number + "_"))
+    name = next(p.name for p in notebooks.notebook_paths(source_repo) if p.name.startswith(number + "_"))
     alone = tmp_path / "content"  # Colab's working folder: the notebook and nothing else
     alone.mkdir()
     shutil.copy(source_repo / folder / name, alone / name)
     log = tmp_path / "colab.log"
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(fake_colab / "site"), os.environ.get("PYTHONPATH")])),
            "IPYTHONDIR": str(fake_colab / "ipython"),
-           nav.REPO_URL_ENV: source_repo.as_uri(),
+           settings.REPO_URL_ENV: source_repo.as_uri(),
            "FAKE_COLAB_LOG": str(log)}
     nb = run_notebook(alone / name, alone, env)
     cells = [c for c in nb.cells if c.cell_type == "code"]
     first = cells[0]
     assert nav.COLAB_TAG in first.metadata.get("tags", []), "the Colab cell must be the first code cell"
     said = "".join(o.get("text", "") for o in first.outputs)
-    clone = alone / nav.REPO.split("/")[1]
+    clone = alone / settings.REPO.split("/")[1]
     assert "On Colab: working in" in said and str(clone / folder) in said.split()
     assert (clone / folder / "helpers.py").exists()
     assert log.read_text() == "enable_custom_widget_manager\n"
@@ -134,18 +135,18 @@ def test_a_notebook_opened_alone_on_colab_fetches_the_repository_and_runs_to_the
 def test_outside_colab_the_cell_does_nothing_and_prints_nothing(tmp_path):
     code = nav.colab_source() + "\nprint('cwd', os.getcwd() == START, 'modules', 'subprocess' in dir())\n"
     result = subprocess.run([sys.executable, "-c", "import os; START = os.getcwd()\n" + code], cwd=tmp_path,
-                            capture_output=True, text=True, env={**os.environ, nav.REPO_URL_ENV: "/nowhere"})
+                            capture_output=True, text=True, env={**os.environ, settings.REPO_URL_ENV: "/nowhere"})
     assert result.returncode == 0, result.stderr
     assert result.stdout == "cwd True modules False\n" and result.stderr == ""
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("path", nav.notebook_paths(ROOT), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", notebooks.notebook_paths(ROOT), ids=lambda p: p.stem)
 def test_the_generated_cell_is_first_and_its_stored_output_empty(path):
     """After `make nav` every notebook holds the cell: first code cell, tagged, no output."""
     nb = json.loads(nav.generate(ROOT)[path])
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert nav.is_colab(code[0]) and code[0]["outputs"] == [] and nav.COLAB_TAG in nav.tags(code[0])
-    assert sum(nav.is_colab(c) for c in nb["cells"]) == 1
-    counts = [c["execution_count"] for c in code if nav.source(c).strip()]
+    assert notebooks.is_colab(code[0]) and code[0]["outputs"] == [] and nav.COLAB_TAG in notebooks.tags(code[0])
+    assert sum(notebooks.is_colab(c) for c in nb["cells"]) == 1
+    counts = [c["execution_count"] for c in code if notebooks.source(c).strip()]
     assert counts == list(range(1, len(counts) + 1))

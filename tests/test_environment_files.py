@@ -10,8 +10,7 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "tools"))
-import oldest  # noqa: E402
+import oldest
 
 CONDA_TO_PIP = {"pytorch-cpu": "torch"}
 NOT_PACKAGES = {"python", "pip"}

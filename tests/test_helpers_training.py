@@ -175,7 +175,7 @@ def test_train_epoch_is_one_written_out_loop_and_steps_the_scheduler(subset):
     assert opt_a.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5 ** 4)
 
 
-# ---- uint8 images, normalized per batch (issue 14) ---------------------------------------------
+# ---- uint8 images, normalized per batch --------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def test_bytes():
@@ -221,12 +221,9 @@ def test_the_benchmark_trains_with_the_notebooks_recipe():
     """benchmarks/train_lenet.py states it measures 07's section 5: the constants must agree."""
     import json
     import re
-    import sys
 
-    from conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     import train_lenet
+    from conftest import ROOT
 
     nb = json.loads((ROOT / "notebooks" / "07_training_lenet_on_mnist.ipynb").read_text(encoding="utf-8"))
     source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")

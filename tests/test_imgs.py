@@ -24,10 +24,9 @@ from PIL import Image
 from conftest import ROOT
 from test_notebook_files import alt_problem, check_markdown_images
 
-sys.path.insert(0, str(ROOT / "tools"))
-import conv_gifs  # noqa: E402
-import figure_style  # noqa: E402
-import make_imgs  # noqa: E402
+import conv_gifs
+import figure_style
+import make_imgs
 
 IMGS = ROOT / "imgs"
 MANIFEST = json.loads((IMGS / "manifest.json").read_text(encoding="utf-8")) if (IMGS / "manifest.json").exists() else None

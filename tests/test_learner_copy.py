@@ -8,9 +8,7 @@ Each is followed to a file of this repository, which must exist and hold no cell
 `solution`. (The guide's JupyterHub link opens the `student` branch, which an instructor
 publishes from `make student`'s build/student/: tests/test_student_build.py checks that build.)
 """
-import json
 import re
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -18,12 +16,11 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "docs" / "site"))
-import learner_copy  # noqa: E402
-import nav  # noqa: E402
+import learner_copy
+import nav
+from lenetlab import settings
 
-STUDENT = ROOT / nav.LEARNER_DIR
+STUDENT = ROOT / settings.LEARNER_DIR
 LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>")
 PICTURE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)|<img\s[^>]*?src=\"([^\"]+)\"")
 
@@ -53,7 +50,7 @@ def test_a_stale_student_copy_is_found(tmp_path):
     assert learner_copy.stale(repo) == []
     first = nav.notebook_paths(repo)[0]
     nb = nav.load(first)
-    nb["cells"][1]["source"].append("\nEdited.")
+    nb["cells"][1]["source"] += "\nEdited."
     first.write_text(nav.dumps(nb), encoding="utf-8")
     (repo / "notebooks" / "figures.py").write_text("")
     assert learner_copy.stale(repo) == [f"student/{first.name}", "student/figures.py (a link to ../notebooks/figures.py)"]
@@ -64,21 +61,21 @@ def test_a_stale_student_copy_is_found(tmp_path):
 def repo_path(url: str, base: Path) -> tuple[str, str] | None:
     """(branch, path in the repository) a link opens, or None for a link to something else."""
     parsed = urlparse(url)
-    if parsed.netloc == "mybinder.org" and parsed.path.startswith(f"/v2/gh/{nav.REPO}/"):
+    if parsed.netloc == "mybinder.org" and parsed.path.startswith(f"/v2/gh/{settings.REPO}/"):
         branch = parsed.path.split("/")[5]
         return branch, unquote(parse_qs(parsed.query)["urlpath"][0]).removeprefix("lab/tree/")
     if parsed.netloc == "colab.research.google.com":
-        m = re.fullmatch(rf"/github/{nav.REPO}/blob/([^/]+)/(.+)", parsed.path)
+        m = re.fullmatch(rf"/github/{settings.REPO}/blob/([^/]+)/(.+)", parsed.path)
         return (m.group(1), m.group(2)) if m else None
     if "git-pull" in parsed.path:
         query = parse_qs(parsed.query)
-        folder = query.get("targetpath", [nav.REPO.split("/")[1]])[0]
+        folder = query.get("targetpath", [settings.REPO.split("/")[1]])[0]
         return query["branch"][0], unquote(query["urlpath"][0]).removeprefix(f"lab/tree/{folder}/")
     if parsed.netloc == "github.com":
-        m = re.fullmatch(rf"/{nav.REPO}/blob/([^/]+)/(.+)", parsed.path)
+        m = re.fullmatch(rf"/{settings.REPO}/blob/([^/]+)/(.+)", parsed.path)
         return (m.group(1), m.group(2)) if m else None
     if not parsed.scheme and parsed.path.endswith(".ipynb"):
-        return nav.BRANCH, (base / parsed.path).resolve().relative_to(ROOT).as_posix()
+        return settings.BRANCH, (base / parsed.path).resolve().relative_to(ROOT).as_posix()
     return None
 
 
@@ -128,17 +125,17 @@ LEAST = {"README": 2 + 2 * 9, "instructor guide": 2, "website launch buttons": 3
 def test_every_learner_link_opens_a_notebook_without_solutions(source):
     links = SOURCES[source]()
     assert len(links) >= LEAST[source], f"{source}: found only {len(links)} learner links"
-    handout = [t for t in links if t[0] == nav.STUDENT_BRANCH]
+    handout = [t for t in links if t[0] == settings.STUDENT_BRANCH]
     assert source == "instructor guide" or not handout, f"{source}: links to the `student` branch {handout}"
     problems = []
     for branch, path in links:
-        if branch == nav.STUDENT_BRANCH:
+        if branch == settings.STUDENT_BRANCH:
             continue  # build/student, published by the instructor: tests/test_student_build.py
-        if branch != nav.BRANCH:
-            problems.append(f"{path}: branch {branch}, not {nav.BRANCH}")
+        if branch != settings.BRANCH:
+            problems.append(f"{path}: branch {branch}, not {settings.BRANCH}")
         elif not (ROOT / path).is_file():
             problems.append(f"{path}: no such file")
-        elif not path.startswith(f"{nav.LEARNER_DIR}/") or has_solution(path):
+        elif not path.startswith(f"{settings.LEARNER_DIR}/") or has_solution(path):
             problems.append(f"{path}: the instructor copy, with solutions")
     assert not problems, f"{source}: " + "; ".join(sorted(set(problems)))
 
@@ -147,9 +144,9 @@ def test_the_solution_check_can_fail():
     """The instructor copy has solution cells, and a link to it is recognized as one."""
     assert any(has_solution(f"notebooks/{p.name}") for p in nav.notebook_paths(ROOT))
     assert not any(has_solution(f"student/{p.name}") for p in nav.notebook_paths(ROOT))
-    assert repo_path(nav.colab_url("notebooks/03_convolution_arithmetic.ipynb"), ROOT) == (
-        nav.BRANCH, "notebooks/03_convolution_arithmetic.ipynb")
-    assert repo_path(nav.binder_url("notebooks/03_convolution_arithmetic.ipynb"), ROOT)[1].startswith("notebooks/")
+    assert repo_path(settings.colab_url("notebooks/03_convolution_arithmetic.ipynb"), ROOT) == (
+        settings.BRANCH, "notebooks/03_convolution_arithmetic.ipynb")
+    assert repo_path(settings.binder_url("notebooks/03_convolution_arithmetic.ipynb"), ROOT)[1].startswith("notebooks/")
 
 
 # ---- pictures -------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ import pytest
 from conftest import ROOT
 from kit_fixtures import code, fake_repo, md, notebook, write_notebook
 import nav
+from lenetlab import minutes, notebooks, plans, settings, tables
 
-REAL = nav.notebook_paths(ROOT)
+REAL = notebooks.notebook_paths(ROOT)
 
 
 def run_cli(*args, root=ROOT):
@@ -36,18 +37,18 @@ def test_the_repository_is_up_to_date():
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
 def test_real_notebook_has_a_title_and_learning_bullets(path):
-    info = nav.read_notebook(path)
+    info = notebooks.read_notebook(path)
     assert info.title and not info.title.startswith("#")
     assert len(info.learn) >= 2, f"{path.name}: list what the student will learn under **What you will learn**"
 
 
-@pytest.mark.parametrize("plan", list(nav.PLANS))
+@pytest.mark.parametrize("plan", list(plans.PLANS))
 def test_each_plan_fits_its_time_with_the_measured_minutes(plan):
-    notebooks = [nav.read_notebook(p) for p in REAL]
-    rows, total, missing = nav.plan_schedule(nav.PLANS[plan], notebooks, nav.load_timings(ROOT))
+    lessons = [notebooks.read_notebook(p) for p in REAL]
+    rows, total, missing = tables.plan_schedule(plans.PLANS[plan], lessons, minutes.load_timings(ROOT))
     assert not missing, f"not measured: {missing}: run `make timings`"
-    assert total <= nav.PLAN_LIMITS[plan], f"{plan} needs {total} minutes: shorten PLANS in tools/nav.py"
-    assert {key for key, *_ in nav.PLANS[plan]} - {"break"} <= {nb.number for nb in notebooks}
+    assert total <= plans.PLAN_LIMITS[plan], f"{plan} needs {total} minutes: shorten PLANS in tools/lenetlab/plans.py"
+    assert {key for key, *_ in plans.PLANS[plan]} - {"break"} <= {nb.number for nb in lessons}
 
 
 def test_the_guide_cites_sections_that_exist():
@@ -59,20 +60,21 @@ def test_the_guide_cites_sections_that_exist():
     for stem, number in cited:
         path = ROOT / "notebooks" / f"{stem}.ipynb"
         assert path.exists(), f"the guide cites {stem}, which does not exist"
-        headings = "\n".join(nav.source(c) for c in nav.load(path)["cells"] if c["cell_type"] == "markdown")
+        headings = "\n".join(notebooks.source(c) for c in notebooks.load(path)["cells"] if c["cell_type"] == "markdown")
         assert re.search(rf"^#{{2,3}} {re.escape(number)}[. ]", headings, re.M), f"{stem} has no section {number}"
 
 
 def test_the_placeholder_repository_is_written_in_one_place():
     """README.md and the guide mention the repository only inside generated sections."""
-    assert re.findall(r'^REPO = "([^"]+)"', (ROOT / "tools" / "nav.py").read_text(), re.M) == [nav.REPO]
+    settings_py = ROOT / "tools" / "lenetlab" / "settings.py"
+    assert re.findall(r'^REPO = "([^"]+)"', settings_py.read_text(), re.M) == [settings.REPO]
     for path in (ROOT / "README.md", ROOT / "docs" / "instructor_guide.md"):
         text = path.read_text(encoding="utf-8")
         outside = re.sub(r"<!-- BEGIN .*?<!-- END [A-Z ]+ -->", "", text, flags=re.S)
-        assert nav.REPO not in outside, f"{path.name} types the repository address outside a generated section"
-    for path in (ROOT / "tools").glob("*.py"):
-        if path.name != "nav.py":
-            assert nav.REPO not in path.read_text(), path.name
+        assert settings.REPO not in outside, f"{path.name} types the repository address outside a generated section"
+    for path in (ROOT / "tools").rglob("*.py"):
+        if path != settings_py:
+            assert settings.REPO not in path.read_text(), path.name
 
 
 # ---- fake repositories ----------------------------------------------------------------------
@@ -83,7 +85,7 @@ def repo(tmp_path):
 
 
 def nb_paths(repo):
-    return nav.notebook_paths(repo)
+    return notebooks.notebook_paths(repo)
 
 
 def test_only_names_matching_the_regex_are_notebooks(repo):
@@ -94,8 +96,8 @@ def test_only_names_matching_the_regex_are_notebooks(repo):
 
 def test_two_notebooks_with_one_number_are_an_error(repo):
     write_notebook(repo / "notebooks" / "01_other.ipynb", notebook("Other"))
-    with pytest.raises(nav.NavError, match="two notebooks are numbered 01"):
-        nav.notebook_paths(repo)
+    with pytest.raises(notebooks.NavError, match="two notebooks are numbered 01"):
+        notebooks.notebook_paths(repo)
 
 
 def test_navigation_cells_first_and_last_link_previous_index_next(repo):
@@ -103,19 +105,19 @@ def test_navigation_cells_first_and_last_link_previous_index_next(repo):
     first, middle, last = (load(p) for p in nb_paths(repo))
     for nb in (first, middle, last):
         top, bottom = nb["cells"][0], nb["cells"][-1]
-        assert nav.source(top).startswith(nav.SENTINEL)
+        assert notebooks.source(top).startswith(notebooks.SENTINEL)
         # the closing one adds the reminder to save and shut the kernel down (Binder's 1-2 GB)
-        assert nav.source(bottom) == nav.source(top) + "\n\n" + nav.CLOSING_REMINDER
+        assert notebooks.source(bottom) == notebooks.source(top) + "\n\n" + nav.CLOSING_REMINDER
         assert {**top, "source": None, "id": None} == {**bottom, "source": None, "id": None}
-        assert sum(nav.is_nav(c) for c in nb["cells"]) == 2
+        assert sum(notebooks.is_nav(c) for c in nb["cells"]) == 2
         assert top["metadata"]["slideshow"]["slide_type"] == "skip"
     assert "Shut Down Kernel" in nav.CLOSING_REMINDER and "Download" in nav.CLOSING_REMINDER
-    assert nav.source(first["cells"][0]) == (
+    assert notebooks.source(first["cells"][0]) == (
         "<!--NAV-->\n[Index](../README.md#the-notebooks) | [01 · Title 1 →](01_second_one.ipynb)")
-    assert nav.source(middle["cells"][0]) == (
+    assert notebooks.source(middle["cells"][0]) == (
         "<!--NAV-->\n[← 00 · Title 0](00_start_here.ipynb) | [Index](../README.md#the-notebooks)"
         " | [02 · Title 2 →](02_c.ipynb)")
-    assert nav.source(last["cells"][-1]) == (
+    assert notebooks.source(last["cells"][-1]) == (
         "<!--NAV-->\n[← 01 · Title 1](01_second_one.ipynb) | [Index](../README.md#the-notebooks)"
         "\n\n" + nav.CLOSING_REMINDER)
 
@@ -140,7 +142,7 @@ def test_rerunning_replaces_stale_navigation_and_never_duplicates(repo):
     assert nav.stale(repo) == [path]
     nav.run(repo)
     cells = load(path)["cells"]
-    assert [i for i, c in enumerate(cells) if nav.is_nav(c)] == [0, len(cells) - 1]
+    assert [i for i, c in enumerate(cells) if notebooks.is_nav(c)] == [0, len(cells) - 1]
     assert "stale" not in json.dumps(cells) and "[old]" not in json.dumps(cells)
 
 
@@ -159,7 +161,7 @@ def test_code_cells_keep_source_outputs_and_counts(repo):
     before = {p: load(p) for p in nb_paths(repo)}
     nav.run(repo)
     for path, old in before.items():
-        new = [c for c in load(path)["cells"] if not nav.is_nav(c) and not nav.is_colab(c)]
+        new = [c for c in load(path)["cells"] if not notebooks.is_nav(c) and not notebooks.is_colab(c)]
         assert len(new) == len(old["cells"])
         for a, b in zip(old["cells"], new):
             meta = dict(b["metadata"])
@@ -191,33 +193,33 @@ def test_readme_map_lists_title_bullets_minutes_and_keeps_the_rest(repo):
     rows = [line for line in text.splitlines() if re.match(r"^\| 0\d ", line)]
     assert len(rows) == 3
     # 60 s run + 34 words / 150 wpm + 1 exercise x 5 min = 6.23 -> 7 (no exercise in 00: 2)
-    words = nav.read_notebook(nb_paths(repo)[1]).words
+    words = notebooks.read_notebook(nb_paths(repo)[1]).words
     expected = -(-(60 / 60 + words / 150 + 5) // 1)
     assert rows[1].split(" | ")[3] == str(int(expected)) and rows[0].split(" | ")[3] == "2"
     # learners open the student copy (no solutions); links inside the bullets stay relinked
     assert rows[1].startswith("| 01 | [Title 1](student/01_second_one.ipynb) | • build a thing<br>"
                               "• see `a \\| b` in [02](notebooks/02_c.ipynb) continued |")
-    assert nav.binder_url("student/01_second_one.ipynb") in rows[1]
+    assert settings.binder_url("student/01_second_one.ipynb") in rows[1]
 
 
 def test_a_notebook_may_hold_the_map_and_then_is_the_index(repo):
     path = nb_paths(repo)[0]
     nb = load(path)
-    nb["cells"].insert(-2, md(f"## The map\n\nIn order:\n\n{nav.begin('NOTEBOOK MAP')}\n| typed |\n{nav.end('NOTEBOOK MAP')}\n\nEnd."))
+    nb["cells"].insert(-2, md(f"## The map\n\nIn order:\n\n{tables.begin('NOTEBOOK MAP')}\n| typed |\n{tables.end('NOTEBOOK MAP')}\n\nEnd."))
     write_notebook(path, nb)
-    words = nav.read_notebook(path).words
+    words = notebooks.read_notebook(path).words
     nav.run(repo)
-    cell = next(c for c in load(path)["cells"] if "## The map" in nav.source(c))
-    text = nav.source(cell)
+    cell = next(c for c in load(path)["cells"] if "## The map" in notebooks.source(c))
+    text = notebooks.source(cell)
     assert text.startswith("## The map\n\nIn order:\n\n") and text.endswith("\n\nEnd.") and "| typed |" not in text
     assert "| 01 | [Title 1](01_second_one.ipynb) | • build a thing<br>• see `a \\| b` in [02](02_c.ipynb) continued | 7 |" in text
     assert "(../docs/instructor_guide.md#timings)" in text
-    assert nav.read_notebook(path).words == words  # the generated map is not prose to read
+    assert notebooks.read_notebook(path).words == words  # the generated map is not prose to read
     for p in nb_paths(repo):
-        assert "[Index](00_start_here.ipynb)" in nav.source(load(p)["cells"][0])
+        assert "[Index](00_start_here.ipynb)" in notebooks.source(load(p)["cells"][0])
     assert nav.run(repo) == []
     write_notebook(nb_paths(repo)[2], nb)
-    with pytest.raises(nav.NavError, match="keep them in one notebook"):
+    with pytest.raises(notebooks.NavError, match="keep them in one notebook"):
         nav.generate(repo)
 
 
@@ -256,7 +258,7 @@ def test_missing_sentinels_are_a_clear_error(repo):
     result = run_cli(root=repo)
     assert result.returncode == 2
     assert "README.md must contain exactly one pair of lines" in result.stderr
-    assert nav.begin("BINDER BADGE") in result.stderr
+    assert tables.begin("BINDER BADGE") in result.stderr
 
 
 def test_a_notebook_without_a_title_is_a_clear_error(repo):
@@ -264,7 +266,7 @@ def test_a_notebook_without_a_title_is_a_clear_error(repo):
     nb = load(path)
     nb["cells"][0]["source"] = ["No title here"]
     write_notebook(path, nb)
-    with pytest.raises(nav.NavError, match="00_start_here.ipynb has no `# Title`"):
+    with pytest.raises(notebooks.NavError, match="00_start_here.ipynb has no `# Title`"):
         nav.generate(repo)
 
 
@@ -275,35 +277,35 @@ def test_a_notebook_without_a_title_is_a_clear_error(repo):
     ("no section\n- a", []),
 ])
 def test_learning_bullets(markdown, bullets):
-    assert nav.learn_bullets(markdown) == bullets
+    assert notebooks.learn_bullets(markdown) == bullets
 
 
 def test_words_ignore_link_targets_comments_and_symbols():
-    assert nav.count_words("<!-- hidden words -->Read [the docs](https://x.org/a-b) now: `16 * 5 * 5` | don't") == 8
+    assert notebooks.count_words("<!-- hidden words -->Read [the docs](https://x.org/a-b) now: `16 * 5 * 5` | don't") == 8
 
 
 def test_guide_tables_follow_the_timings(repo):
     nav.run(repo)
     text = (repo / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
     assert "| 01 | Title 1 | 60.0 | ? | ? |" in text
-    assert nav.nbgitpuller_url("notebooks/02_c.ipynb") in text
+    assert settings.nbgitpuller_url("notebooks/02_c.ipynb") in text
     assert "at 150 words per minute" in text and "5 minutes per exercise" in text
     # PLANS names notebooks 03..08 that this fake repository lacks: said, not silently dropped
     assert "Not yet measured, left out: 03 (run `make timings`)" in text  # the 3-hour plan
     assert "Not yet measured, left out: 03, 04, 05, 06, 07 (run" in text  # the full day
     # 00 demonstrated 2, 01 core 2 (its exercise as homework), 02 core 2, break 10
     assert "**3-hour workshop** — 16 of 180 minutes, breaks included" in text
-    assert f"| 0:06 | Break | 10 | {nav.SAVE_NOTE} |" in text
+    assert f"| 0:06 | Break | 10 | {plans.SAVE_NOTE} |" in text
     assert "Full day" in text and "Not in this plan" not in text  # the fake notebooks are all in both plans
 
 
 def test_links_use_the_one_placeholder():
-    assert nav.binder_url("notebooks/02_lenet.ipynb") == (
-        f"https://mybinder.org/v2/gh/{nav.REPO}/{nav.BRANCH}?urlpath=lab%2Ftree%2Fnotebooks%2F02_lenet.ipynb")
-    url = nav.nbgitpuller_url("notebooks/02_lenet.ipynb", hub="https://hub.example.edu")
-    owner, name = nav.REPO.split("/")
+    assert settings.binder_url("notebooks/02_lenet.ipynb") == (
+        f"https://mybinder.org/v2/gh/{settings.REPO}/{settings.BRANCH}?urlpath=lab%2Ftree%2Fnotebooks%2F02_lenet.ipynb")
+    url = settings.nbgitpuller_url("notebooks/02_lenet.ipynb", hub="https://hub.example.edu")
+    owner, name = settings.REPO.split("/")
     assert url == ("https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2F"
-                   f"{owner}%2F{name}&branch={nav.BRANCH}&urlpath=lab%2Ftree%2F{name}%2Fnotebooks%2F02_lenet.ipynb")
+                   f"{owner}%2F{name}&branch={settings.BRANCH}&urlpath=lab%2Ftree%2F{name}%2Fnotebooks%2F02_lenet.ipynb")
 
 
 def test_guide_lists_each_exercise_with_kind_minutes_and_the_wrong_answer_its_check_catches(repo):
@@ -315,7 +317,7 @@ def test_guide_lists_each_exercise_with_kind_minutes_and_the_wrong_answer_its_ch
     (repo / "tools" / "exercises" / "lesson07.py").write_text(
         'ATTEMPTS = {"07.1": {"kind": "debug", "title": "t", "misconception": "m", "wrong": "w"}}\n')
     guide = repo / "docs" / "instructor_guide.md"
-    guide.write_text(guide.read_text(encoding="utf-8") + f"\n\n{nav.begin('EXERCISES')}\nSTALE ROW\n{nav.end('EXERCISES')}\n",
+    guide.write_text(guide.read_text(encoding="utf-8") + f"\n\n{tables.begin('EXERCISES')}\nSTALE ROW\n{tables.end('EXERCISES')}\n",
                      encoding="utf-8")
     nav.run(repo)
     text = guide.read_text(encoding="utf-8")
@@ -328,102 +330,134 @@ def test_attempts_are_read_as_a_literal_and_never_executed(tmp_path):
     (tmp_path / "tools" / "exercises").mkdir(parents=True)
     (tmp_path / "tools" / "exercises" / "lesson01.py").write_text("ATTEMPTS = {'01.1': open('x')}\n")
     with pytest.raises(ValueError):
-        nav.load_attempts(tmp_path)
-    assert nav.load_attempts(tmp_path / "nowhere") == {}
+        tables.load_attempts(tmp_path)
+    assert tables.load_attempts(tmp_path / "nowhere") == {}
 
 
 def nav_md(text):
     return {"cell_type": "markdown", "source": text, "metadata": {}}
 
 
-# ---- Colab, links for the room, minutes that count code (issue 17) ----------------------------
+# ---- Colab, links for the room, minutes that count code ------------------------------------------
 
 def test_the_colab_cell_is_inserted_once_after_the_title_and_refreshed_on_rerun(repo):
     nav.run(repo)
     path = nb_paths(repo)[1]
     cells = load(path)["cells"]
-    colab = [i for i, c in enumerate(cells) if nav.is_colab(c)]
+    colab = [i for i, c in enumerate(cells) if notebooks.is_colab(c)]
     assert colab == [2]  # nav, title, Colab cell, then the notebook's own first code cell
     cell = cells[2]
     assert nav.heading_level(cells[1]) == 1 and cells[3]["cell_type"] == "code"
     assert cell["outputs"] == [] and cell["execution_count"] == 1 and cell["id"] == "colab-setup"
-    assert nav.tags(cell) == [nav.COLAB_TAG] and cell["metadata"]["slideshow"] == {"slide_type": "skip"}
-    assert nav.source(cell) == nav.colab_source()
+    assert notebooks.tags(cell) == [nav.COLAB_TAG] and cell["metadata"]["slideshow"] == {"slide_type": "skip"}
+    assert notebooks.source(cell) == nav.colab_source()
     # a stale cell (older text, an output saved on Colab) is replaced in place, never duplicated
     nb = load(path)
-    nb["cells"][2]["source"] = [nav.COLAB_SENTINEL + " old\n", "print('old')"]
+    nb["cells"][2]["source"] = [notebooks.COLAB_SENTINEL + " old\n", "print('old')"]
     nb["cells"][2]["outputs"] = [{"name": "stdout", "output_type": "stream", "text": ["old\n"]}]
     write_notebook(path, nb)
     assert nav.stale(repo) == [path]
     nav.run(repo)
     again = load(path)["cells"]
-    assert [i for i, c in enumerate(again) if nav.is_colab(c)] == [2]
-    assert nav.source(again[2]) == nav.colab_source() and again[2]["outputs"] == []
+    assert [i for i, c in enumerate(again) if notebooks.is_colab(c)] == [2]
+    assert notebooks.source(again[2]) == nav.colab_source() and again[2]["outputs"] == []
     assert [c.get("execution_count") for c in again] == [c.get("execution_count") for c in cells]
     assert nav.run(repo) == []
 
 
 def test_the_colab_cell_clones_the_one_repository_setting():
     text = nav.colab_source()
-    assert f'os.environ.get("{nav.REPO_URL_ENV}", "https://github.com/{nav.REPO}")' in text
-    assert f'"--branch", "{nav.BRANCH}"' in text and '"google.colab" in sys.modules' in text
+    assert f'os.environ.get("{settings.REPO_URL_ENV}", "https://github.com/{settings.REPO}")' in text
+    assert f'"--branch", "{settings.BRANCH}"' in text and '"google.colab" in sys.modules' in text
     assert "enable_custom_widget_manager()" in text and "pip install" not in text  # Colab's own PyTorch
     compile(text, "colab cell", "exec")
-    assert nav.colab_url("notebooks/02_lenet.ipynb") == (
-        f"https://colab.research.google.com/github/{nav.REPO}/blob/{nav.BRANCH}/notebooks/02_lenet.ipynb")
+    assert settings.colab_url("notebooks/02_lenet.ipynb") == (
+        f"https://colab.research.google.com/github/{settings.REPO}/blob/{settings.BRANCH}/notebooks/02_lenet.ipynb")
 
 
 def test_an_unexecuted_notebook_gets_an_unexecuted_colab_cell():
     cells = [md("# T"), code("x = 1"), code("x")]
     out = nav.with_colab_cell(cells, nav.colab_source(), True)
-    assert [c.get("execution_count") for c in out] == [None, None, None, None] and nav.is_colab(out[1])
+    assert [c.get("execution_count") for c in out] == [None, None, None, None] and notebooks.is_colab(out[1])
 
 
 def test_readme_and_guide_link_binder_and_colab_and_the_student_copy_apart(repo):
     nav.run(repo)
     readme = (repo / "README.md").read_text(encoding="utf-8")
-    assert nav.colab_url("student/01_second_one.ipynb") in readme and nav.COLAB_BADGE in readme
-    assert nav.colab_url("notebooks/01_second_one.ipynb") not in readme  # the instructor copy: the guide's
+    assert settings.colab_url("student/01_second_one.ipynb") in readme and settings.COLAB_BADGE in readme
+    assert settings.colab_url("notebooks/01_second_one.ipynb") not in readme  # the instructor copy: the guide's
     guide = (repo / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
-    assert nav.colab_url("notebooks/02_c.ipynb") in guide
-    student = nav.nbgitpuller_url(branch=nav.STUDENT_BRANCH, targetpath=nav.student_folder())
-    assert student in guide and nav.binder_url(nav.learner_path()) in guide
-    name = nav.REPO.split("/")[1]
+    assert settings.colab_url("notebooks/02_c.ipynb") in guide
+    student = settings.nbgitpuller_url(branch=settings.STUDENT_BRANCH, targetpath=settings.student_folder())
+    assert student in guide and settings.binder_url(settings.learner_path()) in guide
+    name = settings.REPO.split("/")[1]
     assert f"&targetpath={name}-student&" in student and f"lab%2Ftree%2F{name}-student%2Fnotebooks" in student
-    assert "targetpath" not in nav.nbgitpuller_url()  # main: the repository's name, a different folder
+    assert "targetpath" not in settings.nbgitpuller_url()  # main: the repository's name, a different folder
 
 
 def test_minutes_count_the_code_a_student_reads(repo):
     path = nb_paths(repo)[1]
-    info = nav.read_notebook(path)
+    info = notebooks.read_notebook(path)
     # fake notebook: 3 + 1 + 1 + 1 lines in its plain code cells, 2 per exercise, 1 at the end; solutions not
     assert info.code_lines == 3 + 1 + 1 + 1 + 2 + 1
     timings = {**load(repo / "docs" / "timings.json"), "code_lines_per_minute": 4}
-    m = nav.minutes(info, timings)
+    m = minutes.minutes(info, timings)
     assert m["code"] == info.code_lines / 4
     assert m["total"] == -(-(1 + info.words / 150 + info.code_lines / 4 + 5) // 1)
     nav.run(repo)
     cells = load(path)["cells"]
-    assert nav.count_code_lines(cells) == info.code_lines  # the Colab cell is not counted
-    assert nav.minutes(info, {k: v for k, v in timings.items() if k != "code_lines_per_minute"})["code"] == 0
+    assert notebooks.count_code_lines(cells) == info.code_lines  # the Colab cell is not counted
+    assert minutes.minutes(info, {k: v for k, v in timings.items() if k != "code_lines_per_minute"})["code"] == 0
 
 
 def test_a_demonstrated_notebook_counts_run_and_talk_only(repo):
-    notebooks = [nav.read_notebook(p) for p in nb_paths(repo)]
+    lessons = [notebooks.read_notebook(p) for p in nb_paths(repo)]
     timings = load(repo / "docs" / "timings.json")
-    rows, total, _ = nav.plan_schedule([("01", "demo", "n")], notebooks, timings)
-    m = nav.minutes(notebooks[1], timings)
+    rows, total, _ = tables.plan_schedule([("01", "demo", "n")], lessons, timings)
+    m = minutes.minutes(lessons[1], timings)
     assert total == -(-(m["run"] + m["read"]) // 1) and "demonstrated" in rows[0][0]
 
 
 def test_the_real_plans_remind_to_save_before_breaks_and_free_memory_before_07():
-    for plan, items in nav.PLANS.items():
+    for plan, items in plans.PLANS.items():
         assert all("ownload" in note for key, _, note in items if key == "break"), plan
         assert all("Shut down" in note for key, _, note in items if key == "07"), plan
 
 
 def test_the_readme_map_rows_stay_short():
-    notebooks = [nav.read_notebook(p) for p in REAL]
-    for row in nav.readme_map(notebooks, nav.load_timings(ROOT)).splitlines():
+    lessons = [notebooks.read_notebook(p) for p in REAL]
+    for row in tables.readme_map(lessons, minutes.load_timings(ROOT)).splitlines():
         if re.match(r"^\| \d\d ", row):
-            assert row.split(" | ")[2].count("<br>") <= nav.README_BULLETS, row[:80]
+            assert row.split(" | ")[2].count("<br>") <= tables.README_BULLETS, row[:80]
+
+
+# ---- measured figures in the README: generated from docs/memory.json and docs/timings.json -------
+
+def _lessons(*stems):
+    from pathlib import Path
+    return [notebooks.Notebook(Path(f"notebooks/{s}.ipynb"), s[:2], f"Title {s[:2]}", [], 0, 0) for s in stems]
+
+
+def test_the_memory_bullet_gives_the_limit_the_range_its_dates_and_the_largest():
+    lessons = _lessons("00_a", "01_b")
+    memory = {"limit_mb": 1200, "import_torch_torchvision_mb": 750,
+              "notebooks": {"00_a": {"peak_mb": 720, "measured": "2026-12-03"},
+                            "01_b": {"peak_mb": 985, "measured": "2026-12-06"}}}
+    text = tables.readme_memory(lessons, memory)
+    assert text.startswith("- **Memory**: each notebook's kernel stays under 1.2 GB")
+    assert "measured peaks 0.72–0.98 GB (3 December 2026 to 6 December 2026), the largest 01's" in text
+    assert "of which 0.75 GB is importing PyTorch" in text
+    del memory["notebooks"]["01_b"]
+    assert "not all measured yet: run `make memory`" in tables.readme_memory(lessons, memory)
+
+
+def test_the_time_bullet_sums_the_measured_runs_and_names_the_longest():
+    lessons = _lessons("00_a", "01_b")
+    timings = {"machine": "2 CPU cores (x86_64)",
+               "notebooks": {"00_a": {"execute_seconds": 30.4, "measured": "2026-12-03"},
+                             "01_b": {"execute_seconds": 10.0, "measured": "2026-12-02"}}}
+    assert tables.readme_time(lessons, timings) == (
+        "- **Time**: executing all 2 notebooks top to bottom takes about 40 s on 2 cores (`make timings` "
+        "measures each one, last on 3 December 2026); the longest is 00, *Title 00*, at about 30 s.")
+    del timings["notebooks"]["00_a"]
+    assert "not all measured yet" in tables.readme_time(lessons, timings)

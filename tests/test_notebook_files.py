@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from lenetlab.notebooks import NAME, notebook_paths
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-EXPECTED = ["00_start_here", "01_modules_and_layers", "02_lenet", "03_convolution_arithmetic",
-            "04_autograd_graph", "05_loss_and_backward", "06_manual_weight_updates",
-            "07_training_lenet_on_mnist", "08_modular_cnns_and_inspection"]
+NOTEBOOKS = notebook_paths(ROOT)
 MACHINE_PATH = re.compile(r"/(home|root|work|Users|private)/[A-Za-z0-9_.-]+|[A-Z]:\\\\Users|site-packages")
 
 
@@ -26,9 +24,11 @@ def code_cells(nb):
 
 
 def test_the_collection_is_complete_and_named_by_the_one_regex():
-    names = [p.stem for p in NOTEBOOKS]
-    assert names == EXPECTED
-    assert all(re.fullmatch(r"(\d\d)_(.*)", n) for n in names)
+    every = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert [p.name for p in NOTEBOOKS] == every, "a notebook in notebooks/ is not named NN_words_in_snake_case.ipynb"
+    assert [NAME.fullmatch(p.name).group(1) for p in NOTEBOOKS] == [f"{i:02d}" for i in range(len(NOTEBOOKS))], \
+        "the notebooks are not numbered 00, 01, … without a gap"
+    assert all(re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", NAME.fullmatch(p.name).group(2)) for p in NOTEBOOKS)
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
@@ -71,7 +71,7 @@ def test_every_image_exists_and_has_alt_text(notebook):
             check_markdown_images("".join(cell["source"]), path.parent, f"{path.name} cell {i}")
 
 
-# ---- Figures: alt text and displayed size (issue 15) -----------------------------------------
+# ---- Figures: alt text and displayed size -------------------------------------------------------
 # JupyterLab 4.6 shows an image output with the width/height of its metadata and no alt text;
 # nbconvert's classic HTML template and the site (docs/site/lenet_site.py) read `alt` from the
 # output metadata (`image/png` -> `alt`); text/plain is what a text-only view shows. figure_style.show

@@ -51,11 +51,11 @@ import pytest
 from conftest import ROOT
 from test_browser import CHROMIUM, CHROMIUM_ARGS, ERROR_LINE, TRACEBACK
 
-SITE_DIR = ROOT / "docs" / "site"
-sys.path.insert(0, str(SITE_DIR))
-sys.path.insert(0, str(ROOT / "tools"))
+from lenetlab.notebooks import notebook_paths
 
-LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+pytestmark = pytest.mark.site
+SITE_DIR = ROOT / "docs" / "site"
+LESSONS = [p.stem for p in notebook_paths(ROOT)]
 PAGES = (["index.html"] + [f"notebooks/{name}.html" for name in LESSONS]
          + ["docs/instructor_guide.html", "search.html", "genindex.html"])
 VIEWPORT = {"width": 1280, "height": 900}
@@ -373,13 +373,13 @@ class Checker:
             if e["output"] is None or "not answered yet" not in e["output"] or "✓" in e["output"]:
                 problems.append(f"an exercise does not show its unanswered output ('not answered yet'): "
                                 f"{e['source']!r} shows {e['output']!r}")
-        # launch buttons from tools/nav.py's REPO, the download of the .ipynb
+        # launch buttons from tools/lenetlab/settings.py's REPO, the download of the .ipynb
         import lenet_site
-        import nav
+        from lenetlab import settings
         hrefs = set(page.evaluate(_LINKS_JS))
         raw = set(page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"))
         for provider, url in lenet_site.launch_links(f"notebooks/{name}.ipynb").items():
-            if url not in raw or nav.REPO not in urllib.parse.unquote(url):
+            if url not in raw or settings.REPO not in urllib.parse.unquote(url):
                 problems.append(f"no {provider} launch link to {url}")
         if self.server.url + f"notebooks/{name}.ipynb" not in hrefs:
             problems.append(f"no download link to notebooks/{name}.ipynb")
@@ -410,12 +410,14 @@ def test_every_page_was_built(built):
     assert (built / "_static" / "mathjax" / "tex-chtml.js").is_file(), "MathJax is not served from the build"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("rel", PAGES)
 def test_page(checker, rel):
     problems = checker.problems(rel)
     assert not problems, f"{rel}:\n- " + "\n- ".join(problems)
 
 
+@pytest.mark.browser
 def test_lesson_03_formula_is_typeset(checker):
     """The output-size formula of 03 must be on its page, typeset by MathJax (the general maths
     check would pass on a page without maths)."""
@@ -430,6 +432,7 @@ def test_lesson_03_formula_is_typeset(checker):
         assert not problems, problems
 
 
+@pytest.mark.browser
 def test_a_solution_opens(checker):
     """Folded, not removed: a click on "Show solution" shows the code and its ✓."""
     with checker.open("notebooks/03_convolution_arithmetic.html") as (page, problems):
@@ -440,6 +443,7 @@ def test_a_solution_opens(checker):
         assert not problems, problems
 
 
+@pytest.mark.browser
 def test_search_finds_a_lesson(checker):
     with checker.open("search.html?q=convolution") as (page, problems):
         page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0", timeout=PAGE_MS)
@@ -542,6 +546,7 @@ def _unfold(site: Path) -> None:
     _edit(site, L03, change)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
 def test_each_check_can_fail(built, browser, damage, tmp_path):
     rel, apply, expected = DAMAGES[damage]

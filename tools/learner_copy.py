@@ -34,9 +34,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nav  # noqa: E402
+from lenetlab import settings  # noqa: E402
 import student  # noqa: E402
 
-LEARNER_DIR = nav.LEARNER_DIR
+LEARNER_DIR = settings.LEARNER_DIR
 MODULE_SKIP = {"__pycache__", ".ipynb_checkpoints"}
 LEARNER_SOLUTIONS = ("The solutions are not in this copy: try each exercise first. In a class your instructor "
                      "has them; on your own, the repository's `notebooks/` folder holds the same notebooks "
@@ -45,7 +46,7 @@ IMAGE = re.compile(r"(!\[[^\]]*\]\()(\.\./imgs/[^)\s]+)(\))|(<img\s[^>]*?src=\")
 """A picture from imgs/ in markdown: ``![alt](../imgs/x)`` or ``<img ... src="../imgs/x">``."""
 
 
-def raw_url(repo_path: str, repo: str = nav.REPO, branch: str = nav.BRANCH) -> str:
+def raw_url(repo_path: str, repo: str = settings.REPO, branch: str = settings.BRANCH) -> str:
     """The address GitHub serves a file of the repository from (what Colab can load)."""
     return f"https://raw.githubusercontent.com/{repo}/{branch}/{repo_path}"
 
@@ -83,7 +84,7 @@ def learner_notebook(nb: dict) -> dict:
     return nb
 
 
-def modules(root: Path = nav.ROOT) -> list[str]:
+def modules(root: Path = settings.ROOT) -> list[str]:
     """What else sits in notebooks/ (modules, packages, files they open), linked from student/:
     everything tools/student.py copies into the student build but the notebooks."""
     return sorted(p.name for p in (root / "notebooks").iterdir()
@@ -91,14 +92,14 @@ def modules(root: Path = nav.ROOT) -> list[str]:
                   and p.suffix not in (".ipynb", ".pt", ".pth"))
 
 
-def expected(root: Path = nav.ROOT) -> tuple[dict[str, str], dict[str, str]]:
+def expected(root: Path = settings.ROOT) -> tuple[dict[str, str], dict[str, str]]:
     """({notebook file name: its text}, {module name: its link target}) of an up-to-date student/."""
     texts = {p.name: nav.dumps(learner_notebook(nav.load(p))) for p in nav.notebook_paths(root)}
     links = {name: f"../notebooks/{name}" for name in modules(root)}
     return texts, links
 
 
-def stale(root: Path = nav.ROOT) -> list[str]:
+def stale(root: Path = settings.ROOT) -> list[str]:
     """What in student/ differs from what this script writes: missing, changed or extra entries."""
     out = root / LEARNER_DIR
     texts, links = expected(root)
@@ -117,7 +118,7 @@ def stale(root: Path = nav.ROOT) -> list[str]:
     return problems
 
 
-def write(root: Path = nav.ROOT) -> list[str]:
+def write(root: Path = settings.ROOT) -> list[str]:
     """Bring student/ up to date; return what was written or removed."""
     out = root / LEARNER_DIR
     out.mkdir(exist_ok=True)
@@ -151,7 +152,7 @@ def write(root: Path = nav.ROOT) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, default=nav.ROOT, help="repository root")
+    parser.add_argument("--root", type=Path, default=settings.ROOT, help="repository root")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if student/ is stale")
     args = parser.parse_args(argv)
     try:

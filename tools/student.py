@@ -19,7 +19,7 @@ that says where the solutions are) is replaced by STUDENT_SOLUTIONS. The solutio
 (`--solutions`) is the same copy with every exercise cell replaced by its solution, shown.
 
 The folder is deleted and written anew on each run (only if it is a student build: it carries
-a marker file). Standard library only.
+a marker file). Needs nbformat: `make student` runs it with .venv's Python.
 """
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nav  # noqa: E402
+from lenetlab.notebooks import Notebook, NavError, dumps, notebook_paths, load, read_notebook, source, split_lines, tags
+from lenetlab.settings import ROOT
+from lenetlab.tables import cell_text
 
 MARKER = ".lenet-lab-student-build"
 SKIP_IN_NOTEBOOKS = shutil.ignore_patterns("*.ipynb", "__pycache__", ".ipynb_checkpoints", "*.pt", "*.pth")
@@ -50,7 +51,7 @@ def student_notebook(nb: dict) -> dict:
     nb = json.loads(json.dumps(nb))
     cells = []
     for cell in nb["cells"]:
-        kinds = nav.tags(cell)
+        kinds = tags(cell)
         if "solution" in kinds:
             continue
         if "exercise" in kinds and cell["cell_type"] == "code":
@@ -66,7 +67,7 @@ def solutions_notebook(nb: dict) -> dict:
     nb = json.loads(json.dumps(nb))
     cells = []
     for cell in nb["cells"]:
-        kinds = nav.tags(cell)
+        kinds = tags(cell)
         if "exercise" in kinds and cell["cell_type"] == "code":
             continue
         if "solution" in kinds:
@@ -78,8 +79,8 @@ def solutions_notebook(nb: dict) -> dict:
 
 
 def _replace_solutions_text(cell: dict, text: str) -> None:
-    if cell["cell_type"] == "markdown" and "<!--solutions-->" in nav.source(cell):
-        cell["source"] = nav.split_lines(SOLUTIONS.sub(text, nav.source(cell)))
+    if cell["cell_type"] == "markdown" and "<!--solutions-->" in source(cell):
+        cell["source"] = split_lines(SOLUTIONS.sub(text, source(cell)))
 
 
 def without_test_packages(text: str) -> str:
@@ -87,8 +88,8 @@ def without_test_packages(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not TEST_ONLY.match(line))
 
 
-def readme(notebooks: list[nav.Notebook], solutions: bool = False) -> str:
-    rows = "\n".join(f"| {nb.number} | [{nav.cell_text(nb.title)}](notebooks/{nb.name}) | {nb.exercises} |"
+def readme(notebooks: list[Notebook], solutions: bool = False) -> str:
+    rows = "\n".join(f"| {nb.number} | [{cell_text(nb.title)}](notebooks/{nb.name}) | {nb.exercises} |"
                      for nb in notebooks)
     kind = "solutions" if solutions else "student copy"
     exercises = ("Every exercise's solution is shown in its place, with what its check prints."
@@ -135,7 +136,7 @@ Corinna Cortes and Christopher J. C. Burges.
 """
 
 
-def build(root: Path = nav.ROOT, out: Path | None = None, solutions: bool = False) -> dict[str, tuple[int, int]]:
+def build(root: Path = ROOT, out: Path | None = None, solutions: bool = False) -> dict[str, tuple[int, int]]:
     """Write the student copy into ``out`` (default build/student; with ``solutions``, the
     solutions release into build/solutions); return, per notebook, (exercise cells kept,
     solution cells removed) — for the solutions release (solutions shown, exercises removed)."""
@@ -145,20 +146,20 @@ def build(root: Path = nav.ROOT, out: Path | None = None, solutions: bool = Fals
             raise SystemExit(f"{out} exists and is not a student build (no {MARKER} in it): "
                              "refusing to delete it; choose another --out")
         shutil.rmtree(out)
-    paths = nav.notebook_paths(root)
+    paths = notebook_paths(root)
     if not paths:
         raise SystemExit(f"no notebooks named NN_name.ipynb in {root / 'notebooks'}")
     # everything the notebooks sit beside: helpers.py and any file they open by relative path
     shutil.copytree(root / "notebooks", out / "notebooks", ignore=SKIP_IN_NOTEBOOKS)
     summary, notebooks = {}, []
     for path in paths:
-        nb = nav.load(path)
+        nb = load(path)
         student = solutions_notebook(nb) if solutions else student_notebook(nb)
-        (out / "notebooks" / path.name).write_text(nav.dumps(student), encoding="utf-8")
-        kept = sum(("solution" if solutions else "exercise") in nav.tags(c) for c in student["cells"])
+        (out / "notebooks" / path.name).write_text(dumps(student), encoding="utf-8")
+        kept = sum(("solution" if solutions else "exercise") in tags(c) for c in student["cells"])
         removed = len(nb["cells"]) - len(student["cells"])
         summary[path.stem] = (kept, removed)
-        notebooks.append(nav.read_notebook(path, nb))
+        notebooks.append(read_notebook(path, nb))
     raw = out / "data" / "MNIST" / "raw"
     raw.mkdir(parents=True)
     for archive in sorted((root / "data" / "MNIST" / "raw").glob("*.gz")):
@@ -180,7 +181,7 @@ def build(root: Path = nav.ROOT, out: Path | None = None, solutions: bool = Fals
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, default=nav.ROOT, help="repository root")
+    parser.add_argument("--root", type=Path, default=ROOT, help="repository root")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: build/student, or build/solutions)")
     parser.add_argument("--solutions", action="store_true",
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = build(args.root, args.out, args.solutions)
-    except nav.NavError as exc:
+    except NavError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for stem, (kept, removed) in summary.items():

@@ -2,9 +2,9 @@
 """Measure how long each notebook takes to run and record it in docs/timings.json.
 
 `make timings` (this script) executes every notebook (or the ones named: `02`, `02_lenet`,
-`notebooks/02_lenet.ipynb`) top to bottom in a fresh `python3` kernel with nbconvert's
-ExecutePreprocessor, on a copy in memory (the notebook file is not touched), and stores the
-wall-clock seconds, kernel start included. `make nav` then turns them into minutes:
+`notebooks/02_lenet.ipynb`) top to bottom in a fresh `python3` kernel (lenetlab.runner), on a copy
+in memory (the notebook file is not touched), and stores the wall-clock seconds, kernel start
+included. `make nav` then turns them into minutes:
 
     minutes = execute_seconds / 60 + markdown words / WORDS_PER_MINUTE
               + lines of code / CODE_LINES_PER_MINUTE + exercise cells * MINUTES_PER_EXERCISE
@@ -21,41 +21,19 @@ import json
 import os
 import platform
 import re
-import resource
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nav  # noqa: E402
-
-WORDS_PER_MINUTE = 150   # careful reading of technical prose with formulas, while thinking
-MINUTES_PER_EXERCISE = 5  # read the prompt, write one to three lines, run, read the check, retry once
-CODE_LINES_PER_MINUTE = 12  # 5 s a line: read it, match it with the paragraph above and the output below
+from lenetlab.minutes import CODE_LINES_PER_MINUTE, MINUTES_PER_EXERCISE, WORDS_PER_MINUTE, load_timings
+from lenetlab.notebooks import load, notebook_paths, select
+from lenetlab.runner import execute
+from lenetlab.settings import ROOT, TIMINGS
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def measure(path: Path, timeout: int = 1800) -> tuple[float, float]:
-    """Wall-clock and kernel CPU seconds to execute ``path`` in a fresh python3 kernel.
-
-    The kernel runs in the notebook's folder. The wall clock runs from starting the kernel to the
-    last cell's reply; then the kernel is stopped at once, as nbval stops it in the tests (a polite
-    shutdown would add 1.5 to 3 s of Python tearing down torch's modules, which nobody waits for).
-    Its CPU seconds (all threads, counted once the kernel has exited) hardly depend on how busy
-    the machine is; the wall clock does.
-    """
-    import nbformat
-    from nbconvert.preprocessors import ExecutePreprocessor
-
-    nb = nbformat.read(path, as_version=4)
-    ep = ExecutePreprocessor(timeout=timeout, kernel_name="python3", shutdown_kernel="immediate")
-    start, cpu = time.perf_counter(), children_cpu()
-    ep.preprocess(nb, {"metadata": {"path": str(path.parent)}})
-    return round(time.perf_counter() - start, 1), round(children_cpu() - cpu, 1)
+def measure(path: Path) -> tuple[float, float]:
+    """Wall-clock and kernel CPU seconds to execute ``path`` in a fresh python3 kernel (lenetlab.runner)."""
+    took = execute(load(path), path.parent)
+    return round(took["seconds"], 1), round(took["cpu_seconds"], 1)
 
 
 def machine() -> str:
@@ -66,35 +44,21 @@ def machine() -> str:
             f"torch {torch.__version__}, the notebooks' own torch.set_num_threads(2)")
 
 
-def select(paths: list[Path], names: list[str]) -> list[Path]:
-    if not names:
-        return paths
-    chosen = []
-    for name in names:
-        key = Path(name).name.removesuffix(".ipynb")
-        match = [p for p in paths if p.stem == key or p.stem.split("_", 1)[0] == key]
-        if not match:
-            raise SystemExit(f"no notebook matches {name!r}; the notebooks are: "
-                             + ", ".join(p.stem for p in paths))
-        chosen += match
-    return chosen
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="numbers or names to measure (default: all)")
-    parser.add_argument("--root", type=Path, default=nav.ROOT)
+    parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     root = args.root
-    paths = select(nav.notebook_paths(root), args.notebooks)
-    record = nav.load_timings(root)
+    paths = select(notebook_paths(root), args.notebooks)
+    record = load_timings(root)
     record.setdefault("notebooks", {})
     record.update({
         "words_per_minute": WORDS_PER_MINUTE,
         "minutes_per_exercise": MINUTES_PER_EXERCISE,
         "code_lines_per_minute": CODE_LINES_PER_MINUTE,
         "method": ("execute_seconds: wall clock of tools/timings.py executing the notebook top to bottom "
-                   "in a fresh python3 kernel (nbconvert ExecutePreprocessor, kernel start included; the kernel "
+                   "in a fresh python3 kernel (nbclient through tools/lenetlab/runner.py, kernel start included; the kernel "
                    "is stopped at once after the last cell, as nbval does); "
                    "cpu_seconds: CPU time of that kernel, all threads (barely affected by other jobs); "
                    "load_average: the machine's 1-minute load average right after, a sign of how busy it was. "
@@ -124,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     record["notebooks"] = dict(sorted(record.pop("notebooks").items()))  # last, in order
     total = sum(entry["execute_seconds"] for entry in record["notebooks"].values())
     print(f"the collection: {total:.1f} s ({len(record['notebooks'])} notebooks, one after the other)")
-    out = root / nav.TIMINGS
+    out = root / TIMINGS
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(root)}; run `make nav` to put the minutes in README.md and the guide")

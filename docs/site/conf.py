@@ -8,7 +8,7 @@ Switches (environment variables, read at build time):
   LENET_SITE_MATHJAX=cdn      load MathJax from a CDN (the public deploy) instead of the copy
                               served from the build (default: local, works offline)
   LENET_SITE_JUPYTERHUB=URL   the JupyterHub of the nbgitpuller launch button (default: the
-                              placeholder hub of tools/nav.py)
+                              placeholder hub of tools/lenetlab/settings.py)
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tools"))
-import nav  # noqa: E402
+from lenetlab import settings  # noqa: E402
 
 project = "LeNet Lab"
 author = "LeNet Lab contributors"
@@ -56,8 +56,8 @@ html_copy_source = False  # the download button offers the repository's own .ipy
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_theme_options = {
-    "repository_url": nav.github_url(),
-    "repository_branch": nav.BRANCH,
+    "repository_url": settings.github_url(),
+    "repository_branch": settings.BRANCH,
     "path_to_docs": "",
     "use_repository_button": True,
     "use_download_button": False,  # lenet_site adds its own: the original .ipynb
@@ -65,6 +65,6 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
-    "launch_buttons": {},  # lenet_site adds Binder / Colab / JupyterHub from tools/nav.py
+    "launch_buttons": {},  # lenet_site adds Binder / Colab / JupyterHub from tools/lenetlab/settings.py
 }
 html_permalinks_icon = "#"

@@ -4,7 +4,7 @@
   (``image/png`` -> ``alt``), which myst-nb 1.4 does not read (it takes only width and height
   from there), so the image nodes it makes get it here.
 * Every lesson page gets a launch menu (Binder, Colab, JupyterHub through nbgitpuller) whose
-  links come from tools/nav.py, the one place the repository address is set, and a download
+  links come from tools/lenetlab/settings.py, the one place the repository address is set, and a download
   menu: the lesson's .ipynb exactly as in the repository (copied next to its page), and the
   whole repository as a zip from GitHub.
 * MathJax is served from the build: the npm package installed by ``make site-deps`` in
@@ -25,7 +25,7 @@ from sphinx.errors import ExtensionError
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import nav  # noqa: E402
+from lenetlab import settings  # noqa: E402
 
 MATHJAX_DIR = HERE / "node_modules" / "mathjax" / "es5"
 # tex-chtml.js loads the rest on demand: TeX extensions (autoload), CHTML fonts, the menu's
@@ -59,21 +59,15 @@ def _patch_image_alt() -> None:
 
 # ---- launch and download buttons -------------------------------------------------------------
 
-def _colab_url(path: str) -> str:
-    if hasattr(nav, "colab_url"):
-        return nav.colab_url(path)
-    return f"https://colab.research.google.com/github/{nav.REPO}/blob/{nav.BRANCH}/{path}"
-
-
 def launch_links(repo_path: str) -> dict[str, str]:
     """Binder, Colab and JupyterHub links for a notebook of the repository (its path in it): they
-    open its student copy (nav.LEARNER_DIR, no solutions), which learners work in."""
-    repo_path = nav.learner_path(repo_path.rsplit("/", 1)[-1]) if hasattr(nav, "learner_path") else repo_path
+    open its student copy (settings.LEARNER_DIR, no solutions), which learners work in."""
+    repo_path = settings.learner_path(repo_path.rsplit("/", 1)[-1])
     hub = os.environ.get("LENET_SITE_JUPYTERHUB")
     return {
-        "Binder": nav.binder_url(repo_path),
-        "Colab": _colab_url(repo_path),
-        "JupyterHub": nav.nbgitpuller_url(repo_path, hub=hub) if hub else nav.nbgitpuller_url(repo_path),
+        "Binder": settings.binder_url(repo_path),
+        "Colab": settings.colab_url(repo_path),
+        "JupyterHub": settings.nbgitpuller_url(repo_path, hub=hub) if hub else settings.nbgitpuller_url(repo_path),
     }
 
 
@@ -98,7 +92,7 @@ def add_lesson_buttons(app: Sphinx, pagename: str, templatename: str, context: d
          "url": pathto(repo_path, 1)},
         {"type": "link", "text": "all (.zip)", "icon": "fas fa-file-archive", "label": "download-zip-button",
          "tooltip": "Download the whole collection from GitHub",
-         "url": f"https://github.com/{nav.REPO}/archive/refs/heads/{nav.BRANCH}.zip"},
+         "url": f"https://github.com/{settings.REPO}/archive/refs/heads/{settings.BRANCH}.zip"},
     ]
     context["header_buttons"].append({"type": "group", "tooltip": "Download", "icon": "fas fa-download",
                                       "buttons": download, "label": "download-buttons"})

@@ -17,13 +17,13 @@ show the outputs stored in the notebooks. What is copied, and how it differs fro
 * ``docs/instructor_guide.md``.
 
 In every markdown text, a relative link to a file that is no page of the site (LICENSE,
-requirements.txt, a script) becomes a link to that file on GitHub (tools/nav.py's REPO and
+requirements.txt, a script) becomes a link to that file on GitHub (tools/lenetlab/settings.py's REPO and
 BRANCH), a link to README.md becomes a link to the home page, a relative image is copied
 along, and a remote image (the Binder badge) becomes its alt text, so that no page loads
 anything from elsewhere. A link to a file that does not exist is left alone: Sphinx then warns, which fails the
 build. Files are written only when their content changes, so Sphinx rebuilds only what changed.
 
-Standard library only (plus tools/nav.py). Run: python docs/site/prepare.py [SOURCE_DIR]
+Needs the lenetlab package of tools/ (nbformat). Run: python docs/site/prepare.py [SOURCE_DIR]
 """
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
-import nav  # noqa: E402  (the ONE place the repository address is set)
+from lenetlab import settings  # noqa: E402  (the ONE place the repository address is set)
+from lenetlab.notebooks import notebook_paths  # noqa: E402
 
 SOURCE = ROOT / "build" / "site-src"
 README_END = "<!-- END LEARNER PART -->"
-NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 GUIDE = "docs/instructor_guide.md"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -56,11 +56,10 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 def pages(root: Path = ROOT) -> dict[str, str]:
     """Repository path -> path in the site's source tree, for every file that is a page."""
     mapping = {"README.md": "index.md", GUIDE: GUIDE}
-    for path in sorted(root.glob(NOTEBOOKS)):
+    for path in notebook_paths(root):
         rel = path.relative_to(root).as_posix()
         mapping[rel] = rel
-        if hasattr(nav, "LEARNER_DIR"):  # the README's map links the student copy: the same lesson page
-            mapping[f"{nav.LEARNER_DIR}/{path.name}"] = rel
+        mapping[f"{settings.LEARNER_DIR}/{path.name}"] = rel  # the README's map links the student copy
     return mapping
 
 
@@ -92,7 +91,7 @@ def relink(markdown: str, repo_path: str, site_path: str, root: Path, page_map: 
             copies.add(resolved)
             new = posixpath.relpath(resolved, site_dir or ".")
         elif (root / resolved).exists():
-            new = nav.github_url(resolved) + suffix
+            new = settings.github_url(resolved) + suffix
         else:
             return m.group(0)  # a broken link: Sphinx warns and the build fails
         return f"{bang}[{text}]({new}{title})"
