@@ -37,11 +37,12 @@ import re
 import sys
 from pathlib import Path
 
+from lenetlab.exercises import load_attempts
 from lenetlab.minutes import load_memory, load_timings
 from lenetlab.notebooks import (COLAB_SENTINEL, SENTINEL, NavError, Notebook, dumps, is_colab, is_nav,
                                 notebook_paths, load, read_notebook, source, split_lines, tags)
 from lenetlab.settings import BRANCH, GUIDE, README, REPO, REPO_URL_ENV, ROOT, TIMINGS, repo_url
-from lenetlab.tables import (begin, guide_exercises, guide_links, guide_plans, guide_timings, load_attempts,
+from lenetlab.tables import (begin, guide_exercises, guide_links, guide_plans, guide_timings,
                              readme_badge, readme_map, readme_memory, readme_start, readme_time, readme_total,
                              replace_between)
 

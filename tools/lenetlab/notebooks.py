@@ -80,6 +80,27 @@ def count_code_lines(cells: list[dict]) -> int:
                for line in source(c).splitlines() if line.strip())
 
 
+DEEPER = "deeper"  # the tag of every cell of a `## Going deeper: …` section
+
+
+def core_cells(cells: list[dict]) -> list[dict]:
+    """The cells of the core path, the part every student does: the cells before `## Exercises`
+    that are neither tagged `deeper` (a Going-deeper section), `exercise` or `solution`, nor an
+    exercise's prompt (the markdown cell right before an `exercise` cell); the closing `## Next`
+    counts again."""
+    core, in_exercises = [], False
+    for i, cell in enumerate(cells):
+        text = source(cell).lstrip() if cell.get("cell_type") == "markdown" else ""
+        if text.startswith("## "):
+            in_exercises = text.startswith("## Exercises")
+        prompt = (cell.get("cell_type") == "markdown" and i + 1 < len(cells)
+                  and "exercise" in tags(cells[i + 1]))
+        if in_exercises or prompt or {DEEPER, "exercise", "solution"} & set(tags(cell)):
+            continue
+        core.append(cell)
+    return core
+
+
 @dataclass
 class Notebook:
     path: Path
@@ -89,6 +110,9 @@ class Notebook:
     words: int        # words of markdown a student reads (nav cells excluded)
     exercises: int    # cells tagged `exercise`
     code_lines: int = 0  # non-blank lines of code a student reads (solution and Colab cells excluded)
+    core_words: int = 0       # the same, counted over the core path only (core_cells)
+    core_code_lines: int = 0
+    exercise_ids: tuple = ()  # the ids of its exercises ("03.2"), from each exercise cell's metadata
 
     @property
     def name(self) -> str:
@@ -109,8 +133,12 @@ def read_notebook(path: Path, nb: dict | None = None) -> Notebook:
         raise NavError(f"{path.name} has no `# Title` heading in a markdown cell: add one "
                        "(CONTRIBUTING.md, How a notebook opens)")
     number = NAME.fullmatch(path.name).group(1)
+    core = core_cells(cells)
+    core_markdown = strip_generated("\n".join(source(c) for c in core if c["cell_type"] == "markdown"))
+    ids = tuple(c.get("metadata", {}).get("exercise", {}).get("id", "") for c in cells if "exercise" in tags(c))
     return Notebook(path, number, title, learn_bullets(markdown), count_words(markdown),
-                    sum("exercise" in tags(c) for c in cells), count_code_lines(cells))
+                    sum("exercise" in tags(c) for c in cells), count_code_lines(cells),
+                    count_words(core_markdown), count_code_lines(core), ids)
 
 
 def strip_generated(text: str) -> str:

@@ -1,8 +1,8 @@
 """The workshop plans of docs/instructor_guide.md, as data.
 
 Each plan is a list of ``(notebook number, mode, note)`` and ``("break", minutes, note)``.
-Modes: "all" = read, run and do every exercise in class; "core" = read and run in class (code
-included), exercises as homework; "demo" = you run it on the projector and talk it through (run
+Modes: "all" = the core path and every exercise in class (Going-deeper sections left for
+later); "core" = the core path in class (read and run, code included), exercises as homework; "demo" = you run it on the projector and talk it through (run
 + reading time), students rerun it afterwards. The minutes come from docs/timings.json and the
 notebooks themselves (lenetlab.minutes); lenetlab.tables lays the plans out.
 """
@@ -14,26 +14,30 @@ PLANS = {
     "3-hour workshop": [
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
         ("01", "core", ""),
-        ("02", "core", "The heart of the workshop: shapes and the batch dimension. Do exercises 1 and 2 together "
-                       "if the room is on time."),
+        ("02", "core", "Shapes and the batch dimension: derive 576 / 400 together."),
+        ("03", "core", "Five minutes with the explorer."),
         ("break", 10, SAVE_NOTE),
-        ("03", "core", "Derive 576 / 400 / 192 together; five minutes with the explorer. With 25 minutes to "
-                       "spare, end by running 07 on the projector (shut down the other kernels first)."),
+        ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`."),
+        ("05", "core", ""),
+        ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`."),
+        ("07", "demo", "Shut down every other kernel first (*Running* tab → *Shut Down All*), then *Run All* "
+                       "on the projector: it trains while you talk through the core path."),
     ],
     "Full day": [
         ("00", "core", "Before the start, as people arrive."),
-        ("01", "core", ""),
+        ("01", "all", ""),
         ("02", "all", ""),
         ("break", 15, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
+        ("04", "all", ""),
         ("break", 45, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
-        ("04", "demo", "Walk the graph by hand on the projector; the students rerun it afterwards."),
         ("05", "all", ""),
+        ("06", "all", ""),
         ("break", 15, "Coffee. " + SAVE_NOTE),
-        ("06", "core", ""),
-        ("07", "core", "Shut down every other kernel first (*Running* tab → *Shut Down All*). Run All at the "
-                       "start: the training of §5 runs while the room reads §1–§4."),
+        ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
+        ("08", "all", ""),
     ],
 }
+SLACK = {"3-hour workshop": 20, "Full day": 0}  # minutes a plan keeps free for questions and set-up trouble
 PLAN_LIMITS = {"3-hour workshop": 180, "Full day": 8 * 60}  # minutes, breaks included (full day: 9:00-17:00)

@@ -7,16 +7,14 @@ exercises' attempts (tools/exercises/lessonNN.py, read as literals).
 """
 from __future__ import annotations
 
-import ast
 import math
 import posixpath
 import re
-from pathlib import Path
 
 from lenetlab.minutes import minutes
 from lenetlab.notebooks import Notebook, NavError
 from lenetlab.plans import PLAN_LIMITS, PLANS
-from lenetlab.settings import (ATTEMPTS, BINDER_BADGE, BRANCH, COLAB_BADGE, LEARNER_DIR, REPO, ROOT, STUDENT_BRANCH,
+from lenetlab.settings import (BINDER_BADGE, BRANCH, COLAB_BADGE, LEARNER_DIR, REPO, STUDENT_BRANCH,
                                binder_url, colab_url, github_url, learner_path, nbgitpuller_url, repo_url,
                                student_folder)
 
@@ -60,26 +58,35 @@ README_BULLETS = 3  # learning bullets per row of the README's map (the notebook
 
 
 def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = False) -> str:
-    """The table of notebooks: for README.md, or (``in_notebook``) for a notebook's own map."""
+    """The table of notebooks: for README.md (with what each teaches and launch links), or
+    (``in_notebook``) the short map a notebook holds (title and minutes only)."""
     text = (lambda t: t.replace("|", "\\|")) if in_notebook else cell_text
     folder = "" if in_notebook else f"{LEARNER_DIR}/"
-    rows = ["| # | Notebook | What you will learn | Minutes |" + ("" if in_notebook else " Open in |"),
-            "| --- | --- | --- | ---: |" + ("" if in_notebook else " --- |")]
+    if in_notebook:
+        rows = ["| # | Notebook | Minutes: core / all |", "| --- | --- | ---: |"]
+    else:
+        rows = ["| # | Notebook | What you will learn | Minutes: core / all | Open in |",
+                "| --- | --- | --- | ---: | --- |"]
     for nb in notebooks:
-        bullets = nb.learn if in_notebook else nb.learn[:README_BULLETS]
+        m = minutes(nb, timings)
+        mins = f"{fmt_minutes(m, 'core')} / {fmt_minutes(m)}"
+        link = f"[{text(nb.title)}]({folder}{nb.name})"
+        if in_notebook:
+            rows.append(f"| {nb.number} | {link} | {mins} |")
+            continue
+        bullets = nb.learn[:README_BULLETS]
         learn = "<br>".join(f"• {text(b)}" for b in bullets) or "—"
         if len(bullets) < len(nb.learn):
             learn += f"<br>• … and {len(nb.learn) - len(bullets)} more"
         path = learner_path(nb.name)
-        rows.append(f"| {nb.number} | [{text(nb.title)}]({folder}{nb.name}) | {learn} | "
-                    f"{fmt_minutes(minutes(nb, timings))} |"
-                    + ("" if in_notebook else f" [Binder]({binder_url(path)}) · [Colab]({colab_url(path)}) |"))
+        rows.append(f"| {nb.number} | {link} | {learn} | {mins} | [Binder]({binder_url(path)}) · [Colab]({colab_url(path)}) |")
     total = [minutes(nb, timings) for nb in notebooks]
-    known = sum(m["total"] for m in total if m)
+    core, known = sum(m["core"] for m in total if m), sum(m["total"] for m in total if m)
     rows.append("")
     guide = "../docs/instructor_guide.md" if in_notebook else "docs/instructor_guide.md"
-    rows.append(f"Minutes: {known} in all, exercises included: each notebook's measured run time plus reading its "
-                f"text and code and doing its exercises, at the rates stated in [the instructor guide]({guide}#timings).")
+    rows.append(f"Minutes: the **core** path ({core} in all) is what every student does: run the notebook, read its "
+                f"text and code, skipping the optional *Going deeper* sections and the exercises; **all** ({known}) "
+                f"adds those, at the rates stated in [the instructor guide]({guide}#timings).")
     return "\n".join(rows)
 
 
@@ -217,24 +224,11 @@ def guide_timings(notebooks: list[Notebook], timings: dict) -> str:
              "reads (solutions and the Colab cell excluded)"
              + (f" at {lpm} lines per minute" if lpm else ", not counted (no `code_lines_per_minute` in "
                 "docs/timings.json)")
-             + f". Exercise: {mpe} minutes per exercise cell. "
-             "Core = run + read + code, rounded up (exercises as homework); Total = core + exercises, "
-             "rounded up."]
+             + f". Exercise: {mpe} minutes per exercise without a timed entry. "
+             "Core = run + reading the core path's text and code (no *Going deeper* section, no exercise), "
+             "rounded up; Total = run + read + code + exercises, rounded up. An exercise counts the minutes "
+             "its entry in `tools/exercises/` gives (timed by doing it), else the rate above."]
     return "\n".join(rows)
-
-
-def load_attempts(root: Path = ROOT) -> dict:
-    """{id: entry} from the ATTEMPTS of tools/exercises/lesson*.py, read as literals (nothing is
-    executed); {} if there are none."""
-    attempts: dict = {}
-    for path in sorted((root / ATTEMPTS).glob("lesson*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        found = [node.value for node in tree.body if isinstance(node, ast.Assign)
-                 and [getattr(t, "id", None) for t in node.targets] == ["ATTEMPTS"]]
-        if not found:
-            raise NavError(f"{path} has no `ATTEMPTS = {{...}}`")
-        attempts.update(ast.literal_eval(found[0]))
-    return attempts
 
 
 def guide_exercises(notebooks: list[Notebook], raw: dict, attempts: dict) -> str:
@@ -265,11 +259,12 @@ def plan_schedule(items: list, notebooks: list[Notebook], timings: dict) -> tupl
             missing.append(key)
             continue
         if mode == "demo":
-            how, mins = " (demonstrated: you run it on the projector and talk it through)", math.ceil(m["run"] + m["read"])
+            how, mins = (" (demonstrated: you run it on the projector and talk its core path through)",
+                         math.ceil(m["run"] + m["core_read"]))
         else:
             how = ("" if not nb.exercises else " (exercises in class)" if mode == "all"
                    else " (exercises as homework)")
-            mins = m["total" if mode == "all" else "core"]
+            mins = m["core_and_exercises" if mode == "all" else "core"]
         rows.append((f"{nb.number} {cell_text(nb.title)}{how}", mins, note))
     return rows, sum(mins for _, mins, _ in rows), missing
 
