@@ -67,16 +67,19 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 
 def _per_batch(f, net, images, target) -> list:
-    """``f(net, batches)`` on a copy of ``net`` whose gradients are cleared first."""
+    """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
+    (ones), as a network in a training loop does."""
     net = copy.deepcopy(net)
-    net.zero_grad(set_to_none=True)
+    for p in net.parameters():
+        p.grad = torch.ones_like(p)
     return [torch.as_tensor(g).detach() for g in f(net, _batches(images, target))]
 
 
-def _accumulates(answer: list, objects: dict) -> bool:
-    """True when the gradients add up from batch to batch, as in the snippet handed out."""
+def _adds_up(answer: list, objects: dict, start: float) -> bool:
+    """True when the answer's gradients add up from batch to batch, from ``start`` (1: the earlier
+    step's gradient kept, as in the snippet handed out; 0: cleared once, before the loop)."""
     each = [_grad_of_batch(objects["net"], x, y) for x, y in _batches(objects["images"], objects["target"])]
-    running = torch.stack(each).cumsum(dim=0)
+    running = start + torch.stack(each).cumsum(dim=0)
     return len(answer) == len(each) and all(torch.allclose(a, r, rtol=1e-5, atol=1e-7)
                                             for a, r in zip(answer, running))
 
@@ -138,7 +141,7 @@ EXERCISES = {
     "05.5": Exercise(
         expected=lambda net, images, target: [_grad_of_batch(net, x, y) for x, y in _batches(images, target)],
         run=lambda f, net, images, target: _per_batch(f, net, images, target),
-        unanswered=lambda f, objects: _accumulates(_per_batch(f, **objects), objects),
+        unanswered=lambda f, objects: _adds_up(_per_batch(f, **objects), objects, start=1.0),
         same=lambda a, e, o: len(a) == len(e) and all(torch.allclose(x, y, rtol=1e-5, atol=1e-7)
                                                       for x, y in zip(a, e)),
         form="the fixed function, returning one gradient per batch",
@@ -146,5 +149,8 @@ EXERCISES = {
                "what backward() does with .grad?",
                "backward() adds into .grad: something must clear it between one batch's backward() and the "
                "next: before the new backward(), not between backward() and reading .grad."),
+        mistakes=((lambda a, e, o: _adds_up(a, o, start=0.0),
+                   "The first gradient is right now, but the next ones still add up: one clearing before "
+                   "the loop is not enough."),),
     ),
 }

@@ -48,14 +48,14 @@ ATTEMPTS = {
         "kind": "debug",
         "title": 'one gradient per batch',
         "minutes": 8,
-        "misconception": 'clears .grad after backward(), wiping the gradient it is about to read',
+        "misconception": 'clears .grad once, before the loop, so the batches still add up',
         "wrong": (
             'def ex5_batch_grads(net, batches):\n'
             '    grads = []\n'
+            '    net.zero_grad()\n'
             '    for images, target in batches:\n'
             '        loss = nn.MSELoss()(net(images), target)\n'
             '        loss.backward()\n'
-            '        net.zero_grad()\n'
             '        grads.append(net.conv1.bias.grad.clone())\n'
             '    return grads'),
         "right": (
@@ -70,9 +70,10 @@ ATTEMPTS = {
             'def ex5_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    for images, target in batches:\n'
+            '        for p in net.parameters():\n'
+            '            p.grad = None\n'
             '        nn.MSELoss()(net(images), target).backward()\n'
             '        grads.append(net.conv1.bias.grad.clone())\n'
-            '        net.conv1.bias.grad = None\n'
             '    return grads'),
     },
 }
