@@ -12,12 +12,14 @@ from explorers import LR_STEPS, bowl_descent, bowl_minimum, bowl_problem
 from figure_style import LINESTYLES, MARKERS, OKABE_ITO
 
 
-def draw_fd_errors(eps, errors: dict, ax=None):
+def draw_fd_errors(eps, errors: dict, ax=None, rule: dict | None = None):
     """Log-log plot of a finite-difference estimate's error against the nudge ``eps``.
 
     ``errors`` maps a label (e.g. ``"float64"``) to the errors ``|estimate - autograd|``, one
     per value of ``eps``; each label gets its own colour, marker and line style. An error of
-    exactly 0 cannot be drawn on a log scale and is left out. Returns the axes.
+    exactly 0 cannot be drawn on a log scale and is left out. ``rule`` may map a label to the
+    nudge a rule of thumb picks for it, drawn as a vertical line in the label's colour and style.
+    Returns the axes.
     Introduced in 05_loss_and_backward.
     """
     import matplotlib.pyplot as plt
@@ -27,11 +29,13 @@ def draw_fd_errors(eps, errors: dict, ax=None):
     eps = [float(e) for e in eps]
     for k, (label, errs) in enumerate(errors.items()):
         points = [(e, float(r)) for e, r in zip(eps, errs) if float(r) > 0]
-        ax.loglog(*zip(*points), marker=MARKERS[k % 4], markersize=4, color=OKABE_ITO[k % 6],
-                  linestyle=["-", "--", ":", "-."][k % 4], label=label)
+        style = dict(color=OKABE_ITO[k % 6], linestyle=["-", "--", ":", "-."][k % 4])
+        ax.loglog(*zip(*points), marker=MARKERS[k % 4], markersize=4, label=label, **style)
+        if rule and label in rule:
+            ax.axvline(float(rule[label]), linewidth=1, alpha=0.7, label=f"rule of thumb, {label}", **style)
     ax.set_xlabel("nudge ε")
-    ax.set_ylabel("|finite difference − autograd|")
-    ax.legend()
+    ax.set_ylabel("|finite diff. − autograd|")
+    ax.legend(fontsize=8)
     return ax
 
 
@@ -39,7 +43,8 @@ def draw_softmax_bars(logits: torch.Tensor, label: int, axes=None):
     """Two bar charts for one digit: its 10 logits, and the softmax probabilities they become.
 
     The right class ``label`` is drawn in another colour and hatched; a dotted line marks 1/10,
-    what a network that cannot tell the classes apart gives each. Returns the two axes.
+    what a network that cannot tell the classes apart gives each. Each panel has a title and a
+    short y-label (a long one would run into a figure title above). Returns the two axes.
     Introduced in 05_loss_and_backward.
     """
     import matplotlib.pyplot as plt
@@ -49,12 +54,14 @@ def draw_softmax_bars(logits: torch.Tensor, label: int, axes=None):
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(7, 2.6))
     classes = range(len(logits))
-    for ax, values, name in zip(axes, (logits, probs), ("logit z", "probability p = softmax(z)")):
+    for ax, values, name, title in zip(axes, (logits, probs), ("logit", "probability"),
+                                       ("logits z", "probabilities p = softmax(z)")):
         bars = ax.bar(classes, values.tolist(), color=OKABE_ITO[0], edgecolor="black", linewidth=0.6)
         bars[label].set(facecolor=OKABE_ITO[5], hatch="//", edgecolor="black")
         ax.set_xticks(list(classes))
         ax.set_xlabel(f"class (hatched: the label, {label})")
         ax.set_ylabel(name)
+        ax.set_title(title)
     axes[0].axhline(0, color="0.4", linewidth=0.8)
     axes[1].axhline(1 / len(logits), color="0.3", linestyle=":", label="1/10")
     axes[1].set_ylim(0, 1.35 * max(probs.max().item(), 1 / len(logits)))

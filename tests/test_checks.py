@@ -248,3 +248,40 @@ def test_hints_never_hand_over_the_solution_line():
     assert "divided by 2" not in " ".join(checks.lesson05.EXERCISES["05.3"].hints)
     assert "math.ceil" not in checks.lesson07.EXERCISES["07.1"].hints[-1]
     assert "predictions[y_test == 9]" not in " ".join(checks.lesson07.EXERCISES["07.3"].hints)
+
+
+def test_05_5_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
+    """The check's copy of the network holds an earlier step's gradient: the snippet as handed out
+    reads as not answered, one zero_grad() before the loop gets the named hint, one per batch passes."""
+    import helpers
+    checks._wrong_tries.clear()
+    torch.manual_seed(0)
+    net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
+
+    def batch_grads(clear_each: bool, clear_once: bool):
+        def f(net, batches):
+            grads = []
+            if clear_once:
+                net.zero_grad()
+            for x, y in batches:
+                if clear_each:
+                    net.zero_grad()
+                torch.nn.MSELoss()(net(x), y).backward()
+                grads.append(net.conv1.bias.grad.clone())
+            return grads
+        return f
+
+    assert not checks.check("05.5", batch_grads(False, False), net=net, images=images, target=target)
+    assert "not answered yet" in said(capsys)
+    assert not checks.check("05.5", batch_grads(False, True), net=net, images=images, target=target)
+    assert "one clearing before the loop is not enough" in said(capsys)
+    assert checks.check("05.5", batch_grads(True, False), net=net, images=images, target=target)
+    assert net.conv1.bias.grad is None  # the check worked on a copy
+
+
+@pytest.mark.parametrize("answer, ok", [(3, True), (torch.tensor(3), True), (4, False), (6, False)])
+def test_05_4_counts_the_entries_relu_and_max_pool_let_through(answer, ok):
+    checks._wrong_tries.clear()
+    x = torch.tensor([[[[1.0, -2.0, 0.5, -1.0], [-3.0, 2.0, -0.5, -2.0],
+                        [-1.0, -4.0, 3.0, 1.0], [-2.0, -0.5, 2.0, -1.0]]]])
+    assert checks.check("05.4", answer, x=x) is ok

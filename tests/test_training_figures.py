@@ -70,6 +70,19 @@ def test_draw_fd_errors_draws_a_log_log_line_per_precision_without_zeros():
     plt.close(fig)
 
 
+def test_draw_fd_errors_marks_the_rule_of_thumb_in_each_precision_style():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    training_figures.draw_fd_errors([1e-6, 1e-4, 1e-2], {"float64": [1e-10, 1e-9, 1e-6], "float32": [1e-1, 1e-3, 1e-5]},
+                                    ax, rule={"float64": 5e-6, "float32": 4e-3})
+    curves = [l for l in ax.get_lines() if len(l.get_xdata()) == 3]
+    marks = [l for l in ax.get_lines() if len(l.get_xdata()) == 2 and l.get_xdata()[0] == l.get_xdata()[1]]
+    assert [m.get_xdata()[0] for m in marks] == [5e-6, 4e-3]
+    assert [m.get_color() for m in marks] == [c.get_color() for c in curves]
+    assert [m.get_linestyle() for m in marks] == [c.get_linestyle() for c in curves]
+    plt.close(fig)
+
+
 def test_draw_softmax_bars_draws_the_logits_and_their_softmax_with_the_label_hatched():
     plt = _figure_tools()
     logits = torch.tensor([0.1, -0.2, 0.3, 0.0, 0.05, -0.1, 0.2, 0.15, -0.05, 0.0])
@@ -80,6 +93,8 @@ def test_draw_softmax_bars_draws_the_logits_and_their_softmax_with_the_label_hat
         assert [round(b.get_height(), 6) for b in bars] == [round(v, 6) for v in values.tolist()]
         assert [bool(b.get_hatch()) for b in bars] == [k == 7 for k in range(10)]
     assert math.isclose(sum(b.get_height() for b in ax_probs.patches), 1.0, rel_tol=1e-9)
+    assert ax_logits.get_title() and ax_probs.get_title()  # the long names sit in titles...
+    assert max(len(ax.get_ylabel()) for ax in (ax_logits, ax_probs)) <= 12  # ...not in y-labels that reach a suptitle
     plt.close("all")
 
 

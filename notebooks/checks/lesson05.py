@@ -1,8 +1,8 @@
 """Checks for 05_loss_and_backward's exercises.
 
 Each expected value is computed by autograd from the objects the exercise cell passes (the
-output and target, the retained ``h``, the network and its batch, the logits and labels), never
-by the formula the student is asked for: it cannot drift from the notebook.
+output and target, the retained ``h``, the network and its batch, the 4 x 4 map), never by the
+formula the student is asked for: it cannot drift from the notebook.
 """
 from __future__ import annotations
 
@@ -47,18 +47,49 @@ def _in_two_pieces(two_pieces, net, images, target) -> torch.Tensor:
     return net.conv1.weight.grad
 
 
+def _nonzero_after_relu_pool(x: torch.Tensor) -> int:
+    """How many entries of ``x`` get a nonzero gradient from max_pool2d(relu(x), 2).sum()."""
+    x = x.detach().clone().requires_grad_()
+    F.max_pool2d(F.relu(x), 2).sum().backward()
+    return int((x.grad != 0).sum())
+
+
+def _batches(images, target) -> list:
+    """Three batches of two digits (the check's own, overlapping, not the notebook's halves)."""
+    return [(images[i:i + 2], target[i:i + 2]) for i in (0, 2, 1)]
+
+
+def _grad_of_batch(net, images, target) -> torch.Tensor:
+    """conv1.bias's gradient of one batch's MSE, by autograd on a copy of ``net``."""
+    net = copy.deepcopy(net)
+    (grad,) = torch.autograd.grad(nn.MSELoss()(net(images), target), net.conv1.bias)
+    return grad
+
+
+def _per_batch(f, net, images, target) -> list:
+    """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
+    (ones), as a network in a training loop does."""
+    net = copy.deepcopy(net)
+    for p in net.parameters():
+        p.grad = torch.ones_like(p)
+    return [torch.as_tensor(g).detach() for g in f(net, _batches(images, target))]
+
+
+def _adds_up(answer: list, objects: dict, start: float) -> bool:
+    """True when the answer's gradients add up from batch to batch, from ``start`` (1: the earlier
+    step's gradient kept, as in the snippet handed out; 0: cleared once, before the loop)."""
+    each = [_grad_of_batch(objects["net"], x, y) for x, y in _batches(objects["images"], objects["target"])]
+    running = start + torch.stack(each).cumsum(dim=0)
+    return len(answer) == len(each) and all(torch.allclose(a, r, rtol=1e-5, atol=1e-7)
+                                            for a, r in zip(answer, running))
+
+
 def _is(scale):
     """A test: the answer is ``scale`` times the expected tensor."""
     def test(a, e, o):
         a = torch.as_tensor(a).detach().double()
         return a.shape == e.shape and torch.allclose(a, scale * e.double(), rtol=1e-4, atol=1e-6)
     return test
-
-
-def _softmax_only(a, e, o):
-    a = torch.as_tensor(a).detach().double()
-    p = F.softmax(o["logits"].double(), dim=1)
-    return a.shape == e.shape and any(torch.allclose(a, p / d, rtol=1e-4, atol=1e-6) for d in (1, len(p)))
 
 
 EXERCISES = {
@@ -96,16 +127,30 @@ EXERCISES = {
                              "not their sum."),),
     ),
     "05.4": Exercise(
-        expected=lambda logits, labels: _grad_of(lambda z: nn.CrossEntropyLoss()(z, labels), logits),
-        form="a tensor of shape (4, 10)",
-        hints=("Differentiate the two terms separately: ∂(−z_y)/∂z_i is −1 or 0; for log Σ_j exp(z_j) "
-               "use the chain rule through the log.",
-               "∂/∂z_i log Σ_j exp(z_j) = exp(z_i) / Σ_j exp(z_j), the softmax (F.softmax); F.one_hot(labels, 10) "
-               "marks each digit's label; and the loss is the mean over the batch."),
-        mistakes=((_is(4.0), "nn.CrossEntropyLoss() takes the mean over the 4 digits: each digit's gradient "
-                             "is divided by the batch size."),
-                  (_is(-1.0), "Check the sign: raising the logit of the right class lowers the loss."),
-                  (_softmax_only, "That is the derivative of the log Σ exp term only: −z_y contributes too, "
-                                  "−1 at the label's entry of each row.")),
+        expected=lambda x: _nonzero_after_relu_pool(x),
+        form="a whole number (how many entries)",
+        hints=("Follow each 2 x 2 window on its own: where does max-pool send its gradient, and does the "
+               "ReLU let it through there?",
+               "ReLU turns every negative number into 0: in a window of only negative numbers, which entry "
+               "is the maximum after the ReLU, and is its gate open?"),
+        mistakes=((lambda a, e, o: a == 4, "One per window would be right if every window held a positive "
+                                           "number: look at the window whose numbers are all negative."),
+                  (lambda a, e, o: a == int((o["x"] > 0).sum()), "That counts every positive entry: max-pool "
+                                                                 "passes the gradient to one entry per window only.")),
+    ),
+    "05.5": Exercise(
+        expected=lambda net, images, target: [_grad_of_batch(net, x, y) for x, y in _batches(images, target)],
+        run=lambda f, net, images, target: _per_batch(f, net, images, target),
+        unanswered=lambda f, objects: _adds_up(_per_batch(f, **objects), objects, start=1.0),
+        same=lambda a, e, o: len(a) == len(e) and all(torch.allclose(x, y, rtol=1e-5, atol=1e-7)
+                                                      for x, y in zip(a, e)),
+        form="the fixed function, returning one gradient per batch",
+        hints=("Print the list for two batches: how does the second gradient relate to the first, and to "
+               "what backward() does with .grad?",
+               "backward() adds into .grad: something must clear it between one batch's backward() and the "
+               "next: before the new backward(), not between backward() and reading .grad."),
+        mistakes=((lambda a, e, o: _adds_up(a, o, start=0.0),
+                   "The first gradient is right now, but the next ones still add up: one clearing before "
+                   "the loop is not enough."),),
     ),
 }

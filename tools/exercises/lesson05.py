@@ -4,6 +4,7 @@ ATTEMPTS = {
     "05.1": {
         "kind": "write",
         "title": 'the gradient of the summed error',
+        "minutes": 3,
         "misconception": 'divides by N as for the mean',
         "wrong": 'ex1_grad = 2 * (ex1_out - target) / ex1_out.numel()',
         "right": 'ex1_grad = 2 * (ex1_out - target)',
@@ -12,6 +13,7 @@ ATTEMPTS = {
     "05.2": {
         "kind": "write",
         "title": 'what `fc3` passes on',
+        "minutes": 5,
         "misconception": 'sums over the batch, as for the bias',
         "wrong": 'ex2_dh = g.sum(dim=0) @ net.fc3.weight',
         "right": 'ex2_dh = g @ net.fc3.weight',
@@ -20,6 +22,7 @@ ATTEMPTS = {
     "05.3": {
         "kind": "write",
         "title": 'a batch in two pieces',
+        "minutes": 10,
         "misconception": "backwards each half's mean as it is, doubling the gradient",
         "wrong": (
             'nn.MSELoss()(net(images[:2]), target[:2]).backward()\n'
@@ -33,11 +36,44 @@ ATTEMPTS = {
         "loophole": 'nn.MSELoss()(net(images), target).backward()',
     },
     "05.4": {
-        "kind": "write",
-        "title": 'derive, then check — the gradient of cross-entropy',
-        "misconception": 'forgets the mean over the batch',
-        "wrong": 'ex4_grad = F.softmax(ex4_logits, dim=1) - F.one_hot(labels, 10)',
-        "right": 'ex4_grad = (F.softmax(ex4_logits, dim=1) - F.one_hot(labels, 10)) / len(labels)',
-        "alternative": 'ex4_grad = (ex4_logits.exp() / ex4_logits.exp().sum(dim=1, keepdim=True) - torch.eye(10)[labels]) / 4',
+        "kind": "predict",
+        "title": 'where the gradient goes',
+        "minutes": 4,
+        "misconception": 'one entry per window, forgetting that ReLU closes the gate of an all-negative window',
+        "wrong": 'ex4_count = 4',
+        "right": 'ex4_count = 3',
+        "alternative": 'ex4_count = torch.tensor(3)',
+    },
+    "05.5": {
+        "kind": "debug",
+        "title": 'one gradient per batch',
+        "minutes": 8,
+        "misconception": 'clears .grad once, before the loop, so the batches still add up',
+        "wrong": (
+            'def ex5_batch_grads(net, batches):\n'
+            '    grads = []\n'
+            '    net.zero_grad()\n'
+            '    for images, target in batches:\n'
+            '        loss = nn.MSELoss()(net(images), target)\n'
+            '        loss.backward()\n'
+            '        grads.append(net.conv1.bias.grad.clone())\n'
+            '    return grads'),
+        "right": (
+            'def ex5_batch_grads(net, batches):\n'
+            '    grads = []\n'
+            '    for images, target in batches:\n'
+            '        net.zero_grad()\n'
+            '        nn.MSELoss()(net(images), target).backward()\n'
+            '        grads.append(net.conv1.bias.grad.clone())\n'
+            '    return grads'),
+        "alternative": (
+            'def ex5_batch_grads(net, batches):\n'
+            '    grads = []\n'
+            '    for images, target in batches:\n'
+            '        for p in net.parameters():\n'
+            '            p.grad = None\n'
+            '        nn.MSELoss()(net(images), target).backward()\n'
+            '        grads.append(net.conv1.bias.grad.clone())\n'
+            '    return grads'),
     },
 }
