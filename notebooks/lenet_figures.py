@@ -102,7 +102,7 @@ def _draw_stages(ax, stages: list[dict], unit: float, gap: float = 1.55, x0: flo
 
     paper = set(PAPER_NAMES) <= {s["name"] for s in stages}
     step, x, edges = 0.07, x0, []
-    for stage in stages:
+    for i, stage in enumerate(stages):
         shape = stage["shape"]
         if len(shape) == 3:
             channels, height, width = shape
@@ -120,6 +120,10 @@ def _draw_stages(ax, stages: list[dict], unit: float, gap: float = 1.55, x0: flo
         bold = highlight is not None and stage["name"] == highlight
         ax.text((x + right) / 2, -0.85, _stage_label(stage, paper), ha="center", va="top", fontsize=9,
                 fontweight="bold" if bold else "normal")
+        # a ReLU is drawn on the stage whose output it rectifies, never on the next layer's arrow
+        if "ops_after" in stage or (i + 1 < len(stages) and "ReLU" in stages[i + 1]["ops"]):
+            ax.text((x + right) / 2, top + 0.04, "ReLU", ha="center", va="bottom", fontsize=9,
+                    color=OKABE_ITO[5], fontweight="bold")
         edges.append((x, right, top))
         x = right + gap
     for (_, right, _), (left, _, _), stage in zip(edges, edges[1:], stages[1:]):
@@ -127,11 +131,9 @@ def _draw_stages(ax, stages: list[dict], unit: float, gap: float = 1.55, x0: flo
                     arrowprops=dict(arrowstyle="-|>", color="0.25", lw=1, mutation_scale=10))
         mid = (right + left) / 2
         layer = [op for op in stage["ops"] if op not in ("ReLU", "flatten")]
-        if layer:
-            ax.text(mid, 0.08, "\n".join(layer), ha="center", va="bottom", fontsize=9)
-        if "ReLU" in stage["ops"]:  # applied before the layer: written under the arrow
-            ax.text(mid, -0.08, "ReLU", ha="center", va="top", fontsize=9, color=OKABE_ITO[5],
-                    fontweight="bold")
+        if layer:  # "max pool" on two lines: one line is wider than the gap between two stacks
+            ax.text(mid, 0.08, "\n".join(layer).replace("max pool", "max\npool"), ha="center",
+                    va="bottom", fontsize=9)
     return edges[-1][1]
 
 
@@ -141,8 +143,9 @@ def draw_lenet(model: nn.Module | None = None, x: torch.Tensor | None = None, ax
     Defaults: ``helpers.LeNet()`` on a ``(1, 1, 28, 28)`` batch of zeros. Each feature-map stage
     is a stack of squares (at most four shown) whose sides are proportional to the map's height
     and width, so pooling's halving shows; each vector stage is a hatched bar (height ∝ √units).
-    Over each arrow: the layer that makes the next stage, read from the layer or the call, and
-    "ReLU" (bold, vermillion) where one is applied. Stages are named after the paper (C1 … OUTPUT)
+    Over each arrow: the layer that makes the next stage, read from the layer or the call; over
+    a stage, "ReLU" (bold, vermillion) when a ReLU is applied to that stage's output (so a ReLU on
+    the output layer shows on the last stage). Stages are named after the paper (C1 … OUTPUT)
     when the model has ``helpers.LeNet``'s layer names. Returns the axes.
     Introduced in 02_lenet; draws imgs/lenet5.png.
     """
@@ -156,7 +159,7 @@ def draw_lenet(model: nn.Module | None = None, x: torch.Tensor | None = None, ax
         _, ax = plt.subplots(figsize=(7, 2.0))
     height = max(s["shape"][1] for s in stages if len(s["shape"]) == 3)
     end = _draw_stages(ax, stages, unit=1.4 / height)
-    ax.set(xlim=(-0.1, end + 0.35), ylim=(-1.45, 1.2), aspect="equal")
+    ax.set(xlim=(-0.1, end + 0.35), ylim=(-1.45, 1.4), aspect="equal")
     ax.axis("off")
     return ax
 
@@ -182,5 +185,5 @@ def draw_lenet_family(nets, axes=None):
         ax.set_title(title, fontsize=10, loc="left")
         ax.axis("off")
     for ax in axes:
-        ax.set(xlim=(-0.1, max(ends) + 0.35), ylim=(-1.45, 1.2), aspect="equal")
+        ax.set(xlim=(-0.1, max(ends) + 0.35), ylim=(-1.45, 1.4), aspect="equal")
     return axes

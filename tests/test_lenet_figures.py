@@ -73,7 +73,7 @@ def test_draw_lenet_draws_every_stage_relu_and_pooling_to_scale():
     assert len(vectors) == 4  # flatten, C5, F6, OUTPUT
     assert len([c for c in ax.get_children() if type(c).__name__ == "Annotation"]) == 8  # 9 stages, 8 arrows
     words = texts(ax)
-    assert words.count("ReLU") == 4 and sum("max pool" in w for w in words) == 2
+    assert words.count("ReLU") == 4 and sum("max\npool" in w for w in words) == 2
     assert [w.split("\n")[0] for w in words if "@" in w or w.split("\n")[-1].isdigit()][:9] == [
         "input", "C1", "S2", "C3", "S4", "flatten", "C5", "F6", "OUTPUT"]
     # squares to scale: the front square of each stage, input 28, C1 28, S2 14, C3 10, S4 5
@@ -101,3 +101,30 @@ def test_draw_lenet_family_shares_one_scale_and_marks_what_feeds_fc1():
     bold = [[t.get_text() for t in ax.texts if t.get_fontweight() == "bold" and t.get_text() != "ReLU"]
             for ax in axes]
     assert bold == [["view()\n576"], ["flatten\n400"]]
+
+
+def relu_stages(ax) -> list[str]:
+    """The stage labels (first line) under each "ReLU" mark, matched by x position."""
+    labels = [t for t in ax.texts if t.get_position()[1] < -0.5]
+    marks = [t.get_position()[0] for t in ax.texts if t.get_text() == "ReLU"]
+    return [min(labels, key=lambda t: abs(t.get_position()[0] - x)).get_text().split("\n")[0] for x in marks]
+
+
+def test_relu_is_drawn_on_the_stage_it_rectifies_never_on_the_output_by_mistake():
+    assert relu_stages(lenet_figures.draw_lenet()) == ["C1", "C3", "C5", "F6"]  # OUTPUT: logits, no ReLU
+
+    relu_on_output = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 6 * 6, 3), nn.ReLU())
+    ax = lenet_figures.draw_lenet(relu_on_output, torch.zeros(1, 1, 8, 8))
+    assert relu_stages(ax) == ["0", "3"]  # the bug shows on the last stage
+
+
+def test_layer_labels_stay_between_the_stages_they_join():
+    fig, ax = plt.subplots(figsize=(7, 2.0))
+    lenet_figures.draw_lenet(helpers.LeNet(), torch.zeros(1, 1, 28, 28), ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [p.get_window_extent(renderer) for p in ax.patches]
+    for text in ax.texts:
+        if text.get_position()[1] > 0 and text.get_text() != "ReLU":  # a layer label over an arrow
+            label = text.get_window_extent(renderer)
+            assert not any(label.overlaps(box) for box in boxes), text.get_text()
