@@ -142,8 +142,8 @@ EXERCISES = {
         expected=lambda: tuple(sorted(reached) for _, _, reached in _leaf_cases()),
         run=lambda f: _run_walk(f),
         form="a function returning a list of tensors",
-        hints=("Keep a list of nodes still to visit, starting with output.grad_fn; for each node, note its "
-               ".variable if it has one, and add the nodes of its next_functions to the list.",
+        hints=("Section 2's loop followed one input per node; here every input of every node leads somewhere. "
+               "What could keep track of the nodes still to visit?",
                "A node can be reached along several paths: remember the nodes you have visited, and skip a "
                "node (or None) when you meet it again."),
         mistakes=(
