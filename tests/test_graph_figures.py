@@ -151,3 +151,20 @@ def test_draw_autograd_graph_on_given_axes_side_by_side():
     ([0, 2, 0, 0, 1], [-2, 0, -1, 1, 2])])
 def test_child_offsets_keep_the_deepest_child_straight_below(heights, offsets):
     assert graph_figures._child_offsets(heights) == offsets
+
+
+def test_drawn_diamond_of_a_tensor_used_twice():
+    """04's fan-out figure: w used by 3w and by w², the two paths meeting at one AccumulateGrad,
+    drawn on one row each, side by side, without overlapping boxes."""
+    import matplotlib.pyplot as plt
+    w = torch.tensor(2.0, requires_grad=True)
+    y = (3 * w) * w ** 2
+    graph, boxes, arrows, ax = _drawn(y, {"w": w})
+    assert sorted(n.name for n in graph.nodes) == ["AccumulateGrad", "MulBackward0", "MulBackward0", "PowBackward0"]
+    leaf = next(i for i, n in enumerate(graph.nodes) if n.name == "AccumulateGrad")
+    assert graph.nodes[leaf].label == "w" and sum(child == leaf for _, child in graph.edges) == 2
+    row, col = graph_figures._graph_layout(graph)
+    middle = [i for i in range(len(graph.nodes)) if row[i] == 1]
+    assert len(middle) == 2 and row[leaf] == 2 and col[middle[0]] != col[middle[1]]
+    assert not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    plt.close(ax.figure)

@@ -1,13 +1,15 @@
 """Checks for 04_autograd_graph's exercises.
 
 Each expected value is computed from the objects the exercise cell passes (the tensors, the
-loss and its net, the function and its input): it cannot drift from the notebook.
+function and its input, the net), or, for the exercises where the student writes or fixes a
+function (04.2, 04.5), from graphs and inputs of the check's own, on which it runs that function:
+it cannot drift from the notebook, and no earlier output answers it.
 """
 from __future__ import annotations
 
 import torch
 
-from checks import Exercise
+from checks import Exercise, Refused
 
 
 def _count(fn, x, name="MulBackward0") -> int:
@@ -41,8 +43,83 @@ def _close_to(a, e) -> bool:
         a.detach().reshape(e.shape).double(), e.double(), rtol=1e-4, atol=1e-6)
 
 
-def _variable(node):
-    return getattr(node, "variable", None)
+def _leaf_cases():
+    """Graphs of the check's own: (output, its leaves by name, the names backward() fills).
+    LeNet with conv1 frozen (8 parameters reached), and a graph where a and b are used twice
+    and c only through .detach() (a and b reached, c not)."""
+    import helpers
+    g = torch.Generator().manual_seed(4)
+    net = helpers.LeNet()
+    net.conv1.requires_grad_(False)
+    lenet = net(torch.randn(2, 1, 28, 28, generator=g)).sum()
+    named = dict(net.named_parameters())
+    a, b, c = (torch.randn(3, generator=g).requires_grad_() for _ in range(3))
+    diamond = (a * b + a.exp() * b + c.detach()).sum()
+    return [(lenet, named, [n for n in named if not n.startswith("conv1.")]),
+            (diamond, {"a": a, "b": b, "c": c}, ["a", "b"])]
+
+
+def _run_walk(f):
+    """The names of the tensors ``f`` returns for each case (duplicates kept, "not a tensor" for
+    anything else), refused if ``f`` calls backward, autograd.grad or graph_figures."""
+    names = set()
+    todo = [getattr(f, "__code__", None)]
+    while todo:
+        code = todo.pop()
+        if code is not None:
+            names |= set(code.co_names)
+            todo += [c for c in code.co_consts if hasattr(c, "co_names")]
+    if names & {"backward", "grad", "autograd_graph", "graph_figures"}:
+        raise Refused("the exercise asks you to walk next_functions yourself: your function calls "
+                      "backward, autograd.grad or graph_figures.")
+    found = []
+    for output, named, _ in _leaf_cases():
+        by_id = {id(t): n for n, t in named.items()}
+        found.append(sorted(by_id.get(id(t), "another tensor") if isinstance(t, torch.Tensor) else "not a tensor"
+                            for t in f(output)))
+    return tuple(found)
+
+
+_GIVEN_CLIP = '''def clipped_total(x, w):
+    """The sum of exp(x * w), each value clipped at 10."""
+    h = torch.exp(x * w)
+    h[h > 10] = 10  # clip the big values
+    return h.sum()
+'''
+
+
+def _is_given_clip(f) -> bool:
+    """True for the function of exercise 04.5 as handed out (the same bytecode)."""
+    scope = {"torch": torch}
+    exec(compile(_GIVEN_CLIP, "<given>", "exec"), scope)
+    given, code = scope["clipped_total"].__code__, f.__code__
+    return (code.co_code, code.co_consts, code.co_names) == (given.co_code, given.co_consts, given.co_names)
+
+
+def _clip_inputs():
+    """x and w of the check's own: two of the four values exp(x * w) exceed 10."""
+    return torch.tensor([1.0, -2.0, 0.5, 2.0]), torch.tensor([3.0, 0.5, 1.0, 1.5], requires_grad=True)
+
+
+def _run_clip(f):
+    """(the clipped sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers."""
+    x, w = _clip_inputs()
+    total = f(x, w)
+    total.backward()
+    return torch.cat([total.detach().reshape(1), w.grad])
+
+
+def _clip_reference(hidden: bool = False):
+    """The right (sum, w.grad); ``hidden``: what an edit hidden from autograd (.data) gives instead."""
+    x, w = _clip_inputs()
+    h = torch.exp(x * w)
+    if hidden:
+        h.data[h.data > 10] = 10
+    else:
+        h = h.clamp(max=10)
+    total = h.sum()
+    total.backward()
+    return torch.cat([total.detach().reshape(1), w.grad])
 
 
 EXERCISES = {
@@ -62,21 +139,21 @@ EXERCISES = {
         ),
     ),
     "04.2": Exercise(
-        expected=lambda loss, net: net.fc2.bias,
-        form="a node of the backward graph (an AccumulateGrad)",
-        same=lambda a, e, o: _variable(a) is e,
-        hints=("The printed chain of section 2 is your map: which input of an AddmmBackward0 is its "
-               "bias, and which leads to the layer before?",
-               "From ex2_loss.grad_fn go to fc3's AddmmBackward0, then down through the ReLU to fc2's "
-               "AddmmBackward0; one of its inputs is the bias's AccumulateGrad."),
+        expected=lambda: tuple(sorted(reached) for _, _, reached in _leaf_cases()),
+        run=lambda f: _run_walk(f),
+        form="a function returning a list of tensors",
+        hints=("Section 2's loop followed one input per node; here every input of every node leads somewhere. "
+               "What could keep track of the nodes still to visit?",
+               "A node can be reached along several paths: remember the nodes you have visited, and skip a "
+               "node (or None) when you meet it again."),
         mistakes=(
-            (lambda a, e, o: a is e or isinstance(a, torch.Tensor),
-             "That is a tensor; the exercise asks for the node of the graph that fills fc2.bias's .grad "
-             "(the step before .variable)."),
-            (lambda a, e, o: _variable(a) is o["net"].fc3.bias,
-             "That is fc3's own bias (input 0 of fc3's AddmmBackward0): fc2 lies further down, behind the ReLU."),
-            (lambda a, e, o: _variable(a) is o["net"].fc2.weight or type(a).__name__ == "TBackward0",
-             "Right layer, wrong input: that path leads to fc2's weight, not its bias."),
+            (lambda a, e, o: all(sorted(set(x)) == y for x, y in zip(a, e)) and a != e,
+             "Some leaves come back more than once: a tensor used twice is reached along two paths "
+             "(section 4). Remember the nodes already visited."),
+            (lambda a, e, o: any("not a tensor" in x for x in a),
+             "Return the tensors, not the AccumulateGrad nodes: a node's .variable is its tensor."),
+            (lambda a, e, o: all(set(x) <= set(y) for x, y in zip(a, e)),
+             "Some leaves are missing: follow every input of every node, not only one path down."),
         ),
     ),
     "04.3": Exercise(
@@ -106,6 +183,22 @@ EXERCISES = {
              "Twice the answer: .grad adds up over backward calls. Run the whole cell again, with one backward."),
             (lambda a, e, o: any(_close_to(a, _jacobian_row(o["net"], o["x"], r)) for r in (2, 4)),
              "That is the row of a neighbouring class: indices start at 0, so class 3 is index 3."),
+        ),
+    ),
+    "04.5": Exercise(
+        expected=lambda: _clip_reference(),
+        run=lambda f: _run_clip(f),
+        unanswered=lambda f, objects: _is_given_clip(f),
+        form="the fixed function",
+        hints=("exp saves its output h for the backward pass; the clip then writes into h in place. Which "
+               "operations give a new tensor instead?",
+               "Compute the clipped values as a new tensor (there is a PyTorch function that clips, and "
+               "torch.where chooses value by value); leave the h that exp saved untouched."),
+        mistakes=(
+            (lambda a, e, o: _close_to(a, _clip_reference(hidden=True)),
+             "The error was protecting you: .data (or another way around the version counter) hides the edit, "
+             "so exp's backward multiplies by the clipped 10 and a clipped value gets a gradient. It should "
+             "get 0: make a new tensor instead of editing the saved one."),
         ),
     ),
 }

@@ -3,7 +3,8 @@
 ATTEMPTS = {
     "04.1": {
         "kind": "predict",
-        "title": 'predict, then check — leaf or not?',
+        "title": 'leaf or not?',
+        "minutes": 3,
         "misconception": 'thinks a detached copy of a result is still not a leaf',
         "wrong": 'ex1_leaves = (True, False, True, False)',
         "right": 'ex1_leaves = (True, False, True, True)',
@@ -11,19 +12,50 @@ ATTEMPTS = {
     },
     "04.2": {
         "kind": "write",
-        "title": 'walk to `fc2.bias`',
-        "misconception": "takes input 0 of fc3's Addmm, which is fc3's own bias",
-        "wrong": 'ex2_node = ex2_loss.grad_fn.next_functions[0][0].next_functions[0][0]',
-        "right": 'ex2_node = ex2_loss.grad_fn.next_functions[0][0].next_functions[1][0].next_functions[0][0].next_functions[0][0]',
+        "title": 'which leaves will `backward()` fill?',
+        "minutes": 12,
+        "misconception": 'walks without remembering the nodes visited: a tensor used twice comes back twice',
+        "wrong": (
+            'found, todo = [], [output.grad_fn]\n'
+            'while todo:\n'
+            '    node = todo.pop()\n'
+            '    if node is None:\n'
+            '        continue\n'
+            '    if hasattr(node, "variable"):\n'
+            '        found.append(node.variable)\n'
+            '    todo += [child for child, _ in node.next_functions]\n'
+            'return found'),
+        "right": (
+            'leaves = {}\n'
+            '\n'
+            'def visit(node):\n'
+            '    if node is None:\n'
+            '        return\n'
+            '    if hasattr(node, "variable"):\n'
+            '        leaves[id(node.variable)] = node.variable\n'
+            '    for child, _ in node.next_functions:\n'
+            '        visit(child)\n'
+            '\n'
+            'visit(output.grad_fn)\n'
+            'return list(leaves.values())'),
         "alternative": (
-            'node = ex2_loss.grad_fn\n'
-            "for i in (0, 1, 0, 0):  # fc3's Addmm, its ReLU, fc2's Addmm, its bias\n"
-            '    node = node.next_functions[i][0]\n'
-            'ex2_node = node'),
+            'from collections import deque\n'
+            'queue, seen, leaves = deque([output.grad_fn]), set(), set()\n'
+            'while queue:\n'
+            '    node = queue.popleft()\n'
+            '    if node is not None and node not in seen:\n'
+            '        seen.add(node)\n'
+            '        leaves |= {node.variable} if type(node).__name__ == "AccumulateGrad" else set()\n'
+            '        queue.extend(child for child, _ in node.next_functions)\n'
+            'return leaves  # a set of tensors'),
+        "loophole": (
+            'graph = graph_figures.autograd_graph(output)\n'
+            'return [node.fn.variable for node in graph.nodes if node.name == "AccumulateGrad"]'),
     },
     "04.3": {
         "kind": "predict",
-        "title": 'predict a dynamic graph',
+        "title": 'a dynamic graph',
+        "minutes": 4,
         "misconception": 'counts the doublings and forgets the first x * w2',
         "wrong": 'ex3_muls = 6',
         "right": 'ex3_muls = 7',
@@ -34,6 +66,7 @@ ATTEMPTS = {
     "04.4": {
         "kind": "write",
         "title": 'one row of the Jacobian',
+        "minutes": 8,
         "misconception": 'backwards a vector of ones: the sum of all ten rows, not row 3',
         "wrong": (
             'ex4_out = net(ex4_x)\n'
@@ -48,5 +81,25 @@ ATTEMPTS = {
             'net(ex4_x).backward(ex4_v)\n'
             'ex4_grad = ex4_x.grad[0, 0]  # 28x28'),
         "loophole": 'ex4_grad = J[0, 3]',
+    },
+    "04.5": {
+        "kind": "debug",
+        "title": 'a clip that breaks `backward()`',
+        "minutes": 8,
+        "misconception": 'silences the error with .data, so the clipped values get a gradient',
+        "wrong": (
+            'def clipped_total(x, w):\n'
+            '    h = torch.exp(x * w)\n'
+            '    h.data[h.data > 10] = 10  # no error any more\n'
+            '    return h.sum()'),
+        "right": (
+            'def clipped_total(x, w):\n'
+            '    h = torch.exp(x * w)\n'
+            '    return torch.where(h > 10, torch.full_like(h, 10.0), h).sum()'),
+        "alternative": (
+            'def clipped_total(x, w):\n'
+            '    h = torch.exp(x * w).clone()  # edit the copy; exp keeps its own output\n'
+            '    h[h > 10] = 10\n'
+            '    return h.sum()'),
     },
 }
