@@ -107,21 +107,24 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
 def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, filter: int = 0,
                              row: int = 0, col: int = 0):
     """Draw how one output number of a convolution is made: one row per input channel with the
-    window of that channel under the kernel, the kernel's channel, and their elementwise products,
-    each cell labelled with its value; the title adds up all products and the bias.
+    whole channel and the window under the kernel outlined on it, the window's values, the kernel's
+    channel, and their elementwise products (each cell of the last three labelled with its value);
+    the title adds up all products and the bias.
 
     ``x`` is one image ``(C, H, W)``, ``w`` the filters ``(F, C, k, k)``, ``b`` the biases ``(F,)``.
     One diverging scale centred on 0 is shared by every panel. Returns the figure.
     Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
     channels, k = x.shape[0], w.shape[-1]
     window = x[:, row:row + k, col:col + k]
     kernel = w[filter]
     products = window * kernel
     total = products.sum() + b[filter]
-    scale = float(max(window.abs().max(), kernel.abs().max(), products.abs().max()))
+    scale = float(max(x.abs().max(), kernel.abs().max(), products.abs().max()))
+    cmap = plt.get_cmap("RdBu_r", 9)
 
     def write(ax, values, top, left):
         for i in range(values.shape[0]):
@@ -130,15 +133,19 @@ def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, 
                 ax.text(left + j, top + i, f"{v:.1f}".replace("-0.0", "0.0"), ha="center", va="center",
                         fontsize=9, color="white" if abs(v) > 0.6 * scale else "black")
 
-    fig, axes = plt.subplots(channels, 3, figsize=(5.4, 1.45 * channels + 0.45), squeeze=False)
+    fig, axes = plt.subplots(channels, 4, figsize=(7.2, 1.45 * channels + 0.45), squeeze=False)
     for c in range(channels):
+        whole = axes[c][0]
+        whole.imshow(x[c].detach().numpy(), cmap=cmap, vmin=-scale, vmax=scale)
+        whole.add_patch(Rectangle((col - 0.5, row - 0.5), k, k, fill=False, ec="black", lw=2.5))
+        whole.set(title=f"x[{c}], window outlined", xticks=[], yticks=[])
+        whole.set_ylabel(f"channel {c}")
         panels = ((window[c], f"x[{c}, {row}:{row + k}, {col}:{col + k}]"), (kernel[c], f"× w[{filter}, {c}]"),
                   (products[c], f"= products: sum {products[c].sum().item():.2f}"))
-        for ax, (values, title) in zip(axes[c], panels):
-            ax.imshow(values.detach().numpy(), cmap=plt.get_cmap("RdBu_r", 9), vmin=-scale, vmax=scale)
+        for ax, (values, title) in zip(axes[c][1:], panels):
+            ax.imshow(values.detach().numpy(), cmap=cmap, vmin=-scale, vmax=scale)
             write(ax, values.detach(), 0, 0)
             ax.set(title=title, xticks=[], yticks=[])
-        axes[c][0].set_ylabel(f"channel {c}")
     fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.2f} = {total.item():.2f}"
                  f" = output ({filter}, {row}, {col})")
     return fig
@@ -214,7 +221,8 @@ def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict
 
     ``fields`` maps a label to ``(first row, first column, width)`` in input pixels (it may start
     in the padding). The ``padding`` ring around the digit is drawn grey, as ``draw_conv`` draws
-    padding. ``paths`` (28x28) is drawn with viridis and a colour bar. Returns the figure.
+    padding. ``paths`` (28x28, for each pixel the unit's response to an image that is 1 at that pixel
+    and 0 elsewhere, through all-positive weights) is drawn with viridis and a colour bar. Returns the figure.
     Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
@@ -234,6 +242,6 @@ def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict
                  title="receptive fields on a test digit", xlabel="column", ylabel="row")
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     image = ax_paths.imshow(torch.as_tensor(paths).numpy(), cmap="viridis")
-    fig.colorbar(image, ax=ax_paths, shrink=0.8, label="gradient (∝ number of paths)")
+    fig.colorbar(image, ax=ax_paths, shrink=0.8, label="response to a lone 1 (∝ paths)")
     ax_paths.set(title="paths to one unit", xlabel="column", ylabel="row")
     return fig

@@ -31,9 +31,14 @@ def test_window_times_kernel_shows_the_window_the_kernel_their_products_and_the_
     x, w, b = torch.randn(3, 5, 5, generator=gen), torch.randn(4, 3, 3, 3, generator=gen), torch.randn(4, generator=gen)
     fig = conv_figures.draw_window_times_kernel(x, w, b, filter=filter, row=row, col=col)
     axes = fig.axes
-    assert len(axes) == 3 * 3  # a row per input channel: window, kernel, products
+    assert len(axes) == 3 * 4  # a row per input channel: the channel, its window, the kernel, the products
     for c in range(3):
-        window, kernel, products = axes[3 * c:3 * c + 3]
+        whole, window, kernel, products = axes[4 * c:4 * c + 4]
+        assert torch.equal(torch.as_tensor(whole.images[0].get_array()), x[c])
+        outline, = whole.patches  # the window, outlined where the kernel lies
+        assert (outline.get_x(), outline.get_y(), outline.get_width(), outline.get_height()) == (
+            col - 0.5, row - 0.5, 3, 3) and not outline.get_fill()
+        assert whole.get_ylabel() == f"channel {c}"
         expected = [x[c, row:row + 3, col:col + 3], w[filter, c], x[c, row:row + 3, col:col + 3] * w[filter, c]]
         for ax, values in zip((window, kernel, products), expected):
             assert len(ax.texts) == 9

@@ -9,12 +9,62 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from checks import Exercise
+from checks import Exercise, Refused
 
 
-def _conv_value(x, w, b, filter, row, col):
-    """Output (filter, row, col) of F.conv2d(x, w, b) for one unbatched image x."""
-    return F.conv2d(x.unsqueeze(0), w, b)[0, filter, row, col]
+# The settings 03.1 runs a student's convolution with: (stride, padding), plain first.
+_SETTINGS = ((1, 0), (2, 0), (1, 1), (2, 1), (3, 2))
+
+
+def _conv_inputs():
+    """An image, filters and biases of the check's own (not the notebook's), with a rectangular
+    image so that rows and columns cannot be swapped unnoticed."""
+    g = torch.Generator().manual_seed(303)
+    return torch.randn(3, 7, 6, generator=g), torch.randn(4, 3, 3, 3, generator=g), torch.randn(4, generator=g)
+
+
+def _reference(weight_change=lambda w: w, bias_scale=1.0, settings=_SETTINGS):
+    x, w, b = _conv_inputs()
+    return [F.conv2d(x[None], weight_change(w), b * bias_scale, stride=s, padding=p)[0] for s, p in settings]
+
+
+def _run_my_conv2d(f):
+    """``f`` on the check's inputs in every setting; refused if it calls a convolution of torch."""
+    names = set(getattr(getattr(f, "__code__", None), "co_names", ()))
+    if names & {"conv2d", "Conv2d", "convolution", "conv1d"}:
+        raise Refused("the exercise asks for loops: your function calls a convolution of torch.")
+    x, w, b = _conv_inputs()
+    return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
+
+
+def _all_close(answer, expected) -> bool:
+    return (isinstance(answer, list) and len(answer) == len(expected)
+            and all(isinstance(a, torch.Tensor) and a.shape == e.shape and torch.allclose(a.double(), e.double(), atol=1e-4)
+                    for a, e in zip(answer, expected)))
+
+
+def _right_where(answer, expected, settings) -> bool:
+    """Right in the given settings (their indices in _SETTINGS), wrong in some other."""
+    chosen = [i for i, setting in enumerate(_SETTINGS) if setting in settings]
+    return (_all_close([answer[i] for i in chosen], [expected[i] for i in chosen])
+            and not _all_close(answer, expected))
+
+
+def _downsampler_shapes(cls):
+    """(shape after down1, after down2, of the output, (kernel, stride) of each layer) for 2 digits."""
+    model = cls()
+    x = torch.zeros(2, 1, 28, 28)
+    first = model.down1(x)
+    second = model.down2(F.relu(first))
+    layers = tuple((tuple(m.kernel_size), tuple(m.stride)) for m in (model.down1, model.down2))
+    return tuple(first.shape), tuple(second.shape), tuple(model(x).shape), layers
+
+
+def _as_given(cls, objects) -> bool:
+    """The debug snippet untouched: no padding, fc for 7x7 maps."""
+    model = cls()
+    return (model.down1.padding == (0, 0) and model.down2.padding == (0, 0)
+            and model.fc.in_features == 8 * 7 * 7 and model.down1.stride == (2, 2))
 
 
 def _same_padding(size, kernel_size, dilation=1):
@@ -29,20 +79,6 @@ def _first_padding(size, kernel_size, dilation):
         if out == size:
             return p
     raise ValueError(f"no padding keeps {size} with kernel_size={kernel_size}, dilation={dilation}")
-
-
-def _matching_dilation(kernel_size, big_kernel, size=28):
-    """The dilation with which a kernel_size kernel gives the output size of a big_kernel one."""
-    with torch.random.fork_rng(devices=[]), torch.no_grad():
-        return _first_dilation(kernel_size, big_kernel, size)
-
-
-def _first_dilation(kernel_size, big_kernel, size):
-    target = nn.Conv2d(1, 1, big_kernel)(torch.zeros(1, 1, size, size)).shape
-    for d in range(1, big_kernel):
-        if nn.Conv2d(1, 1, kernel_size, dilation=d)(torch.zeros(1, 1, size, size)).shape == target:
-            return d
-    raise ValueError(f"no dilation gives a {kernel_size}x{kernel_size} kernel the span of {big_kernel}")
 
 
 def _field_width(layers, size=28):
@@ -73,20 +109,26 @@ def _is_int(a) -> bool:
 
 EXERCISES = {
     "03.1": Exercise(
-        expected=lambda x, w, b: _conv_value(x, w, b, 2, 1, 0),
-        form="a number (a 0-d tensor or a float)",
-        hints=("Which window of x lies under the kernel for output row 1, column 0? It takes all "
-               "channels, and as many rows and columns as the kernel has.",
-               "Multiply that window elementwise by filter 2's weights, sum every product, then "
-               "add filter 2's bias."),
+        expected=lambda: _reference(),
+        run=_run_my_conv2d,
+        same=lambda a, e, o: _all_close(a, e),
+        form="a function returning a tensor of shape (O, H_out, W_out)",
+        hints=("Pad first (a zero border of `padding` pixels on every side), then compute H_out and W_out "
+               "with section 2's formula, then loop over the filters and the output positions.",
+               "Output (o, i, j) reads the window of the padded image that starts at row i · stride and "
+               "column j · stride, k rows and k columns, through all channels; then add bias[o]."),
         mistakes=(
-            (lambda a, e, o: abs(float(a) - float(e - o["b"][2])) < 1e-4,
-             "Close: the sum of the products is right, but each output number also gets its filter's bias."),
-            (lambda a, e, o: abs(float(a) - float(_conv_value(o["x"], o["w"], o["b"], 2, 0, 1))) < 1e-4,
-             "That is output row 0, column 1: the first index of a window is its row, the second its column."),
-            (lambda a, e, o: any(abs(float(a) - float(_conv_value(o["x"], o["w"], o["b"], f, 1, 0))) < 1e-4
-                                 for f in range(len(o["b"])) if f != 2),
-             "That is the right position but another filter: the filter is the first index of w and of b."),
+            (lambda a, e, o: _all_close(a, _reference(lambda w: w.flip(-1, -2))),
+             "You flipped the kernel, as a textbook convolution does: F.conv2d multiplies each window with "
+             "the filter as it is (section 1's loops)."),
+            (lambda a, e, o: _all_close(a, _reference(bias_scale=0.0)),
+             "Every number is off by the same amount per filter: each output number also gets its filter's bias."),
+            (lambda a, e, o: _right_where(a, e, {(1, 0), (2, 0)}),
+             "Right without padding, wrong with it: pad the image with zeros on all four sides before sliding "
+             "the window, and use the padded size in the formula."),
+            (lambda a, e, o: _right_where(a, e, {(1, 0), (1, 1)}),
+             "Right with stride 1, wrong with a larger stride: the window of output (i, j) starts at row "
+             "i · stride, column j · stride, and the formula divides by the stride."),
         ),
     ),
     "03.2": Exercise(
@@ -120,6 +162,23 @@ EXERCISES = {
         ),
     ),
     "03.4": Exercise(
+        expected=lambda: ((2, 8, 14, 14), (2, 8, 7, 7), (2, 10), (((3, 3), (2, 2)), ((3, 3), (2, 2)))),
+        run=_downsampler_shapes,
+        unanswered=_as_given,
+        form="the fixed class Downsampler",
+        hints=("Use section 2's formula on down1: n = 28, k = 3, s = 2 and p = ? What comes out, and what "
+               "should come out?",
+               "A 3x3 kernel takes k − 1 = 2 pixels from a row; padding p on each side gives 2p back. Which p "
+               "lets a stride of 2 halve 28, and then 14?"),
+        mistakes=(
+            (lambda a, e, o: a[2] == e[2] and a[1] != e[1],
+             "The model runs now, but its maps are not 14x14 and 7x7: the fix belongs in the convolutions, "
+             "not in fc."),
+            (lambda a, e, o: a[3] != e[3],
+             "Keep the 3x3 kernels and the stride of 2: the question is how much padding they need."),
+        ),
+    ),
+    "03.5": Exercise(
         expected=lambda layers: _field_width(layers),
         form="an int (the width of the field in input pixels)",
         hints=("Start from what section 10 found for an S4 unit, its field and its jump, and apply the "
@@ -132,20 +191,6 @@ EXERCISES = {
              "poolings they are further apart (the jump)."),
             (lambda a, e, o: _is_int(a) and a == o["layers"][-1].kernel_size[0],
              "That is the kernel's width in S4 units; the question asks how many input pixels the unit sees."),
-        ),
-    ),
-    "03.5": Exercise(
-        expected=lambda kernel_size, big_kernel: _matching_dilation(kernel_size, big_kernel),
-        form="an int (the dilation d)",
-        hints=("The output size depends on the kernel only through its span: what is the span of the big "
-               "kernel, and of a small kernel with dilation d?",
-               "Dilation d puts d − 1 gaps between neighbouring taps; count the pixels from the first tap "
-               "to the last."),
-        mistakes=(
-            (lambda a, e, o: _is_int(a) and a == e - 1,
-             "d is not the number of pixels skipped: dilation d leaves d − 1 gaps between neighbouring taps."),
-            (lambda a, e, o: isinstance(a, float) and a != int(a),
-             "The span of a dilated kernel is d(k − 1) + 1, not d · k: a whole number of steps between taps."),
         ),
     ),
 }

@@ -3,16 +3,44 @@
 ATTEMPTS = {
     "03.1": {
         "kind": "write",
-        "title": 'one output number by hand',
-        "misconception": 'forgets the bias',
-        "wrong": 'ex1_value = (ex1_x[:, 1:4, 0:3] * ex1_w[2]).sum()',
-        "right": 'ex1_value = torch.sum(ex1_x[:, 1:1 + 3, 0:0 + 3] * ex1_w[2]) + ex1_b[2]',
-        "alternative": 'ex1_value = (ex1_x[:, 1:4, :3] * ex1_w[2]).sum().item() + ex1_b[2].item()',
-        "loophole": 'ex1_value = out[2, 1, 0]',
+        "title": 'a convolution with stride and padding',
+        "minutes": 15,
+        "misconception": 'slides the window one pixel at a time whatever the stride',
+        "wrong": (
+            "padded = F.pad(x, (padding, padding, padding, padding))\n"
+            "k = weight.shape[-1]\n"
+            "rows = (padded.shape[1] - k) // stride + 1\n"
+            "cols = (padded.shape[2] - k) // stride + 1\n"
+            "out = torch.zeros(weight.shape[0], rows, cols)\n"
+            "for o in range(weight.shape[0]):\n"
+            "    for i in range(rows):\n"
+            "        for j in range(cols):\n"
+            "            out[o, i, j] = (padded[:, i:i + k, j:j + k] * weight[o]).sum() + bias[o]\n"
+            "return out"),
+        "right": (
+            "k = weight.shape[-1]\n"
+            "h, w = x.shape[1] + 2 * padding, x.shape[2] + 2 * padding\n"
+            "big = x.new_zeros(x.shape[0], h, w)\n"
+            "big[:, padding:h - padding, padding:w - padding] = x\n"
+            "rows = []\n"
+            "for top in range(0, h - k + 1, stride):\n"
+            "    row = []\n"
+            "    for left in range(0, w - k + 1, stride):\n"
+            "        window = big[:, top:top + k, left:left + k]\n"
+            "        row.append((window.unsqueeze(0) * weight).sum(dim=(1, 2, 3)) + bias)\n"
+            "    rows.append(torch.stack(row, dim=-1))\n"
+            "return torch.stack(rows, dim=1)"),
+        "alternative": (
+            "k = weight.shape[-1]\n"
+            "padded = F.pad(x, [padding] * 4)\n"
+            "windows = padded.unfold(1, k, stride).unfold(2, k, stride)  # (C, H_out, W_out, k, k)\n"
+            "return torch.einsum('chwij,ocij->ohw', windows, weight) + bias[:, None, None]"),
+        "loophole": 'return F.conv2d(x[None], weight, bias, stride=stride, padding=padding)[0]',
     },
     "03.2": {
         "kind": "predict",
-        "title": 'predict, then check',
+        "title": 'the size of a strided layer',
+        "minutes": 3,
         "misconception": 'divides without rounding down',
         "wrong": 'ex2_size = ((32 + 2 * 1 - (3 - 1) - 1) / 2 + 1, (24 + 2 * 1 - (3 - 1) - 1) / 2 + 1)',
         "right": 'ex2_size = (16, 12)',
@@ -21,25 +49,59 @@ ATTEMPTS = {
     "03.3": {
         "kind": "predict",
         "title": '"same" padding for a dilated kernel',
+        "minutes": 3,
         "misconception": 'pads for an ordinary 3x3 kernel and ignores the dilation',
         "wrong": 'ex3_padding = (3 - 1) // 2',
         "right": 'ex3_padding = 3',
         "alternative": 'ex3_padding = (3 * (3 - 1) + 1 - 1) // 2',
     },
     "03.4": {
-        "kind": "predict",
-        "title": 'predict, then check — one layer more',
-        "misconception": 'adds k - 1 pixels, as if neighbouring S4 units were 1 pixel apart',
-        "wrong": 'ex4_field = 16 + (3 - 1)',
-        "right": 'ex4_field = 16 + (3 - 1) * 4',
-        "alternative": 'ex4_field = field + (3 - 1) * jump',
+        "kind": "debug",
+        "title": 'a downsampler that does not halve',
+        "minutes": 8,
+        "misconception": 'asks for padding="same", which PyTorch refuses with a stride',
+        "wrong": (
+            "class Downsampler(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.down1 = nn.Conv2d(1, 8, kernel_size=3, stride=2, padding=\"same\")\n"
+            "        self.down2 = nn.Conv2d(8, 8, kernel_size=3, stride=2, padding=\"same\")\n"
+            "        self.fc = nn.Linear(8 * 7 * 7, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        x = F.relu(self.down1(x))\n"
+            "        x = F.relu(self.down2(x))\n"
+            "        return self.fc(x.flatten(1))"),
+        "right": (
+            "class Downsampler(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.down1 = nn.Conv2d(1, 8, 3, 2, 1)\n"
+            "        self.down2 = nn.Conv2d(8, 8, 3, 2, 1)\n"
+            "        self.fc = nn.Linear(392, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        return self.fc(F.relu(self.down2(F.relu(self.down1(x)))).flatten(1))"),
+        "alternative": (
+            "class Downsampler(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.down1 = nn.Conv2d(1, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))\n"
+            "        self.down2 = nn.Conv2d(8, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))\n"
+            "        self.fc = nn.Linear(8 * 7 * 7, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        x = F.relu(self.down1(x))\n"
+            "        x = F.relu(self.down2(x))\n"
+            "        return self.fc(x.flatten(1))"),
     },
     "03.5": {
         "kind": "predict",
-        "title": 'dilation instead of a big kernel',
-        "misconception": 'takes the dilation for the number of pixels skipped',
-        "wrong": 'ex5_dilation = 3',
-        "right": 'ex5_dilation = 4',
-        "alternative": 'ex5_dilation = (9 - 1) // (3 - 1)',
+        "title": 'one layer more',
+        "minutes": 4,
+        "misconception": 'adds k - 1 pixels, as if neighbouring S4 units were 1 pixel apart',
+        "wrong": 'ex5_field = 16 + (3 - 1)',
+        "right": 'ex5_field = 16 + (3 - 1) * 4',
+        "alternative": 'ex5_field = recurrence(ex5_layers)[0]',
     },
 }
