@@ -153,36 +153,80 @@ def said(capsys) -> str:
     return capsys.readouterr().out
 
 
-def test_01_1_calling_the_layer_is_refused(capsys):
+def test_01_4_nn_linear_is_refused_and_a_layer_that_is_not_one_is_told_why(capsys):
     checks._wrong_tries.clear()
-    layer, x = torch.nn.Linear(5, 2), torch.randn(3, 5)
-    assert checks.check("01.1", x @ layer.weight.T + layer.bias, layer=layer, x=x)
-    for route in (layer(x), torch.nn.functional.linear(x, layer.weight, layer.bias), layer(x).detach()):
-        assert not checks.check("01.1", route, layer=layer, x=x)
-        assert "Hint:" in said(capsys)
+    nn = torch.nn
+
+    class Borrowed(nn.Linear):
+        def forward(self, t):
+            return nn.functional.linear(t, self.weight, self.bias)
+
+    class Right(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.sizes = in_features, out_features
+            bound = in_features ** -0.5
+            self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-bound, bound))
+            self.bias = nn.Parameter(torch.empty(out_features).uniform_(-bound, bound))
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+        def extra_repr(self):
+            return "in_features=%d, out_features=%d" % self.sizes
+
+    class Zeros(Right):
+        def __init__(self, in_features, out_features):
+            super().__init__(in_features, out_features)
+            with torch.no_grad():
+                self.weight.zero_()
+
+    class Plain(Right):
+        def __init__(self, in_features, out_features):
+            super().__init__(in_features, out_features)
+            del self.weight
+            self.weight = torch.zeros(out_features, in_features)
+
+    class Frozen(Right):
+        def __init__(self, in_features, out_features):
+            super().__init__(in_features, out_features)
+            self.bias.requires_grad_(False)
+
+    class Unnamed(Right):
+        def extra_repr(self):
+            return ""
+
+    assert checks.check("01.4", Right)
+    for wrong, words in ((Borrowed, "linear layer"), (Zeros, "many weights are equal"),
+                         (Plain, "exactly two"), (Frozen, "requires_grad=False"), (Unnamed, "extra_repr")):
+        assert not checks.check("01.4", wrong)
+        out = said(capsys)
+        assert words in out and "Hint:" in out, (wrong, out)
 
 
-def test_01_4_a_parameter_that_cannot_learn_and_a_buffer_get_their_own_hints(capsys):
+def test_01_3_a_plain_list_is_unanswered_and_a_repeated_layer_gets_its_hint(capsys):
     checks._wrong_tries.clear()
+    nn = torch.nn
 
-    class Frozen(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.scale = torch.nn.Parameter(torch.full((3,), 2.0), requires_grad=False)
+    def tower(hidden):
+        class Tower(nn.Module):
+            def __init__(self, width, depth):
+                super().__init__()
+                self.first, self.last = nn.Linear(8, width), nn.Linear(width, 3)
+                self.hidden = hidden(width, depth)
 
-    class Buffered(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.register_buffer("scale", torch.full((3,), 2.0))
+            def forward(self, t):
+                t = torch.relu(self.first(t))
+                for layer in self.hidden:
+                    t = torch.relu(layer(t))
+                return self.last(t)
+        return Tower
 
-    frozen, buffered = Frozen(), Buffered()
-    assert not checks.check("01.4", frozen.scale, model=frozen)
-    assert "requires_grad=False" in said(capsys)
-    assert not checks.check("01.4", buffered.scale, model=buffered)
-    out = said(capsys)
-    assert "register_buffer" in out and "not registered" not in out
-    hints = " ".join(checks.lesson01.EXERCISES["01.4"].hints)
-    assert "nn.Parameter(torch.full" not in hints  # a hint never hands over the line
+    assert not checks.check("01.3", tower(lambda w, d: [nn.Linear(w, w) for _ in range(d)]))
+    assert "not answered yet" in said(capsys)
+    assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList([nn.Linear(w, w)] * d)))
+    assert "[layer] * depth" in said(capsys)
+    assert checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d))))
 
 
 def test_05_3_one_full_batch_backward_is_refused(capsys):

@@ -1,38 +1,121 @@
-"""The exercises of 01_modules_and_layers, one entry per exercise, keyed by its id (see __init__.py)."""
+"""Attempts at the exercises of 01_modules_and_layers, one entry per exercise (see tools/exercises/__init__.py)."""
 
 ATTEMPTS = {
     "01.1": {
-        "kind": "write",
-        "title": 'a linear layer by hand',
-        "misconception": 'forgets the bias',
-        "wrong": 'ex1_answer = ex1_x @ ex1_layer.weight.T',
-        "right": 'ex1_answer = ex1_x @ ex1_layer.weight.T + ex1_layer.bias',
-        "alternative": 'ex1_answer = (ex1_layer.weight @ ex1_x.T).T + ex1_layer.bias',
-        "loophole": 'ex1_answer = ex1_layer(ex1_x)',
+        "kind": "predict",
+        "title": "predict weight shapes",
+        "minutes": 3,
+        "misconception": "writes weight shapes as (in, out), the order of the constructor's arguments",
+        "wrong": 'ex1_shapes = ((3, 16, 3, 3), (256, 32))',
+        "right": 'ex1_shapes = ((16, 3, 3, 3), (32, 256))',
+        "alternative": 'ex1_shapes = (torch.Size([16, 3, 3, 3]), [32, 256])',
     },
     "01.2": {
         "kind": "predict",
-        "title": 'predict weight shapes',
-        "misconception": "writes weight shapes as (in, out), the order of the constructor's arguments",
-        "wrong": 'ex2_shapes = ((3, 16, 3, 3), (256, 32))',
-        "right": 'ex2_shapes = ((16, 3, 3, 3), (32, 256))',
-        "alternative": 'ex2_shapes = (torch.Size([16, 3, 3, 3]), [32, 256])',
+        "title": "the largest starting weight of a convolution",
+        "minutes": 4,
+        "misconception": "takes fan_in to be in_channels, forgetting the kernel window",
+        "wrong": 'ex2_bound = 1 / 4 ** 0.5',
+        "right": 'ex2_bound = 0.125',
+        "alternative": 'ex2_bound = torch.tensor(1 / 64) ** 0.5',
     },
     "01.3": {
-        "kind": "write",
-        "title": 'where are the weights?',
-        "misconception": 'counts the weight matrices and forgets the biases',
-        "wrong": "ex3_count = sum(p.numel() for n, p in network.named_parameters() if n.endswith('weight') and n.startswith(('fc', 'out')))",
-        "right": "ex3_count = sum(p.numel() for n, p in network.named_parameters() if n.split('.')[0] in ('fc1', 'fc2', 'out'))",
-        "alternative": 'ex3_count = torch.tensor(sum(p.numel() for layer in (network.fc1, network.fc2, network.out) for p in layer.parameters()))',
+        "kind": "debug",
+        "title": "hidden layers kept in a plain list",
+        "minutes": 8,
+        "misconception": "repeats one layer object instead of making depth layers",
+        "wrong": (
+            "class Tower(nn.Module):\n"
+            "    def __init__(self, width, depth):\n"
+            "        super().__init__()\n"
+            "        self.first = nn.Linear(8, width)\n"
+            "        self.hidden = nn.ModuleList([nn.Linear(width, width)] * depth)\n"
+            "        self.last = nn.Linear(width, 3)\n"
+            "\n"
+            "    def forward(self, t):\n"
+            "        t = torch.relu(self.first(t))\n"
+            "        for layer in self.hidden:\n"
+            "            t = torch.relu(layer(t))\n"
+            "        return self.last(t)"),
+        "right": (
+            "class Tower(nn.Module):\n"
+            "    def __init__(self, width, depth):\n"
+            "        super().__init__()\n"
+            "        self.first = nn.Linear(8, width)\n"
+            "        self.hidden = nn.ModuleList()\n"
+            "        for _ in range(depth):\n"
+            "            self.hidden.append(nn.Linear(width, width))\n"
+            "        self.last = nn.Linear(width, 3)\n"
+            "\n"
+            "    def forward(self, t):\n"
+            "        t = torch.relu(self.first(t))\n"
+            "        for layer in self.hidden:\n"
+            "            t = torch.relu(layer(t))\n"
+            "        return self.last(t)"),
+        "alternative": (
+            "class Tower(nn.Module):\n"
+            "    def __init__(self, width, depth):\n"
+            "        super().__init__()\n"
+            "        self.first = nn.Linear(8, width)\n"
+            "        self.hidden = nn.Sequential(*[nn.Linear(width, width) for _ in range(depth)])\n"
+            "        self.last = nn.Linear(width, 3)\n"
+            "\n"
+            "    def forward(self, t):\n"
+            "        t = torch.relu(self.first(t))\n"
+            "        for layer in self.hidden:\n"
+            "            t = torch.relu(layer(t))\n"
+            "        return self.last(t)"),
     },
     "01.4": {
         "kind": "write",
-        "title": 'a weight that never learns',
-        "misconception": 'stores a plain tensor, which the module does not register',
-        "wrong": 'self.scale = torch.full((3,), 2.0)',
-        "right": 'self.scale = nn.Parameter(torch.full((3,), 2.0))',
-        "alternative": "self.register_parameter('scale', nn.Parameter(2 * torch.ones(3)))",
-        "loophole": 'self.scale = nn.Parameter(torch.full((3,), 2.0), requires_grad=False)',
+        "title": "your own linear layer, with its printout",
+        "minutes": 15,
+        "misconception": "starts the weights at zero (no random start), so every output computes the same",
+        "wrong": (
+            "class MyLinear(nn.Module):\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        self.in_features, self.out_features = in_features, out_features\n"
+            "        self.weight = nn.Parameter(torch.zeros(out_features, in_features))\n"
+            "        self.bias = nn.Parameter(torch.zeros(out_features))\n"
+            "\n"
+            "    def forward(self, t):\n"
+            "        return t @ self.weight.T + self.bias\n"
+            "\n"
+            "    def extra_repr(self):\n"
+            "        return f\"in_features={self.in_features}, out_features={self.out_features}\""),
+        "right": (
+            "class MyLinear(nn.Module):\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        self.sizes = (in_features, out_features)\n"
+            "        bound = in_features ** -0.5\n"
+            "        self.weight = nn.Parameter(2 * bound * torch.rand(out_features, in_features) - bound)\n"
+            "        self.bias = nn.Parameter(2 * bound * torch.rand(out_features) - bound)\n"
+            "\n"
+            "    def forward(self, t):\n"
+            "        return torch.matmul(t, self.weight.t()) + self.bias\n"
+            "\n"
+            "    def extra_repr(self):\n"
+            "        return 'in_features=%d, out_features=%d' % self.sizes"),
+        "alternative": (
+            "class MyLinear(nn.Module):\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        self.in_features, self.out_features = in_features, out_features\n"
+            "        self.weight = nn.Parameter(torch.empty(out_features, in_features))\n"
+            "        self.register_parameter('bias', nn.Parameter(torch.empty(out_features)))\n"
+            "        nn.init.kaiming_uniform_(self.weight, a=5 ** 0.5)\n"
+            "        nn.init.uniform_(self.bias, -in_features ** -0.5, in_features ** -0.5)\n"
+            "\n"
+            "    def forward(self, t):\n"
+            "        return t @ self.weight.T + self.bias\n"
+            "\n"
+            "    def extra_repr(self):\n"
+            "        return f\"in_features={self.in_features}, out_features={self.out_features}\""),
+        "loophole": (
+            "class MyLinear(nn.Linear):\n"
+            "    def forward(self, t):\n"
+            "        return nn.functional.linear(t, self.weight, self.bias)"),
     },
 }
