@@ -35,7 +35,7 @@ def draw_fd_errors(eps, errors: dict, ax=None, rule: dict | None = None):
             ax.axvline(float(rule[label]), linewidth=1, alpha=0.7, label=f"rule of thumb, {label}", **style)
     ax.set_xlabel("nudge ε")
     ax.set_ylabel("|finite diff. − autograd|")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     return ax
 
 

@@ -229,7 +229,7 @@ def test_01_3_a_plain_list_is_unanswered_and_a_repeated_layer_gets_its_hint(caps
     assert checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d))))
 
 
-def test_05_3_one_full_batch_backward_is_refused(capsys):
+def test_05_2_one_full_batch_backward_is_refused(capsys):
     import helpers
     checks._wrong_tries.clear()
     torch.manual_seed(0)
@@ -242,16 +242,43 @@ def test_05_3_one_full_batch_backward_is_refused(capsys):
         for half in (slice(0, 2), slice(2, 4)):
             (torch.nn.MSELoss()(net(images[half]), target[half]) / 2).backward()
 
+    def cleared_between(net, images, target):
+        for half in (slice(0, 2), slice(2, 4)):
+            net.zero_grad()
+            (torch.nn.MSELoss()(net(images[half]), target[half]) / 2).backward()
+
     def one_backward_of_both(net, images, target):
         halves = [torch.nn.MSELoss()(net(images[h]), target[h]) for h in (slice(0, 2), slice(2, 4))]
         ((halves[0] + halves[1]) / 2).backward()
 
-    assert not checks.check("05.3", full_batch, net=net, images=images, target=target)
+    assert not checks.check("05.2", full_batch, net=net, images=images, target=target)
     assert "saw 4 digits at once" in said(capsys)
-    assert not checks.check("05.3", one_backward_of_both, net=net, images=images, target=target)
+    assert not checks.check("05.2", one_backward_of_both, net=net, images=images, target=target)
     assert "1 backward() call(s)" in said(capsys)
-    assert checks.check("05.3", two_pieces, net=net, images=images, target=target)
+    assert not checks.check("05.2", cleared_between, net=net, images=images, target=target)
+    assert "second half's gradient alone" in said(capsys)
+    assert checks.check("05.2", two_pieces, net=net, images=images, target=target)
     assert net.conv1.weight.grad is None  # the check worked on a copy
+
+
+def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
+    checks._wrong_tries.clear()
+
+    def right(dr, r, x, W):
+        g = dr * (r > 0)
+        return g.T @ x, g.sum(dim=0), g @ W
+
+    def no_gate(dr, r, x, W):
+        return dr.T @ x, dr.sum(dim=0), dr @ W
+
+    def by_autograd(dr, r, x, W):
+        return torch.autograd.grad((r * dr).sum(), (W, x), allow_unused=True)
+
+    assert not checks.check("05.1", no_gate)
+    assert "the ReLU is missing" in said(capsys)
+    assert not checks.check("05.1", by_autograd)
+    assert "raised RuntimeError" in said(capsys)
+    assert checks.check("05.1", right)
 
 
 @pytest.mark.parametrize("exercise_id, answer, objects", [
@@ -289,20 +316,22 @@ def test_07_3_a_percentage_is_told_to_be_a_fraction_and_07_4_step_entries_are_na
 
 def test_hints_never_hand_over_the_solution_line():
     import checks.lesson05, checks.lesson07  # noqa: E401
-    assert "divided by 2" not in " ".join(checks.lesson05.EXERCISES["05.3"].hints)
+    assert "divided by 2" not in " ".join(checks.lesson05.EXERCISES["05.2"].hints)
+    assert "g.T @ x" not in " ".join(checks.lesson05.EXERCISES["05.1"].hints)
     assert "math.ceil" not in checks.lesson07.EXERCISES["07.1"].hints[-1]
     assert "predictions[y_test == 9]" not in " ".join(checks.lesson07.EXERCISES["07.3"].hints)
 
 
-def test_05_5_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
+def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     """The check's copy of the network holds an earlier step's gradient: the snippet as handed out
-    reads as not answered, one zero_grad() before the loop gets the named hint, one per batch passes."""
+    reads as not answered, one zero_grad() before the loop or one after each backward() gets its named hint,
+    one per batch before backward() passes."""
     import helpers
     checks._wrong_tries.clear()
     torch.manual_seed(0)
     net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
 
-    def batch_grads(clear_each: bool, clear_once: bool):
+    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False):
         def f(net, batches):
             grads = []
             if clear_once:
@@ -312,20 +341,24 @@ def test_05_5_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
                     net.zero_grad()
                 torch.nn.MSELoss()(net(x), y).backward()
                 grads.append(net.conv1.bias.grad.clone())
+                if clear_after:
+                    net.zero_grad()
             return grads
         return f
 
-    assert not checks.check("05.5", batch_grads(False, False), net=net, images=images, target=target)
+    assert not checks.check("05.4", batch_grads(False, False), net=net, images=images, target=target)
     assert "not answered yet" in said(capsys)
-    assert not checks.check("05.5", batch_grads(False, True), net=net, images=images, target=target)
+    assert not checks.check("05.4", batch_grads(False, True), net=net, images=images, target=target)
     assert "one clearing before the loop is not enough" in said(capsys)
-    assert checks.check("05.5", batch_grads(True, False), net=net, images=images, target=target)
+    assert not checks.check("05.4", batch_grads(False, False, clear_after=True), net=net, images=images, target=target)
+    assert "Clear before each backward(), not after it" in said(capsys)
+    assert checks.check("05.4", batch_grads(True, False), net=net, images=images, target=target)
     assert net.conv1.bias.grad is None  # the check worked on a copy
 
 
 @pytest.mark.parametrize("answer, ok", [(3, True), (torch.tensor(3), True), (4, False), (6, False)])
-def test_05_4_counts_the_entries_relu_and_max_pool_let_through(answer, ok):
+def test_05_3_counts_the_entries_relu_and_max_pool_let_through(answer, ok):
     checks._wrong_tries.clear()
     x = torch.tensor([[[[1.0, -2.0, 0.5, -1.0], [-3.0, 2.0, -0.5, -2.0],
                         [-1.0, -4.0, 3.0, 1.0], [-2.0, -0.5, 2.0, -1.0]]]])
-    assert checks.check("05.4", answer, x=x) is ok
+    assert checks.check("05.3", answer, x=x) is ok

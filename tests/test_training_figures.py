@@ -67,6 +67,7 @@ def test_draw_fd_errors_draws_a_log_log_line_per_precision_without_zeros():
     assert [len(l.get_xdata()) for l in lines] == [2, 3]  # the exact 0 cannot be drawn on a log scale
     assert ax.get_xscale() == ax.get_yscale() == "log" and lines[0].get_marker() != lines[1].get_marker()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["float64", "float32"]
+    assert all(t.get_fontsize() >= 9 for t in ax.get_legend().get_texts())  # the house style's smallest font
     plt.close(fig)
 
 

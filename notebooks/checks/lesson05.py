@@ -1,7 +1,7 @@
 """Checks for 05_loss_and_backward's exercises.
 
-Each expected value is computed by autograd from the objects the exercise cell passes (the
-output and target, the retained ``h``, the network and its batch, the 4 x 4 map), never by the
+Each expected value is computed by autograd, from the check's own small layer (05.1) or from the
+objects the exercise cell passes (the network and its batch, the 4 x 4 map), never by the
 formula the student is asked for: it cannot drift from the notebook.
 """
 from __future__ import annotations
@@ -15,11 +15,49 @@ import torch.nn.functional as F
 from checks import Exercise, Refused
 
 
-def _grad_of(loss_fn, x: torch.Tensor) -> torch.Tensor:
-    """d loss_fn(x) / dx by autograd, on a copy of ``x`` (nothing else's .grad is touched)."""
-    x = x.detach().clone().requires_grad_()
-    (grad,) = torch.autograd.grad(loss_fn(x), x)
-    return grad
+def _layer_case() -> tuple:
+    """The check's own linear layer with a ReLU, r = relu(x Wᵀ + b), and a gradient dr arriving at r
+    (fixed numbers, not the notebook's: an answer read off a retained .grad cannot pass)."""
+    gen = torch.Generator().manual_seed(5)
+    x, W, b = (torch.randn(*shape, generator=gen, dtype=torch.float64) for shape in ((5, 7), (3, 7), (3,)))
+    dr = torch.randn(5, 3, generator=gen, dtype=torch.float64)
+    return dr, torch.relu(x @ W.T + b), x, W, b
+
+
+def _layer_grads() -> tuple:
+    """(dL/dW, dL/db, dL/dx) of the check's layer, by autograd."""
+    dr, _, x, W, b = _layer_case()
+    x, W, b = (t.clone().requires_grad_() for t in (x, W, b))
+    return torch.autograd.grad((torch.relu(x @ W.T + b) * dr).sum(), (W, b, x))
+
+
+def _run_backward(f) -> tuple:
+    """``f(dr, r, x, W)`` on the check's layer, with autograd switched off: three tensors."""
+    dr, r, x, W, _ = _layer_case()
+    with torch.no_grad():
+        answer = f(dr, r, x, W)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        raise Refused("the function should return three tensors: (dW, db, dx).")
+    return tuple(torch.as_tensor(a).detach().double() for a in answer)
+
+
+def _without_gate() -> tuple:
+    """What the layer's gradients would be with no ReLU (the gate forgotten)."""
+    dr, _, x, W, _ = _layer_case()
+    return dr.T @ x, dr.sum(dim=0), dr @ W
+
+
+def _close(a, e) -> bool:
+    return len(a) == len(e) and all(torch.as_tensor(x).shape == y.shape and torch.allclose(
+        torch.as_tensor(x).double(), y.double(), rtol=1e-5, atol=1e-7) for x, y in zip(a, e))
+
+
+def _second_half_alone(answer, objects) -> bool:
+    """True when the answer is the gradient of the second half alone (cleared in between)."""
+    net, images, target = objects["net"], objects["images"], objects["target"]
+    half = _full_batch_grad(net, images[2:], target[2:])
+    answer = torch.as_tensor(answer).double()
+    return any(torch.allclose(answer, s * half.double(), rtol=1e-4, atol=1e-7) for s in (1.0, 0.5))
 
 
 def _full_batch_grad(net, images, target) -> torch.Tensor:
@@ -75,6 +113,15 @@ def _per_batch(f, net, images, target) -> list:
     return [torch.as_tensor(g).detach() for g in f(net, _batches(images, target))]
 
 
+def _first_holds_the_earlier_step(answer: list, objects: dict) -> bool:
+    """True when only the first gradient still holds the earlier step's (ones): cleared after each
+    backward(), not before."""
+    each = [_grad_of_batch(objects["net"], x, y) for x, y in _batches(objects["images"], objects["target"])]
+    each[0] = each[0] + 1.0
+    return len(answer) == len(each) and all(torch.allclose(a, r, rtol=1e-5, atol=1e-7)
+                                            for a, r in zip(answer, each))
+
+
 def _adds_up(answer: list, objects: dict, start: float) -> bool:
     """True when the answer's gradients add up from batch to batch, from ``start`` (1: the earlier
     step's gradient kept, as in the snippet handed out; 0: cleared once, before the loop)."""
@@ -94,27 +141,22 @@ def _is(scale):
 
 EXERCISES = {
     "05.1": Exercise(
-        expected=lambda output, target: _grad_of(lambda o: nn.MSELoss(reduction="sum")(o, target), output),
-        form="a tensor of shape (4, 10)",
-        hints=("Differentiate Σ (ŷ − y)² with respect to one ŷ: only one term of the sum contains it.",
-               "It is section 2's gradient of the mean, except for what the mean does and the sum does not."),
-        mistakes=((_is(1 / 40), "You divided by N: that is the gradient of the mean. reduction=\"sum\" "
-                                "adds the squared errors up and divides by nothing."),
-                  (_is(0.5), "The derivative of a square (ŷ − y)² is 2(ŷ − y): the factor 2 is missing.")),
+        expected=lambda: _layer_grads(),
+        run=lambda f: _run_backward(f),
+        form="a function returning three tensors (dW, db, dx)",
+        same=lambda a, e, o: _close(a, e),
+        hints=("Go backward one step at a time: first through the ReLU (which entries of dr pass?), then "
+               "through the linear layer, with section 2's rules for its weight and bias.",
+               "Once the ReLU has gated dr, the linear layer sees that gated gradient: its weight rule is "
+               "section 2's gᵀ x, its bias rule a sum over the batch, and its input gets one gradient per "
+               "row, through W."),
+        mistakes=((lambda a, e, o: _close(a, _without_gate()),
+                   "Right for a linear layer alone: the ReLU is missing. It blocks the gradient wherever its "
+                   "output r is 0."),
+                  (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
+                   "db has one number per bias entry: every row of the batch uses the same b."),),
     ),
     "05.2": Exercise(
-        expected=lambda h: h.grad,
-        form="a tensor of shape (4, 84)",
-        hints=("h[n, k] reaches every output ŷ[n, i] of the same digit through W[i, k]: the chain rule "
-               "adds up g[n, i] · W[i, k] over the outputs i.",
-               "A sum over i of g[n, i] · W[i, k] for every n and k is one matrix product: (4 x 10) with (10 x 84)."),
-        mistakes=((lambda a, e, o: torch.is_tensor(a) and tuple(a.shape) == (e.shape[1],),
-                   "You summed over the batch, as for the bias: each of the 4 digits has its own h[n], so "
-                   "its own row of ∂L/∂h."),
-                  (lambda a, e, o: torch.is_tensor(a) and tuple(a.shape) == tuple(reversed(e.shape)),
-                   "A gradient has the shape of its tensor: h is (4, 84), so is ∂L/∂h.")),
-    ),
-    "05.3": Exercise(
         expected=lambda net, images, target: _full_batch_grad(net, images, target),
         run=_in_two_pieces,
         form="a function that calls backward() twice on the net it is given",
@@ -124,9 +166,12 @@ EXERCISES = {
                "weighted so that the two add up to the gradient of the mean over all 40?"),
         mistakes=((_is(2.0), "Each half's loss is a mean over its own 20 numbers, so the two gradients add up "
                              "to twice the full one: the 4-digit loss is the average of the two half losses, "
-                             "not their sum."),),
+                             "not their sum."),
+                  (lambda a, e, o: _second_half_alone(a, o),
+                   "Your .grad holds the second half's gradient alone: something cleared it between the two "
+                   "backward() calls. Let them add."),),
     ),
-    "05.4": Exercise(
+    "05.3": Exercise(
         expected=lambda x: _nonzero_after_relu_pool(x),
         form="a whole number (how many entries)",
         hints=("Follow each 2 x 2 window on its own: where does max-pool send its gradient, and does the "
@@ -138,7 +183,7 @@ EXERCISES = {
                   (lambda a, e, o: a == int((o["x"] > 0).sum()), "That counts every positive entry: max-pool "
                                                                  "passes the gradient to one entry per window only.")),
     ),
-    "05.5": Exercise(
+    "05.4": Exercise(
         expected=lambda net, images, target: [_grad_of_batch(net, x, y) for x, y in _batches(images, target)],
         run=lambda f, net, images, target: _per_batch(f, net, images, target),
         unanswered=lambda f, objects: _adds_up(_per_batch(f, **objects), objects, start=1.0),
@@ -151,6 +196,9 @@ EXERCISES = {
                "next: before the new backward(), not between backward() and reading .grad."),
         mistakes=((lambda a, e, o: _adds_up(a, o, start=0.0),
                    "The first gradient is right now, but the next ones still add up: one clearing before "
-                   "the loop is not enough."),),
+                   "the loop is not enough."),
+                  (lambda a, e, o: _first_holds_the_earlier_step(a, o),
+                   "The later gradients are right, the first is not: the network arrives holding an earlier "
+                   "step's gradient. Clear before each backward(), not after it."),),
     ),
 }

@@ -3,23 +3,26 @@
 ATTEMPTS = {
     "05.1": {
         "kind": "write",
-        "title": 'the gradient of the summed error',
-        "minutes": 3,
-        "misconception": 'divides by N as for the mean',
-        "wrong": 'ex1_grad = 2 * (ex1_out - target) / ex1_out.numel()',
-        "right": 'ex1_grad = 2 * (ex1_out - target)',
-        "alternative": 'ex1_grad = (2 * (ex1_out - target)).tolist()',
+        "title": 'backward through a linear layer and its ReLU',
+        "minutes": 10,
+        "misconception": 'forgets the ReLU gate and backpropagates as through a linear layer alone',
+        "wrong": (
+            'dW = dr.T @ x\n'
+            'db = dr.sum(dim=0)\n'
+            'dx = dr @ W\n'
+            'return dW, db, dx'),
+        "right": (
+            'g = torch.where(r > 0, dr, torch.zeros_like(dr))\n'
+            'return g.T @ x, g.sum(dim=0), g @ W'),
+        "alternative": (
+            "g = dr * (r > 0).to(dr.dtype)\n"
+            "dW = torch.einsum('ni,nk->ik', g, x)\n"
+            "db = torch.einsum('ni->i', g)\n"
+            "dx = torch.einsum('ni,ik->nk', g, W)\n"
+            "return [dW, db, dx]"),
+        "loophole": 'return torch.autograd.grad((r * dr).sum(), (W, x), allow_unused=True)',
     },
     "05.2": {
-        "kind": "write",
-        "title": 'what `fc3` passes on',
-        "minutes": 5,
-        "misconception": 'sums over the batch, as for the bias',
-        "wrong": 'ex2_dh = g.sum(dim=0) @ net.fc3.weight',
-        "right": 'ex2_dh = g @ net.fc3.weight',
-        "alternative": "ex2_dh = torch.einsum('ni,ik->nk', g, net.fc3.weight.detach())",
-    },
-    "05.3": {
         "kind": "write",
         "title": 'a batch in two pieces',
         "minutes": 10,
@@ -35,22 +38,22 @@ ATTEMPTS = {
             "(nn.MSELoss(reduction='sum')(net(images[2:]), target[2:]) / 40).backward()"),
         "loophole": 'nn.MSELoss()(net(images), target).backward()',
     },
-    "05.4": {
+    "05.3": {
         "kind": "predict",
         "title": 'where the gradient goes',
         "minutes": 4,
         "misconception": 'one entry per window, forgetting that ReLU closes the gate of an all-negative window',
-        "wrong": 'ex4_count = 4',
-        "right": 'ex4_count = 3',
-        "alternative": 'ex4_count = torch.tensor(3)',
+        "wrong": 'ex3_count = 4',
+        "right": 'ex3_count = 3',
+        "alternative": 'ex3_count = torch.tensor(3)',
     },
-    "05.5": {
+    "05.4": {
         "kind": "debug",
         "title": 'one gradient per batch',
         "minutes": 8,
         "misconception": 'clears .grad once, before the loop, so the batches still add up',
         "wrong": (
-            'def ex5_batch_grads(net, batches):\n'
+            'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    net.zero_grad()\n'
             '    for images, target in batches:\n'
@@ -59,7 +62,7 @@ ATTEMPTS = {
             '        grads.append(net.conv1.bias.grad.clone())\n'
             '    return grads'),
         "right": (
-            'def ex5_batch_grads(net, batches):\n'
+            'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    for images, target in batches:\n'
             '        net.zero_grad()\n'
@@ -67,7 +70,7 @@ ATTEMPTS = {
             '        grads.append(net.conv1.bias.grad.clone())\n'
             '    return grads'),
         "alternative": (
-            'def ex5_batch_grads(net, batches):\n'
+            'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    for images, target in batches:\n'
             '        for p in net.parameters():\n'
