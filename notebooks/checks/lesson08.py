@@ -1,12 +1,61 @@
 """Checks for 08_modular_cnns_and_inspection's exercises."""
+from collections import OrderedDict
+
 import torch
 from torch import nn
 
-from checks import Exercise
+from checks import Exercise, Range
+
+def _stats_model() -> tuple[nn.Module, torch.Tensor]:
+    """A model of the check's own (containers nested two deep, a Tanh, no ConvBlock) and its input."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(8)
+        model = nn.Sequential(OrderedDict(
+            block=nn.Sequential(nn.Conv2d(2, 4, kernel_size=3), nn.ReLU()),
+            flatten=nn.Flatten(),
+            head=nn.Sequential(nn.Linear(4 * 6 * 6, 5), nn.Tanh(), nn.Linear(5, 3)),
+        ))
+        x = torch.randn(6, 2, 8, 8)
+    return model, x
 
 
-def _parameter_count(layer: nn.Module) -> int:
-    return sum(p.numel() for p in layer.parameters())
+def _hooks_left(model: nn.Module) -> int:
+    return sum(len(m._forward_hooks) + len(m._forward_pre_hooks) for m in model.modules())
+
+
+def _run_stats(f):
+    """(what ``f`` returns on the check's model, how many hooks it left on that model)."""
+    model, x = _stats_model()
+    return f(model, x), _hooks_left(model)
+
+
+def _reference_stats() -> dict:
+    """{leaf: (mean, std with correction 1, std with correction 0)}, computed without hooks (the
+    leaves of this model run in the order named_modules lists them)."""
+    model, out = _stats_model()
+    stats = {}
+    with torch.no_grad():
+        for name, layer in model.named_modules():
+            if not list(layer.children()):
+                out = layer(out)
+                stats[name] = (out.mean().item(), out.std().item(), out.std(correction=0).item())
+    return stats
+
+
+def _close(a, b) -> bool:
+    return abs(float(a) - b) <= 1e-4 * (1 + abs(b))
+
+
+def _stats_right(answer, expected, objects) -> bool:
+    """Same leaves, each (mean, std) right (either std correction), and no hook left behind."""
+    stats, left = answer
+    return (left == 0 and isinstance(stats, dict) and set(stats) == set(expected)
+            and all(len(stats[k]) == 2 and _close(stats[k][0], m) and (_close(stats[k][1], s1) or _close(stats[k][1], s0))
+                    for k, (m, s1, s0) in expected.items()))
+
+
+def _keys(answer):
+    return set(answer[0]) if isinstance(answer[0], dict) else set()
 
 
 def _kept_value(drop: nn.Dropout) -> float:
@@ -65,19 +114,28 @@ def _fc1_in(model):
 
 EXERCISES = {
     "08.1": Exercise(
-        expected=lambda layer: _parameter_count(layer),
-        form="an int",
-        hints=("A parameter is a weight or a bias. How many numbers does one filter hold, and how many "
-               "filters are there?",
-               "One filter spans every input channel with a k x k window, and each output channel has one "
-               "filter and one bias."),
+        expected=lambda: _reference_stats(),
+        run=lambda f: _run_stats(f),
+        same=_stats_right,
+        form="a function returning a dict {leaf name: (mean, std)}",
+        hints=("Walk model.named_modules(), keep the modules without children, and give each one a hook "
+               "that stores what it sees under that module's name. Keep what register_forward_hook returns.",
+               "A hook receives (module, inputs, output): the statistics are of output. After the forward "
+               "pass, call .remove() on every handle you kept, then return the dict."),
         mistakes=(
-            (lambda a, e, o: a == o["layer"].weight.numel(),
-             "You counted the weights only: every output channel also has a bias."),
-            (lambda a, e, o: a in (o["layer"].out_channels * (o["layer"].kernel_size[0] * o["layer"].kernel_size[1] + 1),
-                                   o["layer"].out_channels * o["layer"].kernel_size[0] * o["layer"].kernel_size[1]),
-             "A filter is not one k x k window: it spans all the input channels (the colours), "
-             "one k x k window per input channel."),
+            (lambda a, e, o: len(_keys(a)) == 1 and len(e) > 1,
+             "All your hooks wrote under one name: a function defined in a loop reads the loop variable "
+             "when it runs, after the loop has finished, so every hook sees the last name. Give each hook "
+             "its own name when you create it (a function that makes the hook, or a default argument)."),
+            (lambda a, e, o: a[1] > 0,
+             "Your hooks are still on the model after your function returned: they would run at every "
+             "later call. Keep the handles register_forward_hook returns and call .remove() on each."),
+            (lambda a, e, o: _keys(a) > set(e),
+             "Your dict has entries for containers too (the model itself, its Sequentials): hook only the "
+             "leaves, the modules without children."),
+            (lambda a, e, o: _keys(a) == set(e),
+             "The right layers, but not the right numbers: the statistics are of each leaf's output "
+             "(the hook's third argument), a mean and a standard deviation, as floats."),
         ),
     ),
     "08.2": Exercise(
@@ -138,6 +196,17 @@ EXERCISES = {
             (lambda a, e, o: _fc1_in(a) != _fc1_in(e),
              "Your fc1 expects the features of another image size: SmallCNN computes fc1's in_features "
              "from image_size, so build it for the size of ex4_images (the default is 32)."),
+        ),
+    ),
+    "08.5": Exercise(
+        expected=lambda: Range(0.72, 0.87, "64 steps with widths (4, 8) reached 0.79 to 0.84 over three seeds, "
+                                           "against 0.88 for (16, 32); below 0.72 it did not train, above 0.87 "
+                                           "is what the wider (16, 32) blocks reach"),
+        form="a fraction between 0 and 1 (what ex5_train returned)",
+        hints=("Run ex5_train((4, 8)) and give the number it returns, as a fraction (0.9, not 90).",),
+        mistakes=(
+            (lambda a, e, o: isinstance(a, (int, float)) and 1 < a <= 100,
+             "That looks like a percentage: give the accuracy as a fraction (0.9, not 90)."),
         ),
     ),
 }
