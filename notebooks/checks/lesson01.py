@@ -38,7 +38,7 @@ class _TowerCount:
     output: tuple
 
     def __repr__(self) -> str:
-        return f"parameters() holds {self.numbers} numbers, and the output has shape {self.output}"
+        return f"Tower(5, 3): parameters() holds {self.numbers} numbers, its output has shape {self.output}"
 
 
 def _tower_counts(cls) -> _TowerCount:
