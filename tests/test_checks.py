@@ -204,9 +204,22 @@ def test_01_4_nn_linear_is_refused_and_a_layer_that_is_not_one_is_told_why(capsy
         assert words in out and "Hint:" in out, (wrong, out)
 
 
-def test_01_3_a_plain_list_is_unanswered_and_a_repeated_layer_gets_its_hint(capsys):
+def test_01_3_the_given_cell_is_unanswered_and_wrong_fixes_get_their_hints(capsys, tmp_path, monkeypatch):
+    import json
+    import importlib
+    from pathlib import Path
     checks._wrong_tries.clear()
     nn = torch.nn
+
+    # the exercise cell as the notebook gives it, imported from a file so that its source is readable
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "01_modules_and_layers.ipynb").read_text())
+    cell = next(c for c in notebook["cells"] if c["metadata"].get("exercise", {}).get("id") == "01.3")
+    source = "".join(cell["source"]).split("# END TODO")[0]
+    (tmp_path / "given_tower.py").write_text("import torch\nfrom torch import nn\n" + source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    given = importlib.import_module("given_tower").Tower
+    assert not checks.check("01.3", given)
+    assert "not answered yet" in said(capsys)
 
     def tower(hidden):
         class Tower(nn.Module):
@@ -223,10 +236,44 @@ def test_01_3_a_plain_list_is_unanswered_and_a_repeated_layer_gets_its_hint(caps
         return Tower
 
     assert not checks.check("01.3", tower(lambda w, d: [nn.Linear(w, w) for _ in range(d)]))
-    assert "not answered yet" in said(capsys)
-    assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList([nn.Linear(w, w)] * d)))
-    assert "[layer] * depth" in said(capsys)
+    out = said(capsys)
+    assert "plain Python list" in out and "parameters() holds 63 numbers" in out, out
+    layer = nn.Linear(5, 5)
+    assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList([layer for _ in range(d)])))
+    assert "one layer object listed three times" in said(capsys)
     assert checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d))))
+
+
+def test_01_4_a_range_that_is_not_uniform_over_plus_minus_bound_or_an_own_repr_is_refused(capsys):
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    def linear(weight, bias, **extra):
+        def __init__(self, in_features, out_features):
+            nn.Module.__init__(self)
+            self.sizes, bound = (in_features, out_features), in_features ** -0.5
+            self.weight = nn.Parameter(weight((out_features, in_features), bound))
+            self.bias = nn.Parameter(bias((out_features,), bound))
+
+        methods = {"__init__": __init__, "forward": lambda self, t: t @ self.weight.T + self.bias,
+                   "extra_repr": lambda self: "in_features=%d, out_features=%d" % self.sizes}
+        return type("MyLinear", (nn.Module,), {**methods, **extra})
+
+    uniform = lambda shape, b: torch.empty(shape).uniform_(-b, b)  # noqa: E731
+    assert checks.check("01.4", linear(uniform, uniform))
+    wrong = {
+        "positive only": linear(lambda s, b: torch.empty(s).uniform_(0, b), uniform),
+        "normal": linear(lambda s, b: torch.randn(s).clamp(-3, 3) * b / 3, uniform),
+        "zero bias": linear(uniform, lambda s, b: torch.zeros(s)),
+        "constant bias": linear(uniform, lambda s, b: torch.full(s, b / 2)),
+    }
+    for what, cls in wrong.items():
+        assert not checks.check("01.4", cls), what
+        out = said(capsys)
+        assert "spread evenly" in out, (what, out)
+    own_repr = linear(uniform, uniform, __repr__=lambda self: "MyLinear(in_features=7, out_features=3)")
+    assert not checks.check("01.4", own_repr)
+    assert "replaces __repr__" in said(capsys)
 
 
 def test_05_2_one_full_batch_backward_is_refused(capsys):

@@ -6,7 +6,10 @@ notebook, and an answer copied from an earlier output does not pass.
 """
 from __future__ import annotations
 
+import inspect
 import math
+import re
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -28,19 +31,50 @@ def _init_bound(conv_args: dict) -> float:
     return 1 / math.sqrt(conv.weight[0].numel())
 
 
-def _tower_counts(cls) -> tuple:
-    """(numbers in parameters(), output shape) of cls(width=5, depth=3) on 2 inputs of 8 features."""
+@dataclass(frozen=True)
+class _TowerCount:
+    """What the check measures of a Tower(5, 3), in words when it is shown."""
+    numbers: int
+    output: tuple
+
+    def __repr__(self) -> str:
+        return f"Tower(5, 3): parameters() holds {self.numbers} numbers, its output has shape {self.output}"
+
+
+def _tower_counts(cls) -> _TowerCount:
+    """Numbers in parameters() and output shape of cls(width=5, depth=3) on 2 inputs of 8 features."""
     model = cls(width=5, depth=3)
     out = model(torch.zeros(2, 8))
-    return sum(p.numel() for p in model.parameters()), tuple(out.shape)
+    return _TowerCount(sum(p.numel() for p in model.parameters()), tuple(out.shape))
 
 
-def _tower_expected() -> tuple:
-    return (8 * 5 + 5) + 3 * (5 * 5 + 5) + (5 * 3 + 3), (2, 3)
+def _tower_expected() -> _TowerCount:
+    return _TowerCount((8 * 5 + 5) + 3 * (5 * 5 + 5) + (5 * 3 + 3), (2, 3))
+
+
+# The __init__ of the exercise cell as given: the untouched cell says "not answered yet", any
+# changed __init__ is checked (and gets a hint if it is still wrong).
+_GIVEN_TOWER_INIT = """
+    def __init__(self, width, depth):
+        super().__init__()
+        self.first = nn.Linear(8, width)
+        self.hidden = nn.ModuleList([nn.Linear(width, width)] * depth)
+        self.last = nn.Linear(width, 3)
+"""
+
+
+def _code_only(source: str) -> str:
+    """Source without comments and whitespace, to compare two versions of a cell."""
+    return "".join(re.sub(r"#.*", "", line).replace(" ", "") for line in source.splitlines())
 
 
 def _tower_untouched(cls, objects) -> bool:
-    return _tower_counts(cls)[0] == (8 * 5 + 5) + (5 * 3 + 3)
+    try:
+        source = inspect.getsource(cls.__init__)
+    except (OSError, TypeError):  # no source to read: recognise the given bug by what it does
+        model = cls(width=5, depth=3)
+        return len(model.hidden) == 3 and model.hidden[0] is model.hidden[1] is model.hidden[2]
+    return _code_only(source) == _code_only(_GIVEN_TOWER_INIT)
 
 
 def _my_linear(cls) -> bool:
@@ -62,15 +96,25 @@ def _my_linear(cls) -> bool:
                       f"bias {tuple(bias.shape)}.")
     if not (weight.requires_grad and bias.requires_grad):
         raise Refused("a parameter has requires_grad=False: it would never learn.")
-    wide = cls(40, 2)
+    if cls.__repr__ is not nn.Module.__repr__:
+        raise Refused("your class replaces __repr__: the exercise asks for extra_repr, the part that "
+                      "nn.Module's own printout asks each module for (section 4).")
+    wide = cls(40, 1000)
+    bound = 1 / math.sqrt(40)
     for module, fan_in in ((layer, 7), (wide, 40)):
         if any(p.detach().abs().max() > 1 / math.sqrt(fan_in) + 1e-6 for p in module.parameters()):
             raise Refused("some numbers lie outside ±1/√in_features: draw weight and bias uniformly in "
                           "that range, as nn.Linear does.")
     if len(torch.unique(wide.weight.detach())) < wide.weight.numel() // 2:
         raise Refused("many weights are equal: the start must be random, or the outputs learn the same thing.")
-    if wide.weight.detach().abs().max() < 0.5 / math.sqrt(40):
-        raise Refused("the weights are all much smaller than 1/√in_features: use the whole range ±1/√in_features.")
+    for name in ("weight", "bias"):
+        numbers = getattr(wide, name).detach()
+        # uniform over ±bound: about half lie beyond ±bound/2, on both sides
+        beyond = (numbers.abs() > bound / 2).float().mean().item()
+        if not ((numbers < -bound / 2).any() and (numbers > bound / 2).any() and 0.4 < beyond < 0.6):
+            raise Refused(f"for in_features=40 your {name} is not spread evenly between −1/√40 and +1/√40 "
+                          f"(uniformly drawn, about half of its numbers lie beyond ±0.5/√40, on both sides; "
+                          f"yours: {beyond:.0%}).")
     x = torch.randn(4, 7, generator=torch.Generator().manual_seed(1))
     out = layer(x)
     if tuple(out.shape) != (4, 3) or not torch.allclose(out, x @ weight.T + bias, atol=1e-5):
@@ -102,7 +146,10 @@ EXERCISES = {
         hints=("The bound is 1/√fan_in, and fan_in is how many inputs one output number adds up.",
                "One output number of a convolution reads a window of every input channel: count the "
                "numbers in one filter."),
-        mistakes=((lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["in_channels"]), rel_tol=1e-2),
+        mistakes=((lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["kernel_size"] ** 2), rel_tol=1e-2),
+                   "1/√(kH × kW) counts one channel's window: one output of a convolution reads that window "
+                   "in every input channel."),
+                  (lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["in_channels"]), rel_tol=1e-2),
                    "1/√in_channels counts the channels only: one output of a convolution reads a whole "
                    "kernel-sized window of each channel."),
                   (lambda a, e, o: math.isclose(float(a), e * e, rel_tol=1e-2),
@@ -113,13 +160,16 @@ EXERCISES = {
         run=lambda cls: _tower_counts(cls),
         unanswered=_tower_untouched,
         form="the fixed class",
-        hints=("Count Tower(5, 3)'s parameters by layer: which layers does parameters() miss, and where "
-               "does the class keep them?",
-               "A module registers the layers it holds as attributes, and those inside a container "
-               "module (section 7); a plain Python list is not one."),
-        mistakes=((lambda a, e, o: a[0] == (8 * 5 + 5) + (5 * 5 + 5) + (5 * 3 + 3),
-                   "Only one hidden layer is registered, although Tower(5, 3) has three: did you repeat one "
-                   "layer object ([layer] * depth), so that all hidden layers share its weights?"),),
+        hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds: "
+               "which hidden layers have weights of their own?",
+               "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
+               "one layer, with one set of weights."),
+        mistakes=((lambda a, e, o: a.numbers == (8 * 5 + 5) + (5 * 3 + 3),
+                   "No hidden layer is registered now: a plain Python list is not a module, so the module "
+                   "does not look inside it (section 7)."),
+                  (lambda a, e, o: a.numbers == (8 * 5 + 5) + (5 * 5 + 5) + (5 * 3 + 3),
+                   "Only one hidden layer's weights are registered, although Tower(5, 3) has three hidden "
+                   "layers: are they three layers, or one layer object listed three times?")),
     ),
     "01.4": Exercise(
         expected=lambda: True,
@@ -127,7 +177,7 @@ EXERCISES = {
         form="the class MyLinear",
         hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 8, "
                "the range of section 9, the formula of section 1, the text of section 4.",
-               "torch.empty(shape).uniform_(-bound, bound) draws numbers uniformly in a range; wrap the "
-               "tensor in nn.Parameter."),
+               "Stretch and shift: scale numbers drawn from [0, 1) to the width of the range you need, "
+               "then move them so that the range is centred on 0; wrap each tensor in nn.Parameter."),
     ),
 }

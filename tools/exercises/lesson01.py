@@ -21,15 +21,15 @@ ATTEMPTS = {
     },
     "01.3": {
         "kind": "debug",
-        "title": "hidden layers kept in a plain list",
-        "minutes": 8,
-        "misconception": "repeats one layer object instead of making depth layers",
+        "title": "hidden layers that are one layer listed depth times",
+        "minutes": 6,
+        "misconception": "fixes the shared layer with a plain Python list, which the module does not register",
         "wrong": (
             "class Tower(nn.Module):\n"
             "    def __init__(self, width, depth):\n"
             "        super().__init__()\n"
             "        self.first = nn.Linear(8, width)\n"
-            "        self.hidden = nn.ModuleList([nn.Linear(width, width)] * depth)\n"
+            "        self.hidden = [nn.Linear(width, width) for _ in range(depth)]\n"
             "        self.last = nn.Linear(width, 3)\n"
             "\n"
             "    def forward(self, t):\n"
