@@ -94,10 +94,10 @@ def _stage_label(stage: dict, paper: bool) -> str:
 
 
 def _draw_stages(ax, stages: list[dict], unit: float, gap: float = 1.55, x0: float = 0.0,
-                 highlight: str | None = None) -> float:
+                 highlight: str | None = None, relu_lift: float = 0.04) -> float:
     """Draw ``stages`` left to right from ``x0`` on ``ax``; a map of height h is a square of side
-    ``h * unit``, a vector of n units a bar of height ``0.0707 * sqrt(n)`` (400 units: 1.41).
-    Returns the x where the drawing ends."""
+    ``h * unit``, a vector of n units a bar of height ``0.0707 * sqrt(n)`` (400 units: 1.41), and
+    "ReLU" ``relu_lift`` above its stage. Returns the x where the drawing ends."""
     from matplotlib.patches import Rectangle
 
     paper = set(PAPER_NAMES) <= {s["name"] for s in stages}
@@ -122,7 +122,7 @@ def _draw_stages(ax, stages: list[dict], unit: float, gap: float = 1.55, x0: flo
                 fontweight="bold" if bold else "normal")
         # a ReLU is drawn on the stage whose output it rectifies, never on the next layer's arrow
         if "ops_after" in stage or (i + 1 < len(stages) and "ReLU" in stages[i + 1]["ops"]):
-            ax.text((x + right) / 2, top + 0.04, "ReLU", ha="center", va="bottom", fontsize=9,
+            ax.text((x + right) / 2, top + relu_lift, "ReLU", ha="center", va="bottom", fontsize=9,
                     color=OKABE_ITO[5], fontweight="bold")
         edges.append((x, right, top))
         x = right + gap
@@ -165,7 +165,7 @@ def draw_lenet(model: nn.Module | None = None, x: torch.Tensor | None = None, ax
 
 
 def draw_lenet_family(nets, axes=None):
-    """Draw several LeNets one under the other on one scale, e.g. the three of 02_lenet §4.
+    """Draw several LeNets one under the other on one scale, e.g. the three of 02_lenet §2.
 
     ``nets`` is a list of ``(title, model, x)``. The stage that feeds ``fc1`` (the flattened
     features) is labelled in bold. Map squares share one scale across the rows (a 32x32 input is
@@ -181,7 +181,8 @@ def draw_lenet_family(nets, axes=None):
     ends = []
     for ax, (title, model, _), stages in zip(axes, nets, all_stages):
         fed = next((s["name"] for s, nxt in zip(stages, stages[1:]) if nxt["name"] == "fc1"), None)
-        ends.append(_draw_stages(ax, stages, unit=1.4 / height, highlight=fed))
+        # rows are lower than the single diagram: "ReLU" a little higher clears the "linear" labels
+        ends.append(_draw_stages(ax, stages, unit=1.4 / height, highlight=fed, relu_lift=0.14))
         ax.set_title(title, fontsize=10, loc="left")
         ax.axis("off")
     for ax in axes:

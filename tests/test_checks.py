@@ -409,3 +409,72 @@ def test_05_3_counts_the_entries_relu_and_max_pool_let_through(answer, ok):
     x = torch.tensor([[[[1.0, -2.0, 0.5, -1.0], [-3.0, 2.0, -0.5, -2.0],
                         [-1.0, -4.0, 3.0, 1.0], [-2.0, -0.5, 2.0, -1.0]]]])
     assert checks.check("05.3", answer, x=x) is ok
+
+
+def _lesson02_class(name: str, source: str):
+    namespace = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}
+    exec(source, namespace)
+    return namespace[name]
+
+
+SMALLNET = """
+class SmallNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 3{pad})
+        self.conv2 = nn.Conv2d(6, 12, 3)
+        self.fc1 = nn.Linear({features}, 84)
+        self.fc2 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = {flatten}
+        return self.fc2(F.relu(self.fc1(x)))
+"""
+
+
+@pytest.mark.parametrize("pad, features, flatten, verdict", [
+    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "not answered yet"),      # the snippet as handed out
+    ("", "12 * 6 * 6", "torch.flatten(x, 1)", "worked out for 32x32"),      # flattening fixed, fc1 not
+    (", padding=2", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "Keep both convolutions"),  # the input made 32x32
+    ("", "300", "x.view(72, -1)", "your code raised RuntimeError"),         # right for 72 digits only
+    ("", "12 * 5 * 5", "torch.flatten(x, 1)", "✓"),
+    ("", "300", "x.view(-1, 300)", "✓"),
+])
+def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten, verdict):
+    checks._wrong_tries.clear()
+    cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten))
+    assert checks.check("02.5", cls) is (verdict == "✓")
+    assert verdict in said(capsys)
+
+
+DIGITNET = """
+class DigitNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 8, 3, padding=1)
+        self.conv2 = nn.Conv2d(8, 20, 3)
+        self.fc1 = nn.Linear({features}, 64)
+        self.head = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return {last}(self.head(F.relu(self.fc1(torch.flatten(x, 1)))))
+"""
+
+
+@pytest.mark.parametrize("features, last, words", [
+    ("20 * 6 * 6", "", "✓"),
+    ("20 * 6 * 6", "F.relu", "which get no ReLU"),
+    ("20 * 6 * 6", "(lambda s: s.softmax(1))", "F.cross_entropy applies it itself"),
+    ("20 * 6 * 6", "torch.tanh", "nothing goes after the last Linear"),
+    ("20 * 6 * 6", "F.leaky_relu", "nothing goes after the last Linear"),
+    ("20 * 7 * 7", "", "fc1's in_features is channels x height x width"),
+])
+def test_02_4_whatever_follows_the_last_linear_is_named(capsys, features, last, words):
+    checks._wrong_tries.clear()
+    cls = _lesson02_class("DigitNet", DIGITNET.format(features=features, last=last))
+    assert checks.check("02.4", cls) is (words == "✓")
+    assert words in said(capsys)

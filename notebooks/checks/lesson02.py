@@ -3,7 +3,7 @@
 Each expected value is computed from the objects the exercise cell passes (the tensor, the
 layers, the model and the input), never typed in: it cannot drift from the notebook. The write
 and debug exercises (02.4, 02.5) run the student's class with weights and digits of the check's
-own and compare its scores with the right computation.
+own and compare its scores with the right computation from the class's own layers.
 """
 from __future__ import annotations
 
@@ -43,23 +43,6 @@ def _conv2_as_5x5(model: nn.Module) -> int:
     return full - conv2.weight.numel() + conv2.out_channels * conv2.in_channels * 5 * 5
 
 
-class _DigitNetReference(nn.Module):
-    """Exercise 02.4's layers (as in the exercise cell) with the forward the prompt describes."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 8, kernel_size=3, padding=1)
-        self.conv2 = nn.Conv2d(8, 16, kernel_size=3)
-        self.pool = nn.MaxPool2d(2)
-        self.fc1 = nn.Linear(16 * 6 * 6, 64)
-        self.head = nn.Linear(64, 10)
-
-    def forward(self, x, relu_fc1: bool = True):
-        x = F.max_pool2d(F.relu(self.conv2(F.max_pool2d(F.relu(self.conv1(x)), 2))), 2)
-        hidden = self.fc1(x.reshape(len(x), -1))
-        return self.head(F.relu(hidden) if relu_fc1 else hidden)
-
-
 def _seeded(model: nn.Module, seed: int) -> nn.Module:
     """``model`` with weights of the check's own, drawn in the order its parameters are listed."""
     g = torch.Generator().manual_seed(seed)
@@ -69,42 +52,100 @@ def _seeded(model: nn.Module, seed: int) -> nn.Module:
     return model
 
 
-def _digitnet_scores(cls, **options) -> torch.Tensor:
-    """The scores of ``cls()`` with the check's weights on 3 digits of its own (not the notebook's)."""
-    model = _seeded(cls(), 24)
-    x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(25))
-    with torch.no_grad():
-        return model(x, **options) if options else model(x)
-
-
-def _smallnet_scores(cls):
-    """(scores of ``cls()``, the right scores from its own layers, whether the scores are the right
-    ones cut at 0, as the snippet given computes them), with the check's weights and digits."""
-    model = _seeded(cls(), 25)
+def _layers(model: nn.Module) -> tuple[list[nn.Conv2d], list[nn.Linear]]:
+    """The model's convolutions and linear layers, each list in the order they were registered."""
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    x = torch.rand(4, 1, 28, 28, generator=torch.Generator().manual_seed(26))
+    return convs, linears
+
+
+def _conv_config(conv: nn.Conv2d) -> tuple:
+    return conv.in_channels, conv.out_channels, conv.kernel_size, conv.padding, conv.stride
+
+
+DIGITNET_CONVS = [(1, 8, (3, 3), (1, 1), (1, 1)), (8, 20, (3, 3), (0, 0), (1, 1))]
+"""Exercise 02.4's convolutions: 8 filters 3x3 padded by 1, then 20 filters 3x3 unpadded."""
+
+
+def _digitnet_verdict(cls) -> bool | str:
+    """True when ``cls()`` builds exercise 02.4's network and computes its scores (with the check's
+    weights, on 3 digits of its own); else a word naming what it builds or computes instead."""
+    model = _seeded(cls(), 24)
+    convs, linears = _layers(model)
+    if len(convs) != 2 or len(linears) != 2:
+        return "layers"
+    if [_conv_config(c) for c in convs] != DIGITNET_CONVS:
+        return "convs"
+    if (linears[0].out_features, linears[1].in_features, linears[1].out_features) != (64, 64, 10):
+        return "linears"
+    x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(25))
     with torch.no_grad():
+        flat = torch.flatten(F.max_pool2d(F.relu(convs[1](F.max_pool2d(F.relu(convs[0](x)), 2))), 2), 1)
+        if linears[0].in_features != flat.shape[1]:
+            return "in_features"
         scores = model(x)
-        maps = F.max_pool2d(F.relu(convs[0](x)), 2)
-        right = linears[1](F.relu(linears[0](torch.flatten(maps, 1))))
-    clipped = scores.shape == right.shape and torch.allclose(scores, F.relu(right), atol=1e-5)
-    return scores, right, clipped, linears, maps
-
-
-def _smallnet_matches(cls):
-    """True when ``cls()`` gives the right scores; else a word naming what it computes instead."""
-    scores, right, clipped, linears, maps = _smallnet_scores(cls)
-    if scores.shape == right.shape and torch.allclose(scores, right, atol=1e-5):
+        hidden = linears[0](flat)
+        right = linears[1](F.relu(hidden))
+    if not isinstance(scores, torch.Tensor) or scores.shape != right.shape:
+        return "shape"
+    if torch.allclose(scores, right, atol=1e-5):
         return True
-    with torch.no_grad():
-        no_hidden = linears[1](linears[0](torch.flatten(maps, 1)))
-    if scores.shape == right.shape and torch.allclose(scores, no_hidden, atol=1e-5):
-        return "no hidden ReLU"
-    if scores.shape == right.shape and (torch.allclose(scores, right.softmax(1), atol=1e-5)
-                                        or torch.allclose(scores, right.sigmoid(), atol=1e-5)):
+    if torch.allclose(scores, F.relu(right), atol=1e-5):
+        return "relu on scores"
+    if any(torch.allclose(scores, f(right, 1), atol=1e-5) for f in (F.softmax, F.log_softmax)):
+        return "softmax"
+    if torch.allclose(scores, linears[1](hidden), atol=1e-5):
+        return "no hidden relu"
+    if (scores.gather(1, right.argsort(1)).diff(dim=1) >= -1e-6).all():  # same order: a squashing after head
         return "squashed"
     return "other"
+
+
+SMALLNET_CONVS = [(1, 6, (3, 3), (0, 0), (1, 1)), (6, 12, (3, 3), (0, 0), (1, 1))]
+"""Exercise 02.5's convolutions, which the fix keeps."""
+
+
+def _smallnet_scores(cls, batch: int) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """(scores of ``cls()`` on ``batch`` centred digits of the check's own, with its weights, or None
+    when fc1 refuses the rows it gets; the right scores from its own layers, or None when fc1 does
+    not fit one flattened image)."""
+    model = _seeded(cls(), 26)
+    convs, linears = _layers(model)
+    x = torch.randn(batch, 1, 28, 28, generator=torch.Generator().manual_seed(27))
+    with torch.no_grad():
+        try:
+            scores = model(x)
+        except RuntimeError as error:
+            if "mat1 and mat2" in str(error):
+                return None, None
+            raise
+        flat = torch.flatten(F.max_pool2d(F.relu(convs[1](F.max_pool2d(F.relu(convs[0](x)), 2))), 2), 1)
+        if linears[0].in_features != flat.shape[1]:
+            return scores, None
+        return scores, linears[1](F.relu(linears[0](flat)))
+
+
+def _smallnet_verdict(cls) -> bool | str:
+    """True when ``cls()`` gives one right row of scores per digit for batches of 72 and of 5; else
+    a word naming what goes wrong."""
+    convs, linears = _layers(cls())
+    if [_conv_config(c) for c in convs] != SMALLNET_CONVS or len(linears) != 2:
+        return "layers changed"
+    for batch in (72, 5):
+        scores, right = _smallnet_scores(cls, batch)
+        if scores is None:
+            return "fc1 does not fit"
+        if scores.shape[0] != batch:
+            return "rows"
+        if right is None or scores.shape != right.shape or not torch.allclose(scores, right, atol=1e-5):
+            return "other"
+    return True
+
+
+def _smallnet_as_given(cls) -> bool:
+    """The snippet as handed out: 72 digits give 50 rows of scores."""
+    scores, _ = _smallnet_scores(cls, 72)
+    return scores is not None and tuple(scores.shape) == (50, 10)
 
 
 EXERCISES = {
@@ -144,34 +185,53 @@ EXERCISES = {
                    "That is helpers.LeNet's count: TutorialNet's conv2 and fc1 are different.")),
     ),
     "02.4": Exercise(
-        expected=lambda: _digitnet_scores(_DigitNetReference),
-        run=lambda cls: _digitnet_scores(cls),
-        form="the class with its forward written",
-        hints=("Follow __init__ in order: what does each convolution's output go through before the next "
-               "layer, and what shape must fc1 receive?",
-               "The maps must become one row per image before fc1, keeping the batch dimension; which "
-               "outputs get a ReLU, and which must stay free to be negative?"),
-        mistakes=((lambda a, e, o: torch.allclose(a, F.relu(e), atol=1e-5),
+        expected=lambda: True,
+        run=lambda cls: _digitnet_verdict(cls),
+        same=lambda a, e, o: a is True,
+        form="the class with its __init__ and forward written",
+        hints=("Follow the list of stages in order: every layer with weights is made in __init__, and "
+               "forward takes x through them, with a ReLU and the pooling where the list says.",
+               "fc1's in_features is channels x height x width of the last pooled maps: follow the side "
+               "length through each convolution and pooling, as in exercise 2.2."),
+        mistakes=((lambda a, e, o: a == "layers",
+                   "DigitNet has two convolutions and two linear layers, made in __init__ (pooling and "
+                   "ReLU have no weights: use them as functions or as one module each)."),
+                  (lambda a, e, o: a == "convs",
+                   "Check the convolutions against the list: channels in and out, kernel size, padding."),
+                  (lambda a, e, o: a in ("linears", "in_features"),
+                   "Check the linear layers: fc1 gives 64 units, head takes them and gives 10; fc1's "
+                   "in_features is channels x height x width of the last pooled maps."),
+                  (lambda a, e, o: a == "relu on scores",
                    "Your scores are the right ones with the negatives cut to 0: head gives logits, "
                    "which get no ReLU."),
-                  (lambda a, e, o: torch.allclose(a, _digitnet_scores(_DigitNetReference, relu_fc1=False), atol=1e-5),
+                  (lambda a, e, o: a == "softmax",
+                   "A softmax turns the scores into probabilities: F.cross_entropy applies it itself and "
+                   "wants the raw scores. Nothing goes after head."),
+                  (lambda a, e, o: a == "squashed",
+                   "The scores are in the right order but squashed by something after head: nothing goes "
+                   "after the last Linear."),
+                  (lambda a, e, o: a == "no hidden relu",
                    "Almost: fc1's output goes through a ReLU before head (without it fc1 and head "
                    "collapse into one linear map)."),),
     ),
     "02.5": Exercise(
         expected=lambda: True,
-        run=lambda cls: _smallnet_matches(cls),
+        run=lambda cls: _smallnet_verdict(cls),
         same=lambda a, e, o: a is True,
-        unanswered=lambda cls, objects: _smallnet_scores(cls)[2],
+        unanswered=lambda cls, objects: _smallnet_as_given(cls),
         form="the fixed class",
-        hints=("Which layer's output are the ten scores, and what does the last module of the "
-               "classifier do to a negative number?",
-               "Logits must be free to be negative; every other layer stays as it was."),
-        mistakes=((lambda a, e, o: a == "no hidden ReLU",
-                   "The scores are free now, but the ReLU between the two linear layers belongs: "
-                   "without it they collapse into one linear map. Remove only the one on the scores."),
-                  (lambda a, e, o: a == "squashed",
-                   "The scores are not free yet: a softmax or sigmoid squashes them as well. "
-                   "F.cross_entropy wants the raw scores.")),
+        hints=("How many numbers does each 28x28 digit really hand to fc1? helpers.shape_trace on a "
+               "batch shows what the flattening makes of them.",
+               "A view with -1 fills the rows with whatever count it is given: flatten per image, "
+               "keeping the batch dimension, and make fc1 take what each image really has."),
+        mistakes=((lambda a, e, o: a == "fc1 does not fit",
+                   "The flattening keeps the batch now, and fc1 cannot take those rows: its in_features "
+                   "was worked out for 32x32 images. What do 28x28 digits give?"),
+                  (lambda a, e, o: a == "rows",
+                   "For some batch size the rows of scores still differ from the digits: the flattening "
+                   "must keep the batch dimension whatever its size."),
+                  (lambda a, e, o: a == "layers changed",
+                   "Keep both convolutions as they are (and the two linear layers): make the flattening "
+                   "and fc1 fit the maps they produce.")),
     ),
 }

@@ -30,59 +30,95 @@ ATTEMPTS = {
     },
     "02.4": {
         "kind": "write",
-        "title": '`forward` for a given `__init__`',
-        "minutes": 10,
+        "title": 'a network from its list of stages',
+        "minutes": 12,
         "misconception": 'puts a ReLU on the output layer too',
         "wrong": (
-            "x = self.pool(F.relu(self.conv1(x)))\n"
-            "x = self.pool(F.relu(self.conv2(x)))\n"
-            "x = F.relu(self.fc1(x.flatten(1)))\n"
-            "return F.relu(self.head(x))"),
-        "right": (
-            "x = F.relu(self.pool(self.conv1(x)))  # pooling and ReLU commute\n"
-            "x = F.relu(self.pool(self.conv2(x)))\n"
-            "x = x.view(x.shape[0], -1)\n"
-            "return self.head(F.relu(self.fc1(x)))"),
-        "alternative": (
-            "steps = [self.conv1, F.relu, self.pool, self.conv2, F.relu, self.pool,\n"
-            "         nn.Flatten(), self.fc1, F.relu, self.head]\n"
-            "for step in steps:\n"
-            "    x = step(x)\n"
-            "return x"),
-    },
-    "02.5": {
-        "kind": "debug",
-        "title": 'scores stuck at zero',
-        "minutes": 6,
-        "misconception": 'removes every ReLU of the classifier, the hidden one too',
-        "wrong": (
-            "class SmallNet(nn.Module):\n"
+            "class DigitNet(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.features = nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2))\n"
-            "        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(4 * 12 * 12, 32),\n"
-            "                                        nn.Linear(32, 10))\n"
+            "        self.conv1 = nn.Conv2d(1, 8, kernel_size=3, padding=1)\n"
+            "        self.conv2 = nn.Conv2d(8, 20, kernel_size=3)\n"
+            "        self.fc1 = nn.Linear(20 * 6 * 6, 64)\n"
+            "        self.head = nn.Linear(64, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        x = F.max_pool2d(F.relu(self.conv1(x)), 2)\n"
+            "        x = F.max_pool2d(F.relu(self.conv2(x)), 2)\n"
+            "        x = F.relu(self.fc1(x.flatten(1)))\n"
+            "        return F.relu(self.head(x))"),
+        "right": (
+            "class DigitNet(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.conv1 = nn.Conv2d(1, 8, 3, padding=1)\n"
+            "        self.conv2 = nn.Conv2d(8, 20, 3)\n"
+            "        side = ((28 // 2) - 2) // 2  # conv1 keeps 28, pool halves, conv2 takes 2 off, pool halves\n"
+            "        self.fc1 = nn.Linear(20 * side * side, 64)\n"
+            "        self.head = nn.Linear(64, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        x = F.relu(F.max_pool2d(self.conv1(x), 2))  # pooling and ReLU commute\n"
+            "        x = F.relu(F.max_pool2d(self.conv2(x), 2))\n"
+            "        x = x.view(x.shape[0], -1)\n"
+            "        return self.head(F.relu(self.fc1(x)))"),
+        "alternative": (
+            "class DigitNet(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.features = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "                                      nn.Conv2d(8, 20, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())\n"
+            "        self.classifier = nn.Sequential(nn.Linear(720, 64), nn.ReLU(), nn.Linear(64, 10))\n"
             "\n"
             "    def forward(self, x):\n"
             "        return self.classifier(self.features(x))"),
+    },
+    "02.5": {
+        "kind": "debug",
+        "title": '72 digits, 50 rows of scores',
+        "minutes": 8,
+        "misconception": 'fixes the flattening but keeps fc1 sized for 32x32 images',
+        "wrong": (
+            "class SmallNet(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.conv1 = nn.Conv2d(1, 6, 3)\n"
+            "        self.conv2 = nn.Conv2d(6, 12, 3)\n"
+            "        self.fc1 = nn.Linear(12 * 6 * 6, 84)\n"
+            "        self.fc2 = nn.Linear(84, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        x = F.max_pool2d(F.relu(self.conv1(x)), 2)\n"
+            "        x = F.max_pool2d(F.relu(self.conv2(x)), 2)\n"
+            "        x = torch.flatten(x, 1)\n"
+            "        return self.fc2(F.relu(self.fc1(x)))"),
         "right": (
             "class SmallNet(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.features = nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2))\n"
-            "        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(4 * 12 * 12, 32), nn.ReLU(),\n"
-            "                                        nn.Linear(32, 10), nn.ReLU())\n"
+            "        self.conv1 = nn.Conv2d(1, 6, 3)\n"
+            "        self.conv2 = nn.Conv2d(6, 12, 3)\n"
+            "        self.fc1 = nn.Linear(300, 84)  # 12 maps of 5x5 per 28x28 digit\n"
+            "        self.fc2 = nn.Linear(84, 10)\n"
             "\n"
             "    def forward(self, x):\n"
-            "        return self.classifier[:-1](self.features(x))"),
+            "        x = F.max_pool2d(F.relu(self.conv1(x)), 2)\n"
+            "        x = F.max_pool2d(F.relu(self.conv2(x)), 2)\n"
+            "        x = x.reshape(len(x), -1)\n"
+            "        return self.fc2(F.relu(self.fc1(x)))"),
         "alternative": (
             "class SmallNet(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.conv, self.fc1, self.fc2 = nn.Conv2d(1, 4, 5), nn.Linear(4 * 12 * 12, 32), nn.Linear(32, 10)\n"
+            "        self.conv1 = nn.Conv2d(1, 6, 3)\n"
+            "        self.conv2 = nn.Conv2d(6, 12, 3)\n"
+            "        self.fc1 = nn.Linear(12 * 5 * 5, 84)\n"
+            "        self.fc2 = nn.Linear(84, 10)\n"
             "\n"
             "    def forward(self, x):\n"
-            "        x = F.max_pool2d(F.relu(self.conv(x)), 2)\n"
-            "        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))"),
+            "        x = F.max_pool2d(F.relu(self.conv1(x)), 2)\n"
+            "        x = F.max_pool2d(F.relu(self.conv2(x)), 2)\n"
+            "        x = x.view(-1, 12 * 5 * 5)  # -1 is the batch again once the row length is right\n"
+            "        return self.fc2(F.relu(self.fc1(x)))"),
     },
 }
