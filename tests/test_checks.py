@@ -478,3 +478,76 @@ def test_02_4_whatever_follows_the_last_linear_is_named(capsys, features, last, 
     cls = _lesson02_class("DigitNet", DIGITNET.format(features=features, last=last))
     assert checks.check("02.4", cls) is (words == "✓")
     assert words in said(capsys)
+
+
+def test_04_2_a_helper_that_calls_graph_figures_or_backward_is_refused(capsys):
+    import graph_figures
+    checks._wrong_tries.clear()
+
+    def borrowed(output):
+        return [n.fn.variable for n in graph_figures.autograd_graph(output).nodes if n.name == "AccumulateGrad"]
+
+    def through_a_helper(output):
+        return borrowed(output)
+
+    def by_backward(output):
+        output.backward()
+        return []
+
+    for route in (through_a_helper, by_backward):
+        assert not checks.check("04.2", route)
+        assert "walk next_functions yourself" in said(capsys)
+    assert graph_figures.autograd_graph.__name__ == "autograd_graph"  # put back after the check
+    assert torch.Tensor.backward.__name__ == "backward"
+
+
+def test_04_4_jacobian_and_jacrev_are_refused_and_a_28x28_row_passes(capsys):
+    from torch.func import jacrev
+    checks._wrong_tries.clear()
+
+    def by_jacobian(net, x, i):
+        return torch.autograd.functional.jacobian(net, x)[0, i]
+
+    def by_jacrev_imported(net, x, i):
+        return jacrev(net)(x)[0, i]
+
+    def by_autograd_grad(net, x, i):
+        leaf = x.clone().requires_grad_()
+        (grad,) = torch.autograd.grad(net(leaf)[0, i], leaf)
+        return grad[0, 0]
+
+    for route in (by_jacobian, by_jacrev_imported):
+        assert not checks.check("04.4", route)
+        assert "jacobian, jacrev and jacfwd" in said(capsys)
+    assert checks.check("04.4", by_autograd_grad)
+    assert torch.autograd.functional.jacobian.__name__ == "jacobian" and jacrev.__name__ == "jacrev"
+
+
+@pytest.mark.parametrize("answer, words", [(6, "the first x * w2"), (8, "sum to more than 0")])
+def test_04_3_names_the_forgotten_first_multiplication_and_the_wrongly_taken_relu(capsys, answer, words):
+    checks._wrong_tries.clear()
+    w2 = torch.tensor([0.5, -1.0], requires_grad=True)
+
+    def dynamic(x):
+        h = x * w2
+        if h.sum() > 0:
+            h = torch.relu(h)
+        while h.norm() < 4:
+            h = h * 2
+        return h.sum()
+
+    assert not checks.check("04.3", answer, fn=dynamic, x=torch.tensor([0.1, 0.1]))
+    assert words in said(capsys)
+    assert checks.check("04.3", 7, fn=dynamic, x=torch.tensor([0.1, 0.1]))
+
+
+def test_04_5_shows_one_hint_only(capsys):
+    checks._wrong_tries.clear()
+
+    def still_in_place(x, w):
+        h = torch.exp(x * w)
+        h.clamp_(max=10)
+        return h.sum()
+
+    assert not checks.check("04.5", still_in_place)
+    assert said(capsys).count("Hint:") == 1

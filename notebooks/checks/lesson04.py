@@ -1,11 +1,14 @@
 """Checks for 04_autograd_graph's exercises.
 
 Each expected value is computed from the objects the exercise cell passes (the tensors, the
-function and its input, the net), or, for the exercises where the student writes or fixes a
-function (04.2, 04.5), from graphs and inputs of the check's own, on which it runs that function:
-it cannot drift from the notebook, and no earlier output answers it.
+function and its input), or, for the exercises where the student writes or fixes a function
+(04.2, 04.4, 04.5), from graphs, networks and inputs of the check's own, on which it runs that
+function: it cannot drift from the notebook, and no earlier output answers it. While a written
+function runs, the routes its prompt forbids raise Refused.
 """
 from __future__ import annotations
+
+import contextlib
 
 import torch
 
@@ -22,13 +25,6 @@ def _count(fn, x, name="MulBackward0") -> int:
         seen.add(node)
         todo += [child for child, _ in node.next_functions]
     return sum(type(node).__name__ == name for node in seen)
-
-
-def _jacobian_row(net, x, row):
-    """d net(x)[0, row] / dx, without touching any .grad."""
-    x = x.detach().clone().requires_grad_()
-    (grad,) = torch.autograd.grad(net(x)[0, row], x)
-    return grad
 
 
 def _same_values(a, e, o) -> bool:
@@ -59,25 +55,91 @@ def _leaf_cases():
             (diamond, {"a": a, "b": b, "c": c}, ["a", "b"])]
 
 
+def _contents(cell):
+    """What a closure cell holds (None while it is still empty)."""
+    try:
+        return cell.cell_contents
+    except ValueError:
+        return None
+
+
+@contextlib.contextmanager
+def _refusing(f, targets, why: str):
+    """Within the block, each (owner, name) in ``targets`` raises Refused(why) when called, and so
+    does any global or closure variable of ``f`` bound to one of those functions (a `from … import`)."""
+    def refuse(*args, **kwargs):
+        raise Refused(why)
+
+    originals = {(owner, name): getattr(owner, name) for owner, name in targets}
+    forbidden = [id(original) for original in originals.values()]
+    scope = getattr(f, "__globals__", {})
+    aliases = {key: value for key, value in scope.items() if id(value) in forbidden}
+    cells = [(cell, _contents(cell)) for cell in getattr(f, "__closure__", None) or ()
+             if id(_contents(cell)) in forbidden]
+    try:
+        for owner, name in originals:
+            setattr(owner, name, refuse)
+        scope.update(dict.fromkeys(aliases, refuse))
+        for cell, _ in cells:
+            cell.cell_contents = refuse
+        yield
+    finally:
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
+        scope.update(aliases)
+        for cell, original in cells:
+            cell.cell_contents = original
+
+
 def _run_walk(f):
     """The names of the tensors ``f`` returns for each case (duplicates kept, "not a tensor" for
-    anything else), refused if ``f`` calls backward, autograd.grad or graph_figures."""
-    names = set()
-    todo = [getattr(f, "__code__", None)]
-    while todo:
-        code = todo.pop()
-        if code is not None:
-            names |= set(code.co_names)
-            todo += [c for c in code.co_consts if hasattr(c, "co_names")]
-    if names & {"backward", "grad", "autograd_graph", "graph_figures"}:
-        raise Refused("the exercise asks you to walk next_functions yourself: your function calls "
-                      "backward, autograd.grad or graph_figures.")
+    anything else); backward, autograd.grad and graph_figures' walkers refuse while it runs."""
+    import graph_figures
+    cases = _leaf_cases()
     found = []
-    for output, named, _ in _leaf_cases():
-        by_id = {id(t): n for n, t in named.items()}
-        found.append(sorted(by_id.get(id(t), "another tensor") if isinstance(t, torch.Tensor) else "not a tensor"
-                            for t in f(output)))
+    with _refusing(f, [(torch.Tensor, "backward"), (torch.autograd, "backward"), (torch.autograd, "grad"),
+                       (graph_figures, "autograd_graph"), (graph_figures, "draw_autograd_graph")],
+                   "the exercise asks you to walk next_functions yourself: your function called "
+                   "backward, autograd.grad or graph_figures."):
+        for output, named, _ in cases:
+            by_id = {id(t): n for n, t in named.items()}
+            found.append(sorted(by_id.get(id(t), "another tensor") if isinstance(t, torch.Tensor)
+                                else "not a tensor" for t in f(output)))
     return tuple(found)
+
+
+def _row_cases():
+    """A network, images and rows of the check's own: (net, x, i), x not requiring a gradient."""
+    import helpers
+    g = torch.Generator().manual_seed(44)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(44)
+        net = helpers.LeNet()
+    return [(net, torch.randn(1, 1, 28, 28, generator=g), i) for i in (3, 7, 0)]
+
+
+def _row_reference(shift: int = 0, ones: bool = False):
+    """Each case's row i + shift of the Jacobian (``ones``: the sum of all ten rows)."""
+    rows = []
+    for net, x, i in _row_cases():
+        x = x.clone().requires_grad_()
+        out = net(x)
+        (grad,) = torch.autograd.grad(out.sum() if ones else out[0, (i + shift) % 10], x)
+        rows.append(grad)
+    return rows
+
+
+def _run_row(f):
+    """What ``f`` returns on each case, with jacobian, jacrev and jacfwd refusing."""
+    cases = _row_cases()
+    with _refusing(f, [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd")],
+                   "the exercise asks for backward: jacobian, jacrev and jacfwd compute the whole Jacobian."):
+        return [f(net, x, i) for net, x, i in cases]
+
+
+def _same_rows(a, e, o=None) -> bool:
+    """One tensor per case with the expected numbers, shaped like x or squeezed (28x28)."""
+    return isinstance(a, list) and len(a) == len(e) and all(_same_values(x, y, o) for x, y in zip(a, e))
 
 
 _GIVEN_CLIP = '''def clipped_total(x, w):
@@ -105,7 +167,10 @@ def _run_clip(f):
     """(the clipped sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers."""
     x, w = _clip_inputs()
     total = f(x, w)
-    total.backward()
+    try:
+        total.backward()
+    except RuntimeError as error:  # keep the message, not PyTorch's own "Hint: …" after it
+        raise RuntimeError(str(error).split("; expected")[0]) from None
     return torch.cat([total.detach().reshape(1), w.grad])
 
 
@@ -126,10 +191,8 @@ EXERCISES = {
     "04.1": Exercise(
         expected=lambda a, b, c, d: (a.is_leaf, b.is_leaf, c.is_leaf, d.is_leaf),
         form="a tuple of four booleans (True or False; 1 and 0 do too)",
-        hints=("Ask of each tensor: did autograd record an operation that made it? Only such a tensor "
-               "has a grad_fn.",
-               "A tensor that nothing tracks is a leaf, whether or not it requires a gradient; look again "
-               "at what .detach() returns."),
+        hints=("Ask of each tensor: did autograd record an operation that made it?",
+               "Does each tensor have a grad_fn? Print it for the one you are unsure of."),
         mistakes=(
             (lambda a, e, o: isinstance(a, tuple) and len(a) == 4 and a[3] is False and a[:3] == e[:3],
              "A detached tensor has no history: .detach() returns a tensor with no grad_fn, a new leaf, "
@@ -166,23 +229,25 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: isinstance(a, int) and a == e - 1,
              "You counted the doublings only: the first x * w2 is a multiplication too."),
+            (lambda a, e, o: isinstance(a, int) and a == e + 1,
+             "Does h = x * w2 sum to more than 0? Only then does the ReLU run."),
         ),
     ),
     "04.4": Exercise(
-        expected=lambda net, x: _jacobian_row(net, x, 3),
-        form="a tensor of shape (1, 1, 28, 28), the gradient of output 3 with respect to ex4_x",
-        same=_same_values,
-        hints=("out.backward(v) computes v J, a weighted sum of the rows of J: which v keeps row 3 and "
-               "drops every other row?",
-               "Run a fresh forward of ex4_x, call backward with a v that is zero except for class 3, "
-               "then read ex4_x.grad."),
+        expected=lambda: _row_reference(),
+        run=lambda f: _run_row(f),
+        same=_same_rows,
+        form="a function returning a tensor shaped like x",
+        hints=("Section 8: out.backward(v) leaves v J in the .grad of an input that requires a gradient. "
+               "Which part of J do you want?",
+               "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
-            (lambda a, e, o: _close_to(a, sum(_jacobian_row(o["net"], o["x"], r) for r in range(10))),
-             "A v of ones adds all ten rows of J together: v must be one-hot, a 1 for class 3 only."),
-            (lambda a, e, o: _close_to(a, 2 * e),
-             "Twice the answer: .grad adds up over backward calls. Run the whole cell again, with one backward."),
-            (lambda a, e, o: any(_close_to(a, _jacobian_row(o["net"], o["x"], r)) for r in (2, 4)),
-             "That is the row of a neighbouring class: indices start at 0, so class 3 is index 3."),
+            (lambda a, e, o: _same_rows(a, _row_reference(ones=True)),
+             "A v of ones adds all ten rows of J together: v must pick row i alone."),
+            (lambda a, e, o: any(_same_rows(a, _row_reference(shift=s)) for s in (1, -1)),
+             "That is the row of a neighbouring output: indices start at 0, so row i is index i."),
+            (lambda a, e, o: _same_rows(a, [2 * r for r in e]),
+             "Twice the answer: .grad adds up over backward calls. Use a fresh copy of x and one backward."),
         ),
     ),
     "04.5": Exercise(

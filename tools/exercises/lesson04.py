@@ -66,21 +66,22 @@ ATTEMPTS = {
     "04.4": {
         "kind": "write",
         "title": 'one row of the Jacobian',
-        "minutes": 8,
-        "misconception": 'backwards a vector of ones: the sum of all ten rows, not row 3',
+        "minutes": 10,
+        "misconception": 'backwards a vector of ones: the sum of all ten rows, not row i',
         "wrong": (
-            'ex4_out = net(ex4_x)\n'
-            'ex4_out.backward(torch.ones_like(ex4_out))\n'
-            'ex4_grad = ex4_x.grad'),
+            'x = x.clone().requires_grad_()\n'
+            'out = net(x)\n'
+            'out.backward(torch.ones_like(out))\n'
+            'return x.grad'),
         "right": (
-            'net(ex4_x)[0, 3].backward()  # the same as backward(v) with a one-hot v\n'
-            'ex4_grad = ex4_x.grad'),
+            'x = x.detach().requires_grad_()\n'
+            'net(x)[0, i].backward()  # the same as backward(v) with a one-hot v\n'
+            'return x.grad'),
         "alternative": (
-            'ex4_v = torch.zeros(1, 10)\n'
-            'ex4_v[0, 3] = 1\n'
-            'net(ex4_x).backward(ex4_v)\n'
-            'ex4_grad = ex4_x.grad[0, 0]  # 28x28'),
-        "loophole": 'ex4_grad = J[0, 3]',
+            'leaf = x.clone().requires_grad_()\n'
+            '(grad,) = torch.autograd.grad(net(leaf)[0, i], leaf)\n'
+            'return grad[0, 0]  # 28x28'),
+        "loophole": 'return torch.autograd.functional.jacobian(net, x)[0, i]',
     },
     "04.5": {
         "kind": "debug",
