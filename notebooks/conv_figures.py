@@ -1,5 +1,5 @@
 """Figures of 03_convolution_arithmetic: the convolution explorer, a window times a kernel,
-stride, max pooling and receptive fields.
+max pooling and receptive fields.
 
 Each function draws what the notebook has first computed in plain PyTorch. Sizes come from
 ``helpers.conv_output_size``, colours from ``figure_style``. Unit tests: tests/test_conv_figures.py.
@@ -149,37 +149,6 @@ def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, 
     fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.2f} = {total.item():.2f}"
                  f" = output ({filter}, {row}, {col})")
     return fig
-
-
-def draw_stride(size: int, kernel_size: int, stride: int):
-    """Draw the positions of a kernel sliding along one row of ``size`` pixels with ``stride``:
-    one bar per position under the row of pixels, the pixels no position reads hatched.
-
-    Returns the axes; its title gives the number of positions and the columns never read.
-    Introduced in 03_convolution_arithmetic.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    out = conv_output_size(size, kernel_size, stride)
-    starts = [i * stride for i in range(out)]
-    unread = list(range(starts[-1] + kernel_size, size))
-    fig, ax = plt.subplots(figsize=(7.0, 0.8 + 0.16 * (out + 2)))
-    for c in range(size):
-        never = c in unread
-        ax.add_patch(Rectangle((c, 0), 1, 1, fc=OKABE_ITO[5] if never else "white", ec="0.3",
-                               hatch="//" if never else None, label="never read" if never and c == unread[0] else None))
-    for i, start in enumerate(starts):
-        ax.add_patch(Rectangle((start + 0.1, -1.2 - 0.8 * i), kernel_size - 0.2, 0.6, fc=OKABE_ITO[0], ec="none",
-                               label="kernel positions" if i == 0 else None))
-    ax.set(xlim=(-0.2, size + 0.2), ylim=(-1.2 - 0.8 * out, 1.2), yticks=[], xlabel="column",
-           title=f"n={size}, k={kernel_size}, s={stride}: {out} positions; "
-                 + (f"column(s) {', '.join(map(str, unread))} never read" if unread else "every column read"))
-    ax.set_xticks([c + 0.5 for c in range(0, size, 1 + size // 15)], [str(c) for c in range(0, size, 1 + size // 15)])
-    ax.legend(loc="lower left", frameon=False)
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    return ax
 
 
 def draw_max_pool(grid: torch.Tensor, kernel_size: int = 2):

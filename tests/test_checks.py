@@ -551,3 +551,84 @@ def test_04_5_shows_one_hint_only(capsys):
 
     assert not checks.check("04.5", still_in_place)
     assert said(capsys).count("Hint:") == 1
+
+
+def _loop_conv2d(x, weight, bias, stride=1, padding=0):
+    """A right answer to 03.1, written here from the prompt."""
+    x = torch.nn.functional.pad(x, (padding,) * 4)
+    k = weight.shape[-1]
+    rows, cols = (x.shape[1] - k) // stride + 1, (x.shape[2] - k) // stride + 1
+    out = torch.empty(weight.shape[0], rows, cols)
+    for o in range(weight.shape[0]):
+        for i in range(rows):
+            for j in range(cols):
+                out[o, i, j] = (x[:, i * stride:i * stride + k, j * stride:j * stride + k] * weight[o]).sum() + bias[o]
+    return out
+
+
+def test_03_1_refuses_a_convolution_under_any_name_and_names_a_wrong_shape(capsys):
+    from torch.nn.functional import conv2d as renamed
+
+    checks._wrong_tries.clear()
+    cheats = [lambda x, w, b, stride=1, padding=0: renamed(x[None], w, b, stride=stride, padding=padding)[0],
+              lambda x, w, b, stride=1, padding=0: torch.nn.functional.__dict__["conv2d"](
+                  x[None], w, b, stride=stride, padding=padding)[0],
+              lambda x, w, b, stride=1, padding=0: torch.nn.Conv2d(3, 4, 3, stride, padding)(x[None])[0]]
+    for cheat in cheats:
+        assert not checks.check("03.1", cheat)
+        assert "calls a convolution of torch" in said(capsys)
+    assert checks.check("03.1", _loop_conv2d)  # a window, * and .sum() still run under the refusal
+    assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: _loop_conv2d(x, w, b, stride, padding)[None])
+    assert "without a batch dimension" in said(capsys)
+    assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: _loop_conv2d(x[:, :6], w, b, stride, padding))
+    assert "7 rows and 6 columns" in said(capsys)
+
+
+@pytest.mark.parametrize("answer, named", [
+    ((16, 12), "rounded up"), ((15, 11), "n + 2p"), ((14, 11), "This layer has padding"),
+    ((16, 12.5), "does not simply halve"), ((12, 15), "Height comes first")])
+def test_03_2_each_common_mistake_gives_its_own_answer_and_hint(capsys, answer, named):
+    checks._wrong_tries.clear()
+    conv, x = torch.nn.Conv2d(3, 8, kernel_size=5, stride=2, padding=1), torch.zeros(1, 3, 32, 25)
+    assert checks.check("03.2", (15, 12), conv=conv, x=x)
+    said(capsys)
+    assert not checks.check("03.2", answer, conv=conv, x=x)
+    assert named in said(capsys)
+
+
+@pytest.mark.parametrize("answer, named", [(2, "ordinary kernel"), (8, "grows the image"), (9, "whole span"),
+                                           (5, "number of taps")])
+def test_03_3_the_answer_differs_from_k_d_and_the_span(capsys, answer, named):
+    checks._wrong_tries.clear()
+    objects = dict(size=28, kernel_size=5, dilation=2)
+    assert checks.check("03.3", 4, **objects)
+    said(capsys)
+    assert not checks.check("03.3", answer, **objects)
+    assert named in said(capsys)
+
+
+def _downsampler(kernel=3, padding=0, pad_in_forward=0):
+    nn, F = torch.nn, torch.nn.functional
+
+    class Downsampler(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down1 = nn.Conv2d(1, 8, kernel_size=kernel, stride=2, padding=padding)
+            self.down2 = nn.Conv2d(8, 8, kernel_size=kernel, stride=2, padding=padding)
+            self.fc = nn.Linear(8 * 7 * 7, 10)
+
+        def forward(self, x):
+            x = F.relu(self.down1(F.pad(x, (pad_in_forward,) * 4)))
+            x = F.relu(self.down2(F.pad(x, (pad_in_forward,) * 4)))
+            return self.fc(x.flatten(1))
+    return Downsampler
+
+
+def test_03_4_untouched_only_as_given_and_padding_in_forward_passes(capsys):
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", _downsampler())
+    assert "not answered yet" in said(capsys)
+    assert not checks.check("03.4", _downsampler(kernel=2))  # runs, halves, but not with 3x3 kernels
+    assert "Keep the 3x3 kernels" in said(capsys)
+    assert checks.check("03.4", _downsampler(padding=1))
+    assert checks.check("03.4", _downsampler(pad_in_forward=1))

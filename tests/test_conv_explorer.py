@@ -98,8 +98,8 @@ def make_explorer():
     return w.interactive(
         explore, size=w.IntSlider(7, 1, 32, description="input size"), kernel=w.IntSlider(3, 1, 7, description="kernel"),
         padding=w.IntSlider(1, 0, 3, description="padding"), stride=w.IntSlider(2, 1, 4, description="stride"),
-        dilation=w.IntSlider(1, 1, 3, description="dilation"), out_row=w.IntSlider(1, 0, 15, description="out row"),
-        out_col=w.IntSlider(2, 0, 15, description="out col"))
+        dilation=w.IntSlider(1, 1, 3, description="dilation"), out_row=w.IntSlider(1, 0, 38, description="out row"),
+        out_col=w.IntSlider(2, 0, 38, description="out col"))
 
 
 def last_output(capsys):

@@ -52,22 +52,6 @@ def test_window_times_kernel_shows_the_window_the_kernel_their_products_and_the_
     assert len(norms) == 1 and sum(norms.pop()) == 0  # one scale, centred on 0
 
 
-@pytest.mark.parametrize("size, kernel, stride", [(28, 5, 2), (8, 3, 2), (7, 3, 2), (10, 4, 3)])
-def test_stride_draws_one_bar_per_position_and_hatches_the_pixels_never_read(size, kernel, stride):
-    ax = conv_figures.draw_stride(size, kernel, stride)
-    out = helpers.conv_output_size(size, kernel, stride)
-    cells = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() == 1]
-    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() != 1]
-    assert len(cells) == size and len(bars) == out
-    assert [round(b.get_x()) for b in bars] == [i * stride for i in range(out)]
-    image = torch.zeros(1, 1, 1, size, requires_grad=True)
-    F.conv2d(image, torch.ones(1, 1, 1, kernel), stride=stride).sum().backward()
-    unread = [c for c in range(size) if image.grad[0, 0, 0, c] == 0]
-    assert [round(c.get_x()) for c in cells if c.get_hatch()] == unread
-    assert f"{out} positions" in ax.get_title()
-    assert ("never read" in ax.get_title()) == bool(unread)
-
-
 def test_max_pool_marks_each_windows_maximum_and_shows_the_output():
     grid = torch.tensor([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]])
     ax_in, ax_out = conv_figures.draw_max_pool(grid)

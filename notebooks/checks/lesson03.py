@@ -9,6 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from torch.utils._python_dispatch import TorchDispatchMode
+
 from checks import Exercise, Refused
 
 
@@ -28,13 +30,43 @@ def _reference(weight_change=lambda w: w, bias_scale=1.0, settings=_SETTINGS):
     return [F.conv2d(x[None], weight_change(w), b * bias_scale, stride=s, padding=p)[0] for s, p in settings]
 
 
+class _NoConvolution(TorchDispatchMode):
+    """Refuses every convolution of torch, whatever name or alias reaches it (F.conv2d,
+    nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution."""
+    _REFUSED = {torch.ops.aten.convolution, torch.ops.aten._convolution, torch.ops.aten.conv2d,
+                torch.ops.aten.conv1d, torch.ops.aten.mkldnn_convolution}
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        if func.overloadpacket in self._REFUSED:
+            raise _ConvolutionCalled
+        return func(*args, **(kwargs or {}))
+
+
+class _ConvolutionCalled(Exception):
+    pass
+
+
 def _run_my_conv2d(f):
     """``f`` on the check's inputs in every setting; refused if it calls a convolution of torch."""
-    names = set(getattr(getattr(f, "__code__", None), "co_names", ()))
-    if names & {"conv2d", "Conv2d", "convolution", "conv1d"}:
-        raise Refused("the exercise asks for loops: your function calls a convolution of torch.")
     x, w, b = _conv_inputs()
-    return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
+    try:
+        with _NoConvolution():
+            return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
+    except _ConvolutionCalled:
+        raise Refused("the exercise asks for loops: your function calls a convolution of torch.") from None
+
+
+def _shape_is(answer, expected, change) -> bool:
+    """Some output has the wrong shape, and every shape is ``change`` of the right one."""
+    return (isinstance(answer, list) and len(answer) == len(expected)
+            and all(isinstance(a, torch.Tensor) for a in answer)
+            and any(tuple(a.shape) != tuple(e.shape) for a, e in zip(answer, expected))
+            and all(tuple(a.shape) == change(tuple(e.shape)) for a, e in zip(answer, expected)))
+
+
+def _wrong_shape(answer, expected) -> bool:
+    return (isinstance(answer, list) and len(answer) == len(expected)
+            and any(not isinstance(a, torch.Tensor) or a.shape != e.shape for a, e in zip(answer, expected)))
 
 
 def _all_close(answer, expected) -> bool:
@@ -51,20 +83,41 @@ def _right_where(answer, expected, settings) -> bool:
 
 
 def _downsampler_shapes(cls):
-    """(shape after down1, after down2, of the output, (kernel, stride) of each layer) for 2 digits."""
+    """(shape after down1, after down2, of the output, (kernel, stride) of each layer) for 2 digits,
+    the layers' shapes recorded by hooks while the whole model runs (padding may be in forward)."""
     model = cls()
     x = torch.zeros(2, 1, 28, 28)
-    first = model.down1(x)
-    second = model.down2(F.relu(first))
+    seen = {}
+
+    def record(name):
+        def hook(module, inputs, output):  # returns None: the output goes on unchanged
+            seen.setdefault(name, tuple(output.shape))
+        return hook
+
+    for name in ("down1", "down2"):
+        getattr(model, name).register_forward_hook(record(name))
+    out = tuple(model(x).shape)
     layers = tuple((tuple(m.kernel_size), tuple(m.stride)) for m in (model.down1, model.down2))
-    return tuple(first.shape), tuple(second.shape), tuple(model(x).shape), layers
+    return seen.get("down1"), seen.get("down2"), out, layers
+
+
+_GIVEN_ERROR = "mat1 and mat2 shapes cannot be multiplied (2x288 and 392x10)"
+"""What the Downsampler as given raises on two 28x28 digits."""
 
 
 def _as_given(cls, objects) -> bool:
-    """The debug snippet untouched: no padding, fc for 7x7 maps."""
+    """The debug snippet untouched: the layers as given (kernels, strides, no padding, fc for 7x7
+    maps) and a forward that still fails with the given shape error."""
     model = cls()
-    return (model.down1.padding == (0, 0) and model.down2.padding == (0, 0)
-            and model.fc.in_features == 8 * 7 * 7 and model.down1.stride == (2, 2))
+    layers = (model.down1, model.down2)
+    if not (all(m.kernel_size == (3, 3) and m.stride == (2, 2) and m.padding == (0, 0) and m.dilation == (1, 1)
+                for m in layers) and model.fc.in_features == 8 * 7 * 7):
+        return False
+    try:
+        model(torch.zeros(2, 1, 28, 28))
+    except RuntimeError as error:
+        return _GIVEN_ERROR in str(error)
+    return False
 
 
 def _same_padding(size, kernel_size, dilation=1):
@@ -103,6 +156,12 @@ def _measure_field(layers, size):
     return int(cols.max() - cols.min() + 1)
 
 
+def _size_by(objects, rule) -> tuple:
+    """(height, width) of objects["conv"] on objects["x"] by a size rule (n, k, s, p) -> size."""
+    conv, (height, width) = objects["conv"], objects["x"].shape[-2:]
+    return tuple(rule(n, k, s, p) for n, k, s, p in zip((height, width), conv.kernel_size, conv.stride, conv.padding))
+
+
 def _is_int(a) -> bool:
     return isinstance(a, int) and not isinstance(a, bool)
 
@@ -129,6 +188,17 @@ EXERCISES = {
             (lambda a, e, o: _right_where(a, e, {(1, 0), (1, 1)}),
              "Right with stride 1, wrong with a larger stride: the window of output (i, j) starts at row "
              "i · stride, column j · stride, and the formula divides by the stride."),
+            (lambda a, e, o: _shape_is(a, e, lambda shape: (1,) + shape),
+             "Your outputs have 4 dimensions, (1, O, H_out, W_out): the function takes one image (C, H, W) "
+             "and returns (O, H_out, W_out), without a batch dimension."),
+            (lambda a, e, o: _shape_is(a, e, lambda shape: (shape[0], shape[1], shape[1]))
+             or _shape_is(a, e, lambda shape: (shape[0], shape[2], shape[2])),
+             "Your outputs are square, but the check's image is not: 3 channels of 7 rows and 6 columns. "
+             "Compute H_out from the height and W_out from the width."),
+            (lambda a, e, o: _wrong_shape(a, e),
+             "Some output has the wrong shape. The check's image has 3 channels of 7 rows and 6 columns "
+             "and 4 filters of 3x3; it tries (stride, padding) = (1, 0), (2, 0), (1, 1), (2, 1) and (3, 2). "
+             "Each output is (4, H_out, W_out), H_out from the height, W_out from the width, by section 2's formula."),
         ),
     ),
     "03.2": Exercise(
@@ -141,9 +211,14 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a, tuple) and len(a) == 4,
              "That is the whole output shape; the question asks for its height and width only."),
             (lambda a, e, o: isinstance(a, tuple) and any(isinstance(v, float) and v != int(v) for v in a),
-             "A size is a whole number: the division in the formula rounds down (the floor)."),
-            (lambda a, e, o: isinstance(a, tuple) and tuple(a) == (e[0] + 1, e[1] + 1),
+             "A size is a whole number: the formula divides by the stride and rounds down (the floor); "
+             "a stride of 2 does not simply halve n."),
+            (lambda a, e, o: isinstance(a, tuple) and tuple(a) == _size_by(o, lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1),
              "You rounded up: the floor drops a last step that does not fit."),
+            (lambda a, e, o: isinstance(a, tuple) and tuple(a) == _size_by(o, lambda n, k, s, p: (n + p - k) // s + 1),
+             "Padding p adds p pixels on each side: the padded size is n + 2p."),
+            (lambda a, e, o: isinstance(a, tuple) and tuple(a) == _size_by(o, lambda n, k, s, p: (n - k) // s + 1),
+             "This layer has padding: add it (on both sides) before subtracting the kernel."),
             (lambda a, e, o: isinstance(a, tuple) and tuple(a) == (e[1], e[0]) and e[0] != e[1],
              "Height comes first: a tensor's shape is (batch, channels, height, width)."),
         ),
@@ -159,6 +234,11 @@ EXERCISES = {
              "That much padding on each side grows the image: padding=p adds p pixels on both sides."),
             (lambda a, e, o: _is_int(a) and a == (o["kernel_size"] - 1) // 2 and o["dilation"] > 1,
              "That keeps the size for an ordinary kernel of this size; dilation spreads its taps over a wider span."),
+            (lambda a, e, o: _is_int(a) and a == o["dilation"] * (o["kernel_size"] - 1) + 1,
+             "That is the kernel's whole span. The kernel takes span − 1 pixels away, and padding gives them "
+             "back on two sides."),
+            (lambda a, e, o: _is_int(a) and a == o["kernel_size"],
+             "That is the number of taps in a row; the padding depends on the span they cover."),
         ),
     ),
     "03.4": Exercise(
@@ -171,11 +251,11 @@ EXERCISES = {
                "A 3x3 kernel takes k − 1 = 2 pixels from a row; padding p on each side gives 2p back. Which p "
                "lets a stride of 2 halve 28, and then 14?"),
         mistakes=(
+            (lambda a, e, o: a[3] != e[3],
+             "Keep the 3x3 kernels and the stride of 2: the question is how much padding they need."),
             (lambda a, e, o: a[2] == e[2] and a[1] != e[1],
              "The model runs now, but its maps are not 14x14 and 7x7: the fix belongs in the convolutions, "
              "not in fc."),
-            (lambda a, e, o: a[3] != e[3],
-             "Keep the 3x3 kernels and the stride of 2: the question is how much padding they need."),
         ),
     ),
     "03.5": Exercise(

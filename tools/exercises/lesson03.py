@@ -35,25 +35,27 @@ ATTEMPTS = {
             "padded = F.pad(x, [padding] * 4)\n"
             "windows = padded.unfold(1, k, stride).unfold(2, k, stride)  # (C, H_out, W_out, k, k)\n"
             "return torch.einsum('chwij,ocij->ohw', windows, weight) + bias[:, None, None]"),
-        "loophole": 'return F.conv2d(x[None], weight, bias, stride=stride, padding=padding)[0]',
+        "loophole": (
+            "conv = torch.nn.functional.__dict__['conv2d']  # F.conv2d under another name\n"
+            "return conv(x[None], weight, bias, stride=stride, padding=padding)[0]"),
     },
     "03.2": {
         "kind": "predict",
         "title": 'the size of a strided layer',
         "minutes": 3,
         "misconception": 'divides without rounding down',
-        "wrong": 'ex2_size = ((32 + 2 * 1 - (3 - 1) - 1) / 2 + 1, (24 + 2 * 1 - (3 - 1) - 1) / 2 + 1)',
-        "right": 'ex2_size = (16, 12)',
-        "alternative": 'ex2_size = torch.Size([(32 + 2 - 2 - 1) // 2 + 1, (24 + 2 - 2 - 1) // 2 + 1])',
+        "wrong": 'ex2_size = ((32 + 2 * 1 - (5 - 1) - 1) / 2 + 1, (25 + 2 * 1 - (5 - 1) - 1) / 2 + 1)',
+        "right": 'ex2_size = (15, 12)',
+        "alternative": 'ex2_size = torch.Size([(32 + 2 - 4 - 1) // 2 + 1, (25 + 2 - 4 - 1) // 2 + 1])',
     },
     "03.3": {
         "kind": "predict",
         "title": '"same" padding for a dilated kernel',
         "minutes": 3,
         "misconception": 'pads for an ordinary 3x3 kernel and ignores the dilation',
-        "wrong": 'ex3_padding = (3 - 1) // 2',
-        "right": 'ex3_padding = 3',
-        "alternative": 'ex3_padding = (3 * (3 - 1) + 1 - 1) // 2',
+        "wrong": 'ex3_padding = (5 - 1) // 2',
+        "right": 'ex3_padding = 4',
+        "alternative": 'ex3_padding = torch.tensor(2 * (5 - 1) // 2)',
     },
     "03.4": {
         "kind": "debug",
