@@ -14,6 +14,7 @@ skipped with a message: forcing a kernel the CPU lacks crashes with an illegal i
 
     python tools/cpu_levels.py                 # both levels, every notebook
     python tools/cpu_levels.py default -- -k 06  # one level, extra pytest arguments
+    python tools/cpu_levels.py default -- notebooks/05_loss_and_backward.ipynb  # one notebook
 """
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ def main(argv: list[str]) -> int:
             print(f"== CPU level {name}: skipped ({reason})")
             continue
         env = dict(os.environ, **LEVELS[name], LENET_CPU_LEVEL=name)
-        command = [sys.executable, "-m", "pytest", "notebooks", "tests/test_cpu_level.py", *extra]
+        chosen = [] if any(a.endswith(".ipynb") for a in extra) else ["notebooks"]  # some notebooks, or all
+        command = [sys.executable, "-m", "pytest", *chosen, "tests/test_cpu_level.py", *extra]
         print(f"== CPU level {name}: {' '.join(f'{k}={v}' for k, v in LEVELS[name].items())}", flush=True)
         start = time.monotonic()
         code = subprocess.call(command, cwd=ROOT, env=env)
