@@ -219,6 +219,6 @@ EXERCISES = {
         hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 8, "
                "the range of section 9, the formula of section 1, the text of section 4.",
                "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
-               "nn.Linear(3, 2)'s: the message above names the requirement that is not met yet."),
+               "nn.Linear(3, 2)'s: the words before this hint name the requirement not met yet."),
     ),
 }
