@@ -238,10 +238,29 @@ def test_01_3_the_given_cell_is_unanswered_and_wrong_fixes_get_their_hints(capsy
     assert not checks.check("01.3", tower(lambda w, d: [nn.Linear(w, w) for _ in range(d)]))
     out = said(capsys)
     assert "plain Python list" in out and "parameters() holds 63 numbers" in out, out
-    layer = nn.Linear(5, 5)
-    assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList([layer for _ in range(d)])))
+    assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList([nn.Linear(w, w)] * d)))
     assert "one layer object listed three times" in said(capsys)
+    # a depth written into the class passes Tower(5, 3) but not Tower(4, 1)
+    assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(3))))
+    out = said(capsys)
+    assert "Tower(4, 1) is not" in out and "Tower(4, 1): parameters() holds" in out, out
     assert checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d))))
+
+
+def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
+    checks._wrong_tries.clear()
+    shapes = dict(conv_args=dict(in_channels=3, out_channels=16, kernel_size=3),
+                  linear_args=dict(in_features=256, out_features=32))
+    for wrong in (((3, 16, 3, 3), (32, 256)), ((16, 3, 3, 3), (256, 32))):
+        assert not checks.check("01.1", wrong, **shapes)
+        assert "stored output first" in said(capsys), wrong
+    conv = dict(conv_args=dict(in_channels=4, out_channels=8, kernel_size=3))
+    for wrong, words in ((1 / 3, "one channel's window"), (1 / 2, "channels only"),
+                         (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),
+                         (1 / 36, "1/fan_in")):
+        assert not checks.check("01.2", wrong, **conv)
+        assert words in said(capsys), wrong
+    assert checks.check("01.2", 0.1667, **conv)
 
 
 def test_01_4_a_range_that_is_not_uniform_over_plus_minus_bound_or_an_own_repr_is_refused(capsys):
@@ -271,6 +290,7 @@ def test_01_4_a_range_that_is_not_uniform_over_plus_minus_bound_or_an_own_repr_i
         assert not checks.check("01.4", cls), what
         out = said(capsys)
         assert "spread evenly" in out, (what, out)
+        assert ("None is below 0" in out) == (what == "positive only"), (what, out)
     own_repr = linear(uniform, uniform, __repr__=lambda self: "MyLinear(in_features=7, out_features=3)")
     assert not checks.check("01.4", own_repr)
     assert "replaces __repr__" in said(capsys)

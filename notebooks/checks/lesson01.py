@@ -31,25 +31,56 @@ def _init_bound(conv_args: dict) -> float:
     return 1 / math.sqrt(conv.weight[0].numel())
 
 
+_TOWER_SIZES = ((5, 3), (4, 1))  # (width, depth) of the towers the check builds
+
+
+def _fan_in_bound(objects: dict, k_power: int, channels: bool) -> float:
+    """1/sqrt of a wrong fan_in, for the mistakes of 01.2: kernel_size ** k_power, times
+    in_channels if channels."""
+    args = objects["conv_args"]
+    return 1 / math.sqrt(args["kernel_size"] ** k_power * (args["in_channels"] if channels else 1))
+
+
 @dataclass(frozen=True)
 class _TowerCount:
-    """What the check measures of a Tower(5, 3), in words when it is shown."""
+    """What the check measures of one Tower(width, depth), in words when it is shown."""
+    width: int
+    depth: int
     numbers: int
     output: tuple
 
     def __repr__(self) -> str:
-        return f"Tower(5, 3): parameters() holds {self.numbers} numbers, its output has shape {self.output}"
+        return (f"Tower({self.width}, {self.depth}): parameters() holds {self.numbers} numbers, "
+                f"its output has shape {self.output}")
 
 
-def _tower_counts(cls) -> _TowerCount:
-    """Numbers in parameters() and output shape of cls(width=5, depth=3) on 2 inputs of 8 features."""
-    model = cls(width=5, depth=3)
-    out = model(torch.zeros(2, 8))
-    return _TowerCount(sum(p.numel() for p in model.parameters()), tuple(out.shape))
+@dataclass(frozen=True)
+class _TowerCounts:
+    """The counts of every tower the check builds."""
+    towers: tuple
+
+    def __repr__(self) -> str:
+        return "; ".join(map(repr, self.towers))
 
 
-def _tower_expected() -> _TowerCount:
-    return _TowerCount((8 * 5 + 5) + 3 * (5 * 5 + 5) + (5 * 3 + 3), (2, 3))
+def _tower_counts(cls) -> _TowerCounts:
+    """Numbers in parameters() and output shape of cls(width, depth) on 2 inputs of 8 features,
+    for each size in _TOWER_SIZES (two depths, so that a depth written into the class fails)."""
+    counts = []
+    for width, depth in _TOWER_SIZES:
+        model = cls(width=width, depth=depth)
+        out = model(torch.zeros(2, 8))
+        counts.append(_TowerCount(width, depth, sum(p.numel() for p in model.parameters()), tuple(out.shape)))
+    return _TowerCounts(tuple(counts))
+
+
+def _tower_numbers(width: int, hidden: int) -> int:
+    """Numbers in a Tower of this width whose `hidden` hidden layers have weights of their own."""
+    return (8 * width + width) + hidden * (width * width + width) + (width * 3 + 3)
+
+
+def _tower_expected() -> _TowerCounts:
+    return _TowerCounts(tuple(_TowerCount(w, d, _tower_numbers(w, d), (2, 3)) for w, d in _TOWER_SIZES))
 
 
 # The __init__ of the exercise cell as given: the untouched cell says "not answered yet", any
@@ -109,12 +140,15 @@ def _my_linear(cls) -> bool:
         raise Refused("many weights are equal: the start must be random, or the outputs learn the same thing.")
     for name in ("weight", "bias"):
         numbers = getattr(wide, name).detach()
-        # uniform over ±bound: about half lie beyond ±bound/2, on both sides
-        beyond = (numbers.abs() > bound / 2).float().mean().item()
-        if not ((numbers < -bound / 2).any() and (numbers > bound / 2).any() and 0.4 < beyond < 0.6):
-            raise Refused(f"for in_features=40 your {name} is not spread evenly between −1/√40 and +1/√40 "
-                          f"(uniformly drawn, about half of its numbers lie beyond ±0.5/√40, on both sides; "
-                          f"yours: {beyond:.0%}).")
+        # uniform over ±bound: about a quarter lie below -bound/2, and a quarter above +bound/2
+        below = (numbers < -bound / 2).float().mean().item()
+        above = (numbers > bound / 2).float().mean().item()
+        if not (0.17 < below < 0.33 and 0.17 < above < 0.33):
+            shift = (" None is below 0: scale numbers drawn from [0, 1) to the width of the range, then "
+                     "shift them so that the range is centred on 0." if above > 0.4 and not (numbers < 0).any() else "")
+            raise Refused(f"for in_features=40 your {name} is not spread evenly between −1/√40 and +1/√40: "
+                          f"drawn uniformly, about 25% of its numbers lie below −0.5/√40 and 25% above "
+                          f"+0.5/√40; yours: {below:.0%} below, {above:.0%} above.{shift}")
     x = torch.randn(4, 7, generator=torch.Generator().manual_seed(1))
     out = layer(x)
     if tuple(out.shape) != (4, 3) or not torch.allclose(out, x @ weight.T + bias, atol=1e-5):
@@ -135,7 +169,8 @@ EXERCISES = {
                "Conv2d: one filter per output channel, each with a slice per input channel and kernel "
                "height x width; Linear: one row per output feature."),
         mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2
-                   and tuple(a[1]) == tuple(reversed(e[1])),
+                   and (tuple(a[1]) == tuple(reversed(e[1]))
+                        or tuple(a[0]) == (e[0][1], e[0][0], *e[0][2:]) != e[0]),
                    "The order of the constructor's arguments (in, out) is not the order of the weight's "
                    "dimensions: a weight is stored output first, (out, in, …)."),),
     ),
@@ -146,12 +181,15 @@ EXERCISES = {
         hints=("The bound is 1/√fan_in, and fan_in is how many inputs one output number adds up.",
                "One output number of a convolution reads a window of every input channel: count the "
                "numbers in one filter."),
-        mistakes=((lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["kernel_size"] ** 2), rel_tol=1e-2),
+        mistakes=((lambda a, e, o: math.isclose(float(a), _fan_in_bound(o, k_power=2, channels=False), rel_tol=1e-2),
                    "1/√(kH × kW) counts one channel's window: one output of a convolution reads that window "
                    "in every input channel."),
-                  (lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["in_channels"]), rel_tol=1e-2),
+                  (lambda a, e, o: math.isclose(float(a), _fan_in_bound(o, k_power=0, channels=True), rel_tol=1e-2),
                    "1/√in_channels counts the channels only: one output of a convolution reads a whole "
                    "kernel-sized window of each channel."),
+                  (lambda a, e, o: math.isclose(float(a), _fan_in_bound(o, k_power=1, channels=True), rel_tol=1e-2)
+                   or math.isclose(float(a), _fan_in_bound(o, k_power=1, channels=False), rel_tol=1e-2),
+                   "kernel_size=3 means a 3 × 3 window: count both its height and its width."),
                   (lambda a, e, o: math.isclose(float(a), e * e, rel_tol=1e-2),
                    "That is 1/fan_in: the bound is one over its square root.")),
     ),
@@ -164,12 +202,15 @@ EXERCISES = {
                "which hidden layers have weights of their own?",
                "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
                "one layer, with one set of weights."),
-        mistakes=((lambda a, e, o: a.numbers == (8 * 5 + 5) + (5 * 3 + 3),
+        mistakes=((lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0),
                    "No hidden layer is registered now: a plain Python list is not a module, so the module "
                    "does not look inside it (section 7)."),
-                  (lambda a, e, o: a.numbers == (8 * 5 + 5) + (5 * 5 + 5) + (5 * 3 + 3),
+                  (lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 1),
                    "Only one hidden layer's weights are registered, although Tower(5, 3) has three hidden "
-                   "layers: are they three layers, or one layer object listed three times?")),
+                   "layers: are they three layers, or one layer object listed three times?"),
+                  (lambda a, e, o: a.towers[0] == e.towers[0],
+                   "Tower(5, 3) is right now, Tower(4, 1) is not: does the number of hidden layers follow "
+                   "the argument depth?")),
     ),
     "01.4": Exercise(
         expected=lambda: True,
@@ -177,7 +218,7 @@ EXERCISES = {
         form="the class MyLinear",
         hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 8, "
                "the range of section 9, the formula of section 1, the text of section 4.",
-               "Stretch and shift: scale numbers drawn from [0, 1) to the width of the range you need, "
-               "then move them so that the range is centred on 0; wrap each tensor in nn.Parameter."),
+               "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
+               "nn.Linear(3, 2)'s: the words before this hint name the requirement not met yet."),
     ),
 }

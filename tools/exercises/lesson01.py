@@ -16,8 +16,8 @@ ATTEMPTS = {
         "minutes": 4,
         "misconception": "takes fan_in to be in_channels, forgetting the kernel window",
         "wrong": 'ex2_bound = 1 / 4 ** 0.5',
-        "right": 'ex2_bound = 0.125',
-        "alternative": 'ex2_bound = torch.tensor(1 / 64) ** 0.5',
+        "right": 'ex2_bound = 0.1667',
+        "alternative": 'ex2_bound = torch.tensor(1 / 36) ** 0.5',
     },
     "01.3": {
         "kind": "debug",
