@@ -95,3 +95,48 @@ def lr_summary(lr: float) -> str:
         verdict = "converges slowly"
     return (f"lr={lr:.3g}: loss {first:.4f} at the start, {last:.4g} after {LR_STEPS} steps "
             f"(lowest possible {best:.4f}): {verdict}")
+
+
+def bowl_sgd(lr: float, batch_size: int, steps: int, seed: int = 0) -> list[float]:
+    """Mini-batch gradient descent on ``bowl_problem()`` from ``w = 0``, as a DataLoader with
+    ``shuffle=True`` feeds it: each pass over the 64 points visits them in a new random order
+    (own generator, ``seed``), ``batch_size`` points per step; each step uses the gradient of the
+    batch's mean squared error. Returns the loss on all 64 points before each step and after the
+    last (``steps + 1`` floats). ``batch_size=64`` is ``bowl_descent``.
+    Introduced in 06_manual_weight_updates.
+    """
+    X, y = bowl_problem()
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1 or len(X) % batch_size:
+        raise ValueError(f"batch_size must divide {len(X)}, such as 16, got {batch_size!r}")
+    gen = torch.Generator().manual_seed(seed)
+    w = torch.zeros(2, dtype=torch.float64)
+    losses, order = [((X @ w - y) ** 2).mean().item()], torch.empty(0, dtype=torch.long)
+    for step in range(steps):
+        if len(order) == 0:
+            order = torch.randperm(len(X), generator=gen)
+        batch, order = order[:batch_size], order[batch_size:]
+        xb, yb = X[batch], y[batch]
+        w = w - lr * 2 * xb.T @ (xb @ w - yb) / batch_size  # the gradient of mean((xb w - yb)²)
+        losses.append(((X @ w - y) ** 2).mean().item())
+    return losses
+
+
+def batch_gradient_error(batch_size: int, batches: int = 400, seed: int = 0) -> float:
+    """How far the gradient of a random batch is from the full gradient, on ``bowl_problem()`` at
+    ``w = 0``: ‖g_batch − g‖ / ‖g‖, averaged over ``batches`` batches of ``batch_size`` distinct
+    points (own generator, ``seed``). Both gradients by autograd, of the mean squared error.
+    Introduced in 06_manual_weight_updates.
+    """
+    X, y = bowl_problem()
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= len(X):
+        raise ValueError(f"batch_size must be a whole number from 1 to {len(X)}, got {batch_size!r}")
+    gen = torch.Generator().manual_seed(seed)
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+
+    def gradient(rows: torch.Tensor) -> torch.Tensor:
+        return torch.autograd.grad(((X[rows] @ w - y[rows]) ** 2).mean(), w)[0]
+
+    full = gradient(torch.arange(len(X)))
+    errors = [(gradient(torch.randperm(len(X), generator=gen)[:batch_size]) - full).norm() / full.norm()
+              for _ in range(batches)]
+    return torch.stack(errors).mean().item()

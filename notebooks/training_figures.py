@@ -136,8 +136,9 @@ def draw_lr_curve(lr: float, ax=None):
 
 def draw_loss_curves(curves: dict, ax=None, ylim=None):
     """Loss curves on a log scale, each with its own colour, line style and marker (every 10th
-    step), and its label at its right end as well as in the legend. ``curves`` maps a label to
-    the losses, one per step. Returns the axes. Introduced in 06_manual_weight_updates.
+    step), and a legend outside the axes, to their right, where it cannot hide a curve.
+    ``curves`` maps a label to the losses, one per step. Returns the axes.
+    Introduced in 06_manual_weight_updates.
     """
     import matplotlib.pyplot as plt
 
@@ -149,7 +150,7 @@ def draw_loss_curves(curves: dict, ax=None, ylim=None):
     ax.set(xlabel="step", ylabel="cross-entropy loss (log scale)")
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     return ax
 
 

@@ -214,3 +214,72 @@ def test_momentum_beats_plain_descent_on_the_bowl_as_06_says():
     half, _ = explorers.bowl_descent(0.2, steps=200, momentum=0.5)
     assert explorers.steps_to_close(half) < explorers.steps_to_close(plain)
     assert 2 * explorers.steps_to_close(half, 0.9999) < explorers.steps_to_close(plain, 0.9999)
+
+
+# ---- mini-batches on the bowl ----------------------------------------------------------------
+
+def test_bowl_sgd_with_the_full_batch_is_bowl_descent():
+    full = explorers.bowl_sgd(0.1, 64, explorers.LR_STEPS)
+    plain, _ = explorers.bowl_descent(0.1)
+    assert len(full) == explorers.LR_STEPS + 1
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(full, plain))
+
+
+def test_bowl_sgd_visits_every_point_once_per_pass_like_a_shuffled_dataloader():
+    X, y = explorers.bowl_problem()
+    batch_size, steps, seed = 16, 8, 3
+    gen = torch.Generator().manual_seed(seed)
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=0.05)
+    losses = [_bowl_loss(w).item()]
+    for _ in range(steps // (len(X) // batch_size)):
+        for batch in torch.randperm(len(X), generator=gen).split(batch_size):
+            optimizer.zero_grad()
+            ((X[batch] @ w - y[batch]) ** 2).mean().backward()
+            optimizer.step()
+            losses.append(_bowl_loss(w).item())
+    got = explorers.bowl_sgd(0.05, batch_size, steps, seed)
+    assert all(math.isclose(a, b, rel_tol=1e-10) for a, b in zip(got, losses)) and len(got) == len(losses)
+
+
+def test_a_smaller_batch_settles_higher_as_06_says():
+    _, lowest = explorers.bowl_minimum()
+
+    def above(lr, batch_size, steps):
+        tails = [explorers.bowl_sgd(lr, batch_size, steps, seed)[steps // 2:] for seed in range(5)]
+        return sum(sum(t) / len(t) for t in tails) / 5 - lowest
+
+    full, sixteen, four, four_slow = above(0.1, 64, 600), above(0.1, 16, 600), above(0.1, 4, 600), above(0.025, 4, 2400)
+    assert full < 1e-9 < sixteen < four and four_slow < sixteen
+
+
+@pytest.mark.parametrize("bad", [0, 5, 128, 2.0, True, None])
+def test_bowl_sgd_refuses_a_batch_size_that_does_not_divide_the_data(bad):
+    with pytest.raises(ValueError, match="batch_size must divide 64"):
+        explorers.bowl_sgd(0.1, bad, 10)
+
+
+def test_batch_gradient_error_falls_like_one_over_the_root_of_the_batch_size():
+    errors = {b: explorers.batch_gradient_error(b) for b in (1, 4, 16, 64)}
+    assert errors[64] < 1e-12  # the whole data: the full gradient itself
+    assert 1.6 < errors[1] / errors[4] < 2.4 and 1.6 < errors[4] / errors[16] < 2.4
+
+
+def test_batch_gradient_error_is_the_mean_relative_error_of_closed_form_batch_gradients():
+    X, y = explorers.bowl_problem()
+    w = torch.zeros(2, dtype=torch.float64)
+
+    def gradient(rows):  # d/dw mean((Xw - y)^2) = 2/N X^T (Xw - y)
+        return 2 * X[rows].T @ (X[rows] @ w - y[rows]) / len(rows)
+
+    full = gradient(torch.arange(64))
+    gen = torch.Generator().manual_seed(7)
+    errors = [((gradient(torch.randperm(64, generator=gen)[:4]) - full).norm() / full.norm()).item()
+              for _ in range(50)]
+    assert math.isclose(explorers.batch_gradient_error(4, batches=50, seed=7), sum(errors) / 50, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("bad", [0, 65, 1.5, True])
+def test_batch_gradient_error_refuses_a_bad_batch_size(bad):
+    with pytest.raises(ValueError, match="batch_size must be a whole number from 1 to 64"):
+        explorers.batch_gradient_error(bad)

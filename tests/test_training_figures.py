@@ -56,6 +56,9 @@ def test_draw_loss_curves_gives_each_curve_a_style_and_a_label():
     assert len(lines) == 3 and len({(l.get_linestyle(), l.get_marker()) for l in lines}) == 3
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["x", "y", "z"]
     assert ax.get_ylim() == (1e-3, 1e3) and ax.get_yscale() == "log"
+    fig.canvas.draw()  # the legend sits right of the axes, where it cannot hide a curve
+    legend_box, axes_box = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend_box.x0 >= axes_box.x1
     plt.close(fig)
 
 

@@ -1,23 +1,62 @@
 """Checks for 06_manual_weight_updates' exercises.
 
-Each expected value is computed by ``torch.optim`` (or from the Hessian, for exercise 3) on
-copies of the objects the exercise cell passes: the weights and their gradient, the learning
-rate, the scaled features. Nothing the student is asked for is written out here as a formula
-the cell could show.
+Each expected value is computed by ``torch.optim`` (or from the Hessian, for the steeper bowl) on
+objects of the check's own or on copies of what the exercise cell passes; the student's function
+runs on the check's own small model and data, so an answer copied from an earlier output cannot
+pass. Nothing the student is asked for is written out here as code the cell could show.
 """
 from __future__ import annotations
 
 import torch
+from torch import nn
+import torch.nn.functional as F
 
-from checks import Exercise
+from checks import Exercise, Refused
+
+_STEPS = 6  # steps the checks run a student's update or training loop
 
 
-def _optimizer_step(weight, grad, optimizer_class, **options) -> torch.Tensor:
-    """``weight`` after one step of ``optimizer_class`` with gradient ``grad``, on copies."""
-    p = weight.detach().clone().requires_grad_()
-    p.grad = grad.detach().clone()
-    optimizer_class([p], **options).step()
-    return p.detach()
+def _problem() -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
+    """A small model and data of the check's own: a linear layer, 16 inputs of 5 features, 3 classes."""
+    gen = torch.Generator().manual_seed(6)
+    model = nn.Linear(5, 3)
+    with torch.no_grad():
+        model.weight.copy_(torch.randn(3, 5, generator=gen))
+        model.bias.copy_(torch.randn(3, generator=gen))
+    return model, torch.randn(16, 5, generator=gen), torch.randint(0, 3, (16,), generator=gen)
+
+
+def _weights(model: nn.Module) -> torch.Tensor:
+    return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+
+def _with_momentum(update, lr: float, mu: float) -> torch.Tensor:
+    """The weights after ``_STEPS`` steps in which ``update(params, buffers)`` follows each backward."""
+    model, x, y = _problem()
+    params = list(model.parameters())
+    buffers = [None] * len(params)
+    for _ in range(_STEPS):
+        model.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        update(params, buffers, lr, mu)
+    return _weights(model)
+
+
+def _optim_momentum(lr: float, mu: float, dampening: float = 0.0) -> torch.Tensor:
+    model, x, y = _problem()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=mu, dampening=dampening)
+    for _ in range(_STEPS):
+        optimizer.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    return _weights(model)
+
+
+def _run_momentum(step, lr: float, mu: float) -> torch.Tensor:
+    """The student's step over several steps, refused if it hands the work to torch.optim."""
+    if {"optim", "SGD"} & set(getattr(getattr(step, "__code__", None), "co_names", ())):
+        raise Refused("the exercise asks you to write the update: your function calls torch.optim.")
+    return _with_momentum(step, lr, mu)
 
 
 def _critical_lr(X, y) -> float:
@@ -25,14 +64,6 @@ def _critical_lr(X, y) -> float:
     hessian = torch.autograd.functional.hessian(lambda w: ((X @ w - y) ** 2).mean(),
                                                 torch.zeros(X.shape[1], dtype=X.dtype))
     return 2 / torch.linalg.eigvalsh(hessian).max().item()
-
-
-def _close(a, b) -> bool:
-    try:
-        a = torch.as_tensor(a).detach().double()
-    except (TypeError, ValueError, RuntimeError):
-        return False
-    return a.shape == b.shape and torch.allclose(a, b.double(), rtol=1e-4, atol=1e-6)
 
 
 def _number(a) -> float | None:
@@ -47,60 +78,73 @@ def _near(a, value) -> bool:
     return a is not None and abs(a - value) <= 1e-3 * abs(value)
 
 
+def _close(a, b) -> bool:
+    return isinstance(a, torch.Tensor) and a.shape == b.shape and torch.allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def _train_result(train, lr: float = 0.5) -> torch.Tensor:
+    """The weights after the student's ``train(model, x, y, steps, lr)`` on the check's problem."""
+    model, x, y = _problem()
+    train(model, x, y, _STEPS, lr)
+    return _weights(model)
+
+
+def _reference_training(lr: float = 0.5, clear: bool = True, clear_before_step: bool = False) -> torch.Tensor:
+    """Plain SGD on the check's problem: clearing the gradients every step (right), never
+    (they accumulate), or between backward and step (no step moves anything)."""
+    model, x, y = _problem()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for _ in range(_STEPS):
+        if clear:
+            optimizer.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        if clear_before_step:
+            optimizer.zero_grad()
+        optimizer.step()
+    return _weights(model)
+
+
 EXERCISES = {
     "06.1": Exercise(
-        expected=lambda w, lr: _optimizer_step(w, w.grad, torch.optim.SGD, lr=lr),
-        form="a tensor of 3 numbers",
-        hints=("One step moves each weight against its gradient, by the learning rate times the gradient.",
-               "The gradient is already in ex1_w.grad; the new weights are the old ones minus lr times it."),
-        mistakes=((lambda a, e, o: _close(a, o["w"].detach() + o["lr"] * o["w"].grad),
-                   "You stepped up the gradient, where the loss grows: gradient descent subtracts."),
-                  (lambda a, e, o: _close(a, o["w"].detach() - o["lr"] * o["w"].detach()),
-                   "The gradient of Σ w² is 2w, not w: use ex1_w.grad."),
-                  (lambda a, e, o: _close(a, -o["lr"] * o["w"].grad),
-                   "That is only the change; add it to the weights.")),
+        expected=lambda lr, mu: _optim_momentum(lr, mu),
+        run=lambda step, lr, mu: _run_momentum(step, lr, mu),
+        form="a function that updates the parameters and buffers in place",
+        rtol=1e-4, atol=1e-6,
+        hints=("Each parameter has its own buffer. At the first step (buffer None) the buffer is the "
+               "gradient; afterwards it is μ times itself plus the gradient. Then step along the buffer.",
+               "Keep the new buffer in buffers[k] so the next call finds it, and change the parameter in "
+               "place inside torch.no_grad()."),
+        mistakes=((lambda a, e, o: _close(a, _optim_momentum(o["lr"], 0.0)),
+                   "Your steps are plain SGD: the buffer is not kept from one call to the next. Store it in "
+                   "the list buffers, at the parameter's index."),
+                  (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], dampening=o["mu"])),
+                   "You averaged, μ·b + (1 − μ)·g: PyTorch's buffer adds the whole gradient, μ·b + g.")),
     ),
     "06.2": Exercise(
-        expected=lambda w, lr: _optimizer_step(w, w.grad, torch.optim.Adam, lr=lr),
-        form="a tensor of 4 numbers",
-        hints=("At the first step m̂ = g and √v̂ = √(g²): what is g / (√(g²) + ε) for a positive g, and for "
-               "a negative one?",
-               "g / (|g| + 1e-8) is almost exactly the sign of g: each weight moves by about lr, against its "
-               "gradient."),
-        mistakes=((lambda a, e, o: _close(a, o["w"].detach() - o["lr"] * o["w"].grad),
-                   "That is an SGD step, lr · g: Adam divides by √v̂ + ε, so the size of g drops out."),
-                  (lambda a, e, o: _close(a, 2 * o["w"].detach() - e),
-                   "Check the sign of the step: Adam, too, moves against the gradient."),
-                  (lambda a, e, o: _close(a, o["w"].detach() - o["lr"] * o["w"].grad / (o["w"].grad ** 2 + 1e-8)),
-                   "You divided by v̂ = g², not by its square root √v̂ = |g|.")),
-    ),
-    "06.3": Exercise(
         expected=lambda X, y: _critical_lr(X, y),
         form="a number (a float)",
         rtol=1e-3,
         hints=("The limit is 2 / λ_max of the Hessian H = 2 XᵀX / N. What happens to H when X doubles?",
-               "X appears twice in H: doubling X multiplies H, and every eigenvalue of it, by 4."),
+               "Count how many times X appears in H."),
         mistakes=((lambda a, e, o: _near(a, 2 * e),
                    "Doubling X doubles the slope, but the Hessian 2 XᵀX / N holds X twice: the curvature "
-                   "grows 4 times, not 2."),
+                   "grows more than twice."),
                   (lambda a, e, o: _near(a, 4 * e),
                    "That is the old limit: the bowl is steeper now, so the largest safe step is smaller."),
                   (lambda a, e, o: _near(a, 16 * e) or _near(a, e / 4),
-                   "Scaling X scales the Hessian's eigenvalues, and the limit is 2 / λ_max: one factor of 4, "
+                   "Scaling X scales the Hessian's eigenvalues, and the limit is 2 / λ_max: one factor, "
                    "in the right direction.")),
     ),
-    "06.4": Exercise(
-        expected=lambda weight, grad, lr, weight_decay: _optimizer_step(
-            weight, grad, torch.optim.SGD, lr=lr, weight_decay=weight_decay),
-        form="a tensor of the shape of fc3.weight, (10, 84)",
-        hints=("First the new gradient: the old one plus wd · p. Then the usual step with it.",
-               "The learning rate multiplies the whole new gradient, the decay term included."),
-        mistakes=((lambda a, e, o: _close(a, o["weight"] - o["lr"] * o["grad"] - o["weight_decay"] * o["weight"]),
-                   "You subtracted the decay without the learning rate: wd · p joins the gradient, and lr "
-                   "multiplies the sum."),
-                  (lambda a, e, o: _close(a, o["weight"] - o["lr"] * o["grad"]),
-                   "That is a step without weight decay: add wd · p to the gradient first."),
-                  (lambda a, e, o: _close(a, o["weight"] - o["lr"] * (o["grad"] - o["weight_decay"] * o["weight"])),
-                   "Check the sign: the decay pulls weights towards 0, so wd · p is added to the gradient.")),
+    "06.3": Exercise(
+        expected=lambda: _reference_training(),
+        run=lambda train: _train_result(train),
+        unanswered=lambda train, objects: _close(_train_result(train), _reference_training(clear=False)),
+        form="the fixed function",
+        hints=("Print the gradient of one weight after each backward(): does each step see only its own "
+               "gradient?",
+               "backward() adds to .grad; something must clear it once per step, before the next backward()."),
+        mistakes=((lambda a, e, o: _close(a, _reference_training(clear=False, clear_before_step=True)),
+                   "Your loop clears the gradients between backward() and step(): the step then has nothing "
+                   "to follow. Clear them before backward()."),),
     ),
 }

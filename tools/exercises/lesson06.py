@@ -3,34 +3,76 @@
 ATTEMPTS = {
     "06.1": {
         "kind": "write",
-        "title": 'one step by hand',
-        "misconception": 'steps up the gradient instead of down',
-        "wrong": 'ex1_new = ex1_w.detach() + 0.1 * ex1_w.grad',
-        "right": 'ex1_new = ex1_w.detach() - 0.1 * 2 * ex1_w.detach()',
-        "alternative": 'ex1_new = [0.8, -1.6, 0.4]',
+        "title": "SGD with momentum, by hand",
+        "minutes": 12,
+        "misconception": "recomputes the buffer but never stores it, so every step is plain SGD",
+        "wrong": (
+            "with torch.no_grad():\n"
+            "    for k, p in enumerate(params):\n"
+            "        b = p.grad.clone() if buffers[k] is None else mu * buffers[k] + p.grad\n"
+            "        p -= lr * b"),
+        "right": (
+            "with torch.no_grad():\n"
+            "    for k in range(len(params)):\n"
+            "        g = params[k].grad\n"
+            "        buffers[k] = g.clone() if buffers[k] is None else mu * buffers[k] + g\n"
+            "        params[k].sub_(lr * buffers[k])"),
+        "alternative": (
+            "for k, p in enumerate(params):\n"
+            "    if buffers[k] is None:\n"
+            "        buffers[k] = torch.zeros_like(p)\n"
+            "    buffers[k] = mu * buffers[k] + p.grad.detach()\n"
+            "    p.data -= lr * buffers[k]"),
+        "loophole": (
+            "optimizer = torch.optim.SGD(params, lr=lr, momentum=mu)\n"
+            "optimizer.step()"),
     },
     "06.2": {
-        "kind": "write",
-        "title": "Adam's first step",
-        "misconception": "takes Adam's step for an SGD step",
-        "wrong": 'ex2_new = ex2_w.detach() - 0.01 * ex2_w.grad',
-        "right": 'ex2_new = ex2_w.detach() - 0.01 * ex2_w.grad / (ex2_w.grad ** 2).sqrt().add(1e-8)',
-        "alternative": 'ex2_new = ex2_w.detach() - 0.01 * torch.sign(ex2_w.grad)',
+        "kind": "predict",
+        "title": "predict, then check — a steeper bowl",
+        "minutes": 4,
+        "misconception": "expects doubling X to halve the largest learning rate",
+        "wrong": "ex2_lr = critical_lr / 2",
+        "right": "ex2_lr = 0.25 * critical_lr",
+        "alternative": "ex2_lr = torch.tensor(critical_lr) / 4",
     },
     "06.3": {
-        "kind": "predict",
-        "title": 'predict, then check — a steeper bowl',
-        "misconception": 'expects doubling X to halve the largest learning rate',
-        "wrong": 'ex3_lr = critical_lr / 2',
-        "right": 'ex3_lr = critical_lr / 4',
-        "alternative": 'ex3_lr = 2 / torch.linalg.eigvalsh(2 * ex3_X2.T @ ex3_X2 / len(ex3_X2)).max()',
-    },
-    "06.4": {
-        "kind": "write",
-        "title": 'weight decay by hand',
-        "misconception": 'subtracts the decay without the learning rate',
-        "wrong": 'ex4_new = ex4_w - 0.05 * ex4_g - 0.01 * ex4_w',
-        "right": 'ex4_new = ex4_w - 0.05 * (ex4_g + 0.01 * ex4_w)',
-        "alternative": 'ex4_new = (1 - 0.05 * 0.01) * ex4_w - 0.05 * ex4_g',
+        "kind": "debug",
+        "title": "a training loop whose gradients pile up",
+        "minutes": 8,
+        "misconception": "clears the gradients between backward() and step()",
+        "wrong": (
+            "def train(net, x, y, steps, lr):\n"
+            "    optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
+            "    losses = []\n"
+            "    for _ in range(steps):\n"
+            "        loss = F.cross_entropy(net(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.zero_grad()\n"
+            "        optimizer.step()\n"
+            "        losses.append(loss.item())\n"
+            "    return losses"),
+        "right": (
+            "def train(net, x, y, steps, lr):\n"
+            "    optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
+            "    losses = []\n"
+            "    for _ in range(steps):\n"
+            "        optimizer.zero_grad()\n"
+            "        loss = F.cross_entropy(net(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        losses.append(loss.item())\n"
+            "    return losses"),
+        "alternative": (
+            "def train(net, x, y, steps, lr):\n"
+            "    optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
+            "    losses = []\n"
+            "    for _ in range(steps):\n"
+            "        loss = F.cross_entropy(net(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        optimizer.zero_grad(set_to_none=True)\n"
+            "        losses.append(loss.item())\n"
+            "    return losses"),
     },
 }
