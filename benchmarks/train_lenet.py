@@ -4,6 +4,7 @@
     python benchmarks/train_lenet.py --official-epochs 1   # the official recipe's first epoch only (faster)
     python benchmarks/train_lenet.py --recipe-only --seeds 0 1 2 3 4 --cpu-level avx2   # the robustness table
     python benchmarks/train_lenet.py --profile             # also: where the time of one step goes (stderr)
+    python benchmarks/train_lenet.py --lr-ablation --seeds 0 1 2   # constant lr vs one-cycle (validation split)
 
 Three measurements, in one process, printed as one JSON line on stdout (progress on stderr):
 
