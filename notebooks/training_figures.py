@@ -243,7 +243,8 @@ def draw_feature_maps(image, maps: torch.Tensor, more: torch.Tensor | None = Non
     n_cols = lead + max(len(r) for r in rows)
     values = torch.cat([m.flatten() for r in rows for _, m in r])
     low, top = min(0.0, values.min().item()), values.max().item()
-    fig, axes = plt.subplots(len(rows), n_cols, figsize=(1.05 * n_cols + 1.0, 1.2 * len(rows) + 0.6), squeeze=False)
+    fig, axes = plt.subplots(len(rows), n_cols, figsize=(min(7.4, 0.95 * n_cols + 0.9), 1.2 * len(rows) + 0.6),
+                             squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     if image is not None:
