@@ -155,34 +155,37 @@ def draw_loss_curves(curves: dict, ax=None, ylim=None):
 
 
 def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: int = 5, axes=None):
-    """Two panels from a training ``history``: left, the training loss (mean of every
-    ``steps_per_epoch / chunks_per_epoch`` steps, and each epoch's mean) and the validation loss on a
-    log scale; right, the validation accuracy after each epoch against a dashed 99 % line.
+    """Two panels from a training ``history``: left, the running training loss (mean of every
+    ``steps_per_epoch / chunks_per_epoch`` steps) and the end-of-epoch training and validation
+    losses on a log scale; right, the end-of-epoch accuracies against a dashed 99 % line.
 
     ``history`` holds ``step_loss`` (one per step) and, one per epoch, ``train_loss``, ``val_loss``
-    and ``val_acc``. Returns the figure. Introduced in 07_training_lenet_on_mnist.
+    and ``val_acc`` (and optionally ``train_acc``): the end-of-epoch values, measured the same way
+    for both splits. Returns the figure. Introduced in 07_training_lenet_on_mnist.
     """
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.6))
+        fig, axes = plt.subplots(1, 2, figsize=(7.4, 2.8))
     ax1, ax2 = axes
     steps = torch.tensor(history["step_loss"])
-    bounds = torch.linspace(0, len(steps), len(history["train_loss"]) * chunks_per_epoch + 1).round().long()
+    bounds = torch.linspace(0, len(steps), len(history["val_loss"]) * chunks_per_epoch + 1).round().long()
     means = [steps[a:b].mean().item() for a, b in zip(bounds[:-1], bounds[1:])]
     centres = [(a + b) / 2 / steps_per_epoch for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
-    epochs = range(1, len(history["train_loss"]) + 1)
-    ax1.plot(centres, means, color=OKABE_ITO[0], ls="-", lw=1.2, label="train (running)")
-    ax1.plot([e - 0.5 for e in epochs], history["train_loss"], color=OKABE_ITO[0], ls="--", marker="o",
-             label="train (epoch mean)")
+    epochs = range(1, len(history["val_loss"]) + 1)
+    ax1.plot(centres, means, color="0.55", ls="-", lw=1.2, label="training batches (running)")
+    ax1.plot(epochs, history["train_loss"], color=OKABE_ITO[0], ls="--", marker="o", label="training (end of epoch)")
     ax1.plot(epochs, history["val_loss"], color=OKABE_ITO[1], ls=":", marker="s", label="validation")
     ax1.set(xlabel="epoch", ylabel="cross-entropy loss", yscale="log", title="Loss", xticks=list(range(len(epochs) + 1)))
-    ax1.legend()
+    ax1.legend(fontsize=9)
+    if "train_acc" in history:
+        ax2.plot(epochs, [100 * a for a in history["train_acc"]], color=OKABE_ITO[0], ls="--", marker="o",
+                 label="training")
     ax2.plot(epochs, [100 * a for a in history["val_acc"]], color=OKABE_ITO[1], ls=":", marker="s",
              label="validation")
-    ax2.axhline(99, color="grey", ls="--", lw=1, label="99 %")
-    ax2.set(xlabel="epoch", ylabel="accuracy (%)", title="Validation accuracy", xticks=list(epochs))
-    ax2.legend(loc="lower right")
+    ax2.axhline(99, color="grey", ls="-.", lw=1, label="99 %")
+    ax2.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy after each epoch", xticks=list(epochs))
+    ax2.legend(loc="lower right", fontsize=9)
     return ax1.figure
 
 
@@ -227,3 +230,38 @@ def draw_confusion(confusion: torch.Tensor, ax=None):
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
            title=f"Confusion matrix ({mistakes} mistakes)")
     return ax.figure
+
+
+def draw_feature_maps(image, maps: torch.Tensor, more: torch.Tensor | None = None, title: str | None = None,
+                      names: tuple[str, str] = ("C1", "S2"), per_row: int = 8):
+    """Feature maps on one shared viridis scale with a colour bar. With ``more`` (the same channels
+    after pooling, say): the input ``image`` (grey) in the first column, ``maps`` on the first row and
+    ``more`` on the second, titled with ``names``. Without it: ``maps`` in rows of ``per_row``. One
+    scale for every map, so a brighter map is a stronger response. Returns the figure.
+    Introduced in 07_training_lenet_on_mnist.
+    """
+    import matplotlib.pyplot as plt
+
+    if more is not None:
+        rows = [[(f"{names[0]} {k}", m) for k, m in enumerate(maps)], [(f"{names[1]} {k}", m) for k, m in enumerate(more)]]
+    else:
+        labelled = [(f"map {k}", m) for k, m in enumerate(maps)]
+        rows = [labelled[i:i + per_row] for i in range(0, len(labelled), per_row)]
+    lead = 1 if image is not None else 0
+    n_cols = lead + max(len(r) for r in rows)
+    values = torch.cat([m.flatten() for r in rows for _, m in r])
+    low, top = min(0.0, values.min().item()), values.max().item()
+    fig, axes = plt.subplots(len(rows), n_cols, figsize=(min(7.4, 0.95 * n_cols + 0.9), 1.2 * len(rows) + 0.6),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    if image is not None:
+        axes[0, 0].imshow(image, cmap="gray")
+        axes[0, 0].set_title("input", fontsize=9)
+    for r, row in enumerate(rows):
+        for k, (name, m) in enumerate(row):
+            im = axes[r, lead + k].imshow(m, cmap="viridis", vmin=low, vmax=top)
+            axes[r, lead + k].set_title(name, fontsize=9)
+    fig.colorbar(im, ax=axes, shrink=0.85, label="activation")
+    fig.suptitle(title or "Feature maps after ReLU, on one shared scale")
+    return fig

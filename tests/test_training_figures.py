@@ -134,3 +134,30 @@ def test_training_figures_draw_what_they_say():
     assert len(texts) == 11 and all(t.get_fontsize() >= 9 for t in texts)  # one label per non-zero cell
     assert fig.axes[0].get_title() == "Confusion matrix (2 mistakes)"
     plt.close(fig)
+
+
+def test_feature_maps_share_one_scale_with_a_colour_bar():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import training_figures
+
+    maps, pooled = torch.rand(6, 28, 28) * 3, torch.rand(6, 14, 14)
+    fig = training_figures.draw_feature_maps(torch.rand(28, 28), maps, pooled)
+    images = [im for ax in fig.axes for im in ax.get_images()]
+    assert len(images) == 1 + 6 + 6                                      # the input, C1 and S2
+    limits = {im.get_clim() for im in images[1:]}
+    assert limits == {(0.0, maps.max().item())}                           # one scale for every map
+    assert any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+    plt.close(fig)
+    fig = training_figures.draw_feature_maps(None, torch.rand(16, 10, 10))
+    assert sum(len(ax.get_images()) for ax in fig.axes if ax.get_label() != "<colorbar>") == 16
+    plt.close(fig)
+
+    history = {"step_loss": [2.3 - 0.01 * i for i in range(30)], "train_loss": [0.2, 0.07, 0.05],
+               "train_acc": [0.95, 0.98, 0.99], "val_loss": [0.2, 0.08, 0.06], "val_acc": [0.97, 0.985, 0.991]}
+    fig = training_figures.draw_training_curves(history, steps_per_epoch=10)
+    assert len(fig.axes[1].get_lines()) == 3                             # training, validation, 99 %
+    plt.close(fig)
