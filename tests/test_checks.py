@@ -576,6 +576,28 @@ def test_04_5_shows_one_hint_only(capsys):
     assert said(capsys).count("Hint:") == 1
 
 
+def test_04_5_a_detached_copy_is_told_it_cut_the_graph(capsys):
+    checks._wrong_tries.clear()
+
+    def detached_copy(x, w):
+        h = torch.exp(x * w).detach().clone()
+        h[h > 10] = 10
+        return h.sum()
+
+    assert not checks.check("04.5", detached_copy)
+    out = said(capsys)
+    assert "cut the result off from the graph" in out and "writes into h in place" not in out
+
+
+@pytest.mark.parametrize("answer", [(1, 0, 1, 0), (True, False, True, False)])
+def test_04_1_names_the_detached_leaf_for_booleans_and_for_ones_and_zeros(capsys, answer):
+    checks._wrong_tries.clear()
+    a = torch.randn(3, requires_grad=True)
+    b = a * 2
+    assert not checks.check("04.1", answer, a=a, b=b, c=torch.randn(3), d=b.detach())
+    assert ".detach() returns a tensor with no grad_fn" in said(capsys)
+
+
 def _loop_conv2d(x, weight, bias, stride=1, padding=0):
     """A right answer to 03.1, written here from the prompt."""
     x = torch.nn.functional.pad(x, (padding,) * 4)

@@ -27,6 +27,32 @@ def _count(fn, x, name="MulBackward0") -> int:
     return sum(type(node).__name__ == name for node in seen)
 
 
+def _muls_relu_flipped(fn, x) -> int:
+    """The MulBackward0 count of ``fn(x)`` (section 6's ``dynamic``) had its ReLU branch gone the other
+    way: the answer of a student who misjudges whether h = x * w2 sums to more than 0."""
+    seen, todo, w = set(), [fn(x).grad_fn], None
+    while todo:  # w2 is the graph's only leaf
+        node = todo.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        w = getattr(node, "variable", w)
+        todo += [child for child, _ in node.next_functions]
+    h = x * w.detach()
+    h = h if h.sum() > 0 else torch.relu(h)
+    muls = 1
+    while h.norm() < 4 and muls < 100:
+        h, muls = h * 2, muls + 1
+    return muls
+
+
+def _bools(a):
+    """Four answers as booleans (1 and 0 count as True and False), or None for another form."""
+    if isinstance(a, (tuple, list)) and len(a) == 4 and all(isinstance(x, (bool, int)) and x in (0, 1) for x in a):
+        return tuple(bool(x) for x in a)
+    return None
+
+
 def _same_values(a, e, o) -> bool:
     """A tensor with the expected numbers, in the expected shape or squeezed (28x28)."""
     if not isinstance(a, torch.Tensor) or a.numel() != e.numel() or a.squeeze().shape != e.squeeze().shape:
@@ -163,10 +189,16 @@ def _clip_inputs():
     return torch.tensor([1.0, -2.0, 0.5, 2.0]), torch.tensor([3.0, 0.5, 1.0, 1.5], requires_grad=True)
 
 
+_CUT_OFF = "a result cut off from the graph"
+
+
 def _run_clip(f):
-    """(the clipped sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers."""
+    """(the clipped sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers
+    (``_CUT_OFF`` if the sum does not require a gradient: .detach() or no_grad inside ``f``)."""
     x, w = _clip_inputs()
     total = f(x, w)
+    if isinstance(total, torch.Tensor) and not total.requires_grad:
+        return _CUT_OFF
     try:
         total.backward()
     except RuntimeError as error:  # keep the message, not PyTorch's own "Hint: …" after it
@@ -194,10 +226,10 @@ EXERCISES = {
         hints=("Ask of each tensor: did autograd record an operation that made it?",
                "Does each tensor have a grad_fn? Print it for the one you are unsure of."),
         mistakes=(
-            (lambda a, e, o: isinstance(a, tuple) and len(a) == 4 and a[3] is False and a[:3] == e[:3],
+            (lambda a, e, o: _bools(a) is not None and _bools(a)[3] is False and _bools(a)[:3] == e[:3],
              "A detached tensor has no history: .detach() returns a tensor with no grad_fn, a new leaf, "
              "even though it was computed from a result."),
-            (lambda a, e, o: isinstance(a, tuple) and len(a) == 4 and a[2] is False and e[2],
+            (lambda a, e, o: _bools(a) is not None and _bools(a)[2] is False and e[2],
              "A tensor that does not require a gradient is still a leaf: nothing recorded how it was made."),
         ),
     ),
@@ -229,7 +261,7 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: isinstance(a, int) and a == e - 1,
              "You counted the doublings only: the first x * w2 is a multiplication too."),
-            (lambda a, e, o: isinstance(a, int) and a == e + 1,
+            (lambda a, e, o: isinstance(a, int) and a == _muls_relu_flipped(o["fn"], o["x"]) != e,
              "Does h = x * w2 sum to more than 0? Only then does the ReLU run."),
         ),
     ),
@@ -254,12 +286,16 @@ EXERCISES = {
         expected=lambda: _clip_reference(),
         run=lambda f: _run_clip(f),
         unanswered=lambda f, objects: _is_given_clip(f),
+        same=lambda a, e, o: _close_to(a, e),
         form="the fixed function",
         hints=("exp saves its output h for the backward pass; the clip then writes into h in place. Which "
                "operations give a new tensor instead?",
                "Compute the clipped values as a new tensor (there is a PyTorch function that clips, and "
                "torch.where chooses value by value); leave the h that exp saved untouched."),
         mistakes=(
+            (lambda a, e, o: isinstance(a, str) and a == _CUT_OFF,
+             "You cut the result off from the graph (.detach() or no_grad): w can't get a gradient. Make a "
+             "new tensor that stays in the graph."),
             (lambda a, e, o: _close_to(a, _clip_reference(hidden=True)),
              "The error was protecting you: .data (or another way around the version counter) hides the edit, "
              "so exp's backward multiplies by the clipped 10 and a clipped value gets a gradient. It should "
