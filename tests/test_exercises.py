@@ -116,9 +116,6 @@ def test_at_least_one_exercise_is_predict_then_check(path):
 REQUIRED_KINDS = {f"{n:02d}": {"write": 1, "predict": 1, **({"debug": 1} if n <= 6 else {"experiment": 1})}
                   for n in range(1, 9)}
 WRITE_LINES = 3
-# While the lessons gain their new exercises, the coverage test reports the gaps as a skip;
-# set to True once every notebook has its mix, and the gaps fail the test.
-ENFORCE_KIND_COVERAGE = False
 
 
 def code_lines_added(exercise: str, solution: str) -> int:
@@ -157,8 +154,6 @@ def test_every_lesson_has_its_mix_of_exercise_kinds():
     """REQUIRED_KINDS, counted from the exercise cells' metadata (a write exercise with a solution
     of WRITE_LINES lines of real code or more)."""
     gaps = kind_gaps(LESSONS)
-    if gaps and not ENFORCE_KIND_COVERAGE:
-        pytest.skip("exercise kinds still missing: " + "; ".join(gaps))
     assert not gaps, "exercise kinds missing: " + "; ".join(gaps)
 
 
