@@ -24,19 +24,19 @@ PLANS = {
                        "on the projector: it trains while you talk through the core path."),
     ],
     "Full day": [
-        ("00", "core", "Before the start, as people arrive."),
+        ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you."),
         ("01", "all", ""),
         ("02", "all", ""),
-        ("break", 15, "Coffee. " + SAVE_NOTE),
+        ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
         ("break", 45, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
         ("05", "all", ""),
         ("06", "all", ""),
-        ("break", 15, "Coffee. " + SAVE_NOTE),
+        ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
-        ("08", "all", ""),
+        ("08", "core", "The day's last hour: its exercises are the homework."),
     ],
 }
 SLACK = {"3-hour workshop": 20, "Full day": 0}  # minutes a plan keeps free for questions and set-up trouble
