@@ -85,7 +85,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
                               ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
                               hatch=None if out else "//"))
     edge = max(full, span) - 0.5
-    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column (grey: padding, orange: kernel taps)",
+    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column (grey: padding; orange: kernel taps, pale on padding)",
               ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
     chosen = torch.zeros(max(out, 1), max(out, 1))
     chosen[row, col] = float(out > 0)
@@ -213,4 +213,30 @@ def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict
     image = ax_paths.imshow(torch.as_tensor(paths).numpy(), cmap="viridis")
     fig.colorbar(image, ax=ax_paths, shrink=0.8, label="response to a lone 1 (∝ paths)")
     ax_paths.set(title="paths to one unit", xlabel="column", ylabel="row")
+    return fig
+
+
+def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.Tensor):
+    """One kernel on an image and on its shifted copy, side by side: the two images (grey) above,
+    the two output maps of ``F.conv2d(., kernel, padding=k // 2)`` below on ONE diverging scale
+    centred on 0 (figure_style.signed_scale), with a colour bar. ``image`` and ``shifted`` are
+    (1, 1, H, W), ``kernel`` is (k, k). Returns the figure. Introduced in 03_convolution_arithmetic.
+    """
+    import matplotlib.pyplot as plt
+    import torch.nn.functional as F
+
+    from figure_style import signed_scale
+
+    weight = kernel.view(1, 1, *kernel.shape)
+    maps = [F.conv2d(t, weight, padding=kernel.shape[-1] // 2)[0, 0] for t in (image, shifted)]
+    fig, axes = plt.subplots(2, 2, figsize=(6.4, 6.2), layout="constrained")
+    scale = signed_scale(*maps)
+    for col, (picture, out, name) in enumerate(zip((image, shifted), maps, ("digit", "digit shifted 3 pixels right"))):
+        axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray_r", vmin=0, vmax=1)
+        axes[0, col].set_title(name)
+        im = axes[1, col].imshow(out.detach().numpy(), **scale)
+        axes[1, col].set_title("output map (vertical edges)")
+    for ax in axes.flat:
+        ax.set(xticks=range(0, 28, 7), yticks=range(0, 28, 7))
+    fig.colorbar(im, ax=axes[1], label="output (shared scale; white = 0)", shrink=0.8)
     return fig

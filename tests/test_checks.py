@@ -645,6 +645,21 @@ def test_03_1_refuses_a_convolution_under_any_name_and_names_a_wrong_shape(capsy
     assert "7 rows and 6 columns" in said(capsys)
 
 
+def test_03_1_refuses_f_unfold_which_cuts_out_the_windows(capsys):
+    F = torch.nn.functional
+
+    def by_unfold(x, w, b, stride=1, padding=0):
+        k = w.shape[-1]
+        rows, cols = (x.shape[1] + 2 * padding - k) // stride + 1, (x.shape[2] + 2 * padding - k) // stride + 1
+        columns = F.unfold(x[None], k, stride=stride, padding=padding)[0]
+        return (w.flatten(1) @ columns + b[:, None]).view(-1, rows, cols)
+
+    checks._wrong_tries.clear()
+    assert torch.allclose(by_unfold(*[torch.ones(3, 5, 5), torch.ones(2, 3, 3, 3), torch.zeros(2)]), torch.full((2, 3, 3), 27.0))
+    assert not checks.check("03.1", by_unfold)
+    assert "F.unfold" in said(capsys)
+
+
 @pytest.mark.parametrize("answer, named", [
     ((16, 12), "rounded up"), ((15, 11), "n + 2p"), ((14, 11), "This layer has padding"),
     ((16, 12.5), "does not simply halve"), ((12, 15), "Height comes first")])
@@ -693,3 +708,20 @@ def test_03_4_untouched_only_as_given_and_padding_in_forward_passes(capsys):
     assert "Keep the 3x3 kernels" in said(capsys)
     assert checks.check("03.4", _downsampler(padding=1))
     assert checks.check("03.4", _downsampler(pad_in_forward=1))
+
+
+def test_03_4_padding_only_down2_and_padding_same_get_their_own_message(capsys):
+    nn = torch.nn
+    only_down2 = _downsampler(padding=1)
+    original = only_down2.__init__
+
+    def init(self):
+        original(self)
+        self.down1 = nn.Conv2d(1, 8, kernel_size=3, stride=2)  # 28 -> 13, then down2 13 -> 7
+    only_down2.__init__ = init
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", only_down2)
+    out = said(capsys)
+    assert "down1 gives 13x13 maps, down2 7x7" in out and "each strided layer must halve" in out
+    assert not checks.check("03.4", _downsampler(padding="same"))
+    assert 'PyTorch refuses padding="same" with a stride of 2' in said(capsys)

@@ -85,3 +85,20 @@ def test_draw_conv_ticks_are_readable():
     for ax in conv_figures.draw_conv(28, 5, padding=2):
         for label in ax.get_xticklabels() + ax.get_yticklabels():
             assert label.get_fontsize() >= 9
+
+
+def test_shifted_maps_show_both_images_and_both_outputs_on_one_scale():
+    image = torch.zeros(1, 1, 28, 28)
+    image[..., 8:20, 10:14] = 1
+    shifted = torch.zeros_like(image)
+    shifted[..., 3:] = image[..., :-3]
+    kernel = torch.tensor([-1.0, -1, 0, 1, 1]).repeat(5, 1)
+    fig = conv_figures.draw_shifted_maps(image, shifted, kernel)
+    axes = fig.axes[:4]
+    assert torch.equal(torch.as_tensor(axes[1].images[0].get_array()), shifted[0, 0])
+    before, after = (torch.as_tensor(ax.images[0].get_array()) for ax in axes[2:4])
+    assert torch.equal(before, F.conv2d(image, kernel.view(1, 1, 5, 5), padding=2)[0, 0])
+    assert torch.equal(after[:, 3:], before[:, :-3])  # the map moved with the image
+    lows, highs = zip(*(ax.images[0].get_clim() for ax in axes[2:4]))
+    assert len(set(lows)) == len(set(highs)) == 1 and lows[0] == -highs[0] > -float("inf")
+    assert len(fig.axes) == 5  # four panels and one colour bar

@@ -32,9 +32,10 @@ def _reference(weight_change=lambda w: w, bias_scale=1.0, settings=_SETTINGS):
 
 class _NoConvolution(TorchDispatchMode):
     """Refuses every convolution of torch, whatever name or alias reaches it (F.conv2d,
-    nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution."""
+    nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution; and F.unfold,
+    which cuts out every window for you (aten.im2col)."""
     _REFUSED = {torch.ops.aten.convolution, torch.ops.aten._convolution, torch.ops.aten.conv2d,
-                torch.ops.aten.conv1d, torch.ops.aten.mkldnn_convolution}
+                torch.ops.aten.conv1d, torch.ops.aten.mkldnn_convolution, torch.ops.aten.im2col}
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         if func.overloadpacket in self._REFUSED:
@@ -53,7 +54,8 @@ def _run_my_conv2d(f):
         with _NoConvolution():
             return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
     except _ConvolutionCalled:
-        raise Refused("the exercise asks for loops: your function calls a convolution of torch.") from None
+        raise Refused("the exercise asks for loops: your function calls a convolution of torch "
+                      "(or F.unfold, which cuts out the windows for you).") from None
 
 
 def _shape_is(answer, expected, change) -> bool:
@@ -82,10 +84,28 @@ def _right_where(answer, expected, settings) -> bool:
             and not _all_close(answer, expected))
 
 
+class _Shapes(tuple):
+    """What 03.4's check compares, shown readably when it is wrong."""
+
+    def __repr__(self):
+        down1, down2, out, layers = self
+        size = lambda shape: "x".join(map(str, shape[-2:])) if shape else "nothing"
+        return (f"down1 gives {size(down1)} maps, down2 {size(down2)}, the model an output of shape {out}; "
+                f"kernels {' and '.join('x'.join(map(str, k)) for k, _ in layers)}, "
+                f"strides {' and '.join(str(s[0]) for _, s in layers)}")
+
+
 def _downsampler_shapes(cls):
     """(shape after down1, after down2, of the output, (kernel, stride) of each layer) for 2 digits,
-    the layers' shapes recorded by hooks while the whole model runs (padding may be in forward)."""
-    model = cls()
+    the layers' shapes recorded by hooks while the whole model runs (padding may be in forward).
+    padding="same" is refused by PyTorch with a stride: said plainly, not as its ValueError."""
+    try:
+        model = cls()
+    except ValueError as error:
+        if "same" in str(error):
+            raise Refused('PyTorch refuses padding="same" with a stride of 2: "same" would keep 28x28, '
+                          "and a stride cannot keep the size. Give the padding as a number of pixels.") from None
+        raise
     x = torch.zeros(2, 1, 28, 28)
     seen = {}
 
@@ -98,7 +118,7 @@ def _downsampler_shapes(cls):
         getattr(model, name).register_forward_hook(record(name))
     out = tuple(model(x).shape)
     layers = tuple((tuple(m.kernel_size), tuple(m.stride)) for m in (model.down1, model.down2))
-    return seen.get("down1"), seen.get("down2"), out, layers
+    return _Shapes((seen.get("down1"), seen.get("down2"), out, layers))
 
 
 _GIVEN_ERROR = "mat1 and mat2 shapes cannot be multiplied (2x288 and 392x10)"
@@ -233,7 +253,9 @@ EXERCISES = {
             (lambda a, e, o: _is_int(a) and a == 2 * e,
              "That much padding on each side grows the image: padding=p adds p pixels on both sides."),
             (lambda a, e, o: _is_int(a) and a == (o["kernel_size"] - 1) // 2 and o["dilation"] > 1,
-             "That keeps the size for an ordinary kernel of this size; dilation spreads its taps over a wider span."),
+             "That keeps the size for an ordinary kernel of this size, where the span is the number of taps "
+             "(here it also equals the dilation). Dilation spreads the taps over a wider span: how many pixels "
+             "does that span take away?"),
             (lambda a, e, o: _is_int(a) and a == o["dilation"] * (o["kernel_size"] - 1) + 1,
              "That is the kernel's whole span. The kernel takes span − 1 pixels away, and padding gives them "
              "back on two sides."),
@@ -253,6 +275,9 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: a[3] != e[3],
              "Keep the 3x3 kernels and the stride of 2: the question is how much padding they need."),
+            (lambda a, e, o: a[0] != e[0] and a[1] == e[1],
+             "down1 still does not give 14x14, and down2 makes up for it: each strided layer must halve, "
+             "28 → 14, then 14 → 7."),
             (lambda a, e, o: a[2] == e[2] and a[1] != e[1],
              "The model runs now, but its maps are not 14x14 and 7x7: the fix belongs in the convolutions, "
              "not in fc."),

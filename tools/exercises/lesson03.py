@@ -33,8 +33,16 @@ ATTEMPTS = {
         "alternative": (
             "k = weight.shape[-1]\n"
             "padded = F.pad(x, [padding] * 4)\n"
-            "windows = padded.unfold(1, k, stride).unfold(2, k, stride)  # (C, H_out, W_out, k, k)\n"
-            "return torch.einsum('chwij,ocij->ohw', windows, weight) + bias[:, None, None]"),
+            "rows = (padded.shape[1] - k) // stride + 1\n"
+            "cols = (padded.shape[2] - k) // stride + 1\n"
+            "out = bias[:, None, None].repeat(1, rows, cols)\n"
+            "for o in range(weight.shape[0]):\n"
+            "    for c in range(x.shape[0]):  # one channel at a time, added up\n"
+            "        for i in range(rows):\n"
+            "            for j in range(cols):\n"
+            "                top, left = i * stride, j * stride\n"
+            "                out[o, i, j] += (padded[c, top:top + k, left:left + k] * weight[o, c]).sum()\n"
+            "return out"),
         "loophole": (
             "conv = torch.nn.functional.__dict__['conv2d']  # F.conv2d under another name\n"
             "return conv(x[None], weight, bias, stride=stride, padding=padding)[0]"),
@@ -52,7 +60,7 @@ ATTEMPTS = {
         "kind": "predict",
         "title": '"same" padding for a dilated kernel',
         "minutes": 3,
-        "misconception": 'pads for an ordinary 3x3 kernel and ignores the dilation',
+        "misconception": 'pads for an ordinary 5x5 kernel and ignores the dilation',
         "wrong": 'ex3_padding = (5 - 1) // 2',
         "right": 'ex3_padding = 4',
         "alternative": 'ex3_padding = torch.tensor(2 * (5 - 1) // 2)',
