@@ -19,7 +19,7 @@ def draw_fd_errors(eps, errors: dict, ax=None, rule: dict | None = None):
     per value of ``eps``; each label gets its own colour, marker and line style. An error of
     exactly 0 cannot be drawn on a log scale and is left out. ``rule`` may map a label to the
     nudge a rule of thumb picks for it, drawn as a vertical line in the label's colour and style.
-    Returns the axes.
+    The legend sits outside the axes, to the right, where it hides no curve. Returns the axes.
     Introduced in 05_loss_and_backward.
     """
     import matplotlib.pyplot as plt
@@ -35,7 +35,7 @@ def draw_fd_errors(eps, errors: dict, ax=None, rule: dict | None = None):
             ax.axvline(float(rule[label]), linewidth=1, alpha=0.7, label=f"rule of thumb, {label}", **style)
     ax.set_xlabel("nudge ε")
     ax.set_ylabel("|finite diff. − autograd|")
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
     return ax
 
 

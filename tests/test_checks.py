@@ -361,6 +361,13 @@ def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
     assert "the ReLU is missing" in said(capsys)
     assert not checks.check("05.1", by_autograd)
     assert "raised RuntimeError" in said(capsys)
+
+    def turned_round(dr, r, x, W):
+        g = dr * (r > 0)
+        return x.T @ g, g.sum(dim=0), g @ W
+
+    assert not checks.check("05.1", turned_round)
+    assert "W's shape" in said(capsys)
     assert checks.check("05.1", right)
 
 

@@ -71,6 +71,8 @@ def test_draw_fd_errors_draws_a_log_log_line_per_precision_without_zeros():
     assert ax.get_xscale() == ax.get_yscale() == "log" and lines[0].get_marker() != lines[1].get_marker()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["float64", "float32"]
     assert all(t.get_fontsize() >= 9 for t in ax.get_legend().get_texts())  # the house style's smallest font
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1  # outside: it hides no curve
     plt.close(fig)
 
 

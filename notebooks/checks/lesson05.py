@@ -153,6 +153,8 @@ EXERCISES = {
         mistakes=((lambda a, e, o: _close(a, _without_gate()),
                    "Right for a linear layer alone: the ReLU is missing. It blocks the gradient wherever its "
                    "output r is 0."),
+                  (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) == (7, 3),
+                   "dW must have W's shape (m, k): section 2's gᵀ h, with g the gradient after the gate."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
                    "db has one number per bias entry: every row of the batch uses the same b."),),
     ),
