@@ -473,24 +473,27 @@ class SmallNet(nn.Module):
         self.fc2 = nn.Linear(84, 10)
 
     def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv1({start})), 2)
         x = F.max_pool2d(F.relu(self.conv2(x)), 2)
         x = {flatten}
         return self.fc2(F.relu(self.fc1(x)))
 """
 
 
-@pytest.mark.parametrize("pad, features, flatten, verdict", [
-    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "not answered yet"),      # the snippet as handed out
-    ("", "12 * 6 * 6", "torch.flatten(x, 1)", "worked out for 32x32"),      # flattening fixed, fc1 not
-    (", padding=2", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "Keep both convolutions"),  # the input made 32x32
-    ("", "300", "x.view(72, -1)", "your code raised RuntimeError"),         # right for 72 digits only
-    ("", "12 * 5 * 5", "torch.flatten(x, 1)", "✓"),
-    ("", "300", "x.view(-1, 300)", "✓"),
+@pytest.mark.parametrize("pad, features, flatten, verdict, start", [
+    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "not answered yet", "x"),      # the snippet as handed out
+    ("", "12 * 6 * 6", "torch.flatten(x, 1)", "worked out for 32x32", "x"),      # flattening fixed, fc1 not
+    ("", "300", "x.view(-1, 12 * 6 * 6)", "fc1 is right now", "x"),              # fc1 fixed, flattening not
+    (", padding=2", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "Keep both convolutions", "x"),  # conv1 changed
+    ("", "300", "x.view(72, -1)", "your code raised RuntimeError", "x"),         # right for 72 digits only
+    ("", "12 * 5 * 5", "torch.flatten(x, 1)", "✓", "x"),
+    ("", "300", "x.view(-1, 300)", "✓", "x"),
+    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "✓", "F.pad(x, (2, 2, 2, 2))"),  # the digits padded to 32x32
 ])
-def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten, verdict):
+def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten,
+                                                                            verdict, start):
     checks._wrong_tries.clear()
-    cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten))
+    cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten, start=start))
     assert checks.check("02.5", cls) is (verdict == "✓")
     assert verdict in said(capsys)
 
@@ -499,29 +502,35 @@ DIGITNET = """
 class DigitNet(nn.Module):
     def __init__(self):
         super().__init__()
+        {first}
         self.conv1 = nn.Conv2d(1, 8, 3, padding=1)
         self.conv2 = nn.Conv2d(8, 20, 3)
-        self.fc1 = nn.Linear({features}, 64)
-        self.head = nn.Linear(64, 10)
+        {last_made}
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = F.max_pool2d({relu}(self.conv2(x)), 2)
         return {last}(self.head(F.relu(self.fc1(torch.flatten(x, 1)))))
 """
+LINEARS = "self.fc1 = nn.Linear({features}, 64); self.head = nn.Linear(64, 10)"
 
 
-@pytest.mark.parametrize("features, last, words", [
-    ("20 * 6 * 6", "", "✓"),
-    ("20 * 6 * 6", "F.relu", "which get no ReLU"),
-    ("20 * 6 * 6", "(lambda s: s.softmax(1))", "F.cross_entropy applies it itself"),
-    ("20 * 6 * 6", "torch.tanh", "nothing goes after the last Linear"),
-    ("20 * 6 * 6", "F.leaky_relu", "nothing goes after the last Linear"),
-    ("20 * 7 * 7", "", "fc1's in_features is channels x height x width"),
+@pytest.mark.parametrize("features, last, words, relu, linears_first", [
+    ("20 * 6 * 6", "", "✓", "F.relu", False),
+    ("20 * 6 * 6", "", "✓", "F.relu", True),  # the linear layers made before the convolutions
+    ("20 * 6 * 6", "F.relu", "which get no ReLU", "F.relu", False),
+    ("20 * 6 * 6", "(lambda s: s.softmax(1))", "F.cross_entropy applies it itself", "F.relu", False),
+    ("20 * 6 * 6", "torch.tanh", "nothing goes after the last Linear", "F.relu", False),
+    ("20 * 6 * 6", "F.leaky_relu", "nothing goes after the last Linear", "F.relu", False),
+    ("20 * 7 * 7", "", "fc1's in_features is channels x height x width", "F.relu", False),
+    ("20 * 6 * 6", "", "A ReLU follows each convolution", "", False),  # no ReLU after conv2
 ])
-def test_02_4_whatever_follows_the_last_linear_is_named(capsys, features, last, words):
+def test_02_4_whatever_follows_the_last_linear_is_named(capsys, features, last, words, relu, linears_first):
     checks._wrong_tries.clear()
-    cls = _lesson02_class("DigitNet", DIGITNET.format(features=features, last=last))
+    linears = LINEARS.format(features=features)
+    source = DIGITNET.format(first=linears if linears_first else "", last_made="" if linears_first else linears,
+                             last=last, relu=relu)
+    cls = _lesson02_class("DigitNet", source)
     assert checks.check("02.4", cls) is (words == "✓")
     assert words in said(capsys)
 

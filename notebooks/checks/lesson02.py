@@ -52,11 +52,17 @@ def _seeded(model: nn.Module, seed: int) -> nn.Module:
     return model
 
 
-def _layers(model: nn.Module) -> tuple[list[nn.Conv2d], list[nn.Linear]]:
-    """The model's convolutions and linear layers, each list in the order they were registered."""
+def _layers(model: nn.Module, names: tuple[str, ...]) -> tuple[list[nn.Conv2d], list[nn.Linear]]:
+    """The model's convolutions and linear layers in the order the exercise lists them: by the
+    exercise's ``names`` (conv1, conv2, fc1, …) when the model has them all, else the convolutions
+    by growing ``out_channels`` and the linear layers by shrinking ``out_features``, so the order in
+    which ``__init__`` made them does not matter."""
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    return convs, linears
+    named = [getattr(model, name, None) for name in names]
+    if all(isinstance(m, (nn.Conv2d, nn.Linear)) for m in named) and len(convs) + len(linears) == len(names):
+        return [m for m in named if isinstance(m, nn.Conv2d)], [m for m in named if isinstance(m, nn.Linear)]
+    return sorted(convs, key=lambda m: m.out_channels), sorted(linears, key=lambda m: -m.out_features)
 
 
 def _conv_config(conv: nn.Conv2d) -> tuple:
@@ -67,11 +73,19 @@ DIGITNET_CONVS = [(1, 8, (3, 3), (1, 1), (1, 1)), (8, 20, (3, 3), (0, 0), (1, 1)
 """Exercise 02.4's convolutions: 8 filters 3x3 padded by 1, then 20 filters 3x3 unpadded."""
 
 
+def _two_stages(convs: list[nn.Conv2d], x: torch.Tensor, relus: tuple[bool, bool] = (True, True)) -> torch.Tensor:
+    """``x`` through both convolutions, each followed by a ReLU (unless ``relus`` says no) and 2x2
+    max pooling, flattened per image."""
+    for conv, relu in zip(convs, relus):
+        x = F.max_pool2d(F.relu(conv(x)) if relu else conv(x), 2)
+    return torch.flatten(x, 1)
+
+
 def _digitnet_verdict(cls) -> bool | str:
     """True when ``cls()`` builds exercise 02.4's network and computes its scores (with the check's
     weights, on 3 digits of its own); else a word naming what it builds or computes instead."""
     model = _seeded(cls(), 24)
-    convs, linears = _layers(model)
+    convs, linears = _layers(model, ("conv1", "conv2", "fc1", "head"))
     if len(convs) != 2 or len(linears) != 2:
         return "layers"
     if [_conv_config(c) for c in convs] != DIGITNET_CONVS:
@@ -80,12 +94,14 @@ def _digitnet_verdict(cls) -> bool | str:
         return "linears"
     x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(25))
     with torch.no_grad():
-        flat = torch.flatten(F.max_pool2d(F.relu(convs[1](F.max_pool2d(F.relu(convs[0](x)), 2))), 2), 1)
+        flat = _two_stages(convs, x)
         if linears[0].in_features != flat.shape[1]:
             return "in_features"
         scores = model(x)
         hidden = linears[0](flat)
         right = linears[1](F.relu(hidden))
+        without_conv_relu = [linears[1](F.relu(linears[0](_two_stages(convs, x, relus))))
+                             for relus in ((False, True), (True, False), (False, False))]
     if not isinstance(scores, torch.Tensor) or scores.shape != right.shape:
         return "shape"
     if torch.allclose(scores, right, atol=1e-5):
@@ -96,6 +112,8 @@ def _digitnet_verdict(cls) -> bool | str:
         return "softmax"
     if torch.allclose(scores, linears[1](hidden), atol=1e-5):
         return "no hidden relu"
+    if any(torch.allclose(scores, other, atol=1e-5) for other in without_conv_relu):
+        return "no conv relu"
     if (scores.gather(1, right.argsort(1)).diff(dim=1) >= -1e-6).all():  # same order: a squashing after head
         return "squashed"
     return "other"
@@ -105,47 +123,64 @@ SMALLNET_CONVS = [(1, 6, (3, 3), (0, 0), (1, 1)), (6, 12, (3, 3), (0, 0), (1, 1)
 """Exercise 02.5's convolutions, which the fix keeps."""
 
 
-def _smallnet_scores(cls, batch: int) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-    """(scores of ``cls()`` on ``batch`` centred digits of the check's own, with its weights, or None
-    when fc1 refuses the rows it gets; the right scores from its own layers, or None when fc1 does
-    not fit one flattened image)."""
+def _smallnet_run(cls, batch: int) -> str | None:
+    """What ``cls()`` does with ``batch`` centred digits of the check's own, with its weights: None
+    when it gives the right row of scores for each digit, else a word naming what goes wrong.
+
+    The right scores come from its own layers on the digits, or on the digits padded to 32x32 when
+    fc1 takes what a 32x32 image gives (padding the input is a fix too, as in §4.2)."""
     model = _seeded(cls(), 26)
-    convs, linears = _layers(model)
+    convs, (fc1, fc2) = _layers(model, ("conv1", "conv2", "fc1", "fc2"))
     x = torch.randn(batch, 1, 28, 28, generator=torch.Generator().manual_seed(27))
+    reached = []  # the shape of what reaches fc1
+    hook = fc1.register_forward_pre_hook(lambda module, args: reached.append(tuple(args[0].shape)))
     with torch.no_grad():
         try:
             scores = model(x)
         except RuntimeError as error:
-            if "mat1 and mat2" in str(error):
-                return None, None
-            raise
-        flat = torch.flatten(F.max_pool2d(F.relu(convs[1](F.max_pool2d(F.relu(convs[0](x)), 2))), 2), 1)
-        if linears[0].in_features != flat.shape[1]:
-            return scores, None
-        return scores, linears[1](F.relu(linears[0](flat)))
+            if "mat1 and mat2" not in str(error) or not reached:
+                raise
+            scores = None
+        finally:
+            hook.remove()
+        per_digit = _two_stages(convs, x).shape[1]
+        if scores is None:  # fc1 refused the rows it got: which side is wrong?
+            if reached[-1][0] == batch:
+                return "fc1 does not fit"
+            return "rows of the old length" if fc1.in_features == per_digit else "other"
+        if scores.shape[0] != batch:
+            return "rows"
+        for digits in (x, F.pad(x, (2, 2, 2, 2))):
+            flat = _two_stages(convs, digits)
+            if fc1.in_features == flat.shape[1]:
+                right = fc2(F.relu(fc1(flat)))
+                if scores.shape == right.shape and torch.allclose(scores, right, atol=1e-5):
+                    return None
+    return "other"
 
 
 def _smallnet_verdict(cls) -> bool | str:
     """True when ``cls()`` gives one right row of scores per digit for batches of 72 and of 5; else
     a word naming what goes wrong."""
-    convs, linears = _layers(cls())
+    convs, linears = _layers(cls(), ("conv1", "conv2", "fc1", "fc2"))
     if [_conv_config(c) for c in convs] != SMALLNET_CONVS or len(linears) != 2:
         return "layers changed"
     for batch in (72, 5):
-        scores, right = _smallnet_scores(cls, batch)
-        if scores is None:
-            return "fc1 does not fit"
-        if scores.shape[0] != batch:
-            return "rows"
-        if right is None or scores.shape != right.shape or not torch.allclose(scores, right, atol=1e-5):
-            return "other"
+        wrong = _smallnet_run(cls, batch)
+        if wrong is not None:
+            return wrong
     return True
 
 
 def _smallnet_as_given(cls) -> bool:
     """The snippet as handed out: 72 digits give 50 rows of scores."""
-    scores, _ = _smallnet_scores(cls, 72)
-    return scores is not None and tuple(scores.shape) == (50, 10)
+    model = _seeded(cls(), 26)
+    with torch.no_grad():
+        try:
+            scores = model(torch.zeros(72, 1, 28, 28))
+        except RuntimeError:
+            return False
+    return tuple(scores.shape) == (50, 10)
 
 
 EXERCISES = {
@@ -210,6 +245,9 @@ EXERCISES = {
                   (lambda a, e, o: a == "squashed",
                    "The scores are in the right order but squashed by something after head: nothing goes "
                    "after the last Linear."),
+                  (lambda a, e, o: a == "no conv relu",
+                   "A ReLU follows each convolution, as the list says (before or after the pooling: "
+                   "both give the same numbers)."),
                   (lambda a, e, o: a == "no hidden relu",
                    "Almost: fc1's output goes through a ReLU before head (without it fc1 and head "
                    "collapse into one linear map)."),),
@@ -227,6 +265,9 @@ EXERCISES = {
         mistakes=((lambda a, e, o: a == "fc1 does not fit",
                    "The flattening keeps the batch now, and fc1 cannot take those rows: its in_features "
                    "was worked out for 32x32 images. What do 28x28 digits give?"),
+                  (lambda a, e, o: a == "rows of the old length",
+                   "fc1 is right now, but the flattening still cuts the numbers into rows of the old "
+                   "length (view(-1, 432) makes rows of 432): give fc1 one row per digit."),
                   (lambda a, e, o: a == "rows",
                    "For some batch size the rows of scores still differ from the digits: the flattening "
                    "must keep the batch dimension whatever its size."),

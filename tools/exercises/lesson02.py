@@ -112,13 +112,14 @@ ATTEMPTS = {
             "        super().__init__()\n"
             "        self.conv1 = nn.Conv2d(1, 6, 3)\n"
             "        self.conv2 = nn.Conv2d(6, 12, 3)\n"
-            "        self.fc1 = nn.Linear(12 * 5 * 5, 84)\n"
+            "        self.fc1 = nn.Linear(12 * 6 * 6, 84)\n"
             "        self.fc2 = nn.Linear(84, 10)\n"
             "\n"
             "    def forward(self, x):\n"
+            "        x = F.pad(x, (2, 2, 2, 2))  # the digits padded to the 32x32 the net was written for\n"
             "        x = F.max_pool2d(F.relu(self.conv1(x)), 2)\n"
             "        x = F.max_pool2d(F.relu(self.conv2(x)), 2)\n"
-            "        x = x.view(-1, 12 * 5 * 5)  # -1 is the batch again once the row length is right\n"
+            "        x = x.view(-1, 12 * 6 * 6)  # right once every digit gives 432 numbers\n"
             "        return self.fc2(F.relu(self.fc1(x)))"),
     },
 }
