@@ -677,3 +677,35 @@ def test_03_4_untouched_only_as_given_and_padding_in_forward_passes(capsys):
     assert "Keep the 3x3 kernels" in said(capsys)
     assert checks.check("03.4", _downsampler(padding=1))
     assert checks.check("03.4", _downsampler(pad_in_forward=1))
+
+
+def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):
+    checks._wrong_tries.clear()
+
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            buffers[k] = p.grad.clone() if buffers[k] is None else mu * buffers[k] + p.grad
+            p -= lr * buffers[k]  # autograd refuses: a leaf that requires grad, changed in place
+
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "torch.no_grad()" in capsys.readouterr().out
+
+
+def test_06_3_clearing_once_before_the_loop_is_a_named_mistake_not_unanswered(capsys):
+    import torch.nn.functional as F
+    checks._wrong_tries.clear()
+
+    def train(net, x, y, steps, lr):
+        optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+        optimizer.zero_grad()
+        losses = []
+        for _ in range(steps):
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+
+    assert checks.check("06.3", train) is False
+    out = capsys.readouterr().out
+    assert "not answered yet" not in out and "once per step" in out

@@ -62,6 +62,15 @@ def test_draw_loss_curves_gives_each_curve_a_style_and_a_label():
     plt.close(fig)
 
 
+def test_draw_loss_curves_keeps_six_curves_apart_by_style_and_marker():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    training_figures.draw_loss_curves({f"c{k}": [2.3, 1.0 + k] for k in range(6)}, ax)
+    lines = ax.get_lines()
+    assert len({str(l.get_linestyle()) for l in lines}) == 6 and len({l.get_marker() for l in lines}) == 6
+    plt.close(fig)
+
+
 def test_draw_fd_errors_draws_a_log_log_line_per_precision_without_zeros():
     plt = _figure_tools()
     fig, ax = plt.subplots()
