@@ -97,7 +97,7 @@ def draw_bowl_runs(runs: dict, shown: int = 15, steps: int = LR_STEPS,
     surface = ((torch.stack([w0, w1], dim=-1) @ X.T - y) ** 2).mean(dim=-1)
     for k, (label, options) in enumerate(runs.items()):
         losses, path = bowl_descent(steps=steps, **options)
-        style = dict(color=OKABE_ITO[k % 6], marker=MARKERS[k % 4], linestyle=LINESTYLES[k % 4])
+        style = dict(color=OKABE_ITO[k % 6], marker=MARKERS[k % len(MARKERS)], linestyle=LINESTYLES[k % len(LINESTYLES)])
         ax_loss.semilogy(losses, markersize=3, label=label, **style)
         ax = fig.add_subplot(grid[1, k])
         ax.contour(w0, w1, surface, levels=torch.logspace(-0.5, 1.8, 5).tolist(), colors="0.7", linewidths=0.6)
@@ -145,8 +145,8 @@ def draw_loss_curves(curves: dict, ax=None, ylim=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3))
     for k, (label, losses) in enumerate(curves.items()):
-        ax.semilogy(losses, label=label, color=OKABE_ITO[k % 6], linestyle=LINESTYLES[k % 4],
-                    marker=MARKERS[k % 4], markevery=10, markersize=4)
+        ax.semilogy(losses, label=label, color=OKABE_ITO[k % 6], linestyle=LINESTYLES[k % len(LINESTYLES)],
+                    marker=MARKERS[k % len(MARKERS)], markevery=10, markersize=4)
     ax.set(xlabel="step", ylabel="cross-entropy loss (log scale)")
     if ylim is not None:
         ax.set_ylim(*ylim)

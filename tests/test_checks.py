@@ -741,3 +741,35 @@ def test_03_4_padding_only_down2_and_padding_same_get_their_own_message(capsys):
     assert "down1 gives 13x13 maps, down2 7x7" in out and "each strided layer must halve" in out
     assert not checks.check("03.4", _downsampler(padding="same"))
     assert 'PyTorch refuses padding="same" with a stride of 2' in said(capsys)
+
+
+def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):
+    checks._wrong_tries.clear()
+
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            buffers[k] = p.grad.clone() if buffers[k] is None else mu * buffers[k] + p.grad
+            p -= lr * buffers[k]  # autograd refuses: a leaf that requires grad, changed in place
+
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "torch.no_grad()" in capsys.readouterr().out
+
+
+def test_06_3_clearing_once_before_the_loop_is_a_named_mistake_not_unanswered(capsys):
+    import torch.nn.functional as F
+    checks._wrong_tries.clear()
+
+    def train(net, x, y, steps, lr):
+        optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+        optimizer.zero_grad()
+        losses = []
+        for _ in range(steps):
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+
+    assert checks.check("06.3", train) is False
+    out = capsys.readouterr().out
+    assert "not answered yet" not in out and "once per step" in out

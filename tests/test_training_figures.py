@@ -6,6 +6,7 @@ import matplotlib
 import torch
 
 import explorers
+import figure_style
 import training_figures
 
 matplotlib.use("Agg")
@@ -59,6 +60,15 @@ def test_draw_loss_curves_gives_each_curve_a_style_and_a_label():
     fig.canvas.draw()  # the legend sits right of the axes, where it cannot hide a curve
     legend_box, axes_box = ax.get_legend().get_window_extent(), ax.get_window_extent()
     assert legend_box.x0 >= axes_box.x1
+    plt.close(fig)
+
+
+def test_draw_loss_curves_keeps_six_curves_apart_by_style_and_marker():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    training_figures.draw_loss_curves({f"c{k}": [2.3, 1.0 + k] for k in range(6)}, ax)
+    lines = ax.get_lines()
+    assert [l.get_marker() for l in lines] == figure_style.MARKERS  # the whole cycle, none reused
     plt.close(fig)
 
 

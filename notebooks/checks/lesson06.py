@@ -56,7 +56,13 @@ def _run_momentum(step, lr: float, mu: float) -> torch.Tensor:
     """The student's step over several steps, refused if it hands the work to torch.optim."""
     if {"optim", "SGD"} & set(getattr(getattr(step, "__code__", None), "co_names", ())):
         raise Refused("the exercise asks you to write the update: your function calls torch.optim.")
-    return _with_momentum(step, lr, mu)
+    try:
+        return _with_momentum(step, lr, mu)
+    except RuntimeError as error:
+        if "leaf Variable" not in str(error):
+            raise
+        raise Refused("autograd refused to change a parameter in place: it records the change unless "
+                      "the update runs inside torch.no_grad() (section 1).") from None
 
 
 def _critical_lr(X, y) -> float:
@@ -138,12 +144,17 @@ EXERCISES = {
     "06.3": Exercise(
         expected=lambda: _reference_training(),
         run=lambda train: _train_result(train),
-        unanswered=lambda train, objects: _close(_train_result(train), _reference_training(clear=False)),
+        unanswered=lambda train, objects: ("zero_grad" not in train.__code__.co_names
+                                           and _close(_train_result(train), _reference_training(clear=False))),
         form="the fixed function",
         hints=("Print the gradient of one weight after each backward(): does each step see only its own "
-               "gradient?",
+               "gradient? Never cleared, .grad holds the sum of all past gradients: the step follows that "
+               "sum, like momentum with μ = 1 (section 6).",
                "backward() adds to .grad; something must clear it once per step, before the next backward()."),
-        mistakes=((lambda a, e, o: _close(a, _reference_training(clear=False, clear_before_step=True)),
+        mistakes=((lambda a, e, o: _close(a, _reference_training(clear=False)),
+                   "Your loop still accumulates: the gradients are cleared once, not once per step. Clear "
+                   "them inside the loop, before each backward()."),
+                  (lambda a, e, o: _close(a, _reference_training(clear=False, clear_before_step=True)),
                    "Your loop clears the gradients between backward() and step(): the step then has nothing "
                    "to follow. Clear them before backward()."),),
     ),
