@@ -773,3 +773,75 @@ def test_06_3_clearing_once_before_the_loop_is_a_named_mistake_not_unanswered(ca
     assert checks.check("06.3", train) is False
     out = capsys.readouterr().out
     assert "not answered yet" not in out and "once per step" in out
+
+
+def _list_cnn(registered=False):
+    nn = torch.nn
+
+    def block(c_in, c_out):
+        return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+
+    class ListCNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            blocks = [block(3, 16), block(16, 32)]
+            self.blocks = nn.ModuleList(blocks) if registered else blocks
+            self.fc = nn.Linear(32 * 8 * 8, 10)
+
+        def forward(self, x):
+            for b in self.blocks:
+                x = b(x)
+            return self.fc(x.flatten(1))
+    return ListCNN
+
+
+def test_08_4_the_list_as_given_is_unanswered_and_a_registered_one_passes(capsys):
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+    assert not checks.check("08.4", _list_cnn(), images=images)
+    assert "not answered yet" in said(capsys)
+    assert checks.check("08.4", _list_cnn(registered=True), images=images)
+
+
+def test_08_5_trains_with_the_widths_and_names_the_squared_factor(capsys):
+    checks._wrong_tries.clear()
+    trained = []
+
+    def train(widths):  # stands in for ex5_train: records the widths, returns an accuracy
+        trained.append(widths)
+        return 0.8
+
+    assert not checks.check("08.5", (1, 2), train=train)
+    assert "256" in said(capsys)
+    assert checks.check("08.5", [4, 8], train=train) and trained == [(1, 2), (4, 8)]
+    assert not checks.check("08.5", (4, 8), train=lambda widths: 0.1)  # did not train
+
+
+def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_warning(capsys, recwarn):
+    checks._wrong_tries.clear()
+
+    def children_only(model, x):
+        stats, handles = {}, []
+        for name, module in model.named_children():
+            handles.append(module.register_forward_hook(
+                lambda m, i, out, name=name: stats.__setitem__(name, (out.mean().item(), out.std().item()))))
+        model(x)
+        for h in handles:
+            h.remove()
+        return stats
+
+    def tensors(model, x):
+        stats, handles = {}, []
+        for name, module in model.named_modules():
+            if not list(module.children()):
+                handles.append(module.register_forward_hook(
+                    lambda m, i, out, name=name: stats.__setitem__(name, (out.mean(), out.std()))))
+        model(x)
+        for h in handles:
+            h.remove()
+        return stats
+
+    assert not checks.check("08.1", children_only)
+    assert "not only the model's direct children" in said(capsys)
+    assert checks.check("08.1", tensors)
+    assert not [w for w in recwarn if "requires_grad" in str(w.message)]

@@ -43,6 +43,8 @@ def _reference_stats() -> dict:
 
 
 def _close(a, b) -> bool:
+    if isinstance(a, torch.Tensor):
+        a = a.detach()  # a 0-d tensor that requires grad converts without a warning
     return abs(float(a) - b) <= 1e-4 * (1 + abs(b))
 
 
@@ -68,48 +70,41 @@ def _kept_value(drop: nn.Dropout) -> float:
     return value
 
 
-def _reference_model(SmallCNN, images, widths):
-    """The SmallCNN the question describes, built without touching the global random state."""
-    with torch.random.fork_rng(devices=[]):
-        return SmallCNN(in_channels=images.shape[1], num_classes=10, image_size=images.shape[-1], widths=widths)
-
-
-def _runs_on(model, images) -> tuple | None:
-    """The output shape of ``model`` on ``images`` (eval mode, no grad), or None if it fails."""
-    if not isinstance(model, nn.Module):
-        return None
-    was_training = model.training
-    try:
-        model.eval()
-        with torch.no_grad():
-            return tuple(model(images).shape)
-    except Exception:
-        return None
-    finally:
-        model.train(was_training)
-
-
-def _block_widths(model) -> list[int]:
-    return [block.conv.out_channels for block in model.features]
-
-
-def _same_model(answer, expected, objects) -> bool:
-    """Right if ``answer`` runs on the images, gives 10 classes and has the asked blocks; the
-    hidden width and the dropout are not part of the question."""
-    images = objects["images"]
-    return (_runs_on(answer, images) == (len(images), 10)
-            and answer.features[0].conv.in_channels == images.shape[1]
-            and _block_widths(answer) == list(objects["widths"]))
-
-
 def _built_side(model) -> int:
     """Side of the feature maps for the image size ``model`` was built for (from fc1's in_features)."""
     channels = model.features[-1].conv.out_channels
     return round((model.classifier.fc1.in_features / channels) ** 0.5)
 
 
-def _fc1_in(model):
-    return model.classifier.fc1.in_features
+def _registered(cls, images) -> tuple[int, tuple]:
+    """(how many numbers ``cls()``'s parameters() holds, its output shape on ``images``)."""
+    model = cls()
+    with torch.no_grad():
+        return sum(p.numel() for p in model.parameters()), tuple(model(images).shape)
+
+
+def _list_cnn_count() -> int:
+    """What a ListCNN with every layer registered holds: two ConvBlocks (3 -> 16 -> 32) and fc."""
+    return (3 * 16 * 9 + 16) + (16 * 32 * 9 + 32) + (32 * 8 * 8 * 10 + 10)
+
+
+def _conv2_share(widths) -> float:
+    """The second convolution's weights with ``widths``, as a fraction of those with (16, 32)."""
+    first, second = (int(w) for w in widths)
+    return first * second / (16 * 32)
+
+
+def _train_widths(widths, train):
+    """(the widths, the accuracy ``train`` measures with them)."""
+    widths = tuple(int(w) for w in widths)
+    if len(widths) != 2:
+        raise ValueError(f"give two widths, one per block, not {len(widths)}")
+    return widths, train(widths)
+
+
+def _experiment_right(answer, expected, objects) -> bool:
+    widths, accuracy = answer
+    return _conv2_share(widths) == 1 / 16 and widths[1] == 2 * widths[0] and expected.low <= accuracy <= expected.high
 
 
 EXERCISES = {
@@ -133,6 +128,9 @@ EXERCISES = {
             (lambda a, e, o: _keys(a) > set(e),
              "Your dict has entries for containers too (the model itself, its Sequentials): hook only the "
              "leaves, the modules without children."),
+            (lambda a, e, o: _keys(a) and not set(e) <= _keys(a),
+             "Some leaves are missing from your dict: hook every leaf of the whole tree "
+             "(named_modules walks it), not only the model's direct children."),
             (lambda a, e, o: _keys(a) == set(e),
              "The right layers, but not the right numbers: the statistics are of each leaf's output "
              "(the hook's third argument), a mean and a standard deviation, as floats."),
@@ -176,37 +174,37 @@ EXERCISES = {
         ),
     ),
     "08.4": Exercise(
-        expected=lambda SmallCNN, images, widths: _reference_model(SmallCNN, images, widths),
-        form="a model built with SmallCNN(...)",
-        same=_same_model,
-        hints=("Which of SmallCNN's arguments describe the images, and which the blocks? Run your model on "
-               "ex4_images to see what fails.",
-               "Set in_channels and image_size from ex4_images' shape and widths from ex4_widths; "
-               "num_classes stays 10."),
+        expected=lambda images: (_list_cnn_count(), (len(images), 10)),
+        run=lambda cls, images: _registered(cls, images),
+        unanswered=lambda cls, objects: _registered(cls, objects["images"])[0] == 32 * 8 * 8 * 10 + 10,
+        form="the fixed class",
+        hints=("Print [name for name, _ in ListCNN().named_modules()]: which sub-modules does the model "
+               "know about? Only those are trained, saved and moved.",
+               "A module registers the modules held as its attributes and those inside a container "
+               "module; a Python list is not a module (01 showed the container for a list)."),
         mistakes=(
-            (lambda a, e, o: not isinstance(a, nn.Module),
-             "Give the model itself, built with SmallCNN(...), not a number or a shape."),
-            (lambda a, e, o: a.features[0].conv.in_channels != o["images"].shape[1],
-             "Your first convolution expects another number of channels than ex4_images has."),
-            (lambda a, e, o: len(a.features) != len(e.features),
-             "Count the ConvBlocks in model.features: widths makes one block per entry."),
-            (lambda a, e, o: _block_widths(a) != list(o["widths"]),
-             "Your blocks' widths are not ex4_widths in their order: the first entry is the first block's "
-             "out_channels."),
-            (lambda a, e, o: _fc1_in(a) != _fc1_in(e),
-             "Your fc1 expects the features of another image size: SmallCNN computes fc1's in_features "
-             "from image_size, so build it for the size of ex4_images (the default is 32)."),
+            (lambda a, e, o: a[0] < e[0],
+             "Some layers are still not registered: count what parameters() holds for each block."),
         ),
     ),
     "08.5": Exercise(
-        expected=lambda: Range(0.72, 0.87, "64 steps with widths (4, 8) reached 0.79 to 0.84 over three seeds, "
-                                           "against 0.88 for (16, 32); below 0.72 it did not train, above 0.87 "
-                                           "is what the wider (16, 32) blocks reach"),
-        form="a fraction between 0 and 1 (what ex5_train returned)",
-        hints=("Run ex5_train((4, 8)) and give the number it returns, as a fraction (0.9, not 90).",),
+        expected=lambda train: Range(0.6, 0.95, "a narrow network that learned in 64 short steps"),
+        run=lambda widths, train: _train_widths(widths, train),
+        same=_experiment_right,
+        form="two widths (block 1, block 2), e.g. a tuple of ints",
+        hints=("How many weights has a convolution with in_channels C, out_channels O and a 3x3 kernel? "
+               "Narrow both blocks by the same factor: what happens to that count?",
+               "The second convolution's in_channels is the first block's width: narrowing both by a "
+               "factor f divides its weights by f twice."),
         mistakes=(
-            (lambda a, e, o: isinstance(a, (int, float)) and 1 < a <= 100,
-             "That looks like a percentage: give the accuracy as a fraction (0.9, not 90)."),
+            (lambda a, e, o: _conv2_share(a[0]) == 1 / 256,
+             "Both C and O shrink, so the weights shrink by the factor twice: you divided them by 256, "
+             "not 16."),
+            (lambda a, e, o: a[0][1] != 2 * a[0][0],
+             "Narrow both blocks by the same factor: section 5's second block is twice as wide as its "
+             "first, and stays so."),
+            (lambda a, e, o: _conv2_share(a[0]) != 1 / 16,
+             "Count the second convolution's weights with your widths and compare with 16 x 32 x 9."),
         ),
     ),
 }

@@ -68,22 +68,49 @@ ATTEMPTS = {
         "alternative": 'ex3_kept = torch.tensor(1 / 0.8)',
     },
     "08.4": {
-        "kind": "write",
-        "title": 'a model for bigger images',
+        "kind": "debug",
+        "title": "the blocks that do not train",
         "minutes": 6,
-        "misconception": 'builds it for the default 32x32 images',
-        "wrong": 'ex4_model = SmallCNN(widths=ex4_widths)',
-        "right": 'ex4_model = SmallCNN(in_channels=3, num_classes=10, image_size=96, widths=(16, 32, 64))',
-        "alternative": 'ex4_model = SmallCNN(3, 10, ex4_images.shape[-1], ex4_widths, hidden=64)',
-        "loophole": 'ex4_model = SmallCNN(in_channels=3, image_size=96, widths=ex4_widths[::-1])',
+        "misconception": "passes the list itself to nn.Sequential, which wants the modules one by one",
+        "wrong": (
+            "class ListCNN(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.blocks = nn.Sequential([ConvBlock(3, 16), ConvBlock(16, 32)])\n"
+            "        self.fc = nn.Linear(32 * 8 * 8, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        for block in self.blocks:\n"
+            "            x = block(x)\n"
+            "        return self.fc(x.flatten(1))"),
+        "right": (
+            "class ListCNN(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.blocks = nn.Sequential(ConvBlock(3, 16), ConvBlock(16, 32))\n"
+            "        self.fc = nn.Linear(2048, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        return self.fc(self.blocks(x).flatten(1))"),
+        "alternative": (
+            "class ListCNN(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.block1, self.block2 = ConvBlock(3, 16), ConvBlock(16, 32)\n"
+            "        self.fc = nn.Linear(32 * 8 * 8, 10)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        for block in (self.block1, self.block2):\n"
+            "            x = block(x)\n"
+            "        return self.fc(x.flatten(1))"),
     },
     "08.5": {
         "kind": "experiment",
         "title": "how many channels does it need?",
         "minutes": 8,
-        "misconception": "reports the accuracy as a percentage",
-        "wrong": "ex5_acc = 100 * ex5_train((4, 8))",
-        "right": "ex5_acc = ex5_train(widths=(4, 8))",
-        "alternative": "ex5_acc = torch.tensor(ex5_train((4, 8)))",
+        "misconception": "narrows the widths by the factor the weights should shrink by (16), not its square root",
+        "wrong": "ex5_widths = (1, 2)",
+        "right": "ex5_widths = (4, 8)",
+        "alternative": "ex5_widths = [16 // 4, 32 // 4]",
     },
 }
