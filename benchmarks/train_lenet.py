@@ -8,7 +8,7 @@
 
 Three measurements, in one process, printed as one JSON line on stdout (progress on stderr):
 
-1. **Ours, time to 99 %** (the headline): notebook 07's section 5. MNIST stays ``uint8``
+1. **Ours, time to 99 %** (the headline): notebook 07's section 3. MNIST stays ``uint8``
    (``helpers.mnist_tensors(normalize=False)``), the 55,000 training digits left after holding out
    07's 5,000-digit validation split are indexed in random batches of 128 and normalized per batch
    (``helpers.normalize_batch``), ``helpers.LeNet`` in ``channels_last`` memory layout, Adam
@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "notebooks"))
 import helpers  # noqa: E402
 
-# 07_training_lenet_on_mnist, section 5 (chosen on the validation split of section 2)
+# 07_training_lenet_on_mnist, section 3 (chosen on the validation split of section 1)
 BATCH_SIZE, EPOCHS, MAX_LR, VAL_SIZE, SPLIT_SEED = 128, 3, 5e-3, 5_000, 0
 OFFICIAL = {"batch_size": 64, "lr": 1.0, "gamma": 0.7}  # pytorch/examples mnist
 OFFICIAL_EVAL_BATCH = 200  # the example tests in batches of 1000: its Net then needs ~400 MB of activations
@@ -90,7 +90,7 @@ def split(seed: int = SPLIT_SEED):
 
 
 def recipe(seed: int, steps_per_epoch: int, channels_last: bool = True, fused: bool = True, epochs: int = EPOCHS):
-    """A seeded LeNet, its Adam and its one-cycle schedule: 07's section 5."""
+    """A seeded LeNet, its Adam and its one-cycle schedule: 07's section 3."""
     torch.manual_seed(seed)
     model = helpers.LeNet()
     if channels_last:

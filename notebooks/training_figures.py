@@ -228,7 +228,7 @@ def draw_confusion(confusion: torch.Tensor, ax=None):
                         color="black" if t == p else "white")
     mistakes = int(confusion.sum() - confusion.trace())
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
-           title=f"Confusion matrix ({mistakes} mistakes)")
+           title=f"Confusion matrix ({mistakes} mistakes; colour: log count)")
     return ax.figure
 
 

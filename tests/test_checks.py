@@ -391,11 +391,49 @@ def test_07_2_an_untouched_training_loop_is_not_answered_yet(capsys):
     assert "not answered yet" in capsys.readouterr().out
 
 
-def test_07_3_a_percentage_is_told_to_be_a_fraction_and_07_4_step_entries_are_named(capsys):
+def test_07_1_counts_the_short_last_batch_of_every_epoch(capsys):
     checks._wrong_tries.clear()
-    confusion = torch.eye(10, dtype=torch.long) * 90 + 1
-    assert not checks.check("07.3", 100 * (confusion[9, 9] / confusion[9].sum()).item(), confusion=confusion)
-    assert "give a fraction between 0 and 1" in said(capsys)
+    assert checks.check("07.1", 4 * 573, n=55_000, batch_size=96, epochs=4)
+    assert not checks.check("07.1", 4 * 55_000 // 96, n=55_000, batch_size=96, epochs=4)
+    assert "rounded down" in said(capsys)
+
+
+def test_07_2_the_last_batch_loss_is_not_the_mean(capsys):
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):
+        for images, targets in loader:
+            loss = F.cross_entropy(model(images), targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        return loss  # the last batch's loss, not the mean
+
+    g = torch.Generator().manual_seed(0)
+    assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
+                            y=torch.randint(0, 10, (2_048,), generator=g))
+    assert "not the mean of this epoch's batch losses" in said(capsys)
+
+
+def test_07_3_per_class_denominators_are_named_and_07_4_step_entries_are_named(capsys):
+    checks._wrong_tries.clear()
+
+    def per_class_accuracy(predictions, labels):
+        return torch.stack([(predictions[labels == k] == k).float().mean() for k in range(10)])
+
+    def over_all_digits(predictions, labels):
+        return torch.stack([((predictions == k) & (labels == k)).float().mean() for k in range(10)])
+
+    def over_predicted(predictions, labels):
+        return [(labels[predictions == k] == k).float().mean().item() for k in range(10)]
+
+    assert checks.check("07.3", per_class_accuracy)
+    assert not checks.check("07.3", lambda p, y: 100 * per_class_accuracy(p, y))
+    assert "Those look like percentages" in said(capsys)
+    assert not checks.check("07.3", over_all_digits)
+    assert "divided by all the digits" in said(capsys)
+    assert not checks.check("07.3", over_predicted)
+    assert "*predicted* k" in said(capsys)
     model = torch.nn.Linear(3, 2)
     optimizer = torch.optim.Adam(model.parameters())
     model(torch.ones(1, 3)).sum().backward()
@@ -412,7 +450,7 @@ def test_hints_never_hand_over_the_solution_line():
     assert "divided by 2" not in " ".join(checks.lesson05.EXERCISES["05.2"].hints)
     assert "g.T @ x" not in " ".join(checks.lesson05.EXERCISES["05.1"].hints)
     assert "math.ceil" not in checks.lesson07.EXERCISES["07.1"].hints[-1]
-    assert "predictions[y_test == 9]" not in " ".join(checks.lesson07.EXERCISES["07.3"].hints)
+    assert "predictions[labels == k]" not in " ".join(checks.lesson07.EXERCISES["07.3"].hints)
 
 
 def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):

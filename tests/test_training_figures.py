@@ -144,7 +144,7 @@ def test_training_figures_draw_what_they_say():
     fig = training_figures.draw_confusion(confusion)
     texts = fig.axes[0].texts
     assert len(texts) == 11 and all(t.get_fontsize() >= 9 for t in texts)  # one label per non-zero cell
-    assert fig.axes[0].get_title() == "Confusion matrix (2 mistakes)"
+    assert fig.axes[0].get_title() == "Confusion matrix (2 mistakes; colour: log count)"
     plt.close(fig)
 
 

@@ -7,10 +7,12 @@ import torch.nn.functional as F
 from checks import Exercise, Range, Refused
 
 
-def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float]:
-    """(first epoch's mean loss, second epoch's, accuracy after) of ``train_one_epoch`` on the
+def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float]:
+    """(first epoch's returned value, second epoch's, accuracy after, largest gap between a returned
+    value and the true mean cross-entropy of that epoch's batches) of ``train_one_epoch`` on the
     check's own DataLoader: 2,048 training digits as normalized floats, batches of 64, a fresh
-    seeded LeNet and Adam at 0.001. Refused if the function never reads the loader."""
+    seeded LeNet and Adam at 0.001. A forward hook records each batch's logits and the loader each
+    batch's targets. Refused if the function never reads the loader."""
     import helpers
     from torch.utils.data import DataLoader, TensorDataset
 
@@ -24,23 +26,73 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float]:
             used.append(i)
             return super().__getitem__(i)
 
-    loader = DataLoader(Counting(images, labels), batch_size=64, shuffle=True,
-                        generator=torch.Generator().manual_seed(7))
+    inner = DataLoader(Counting(images, labels), batch_size=64, shuffle=True,
+                       generator=torch.Generator().manual_seed(7))
+    targets, logits = [], []
+
+    class Recording:
+        """The DataLoader, recording the targets of every batch it yields."""
+        def __iter__(self):
+            for xb, yb in inner:
+                targets.append(yb)
+                yield xb, yb
+
+        def __len__(self):
+            return len(inner)
+
+        def __getattr__(self, name):
+            return getattr(inner, name)
+
     model = helpers.LeNet()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    losses = [train_one_epoch(model, loader, optimizer) for _ in range(2)]
+    handle = model.register_forward_hook(lambda module, inputs, output: logits.append(output.detach()))
+    losses, gaps = [], []
+    try:
+        for _ in range(2):
+            targets.clear(), logits.clear()
+            value = train_one_epoch(model, Recording(), optimizer)
+            value = float(value.item() if isinstance(value, torch.Tensor) else value)
+            losses.append(value)
+            if len(logits) != len(targets) or not targets:
+                gaps.append(math.inf)
+            else:
+                mean = sum(F.cross_entropy(z, t).item() for z, t in zip(logits, targets)) / len(targets)
+                gaps.append(abs(value - mean))
+    finally:
+        handle.remove()
     if len(used) < 2 * len(images):
         raise Refused("your function did not go through every batch of the loader it was given.")
-    losses = [float(v.item() if isinstance(v, torch.Tensor) else v) for v in losses]
     with torch.no_grad():
         model.eval()
         accuracy = (model(images).argmax(dim=1) == labels).float().mean().item()
-    return losses[0], losses[1], accuracy
+    return losses[0], losses[1], accuracy, max(gaps)
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy = answer
-    return second < first and accuracy >= 0.6 and 0.0 < second < 2.0  # untrained: about 0.1
+    first, second, accuracy, gap = answer
+    return gap < 1e-4 and second < first and accuracy >= 0.6  # untrained: about 0.1
+
+
+def _per_class_run(per_class_accuracy):
+    """``per_class_accuracy`` applied to the check's own predictions and labels (3,000 digits, a
+    different accuracy for every class), as a float tensor of 10, with the right answer and two
+    wrong denominators for comparison."""
+    g = torch.Generator().manual_seed(3)
+    labels = torch.randint(0, 10, (3_000,), generator=g)
+    right = torch.rand(3_000, generator=g) < (0.5 + 0.05 * labels)  # class k right about (50 + 5k) % of the time
+    predictions = torch.where(right, labels, (labels + torch.randint(1, 10, (3_000,), generator=g)) % 10)
+    answer = per_class_accuracy(predictions.clone(), labels.clone())
+    answer = torch.as_tensor(answer, dtype=torch.float64).flatten()
+    hits = ((predictions == labels) * 1.0)
+    true_k = torch.bincount(labels, minlength=10).double()
+    truth = torch.bincount(labels, weights=hits, minlength=10).double() / true_k
+    precision = torch.bincount(labels, weights=hits, minlength=10).double() / torch.bincount(predictions, minlength=10).double()
+    over_all = torch.bincount(labels, weights=hits, minlength=10).double() / len(labels)
+    return answer, truth, precision, over_all
+
+
+def _close(answer, other) -> bool:
+    return answer.shape == other.shape and torch.allclose(answer, other, atol=1e-6)
 
 
 def _adam_averages(checkpoint) -> int:
@@ -51,7 +103,7 @@ def _adam_averages(checkpoint) -> int:
 
 EXERCISES = {
     "07.1": Exercise(
-        expected=lambda history, n, batch_size, epochs: len(history["step_loss"]),
+        expected=lambda n, batch_size, epochs: epochs * math.ceil(n / batch_size),
         form="an int (the number of optimizer steps)",
         hints=("One optimizer step per batch. How many batches make one epoch, counting a short last one?",
                "The short last batch is a step too: when you divide the training digits into batches, "
@@ -60,6 +112,8 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a, (int, float)) and a != e
              and math.floor(a) in (o["epochs"] * o["n"] // o["batch_size"], o["epochs"] * (o["n"] // o["batch_size"])),
              "You rounded down: the last batch of each epoch is shorter, but it is still a step."),
+            (lambda a, e, o: isinstance(a, (int, float)) and a == math.ceil(o["n"] / o["batch_size"]),
+             "That is one epoch's steps: the training runs for several epochs."),
         ),
     ),
     "07.2": Exercise(
@@ -72,33 +126,34 @@ EXERCISES = {
                "Check the order: gradients are cleared before backward fills them, and step uses them "
                "after; the function returns the mean of the batch losses."),
         mistakes=(
-            (lambda a, e, o: a[1] >= a[0] or a[2] < 0.5,
+            (lambda a, e, o: a[3] >= 1e-4,
+             "The number returned is not the mean of this epoch's batch losses (the check recomputes it "
+             "from the logits of every batch): add up each batch's loss.item() and divide by the number "
+             "of batches."),
+            (lambda a, e, o: a[1] >= a[0] or a[2] < 0.6,
              "The loss did not go down over two epochs: do the parameters move? Look at the order of "
              "zero_grad, backward and step."),
-            (lambda a, e, o: a[1] >= 2.0 or a[1] <= 0.0,
-             "The number returned is not a mean batch loss: divide the sum of the losses by the number of batches."),
         ),
     ),
     "07.3": Exercise(
-        expected=lambda confusion: (confusion[9, 9] / confusion[9].sum()).item(),
-        form="a float between 0 and 1",
-        hints=("Keep only the test digits whose label is 9, then ask how many of those were predicted 9.",
-               "Two steps: pick out the predictions of the digits labelled 9, then ask what fraction of "
-               "those predictions is 9."),
+        expected=lambda: "the fraction of each class's digits predicted as that class",
+        run=lambda f: _per_class_run(f),
+        same=lambda a, e, o: _close(a[0], a[1]),
+        form="a function returning a tensor of 10 fractions between 0 and 1",
+        hints=("For each digit k: keep only the digits whose label is k, then ask what fraction of them "
+               "were predicted k.",
+               "Entry k divides the digits labelled k and predicted k by all the digits labelled k "
+               "(a row of the confusion matrix), not by all digits or by the digits predicted k."),
         mistakes=(
-            (lambda a, e, o: isinstance(a, (int, float)) and 1 < a <= 100 and math.isclose(a / 100, e, abs_tol=6e-3),
-             "That looks like a percentage: give a fraction between 0 and 1."),
-            (lambda a, e, o: isinstance(a, (int, float)) and math.isclose(
-                a, (o["confusion"][9, 9] / o["confusion"].sum()).item(), rel_tol=1e-4),
-             "You divided by all 10,000 test digits; the question is about the true 9s only."),
-            (lambda a, e, o: isinstance(a, (int, float)) and math.isclose(
-                a, (o["confusion"][:, 9].sum() / o["confusion"].sum()).item(), rel_tol=1e-4),
-             "That is the share of all test digits predicted 9. Keep only the digits that really are 9 "
-             "first, then ask how many of those were predicted 9."),
-            (lambda a, e, o: isinstance(a, (int, float)) and math.isclose(
-                a, (o["confusion"][9, 9] / o["confusion"][:, 9].sum()).item(), rel_tol=1e-4),
-             "You divided by the digits *predicted* 9 (a column of the matrix); the question divides by "
-             "the digits that *are* 9 (a row)."),
+            (lambda a, e, o: a[0].shape != (10,),
+             "Your function should return 10 numbers, one per digit 0 to 9."),
+            (lambda a, e, o: _close(a[0], 100 * a[1]),
+             "Those look like percentages: give fractions between 0 and 1."),
+            (lambda a, e, o: _close(a[0], a[3]),
+             "You divided by all the digits; divide by the digits labelled k only."),
+            (lambda a, e, o: _close(a[0], a[2]),
+             "You divided by the digits *predicted* k (a column of the confusion matrix); the question "
+             "divides by the digits that *are* k (a row)."),
         ),
     ),
     "07.4": Exercise(
@@ -119,9 +174,9 @@ EXERCISES = {
                                                 "steps, and not so large that Adam's steps overshoot"),
         run=lambda lr, train: train(float(lr)),
         form="a learning rate (a positive number)",
-        hints=("Batches of 512 give few steps: each step must go further. Try learning rates a factor of "
-               "2 to 3 above 0.001, and print what ex5_train returns for each.",
-               "Too large a learning rate fails too: try a few values between 0.001 and 0.03 and keep "
-               "the one with the highest accuracy."),
+        hints=("Batches of 512 give few steps: each step must go further. Try 0.001, 0.003, 0.01 and "
+               "0.03, and print what ex5_train returns for each.",
+               "Too large a learning rate fails too: keep the value of 0.001, 0.003, 0.01, 0.03 with the "
+               "highest accuracy."),
     ),
 }

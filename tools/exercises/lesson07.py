@@ -5,9 +5,9 @@ ATTEMPTS = {
         "kind": "predict",
         "title": 'counting steps (predict, then check)',
         "misconception": 'divides the whole data set at once and drops the short last batch',
-        "wrong": 'ex1_steps = 3 * 55_000 // 128',
-        "right": 'ex1_steps = 3 * -(-55_000 // 128)',
-        "alternative": 'ex1_steps = torch.tensor(3 * math.ceil(55_000 / 128))',
+        "wrong": 'ex1_steps = 4 * 55_000 // 96',
+        "right": 'ex1_steps = 4 * -(-55_000 // 96)',
+        "alternative": 'ex1_steps = torch.tensor(4 * math.ceil(55_000 / 96))',
     },
     "07.2": {
         "kind": "write",
@@ -53,11 +53,14 @@ ATTEMPTS = {
     },
     "07.3": {
         "kind": "write",
-        "title": 'accuracy of one class',
-        "misconception": 'divides the 9s predicted by all test digits',
-        "wrong": 'ex3_accuracy_9 = (predictions == 9).float().mean().item()',
-        "right": 'ex3_accuracy_9 = ((predictions == 9) & (y_test == 9)).sum().item() / (y_test == 9).sum().item()',
-        "alternative": 'ex3_accuracy_9 = (predictions[y_test == 9] == 9).float().mean()',
+        "title": 'accuracy of every class (write)',
+        "minutes": 5,
+        "misconception": 'divides the right answers of class k by all digits instead of the digits labelled k',
+        "wrong": "return torch.stack([((predictions == k) & (labels == k)).float().mean() for k in range(10)])",
+        "right": "return torch.stack([(predictions[labels == k] == k).float().mean() for k in range(10)])",
+        "alternative": (
+            "confusion = torch.bincount(10 * labels + predictions, minlength=100).view(10, 10)\n"
+            "return (confusion.diag() / confusion.sum(dim=1)).tolist()"),
     },
     "07.4": {
         "kind": "predict",
