@@ -28,7 +28,7 @@ def test_main_reports_what_a_cell_allocates_and_fails_above_the_limit(tmp_path, 
     assert peak_rss.main(["--root", str(tmp_path), "01", "--limit-mb", "1", "--json"]) == 1
     out, err = capsys.readouterr()
     assert "01_hungry" in out and "OVER THE LIMIT" in out and "peak above 1 MB: 01_hungry" in err
-    record = json.loads(out.strip().splitlines()[-1])
+    record = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
     # the 300 MB tensor shows on top of torch (the baseline also holds torchvision, ~170 MB)
     assert record["notebooks"]["01_hungry"]["peak_mb"] - record["import_torch_torchvision_mb"] > 100
 
