@@ -212,7 +212,7 @@ def prepare(source: Path = SOURCE, root: Path = ROOT) -> list[str]:
         _write(source / rel, text)
 
     readme = readme_learner_part((root / "README.md").read_text(encoding="utf-8"))
-    lessons = [rel for rel in page_map if rel.endswith(".ipynb")]
+    lessons = [rel for rel, page in page_map.items() if rel.endswith(".ipynb") and rel == page]  # not student/ links
     toctree = ("\n\n```{toctree}\n:hidden:\n:caption: Lessons\n\n"
                + "\n".join(posixpath.splitext(rel)[0] for rel in lessons)
                + "\n```\n\n```{toctree}\n:hidden:\n:caption: Teaching\n\n"
