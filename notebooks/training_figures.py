@@ -197,7 +197,7 @@ def draw_one_cycle(lr: list[float], beta1: list[float], steps_per_epoch: int, ax
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(2, 1, figsize=(5.6, 2.9), sharex=True)
+        fig, axes = plt.subplots(2, 1, figsize=(5.0, 2.6), sharex=True)
     x = [i / steps_per_epoch for i in range(len(lr))]
     peak = x[max(range(len(lr)), key=lr.__getitem__)]
     axes[0].plot(x, lr, color=OKABE_ITO[0], ls="-")
