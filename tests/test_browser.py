@@ -9,6 +9,9 @@ with a widget runs all its cells there (Run > Run All Cells: a widget needs its 
 others are checked as stored, the outputs nbval has just proved to be what a fresh kernel prints,
 so that `make test` does not execute them a second time. Then it moves the sliders of each interactive widget in the page and checks that the
 text the widget prints becomes exactly what the helper function returns for the new values.
+Last, a student's journey in the student copy (student/, served beside the notebooks): Run All
+in 01, then a write exercise answered by typing a class line by line into its cell, wrong first
+(✗ and a hint), then right (✓).
 
 Without Chromium (a student's laptop) the tests skip, saying why; with CI=true a missing
 browser is a failure. Screenshots go to a temporary folder, kept (and named in the failure
