@@ -57,8 +57,8 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
     """Draw the padded input, the kernel's footprint for one output cell, and the output grid.
 
     Left image codes: 0 padding, 1 input, 2 kernel tap on padding, 3 kernel tap on input;
-    right image: 1 marks the chosen output cell. ``out_row``/``out_col`` are clamped to the
-    output. If the kernel does not fit, its outline overflows in red and there is no output.
+    right image: 1 marks the chosen output cell. An ``out_row``/``out_col`` outside the output is
+    moved to the nearest cell, and the output's title says so. If the kernel does not fit, its outline overflows in red and there is no output.
     Returns the two axes. Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
@@ -90,7 +90,10 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
     chosen = torch.zeros(max(out, 1), max(out, 1))
     chosen[row, col] = float(out > 0)
     ax_out.imshow(chosen.numpy(), cmap=ListedColormap(["white", orange]), vmin=0, vmax=1)
-    ax_out.set(title=f"output {out}x{out}, cell ({row}, {col})" if out else "no output",
+    title = f"output {out}x{out}, cell ({row}, {col})" if out else "no output"
+    if out and (row, col) != (out_row, out_col):
+        title += f"\n(asked ({out_row}, {out_col}): outside, so the nearest cell)"
+    ax_out.set(title=title,
                xlabel="column", ylabel="row")
     for ax, n in ((ax_in, full), (ax_out, max(out, 1))):
         ax.set_xticks(range(0, n, 1 + n // 12), minor=False)
