@@ -204,6 +204,39 @@ def test_01_4_nn_linear_is_refused_and_a_layer_that_is_not_one_is_told_why(capsy
         assert words in out and "Hint:" in out, (wrong, out)
 
 
+def test_01_4_a_step_left_as_the_stub_is_named_and_the_untouched_stub_is_unanswered(capsys):
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    def stub(self, *args):
+        raise NotImplementedError
+
+    def __init__(self, in_features, out_features):
+        nn.Module.__init__(self)
+        self.sizes, bound = (in_features, out_features), in_features ** -0.5
+        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-bound, bound))
+
+    done = {"__init__": __init__, "forward": lambda self, t: t @ self.weight.T + self.bias,
+            "extra_repr": lambda self: "in_features=%d, out_features=%d" % self.sizes}
+
+    def linear(*stubs):
+        return type("MyLinear", (nn.Module,), {**done, **{name: stub for name in stubs}})
+
+    assert checks.check("01.4", linear())
+    assert "✓" in said(capsys)
+    assert not checks.check("01.4", linear("__init__", "forward", "extra_repr"))
+    assert "not answered yet" in said(capsys)
+    for stubs, words in ((("extra_repr",), "step 3 (extra_repr) still raises"),
+                         (("forward", "extra_repr"), "step 2 (forward) still raises"),
+                         (("forward",), "step 2 (forward) still raises"),
+                         (("__init__",), "step 1 (__init__) still raises NotImplementedError, although you wrote forward and extra_repr"),
+                         (("__init__", "forward"), "although you wrote extra_repr:")):
+        assert not checks.check("01.4", linear(*stubs)), stubs
+        out = said(capsys)
+        assert words in out and "Hint:" in out and "not answered yet" not in out, (stubs, out)
+
+
 def test_01_3_the_given_cell_is_unanswered_and_wrong_fixes_get_their_hints(capsys, tmp_path, monkeypatch):
     import json
     import importlib
@@ -258,7 +291,8 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
     for wrong, words in ((1 / 3, "one channel's window"), (1 / 2, "channels only"),
                          (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),
                          (1 / 36, "1/fan_in"), (1 / 72 ** 0.5, "out_channels counts the outputs"),
-                         (0.167, "to 4 decimals"), (0.17, "to 4 decimals")):
+                         (0.167, "to 4 decimals"), (0.17, "to 4 decimals"), (0.1666, "round to the nearest"),
+                         ("0.1667", "got str: remove the quotes"), ("0.17", "got str")):
         assert not checks.check("01.2", wrong, **conv)
         assert words in said(capsys), wrong
     for right in (0.1667, 0.16667, 1 / 6, torch.tensor(1 / 36) ** 0.5):
@@ -275,7 +309,8 @@ def test_01_2_the_largest_weight_of_a_real_layer_rarely_passes_and_is_told_it_lo
         measured = torch.nn.Conv2d(**conv["conv_args"]).weight.abs().max()
         for answer in (measured, round(measured.item(), 4)):
             passed += checks.check("01.2", answer, **conv)
-            told += "looks measured" in said(capsys)
+            out = said(capsys)  # 0.1666 is also the bound cut after 4 decimals: that hint names both
+            told += "looks measured" in out or "measured from a real layer" in out
     assert passed <= 10 and passed + told >= 195, (passed, told)
 
 
