@@ -7,6 +7,8 @@ own and compare its scores with the right computation from the class's own layer
 """
 from __future__ import annotations
 
+import re
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -31,6 +33,10 @@ def _flat_features_by_hand(layers: nn.Module, x: torch.Tensor, ceil: bool = Fals
         elif isinstance(layer, nn.MaxPool2d):
             side = -(-side // layer.kernel_size) if ceil else side // layer.kernel_size
     return channels * side * side
+
+
+def _last_channels(layers: nn.Module) -> int:
+    return [m for m in layers.modules() if isinstance(m, nn.Conv2d)][-1].out_channels
 
 
 def _count_without(model: nn.Module, what: str) -> int:
@@ -138,6 +144,8 @@ def _smallnet_run(cls, batch: int) -> str | None:
         try:
             scores = model(x)
         except RuntimeError as error:
+            if re.search(r"shape '\[\d+, -1\]' is invalid", str(error)):
+                return "batch typed in"  # view(72, -1): right for one batch size only
             if "mat1 and mat2" not in str(error) or not reached:
                 raise
             scores = None
@@ -161,7 +169,8 @@ def _smallnet_run(cls, batch: int) -> str | None:
 
 def _smallnet_verdict(cls) -> bool | str:
     """True when ``cls()`` gives one right row of scores per digit for batches of 72 and of 5; else
-    a word naming what goes wrong."""
+    a word naming what goes wrong. A class that passes by padding the digits gets a note that
+    flattening per image is the sturdier fix."""
     convs, linears = _layers(cls(), ("conv1", "conv2", "fc1", "fc2"))
     if [_conv_config(c) for c in convs] != SMALLNET_CONVS or len(linears) != 2:
         return "layers changed"
@@ -169,6 +178,9 @@ def _smallnet_verdict(cls) -> bool | str:
         wrong = _smallnet_run(cls, batch)
         if wrong is not None:
             return wrong
+    if linears[0].in_features != _two_stages(convs, torch.zeros(1, 1, 28, 28)).shape[1]:
+        print("(Padding the digits to 32x32 works: fc1 gets its 432 numbers again. If you kept "
+              "view(-1, 432), torch.flatten(x, 1) would also survive a change of image size.)")
     return True
 
 
@@ -203,6 +215,8 @@ EXERCISES = {
                    "Pooling an odd size rounds down, not up: the last row and column are dropped."),
                   (lambda a, e, o: a == _flat_features_by_hand(o["layers"], o["x"], size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
+                  (lambda a, e, o: a * _last_channels(o["layers"]) == e,
+                   "That is one map: how many channels does the last convolution make?"),
                   (lambda a, e, o: a == 16 * 5 * 5,
                    "16 * 5 * 5 is the blitz's number for 5x5 kernels on 32x32: follow these sizes instead.")),
     ),
@@ -271,6 +285,10 @@ EXERCISES = {
                   (lambda a, e, o: a == "rows",
                    "For some batch size the rows of scores still differ from the digits: the flattening "
                    "must keep the batch dimension whatever its size."),
+                  (lambda a, e, o: a == "batch typed in",
+                   "Your flattening fits one batch size only: with another, view cannot make its rows. "
+                   "The flattening must keep the batch dimension whatever its size: take it from x, "
+                   "not from a typed number."),
                   (lambda a, e, o: a == "layers changed",
                    "Keep both convolutions as they are (and the two linear layers): make the flattening "
                    "and fc1 fit the maps they produce.")),
