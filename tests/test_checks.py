@@ -558,10 +558,12 @@ class SmallNet(nn.Module):
     ("", "12 * 6 * 6", "torch.flatten(x, 1)", "worked out for 32x32", "x"),      # flattening fixed, fc1 not
     ("", "300", "x.view(-1, 12 * 6 * 6)", "fc1 is right now", "x"),              # fc1 fixed, flattening not
     (", padding=2", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "Keep both convolutions", "x"),  # conv1 changed
-    ("", "300", "x.view(72, -1)", "your code raised RuntimeError", "x"),         # right for 72 digits only
+    ("", "300", "x.view(72, -1)", "fits one batch size only", "x"),              # right for 72 digits only
+    ("", "300", "x.reshape(72, -1)", "fits one batch size only", "x"),
     ("", "12 * 5 * 5", "torch.flatten(x, 1)", "✓", "x"),
     ("", "300", "x.view(-1, 300)", "✓", "x"),
-    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "✓", "F.pad(x, (2, 2, 2, 2))"),  # the digits padded to 32x32
+    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "as they are", "F.pad(x, (2, 2, 2, 2))"),  # digits padded: ruled out
+    ("", "12 * 6 * 6", "torch.flatten(x, 1)", "as they are", "F.pad(x, (2, 2, 2, 2))"),
 ])
 def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten,
                                                                             verdict, start):
@@ -569,6 +571,21 @@ def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(ca
     cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten, start=start))
     assert checks.check("02.5", cls) is (verdict == "✓")
     assert verdict in said(capsys)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (3136, "✓"), (torch.tensor(3136), "✓"),
+    (196, "That is one map"),                  # the channels forgotten
+    (16 * 15 * 15, "rounds down, not up"),     # pooling an odd size rounded up
+    (16 * 5 * 5, "the blitz's number"),
+])
+def test_02_2_names_the_channels_and_the_rounding(capsys, answer, words):
+    checks._wrong_tries.clear()
+    layers = torch.nn.Sequential(torch.nn.Conv2d(1, 6, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Conv2d(6, 16, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Flatten())
+    assert checks.check("02.2", answer, layers=layers, x=torch.zeros(1, 1, 64, 64)) is (words == "✓")
+    assert words in said(capsys)
 
 
 DIGITNET = """

@@ -7,6 +7,8 @@ own and compare its scores with the right computation from the class's own layer
 """
 from __future__ import annotations
 
+import re
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -31,6 +33,10 @@ def _flat_features_by_hand(layers: nn.Module, x: torch.Tensor, ceil: bool = Fals
         elif isinstance(layer, nn.MaxPool2d):
             side = -(-side // layer.kernel_size) if ceil else side // layer.kernel_size
     return channels * side * side
+
+
+def _last_channels(layers: nn.Module) -> int:
+    return [m for m in layers.modules() if isinstance(m, nn.Conv2d)][-1].out_channels
 
 
 def _count_without(model: nn.Module, what: str) -> int:
@@ -127,8 +133,9 @@ def _smallnet_run(cls, batch: int) -> str | None:
     """What ``cls()`` does with ``batch`` centred digits of the check's own, with its weights: None
     when it gives the right row of scores for each digit, else a word naming what goes wrong.
 
-    The right scores come from its own layers on the digits, or on the digits padded to 32x32 when
-    fc1 takes what a 32x32 image gives (padding the input is a fix too, as in §4.2)."""
+    The right scores come from its own layers on the digits. Scores right for the digits padded to
+    32x32 (fc1 left as it was) are "padded": a fix of the data, which the prompt rules out, since
+    the exercise is about making the flattening fit the digits."""
     model = _seeded(cls(), 26)
     convs, (fc1, fc2) = _layers(model, ("conv1", "conv2", "fc1", "fc2"))
     x = torch.randn(batch, 1, 28, 28, generator=torch.Generator().manual_seed(27))
@@ -138,6 +145,8 @@ def _smallnet_run(cls, batch: int) -> str | None:
         try:
             scores = model(x)
         except RuntimeError as error:
+            if re.search(r"shape '\[\d+, -1\]' is invalid", str(error)):
+                return "batch typed in"  # view(72, -1): right for one batch size only
             if "mat1 and mat2" not in str(error) or not reached:
                 raise
             scores = None
@@ -150,12 +159,12 @@ def _smallnet_run(cls, batch: int) -> str | None:
             return "rows of the old length" if fc1.in_features == per_digit else "other"
         if scores.shape[0] != batch:
             return "rows"
-        for digits in (x, F.pad(x, (2, 2, 2, 2))):
+        for digits, verdict in ((x, None), (F.pad(x, (2, 2, 2, 2)), "padded")):
             flat = _two_stages(convs, digits)
             if fc1.in_features == flat.shape[1]:
                 right = fc2(F.relu(fc1(flat)))
                 if scores.shape == right.shape and torch.allclose(scores, right, atol=1e-5):
-                    return None
+                    return verdict
     return "other"
 
 
@@ -203,6 +212,8 @@ EXERCISES = {
                    "Pooling an odd size rounds down, not up: the last row and column are dropped."),
                   (lambda a, e, o: a == _flat_features_by_hand(o["layers"], o["x"], size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
+                  (lambda a, e, o: a * _last_channels(o["layers"]) == e,
+                   "That is one map: how many channels does the last convolution make?"),
                   (lambda a, e, o: a == 16 * 5 * 5,
                    "16 * 5 * 5 is the blitz's number for 5x5 kernels on 32x32: follow these sizes instead.")),
     ),
@@ -271,6 +282,14 @@ EXERCISES = {
                   (lambda a, e, o: a == "rows",
                    "For some batch size the rows of scores still differ from the digits: the flattening "
                    "must keep the batch dimension whatever its size."),
+                  (lambda a, e, o: a == "batch typed in",
+                   "Your flattening fits one batch size only: with another, view cannot make its rows. "
+                   "The flattening must keep the batch dimension whatever its size: take it from x, "
+                   "not from a typed number."),
+                  (lambda a, e, o: a == "padded",
+                   "Padding the digits to 32x32 makes the old sizes right again, but the exercise asks "
+                   "SmallNet to take the 28x28 digits as they are: make the flattening and fc1 fit the "
+                   "maps those give."),
                   (lambda a, e, o: a == "layers changed",
                    "Keep both convolutions as they are (and the two linear layers): make the flattening "
                    "and fc1 fit the maps they produce.")),
