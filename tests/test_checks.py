@@ -392,8 +392,20 @@ def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
     def by_autograd(dr, r, x, W):
         return torch.autograd.grad((r * dr).sum(), (W, x), allow_unused=True)
 
+    def gate_always_open(dr, r, x, W):
+        g = dr * (r >= 0)
+        return g.T @ x, g.sum(dim=0), g @ W
+
+    def bias_mean(dr, r, x, W):
+        g = dr * (r > 0)
+        return g.T @ x, g.mean(dim=0), g @ W
+
     assert not checks.check("05.1", no_gate)
-    assert "the ReLU is missing" in said(capsys)
+    assert "gate is missing or always open" in said(capsys)
+    assert not checks.check("05.1", gate_always_open)
+    assert "gate is missing or always open" in said(capsys)
+    assert not checks.check("05.1", bias_mean)
+    assert "by the batch size" in said(capsys)
     assert not checks.check("05.1", by_autograd)
     assert "raised RuntimeError" in said(capsys)
 
@@ -497,16 +509,16 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     torch.manual_seed(0)
     net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
 
-    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False):
+    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False, copy: bool = True):
         def f(net, batches):
             grads = []
             if clear_once:
                 net.zero_grad()
             for x, y in batches:
                 if clear_each:
-                    net.zero_grad()
+                    net.zero_grad(set_to_none=copy)
                 torch.nn.MSELoss()(net(x), y).backward()
-                grads.append(net.conv1.bias.grad.clone())
+                grads.append(net.conv1.bias.grad.clone() if copy else net.conv1.bias.grad)
                 if clear_after:
                     net.zero_grad()
             return grads
@@ -518,6 +530,8 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert "one clearing before the loop is not enough" in said(capsys)
     assert not checks.check("05.4", batch_grads(False, False, clear_after=True), net=net, images=images, target=target)
     assert "Clear before each backward(), not after it" in said(capsys)
+    assert not checks.check("05.4", batch_grads(True, False, copy=False), net=net, images=images, target=target)
+    assert "one and the same tensor" in said(capsys)
     assert checks.check("05.4", batch_grads(True, False), net=net, images=images, target=target)
     assert net.conv1.bias.grad is None  # the check worked on a copy
 

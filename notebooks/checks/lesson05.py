@@ -151,8 +151,12 @@ EXERCISES = {
                "section 2's gᵀ x, its bias rule a sum over the batch, and its input gets one gradient per "
                "row, through W."),
         mistakes=((lambda a, e, o: _close(a, _without_gate()),
-                   "Right for a linear layer alone: the ReLU is missing. It blocks the gradient wherever its "
-                   "output r is 0."),
+                   "Right for a linear layer alone: no entry of dr is blocked, so the ReLU's gate is missing "
+                   "or always open (r is never negative). Which value of r tells you the ReLU's input was "
+                   "negative?"),
+                  (lambda a, e, o: len(a) == 3 and _close(a[1:2], (e[1] / len(_layer_case()[2]),)),
+                   "db is smaller than autograd's by the batch size: every row of the batch uses the same b, "
+                   "and each row's gradient adds into it."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) == (7, 3),
                    "dW must have W's shape (m, k): section 2's gᵀ h, with g the gradient after the gate."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
@@ -196,7 +200,10 @@ EXERCISES = {
                "what backward() does with .grad?",
                "backward() adds into .grad: something must clear it between one batch's backward() and the "
                "next: before the new backward(), not between backward() and reading .grad."),
-        mistakes=((lambda a, e, o: _adds_up(a, o, start=0.0),
+        mistakes=((lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
+                   "Some entries of your list are one and the same tensor, .grad itself, which later batches "
+                   "change in place: each entry must keep its batch's gradient as it was then."),
+                  (lambda a, e, o: _adds_up(a, o, start=0.0),
                    "The first gradient is right now, but the next ones still add up: one clearing before "
                    "the loop is not enough."),
                   (lambda a, e, o: _first_holds_the_earlier_step(a, o),
