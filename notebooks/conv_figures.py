@@ -219,11 +219,14 @@ def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict
     return fig
 
 
-def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.Tensor):
-    """One kernel on an image and on its shifted copy, side by side: the two images (grey) above,
-    the two output maps of ``F.conv2d(., kernel, padding=k // 2)`` below on ONE diverging scale
-    centred on 0 (figure_style.signed_scale), with a colour bar. ``image`` and ``shifted`` are
-    (1, 1, H, W), ``kernel`` is (k, k). Returns the figure. Introduced in 03_convolution_arithmetic.
+def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.Tensor, shift: int = 3,
+                      guide: int | None = None):
+    """One kernel on an image and on its copy ``shift`` pixels right, side by side: the two images
+    (grey) above, the two output maps of ``F.conv2d(., kernel, padding=k // 2)`` below on ONE
+    diverging scale centred on 0 (figure_style.signed_scale), with a colour bar. With ``guide``, a
+    dashed vertical line marks that column on the left and column ``guide + shift`` on the right,
+    so the shift is seen without reading the ticks. ``image`` and ``shifted`` are (1, 1, H, W),
+    ``kernel`` is (k, k). Returns the figure. Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
     import torch.nn.functional as F
@@ -234,11 +237,14 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
     maps = [F.conv2d(t, weight, padding=kernel.shape[-1] // 2)[0, 0] for t in (image, shifted)]
     fig, axes = plt.subplots(2, 2, figsize=(6.4, 6.2), layout="constrained")
     scale = signed_scale(*maps)
-    for col, (picture, out, name) in enumerate(zip((image, shifted), maps, ("digit", "digit shifted 3 pixels right"))):
-        axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray_r", vmin=0, vmax=1)
+    for col, (picture, out, name) in enumerate(zip((image, shifted), maps, ("digit", f"digit, {shift} px right"))):
+        axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray", vmin=0, vmax=1)
         axes[0, col].set_title(name)
         im = axes[1, col].imshow(out.detach().numpy(), **scale)
         axes[1, col].set_title("output map (vertical edges)")
+        if guide is not None:
+            for ax in axes[:, col]:
+                ax.axvline(guide + col * shift, color=OKABE_ITO[2], ls="--", lw=1.5)
     for ax in axes.flat:
         ax.set(xticks=range(0, 28, 7), yticks=range(0, 28, 7))
     fig.colorbar(im, ax=axes[1], label="output (shared scale; white = 0)", shrink=0.8)

@@ -777,7 +777,22 @@ def test_03_1_refuses_f_unfold_which_cuts_out_the_windows(capsys):
     checks._wrong_tries.clear()
     assert torch.allclose(by_unfold(*[torch.ones(3, 5, 5), torch.ones(2, 3, 3, 3), torch.zeros(2)]), torch.full((2, 3, 3), 27.0))
     assert not checks.check("03.1", by_unfold)
-    assert "F.unfold" in said(capsys)
+    assert "unfold, which cuts out the windows" in said(capsys)
+
+
+def test_03_1_refuses_tensor_unfold_and_tells_a_list_it_is_not_a_tensor(capsys):
+    def by_tensor_unfold(x, w, b, stride=1, padding=0):  # every window at once, no loop, no F.unfold
+        k = w.shape[-1]
+        windows = torch.nn.functional.pad(x, (padding,) * 4).unfold(1, k, stride).unfold(2, k, stride)
+        return torch.einsum("chwuv,ocuv->ohw", windows, w) + b[:, None, None]
+
+    checks._wrong_tries.clear()
+    assert torch.allclose(by_tensor_unfold(torch.ones(3, 5, 5), torch.ones(2, 3, 3, 3), torch.zeros(2)),
+                          torch.full((2, 3, 3), 27.0))
+    assert not checks.check("03.1", by_tensor_unfold)
+    assert "unfold, which cuts out the windows" in said(capsys)
+    assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: _loop_conv2d(x, w, b, stride, padding).tolist())
+    assert "does not return a tensor" in said(capsys)
 
 
 @pytest.mark.parametrize("answer, named", [
@@ -845,6 +860,21 @@ def test_03_4_padding_only_down2_and_padding_same_get_their_own_message(capsys):
     assert "down1 gives 13x13 maps, down2 7x7" in out and "each strided layer must halve" in out
     assert not checks.check("03.4", _downsampler(padding="same"))
     assert 'PyTorch refuses padding="same" with a stride of 2' in said(capsys)
+
+
+def test_03_4_padding_only_down1_is_told_that_down2_needs_the_same_fix(capsys):
+    nn = torch.nn
+    only_down1 = _downsampler(padding=1)
+    original = only_down1.__init__
+
+    def init(self):
+        original(self)
+        self.down2 = nn.Conv2d(8, 8, kernel_size=3, stride=2)  # 14 -> 6: fc still fails
+    only_down1.__init__ = init
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", only_down1)
+    out = said(capsys)
+    assert "down2 needs the same fix" in out and "RuntimeError" not in out.split("Hint:")[1]
 
 
 def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):

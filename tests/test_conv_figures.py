@@ -93,8 +93,11 @@ def test_shifted_maps_show_both_images_and_both_outputs_on_one_scale():
     shifted = torch.zeros_like(image)
     shifted[..., 3:] = image[..., :-3]
     kernel = torch.tensor([-1.0, -1, 0, 1, 1]).repeat(5, 1)
-    fig = conv_figures.draw_shifted_maps(image, shifted, kernel)
+    fig = conv_figures.draw_shifted_maps(image, shifted, kernel, shift=3, guide=13)
     axes = fig.axes[:4]
+    guides = [[line.get_xdata()[0] for line in ax.lines] for ax in axes]
+    assert guides == [[13], [16], [13], [16]]  # the same edge, marked 3 columns further right
+    assert axes[0].images[0].get_cmap().name == "gray"  # white on black, as every digit of the notebook
     assert torch.equal(torch.as_tensor(axes[1].images[0].get_array()), shifted[0, 0])
     before, after = (torch.as_tensor(ax.images[0].get_array()) for ax in axes[2:4])
     assert torch.equal(before, F.conv2d(image, kernel.view(1, 1, 5, 5), padding=2)[0, 0])
