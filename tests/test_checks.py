@@ -704,9 +704,10 @@ def test_04_5_shows_one_hint_only(capsys):
     checks._wrong_tries.clear()
 
     def still_in_place(x, w):
-        h = torch.exp(x * w)
-        h.clamp_(max=10)
-        return h.sum()
+        h = x * w
+        square = h * h
+        h.add_(1)
+        return (square + h).sum()
 
     assert not checks.check("04.5", still_in_place)
     assert said(capsys).count("Hint:") == 1
@@ -716,13 +717,50 @@ def test_04_5_a_detached_copy_is_told_it_cut_the_graph(capsys):
     checks._wrong_tries.clear()
 
     def detached_copy(x, w):
-        h = torch.exp(x * w).detach().clone()
-        h[h > 10] = 10
-        return h.sum()
+        h = (x * w).detach()
+        square = h * h
+        h = h + 1
+        return (square + h).sum()
 
     assert not checks.check("04.5", detached_copy)
     out = said(capsys)
-    assert "cut the result off from the graph" in out and "writes into h in place" not in out
+    assert "cut the result off from the graph" in out and "Which operation saved" not in out
+
+
+def test_04_5_a_shift_detached_from_h_is_told_its_gradient_is_missing(capsys):
+    checks._wrong_tries.clear()
+
+    def shift_detached(x, w):
+        h = x * w
+        square = h * h
+        h = h.detach() + 1
+        return (square + h).sum()
+
+    assert not checks.check("04.5", shift_detached)
+    assert "misses the gradient of the h + 1 term" in said(capsys)
+
+
+def test_04_4_a_function_that_changes_the_callers_x_is_caught(capsys):
+    checks._wrong_tries.clear()
+
+    def reuses_x(net, x, i):
+        x.requires_grad_()
+        net(x)[0, i].backward()
+        return x.grad
+
+    assert not checks.check("04.4", reuses_x)
+    assert "changed the x it was given" in said(capsys)
+
+
+@pytest.mark.parametrize("exercise_id, route, words", [
+    ("04.2", lambda output: output.backward() or [], "walk next_functions yourself"),
+    ("04.4", lambda net, x, i: torch.autograd.functional.jacobian(net, x)[0, i], "jacobian, jacrev"),
+])
+def test_04_a_refused_route_gets_its_own_hint_not_the_ladders(capsys, exercise_id, route, words):
+    checks._wrong_tries.clear()
+    assert not checks.check(exercise_id, route)
+    out = said(capsys)
+    assert out.count("Hint:") == 1 and words in out.split("Hint:")[1]
 
 
 @pytest.mark.parametrize("answer", [(1, 0, 1, 0), (True, False, True, False)])
