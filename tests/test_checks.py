@@ -277,6 +277,10 @@ def test_01_3_the_given_cell_is_unanswered_and_wrong_fixes_get_their_hints(capsy
     assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(3))))
     out = said(capsys)
     assert "Tower(4, 1) is not" in out and "Tower(4, 1): parameters() holds" in out, out
+    for off_by in (-1, 1):  # a depth off by one, after the shared layer is fixed
+        assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d + off_by))))
+        out = said(capsys)
+        assert "should have 3 hidden layers" in out and "[x] * 3" not in out, (off_by, out)
     assert checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d))))
 
 
@@ -292,6 +296,7 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
                          (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),
                          (1 / 36, "1/fan_in"), (1 / 72 ** 0.5, "out_channels counts the outputs"),
                          (0.167, "to 4 decimals"), (0.17, "to 4 decimals"), (0.1666, "round to the nearest"),
+                         (0.1668, "check how you rounded"), (-0.1667, "positive end"), (-1 / 6, "positive end"),
                          ("0.1667", "got str: remove the quotes"), ("0.17", "got str")):
         assert not checks.check("01.2", wrong, **conv)
         assert words in said(capsys), wrong
@@ -345,6 +350,29 @@ def test_01_4_a_range_that_is_not_uniform_over_plus_minus_bound_or_an_own_repr_i
     own_repr = linear(uniform, uniform, __repr__=lambda self: "MyLinear(in_features=7, out_features=3)")
     assert not checks.check("01.4", own_repr)
     assert "replaces __repr__" in said(capsys)
+
+
+def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
+    """nn.Parameter(torch.rand(o, i)) * 2 * b - b is a plain tensor: the check says why."""
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    class Outside(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.sizes, b = (in_features, out_features), in_features ** -0.5
+            self.weight = nn.Parameter(torch.rand(out_features, in_features)) * 2 * b - b
+            self.bias = nn.Parameter(torch.rand(out_features) * 2 * b - b)
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+        def extra_repr(self):
+            return "in_features=%d, out_features=%d" % self.sizes
+
+    assert not checks.check("01.4", Outside)
+    out = said(capsys)
+    assert "your weight is computed from a Parameter" in out and "Hint:" in out, out
 
 
 def test_05_2_one_full_batch_backward_is_refused(capsys):

@@ -171,6 +171,12 @@ def _my_linear(cls) -> bool:
                           f"{' and '.join(done)}: the other steps need its parameters.") from None
         raise
     params = dict(layer.named_parameters())
+    computed = [name for name in ("weight", "bias") if name not in params
+                and isinstance(getattr(layer, name, None), torch.Tensor) and getattr(layer, name).grad_fn is not None]
+    if computed:  # nn.Parameter(...) * 2 * b - b: arithmetic on a Parameter returns a plain tensor
+        raise Refused(f"your {' and '.join(computed)} {'is' if len(computed) == 1 else 'are'} computed from a "
+                      "Parameter: arithmetic on a Parameter gives a plain tensor, which the module does not "
+                      "register. Do the arithmetic inside nn.Parameter(…).")
     if set(params) != {"weight", "bias"}:
         raise Refused(f"the module registers {sorted(params)} as parameters; a linear layer registers "
                       "exactly two, weight and bias.")
@@ -244,6 +250,8 @@ EXERCISES = {
                "numbers in one filter."),
         mistakes=((lambda a, e, o: isinstance(a, str),
                    "expected a number, got str: remove the quotes."),
+                  (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
+                   "The weights lie between −bound and +bound: the bound is the positive end of the range."),
                   (lambda a, e, o: _too_coarse(a, e),
                    "Right idea, but give the bound to 4 decimals."),
                   (lambda a, e, o: _rounded_down(a, e),
@@ -254,6 +262,8 @@ EXERCISES = {
                   (lambda a, e, o: _looks_measured(a, e),
                    "That looks measured from a real layer: its largest weight lies a little below the "
                    "bound, and changes with the seed. Predict the bound itself from fan_in, rounded to 4 decimals."),
+                  (lambda a, e, o: abs(_number(a) - e) < 5e-4,
+                   "Close: your fan_in is right; check how you rounded the 4th decimal."),
                   (lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["out_channels"]
                                                                      * o["conv_args"]["kernel_size"] ** 2), rel_tol=1e-2),
                    "out_channels counts the outputs, not the inputs that one output reads."),
@@ -284,6 +294,9 @@ EXERCISES = {
                   (lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 1),
                    "Only one hidden layer's weights are registered, although Tower(5, 3) has three hidden "
                    "layers: are they three layers, or one layer object listed three times?"),
+                  (lambda a, e, o: a.towers[0].numbers in (_tower_numbers(5, 2), _tower_numbers(5, 4)),
+                   "Tower(5, 3) should have 3 hidden layers between first and last; yours registers the "
+                   "weights of 2 or 4: count how many layers your code puts in hidden."),
                   (lambda a, e, o: a.towers[0] == e.towers[0],
                    "Tower(5, 3) is right now, Tower(4, 1) is not: does the number of hidden layers follow "
                    "the argument depth?")),
