@@ -434,6 +434,13 @@ def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
     assert "gate is missing or always open" in said(capsys)
     assert not checks.check("05.1", bias_mean)
     assert "by the batch size" in said(capsys)
+
+    def gated_by_gradient(dr, r, x, W):
+        g = dr * (dr > 0)
+        return g.T @ x, g.sum(dim=0), g @ W
+
+    assert not checks.check("05.1", gated_by_gradient)
+    assert "not on the gradient arriving" in said(capsys)
     assert not checks.check("05.1", by_autograd)
     assert "raised RuntimeError" in said(capsys)
 

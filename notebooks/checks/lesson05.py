@@ -47,6 +47,13 @@ def _without_gate() -> tuple:
     return dr.T @ x, dr.sum(dim=0), dr @ W
 
 
+def _gated_by_gradient() -> tuple:
+    """What the layer's gradients would be with the gate opened by dr's sign instead of r's."""
+    dr, _, x, W, _ = _layer_case()
+    g = dr * (dr > 0)
+    return g.T @ x, g.sum(dim=0), g @ W
+
+
 def _close(a, e) -> bool:
     return len(a) == len(e) and all(torch.as_tensor(x).shape == y.shape and torch.allclose(
         torch.as_tensor(x).double(), y.double(), rtol=1e-5, atol=1e-7) for x, y in zip(a, e))
@@ -152,8 +159,11 @@ EXERCISES = {
                "row, through W."),
         mistakes=((lambda a, e, o: _close(a, _without_gate()),
                    "Right for a linear layer alone: no entry of dr is blocked, so the ReLU's gate is missing "
-                   "or always open (r is never negative). Which value of r tells you the ReLU's input was "
-                   "negative?"),
+                   "or always open (`r >= 0` is always true: r is a ReLU output). Which value of r tells you "
+                   "the ReLU's input was negative?"),
+                  (lambda a, e, o: _close(a, _gated_by_gradient()),
+                   "Your gate opens where the arriving gradient dr is positive. The gate depends on the "
+                   "forward pass (r), not on the gradient arriving."),
                   (lambda a, e, o: len(a) == 3 and _close(a[1:2], (e[1] / len(_layer_case()[2]),)),
                    "db is smaller than autograd's by the batch size: every row of the batch uses the same b, "
                    "and each row's gradient adds into it."),
