@@ -144,12 +144,12 @@ def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, 
         whole.set(title=f"x[{c}], window outlined", xticks=[], yticks=[])
         whole.set_ylabel(f"channel {c}")
         panels = ((window[c], f"x[{c}, {row}:{row + k}, {col}:{col + k}]"), (kernel[c], f"× w[{filter}, {c}]"),
-                  (products[c], f"= products: sum {products[c].sum().item():.2f}"))
+                  (products[c], f"= products: sum {products[c].sum().item():.3f}"))
         for ax, (values, title) in zip(axes[c][1:], panels):
             ax.imshow(values.detach().numpy(), cmap=cmap, vmin=-scale, vmax=scale)
             write(ax, values.detach(), 0, 0)
             ax.set(title=title, xticks=[], yticks=[])
-    fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.2f} = {total.item():.2f}"
+    fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.3f} = {total.item():.3f}"
                  f" = output ({filter}, {row}, {col})")
     return fig
 
@@ -188,13 +188,15 @@ def draw_max_pool(grid: torch.Tensor, kernel_size: int = 2):
     return ax_in, ax_out
 
 
-def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict, padding: int = 0):
+def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict, padding: int = 0,
+                          unit: str = "one unit"):
     """Draw receptive fields on a digit (left) and a map of path counts to one unit (right).
 
     ``fields`` maps a label to ``(first row, first column, width)`` in input pixels (it may start
     in the padding). The ``padding`` ring around the digit is drawn grey, as ``draw_conv`` draws
     padding. ``paths`` (28x28, for each pixel the unit's response to an image that is 1 at that pixel
-    and 0 elsewhere, through all-positive weights) is drawn with viridis and a colour bar. Returns the figure.
+    and 0 elsewhere, through all-positive weights) is drawn with viridis and a colour bar, titled
+    "paths to ``unit``". Returns the figure.
     Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
@@ -215,7 +217,7 @@ def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     image = ax_paths.imshow(torch.as_tensor(paths).numpy(), cmap="viridis")
     fig.colorbar(image, ax=ax_paths, shrink=0.8, label="response to a lone 1 (∝ paths)")
-    ax_paths.set(title="paths to one unit", xlabel="column", ylabel="row")
+    ax_paths.set(title=f"paths to {unit}", xlabel="column", ylabel="row")
     return fig
 
 
@@ -225,7 +227,7 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
     (grey) above, the two output maps of ``F.conv2d(., kernel, padding=k // 2)`` below on ONE
     diverging scale centred on 0 (figure_style.signed_scale), with a colour bar. With ``guide``, a
     dashed vertical line marks that column on the left and column ``guide + shift`` on the right,
-    so the shift is seen without reading the ticks. ``image`` and ``shifted`` are (1, 1, H, W),
+    each with its own x tick, so the shift is seen without counting. ``image`` and ``shifted`` are (1, 1, H, W),
     ``kernel`` is (k, k). Returns the figure. Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
@@ -245,7 +247,11 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
         if guide is not None:
             for ax in axes[:, col]:
                 ax.axvline(guide + col * shift, color=OKABE_ITO[2], ls="--", lw=1.5)
-    for ax in axes.flat:
-        ax.set(xticks=range(0, 28, 7), yticks=range(0, 28, 7))
+    for col, ax_pair in enumerate(axes.T):
+        ticks = list(range(0, 28, 7))
+        if guide is not None:  # the guide's column gets a tick; a regular tick too close to it goes
+            ticks = sorted([t for t in ticks if abs(t - guide - col * shift) > 2] + [guide + col * shift])
+        for ax in ax_pair:
+            ax.set(xticks=ticks, yticks=range(0, 28, 7))
     fig.colorbar(im, ax=axes[1], label="output (shared scale; white = 0)", shrink=0.8)
     return fig

@@ -263,8 +263,8 @@ EXERCISES = {
             (lambda a, e, o: _is_int(a) and a == 2 * e,
              "That much padding on each side grows the image: padding=p adds p pixels on both sides."),
             (lambda a, e, o: _is_int(a) and a == (o["kernel_size"] - 1) // 2 and o["dilation"] > 1,
-             "That keeps the size for an ordinary kernel of this size, where the span is the number of taps "
-             "(here it also equals the dilation). Dilation spreads the taps over a wider span: how many pixels "
+             "That keeps the size for an ordinary kernel of this size, where the span is the number of taps. "
+             "Dilation spreads the taps over a wider span: how many pixels "
              "does that span take away?"),
             (lambda a, e, o: _is_int(a) and a == o["dilation"] * (o["kernel_size"] - 1) + 1,
              "That is the kernel's whole span. The kernel takes span − 1 pixels away, and padding gives them "
