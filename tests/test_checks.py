@@ -1010,18 +1010,49 @@ def test_08_4_the_list_as_given_is_unanswered_and_a_registered_one_passes(capsys
     assert checks.check("08.4", _list_cnn(registered=True), images=images)
 
 
-def test_08_5_trains_with_the_widths_and_names_the_squared_factor(capsys):
+def test_08_4_a_wrong_fix_gets_a_hint_and_the_counts_not_unanswered(capsys):
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+    given = _list_cnn()
+
+    class SequentialInForward(given):  # builds the container at every call: still not registered
+        def forward(self, x):
+            return self.fc(torch.nn.Sequential(*self.blocks)(x).flatten(1))
+
+    class Tuple(given):
+        def __init__(self):
+            super().__init__()
+            self.blocks = tuple(self.blocks)
+
+    for wrong in (SequentialInForward, Tuple):
+        assert not checks.check("08.4", wrong, images=images)
+        out = said(capsys)
+        assert "not answered yet" not in out and "Hint:" in out
+        assert "parameters() holds 20,490 numbers; all its layers hold 25,578" in out
+
+
+def test_08_5_judges_the_widths_before_training_then_the_measured_drop(capsys):
     checks._wrong_tries.clear()
     trained = []
+    accuracy = {(16, 32): 0.88, (4, 8): 0.835}
 
     def train(widths):  # stands in for ex5_train: records the widths, returns an accuracy
-        trained.append(widths)
-        return 0.8
+        trained.append(tuple(widths))
+        return accuracy[tuple(widths)]
 
-    assert not checks.check("08.5", (1, 2), train=train)
-    assert "256" in said(capsys)
-    assert checks.check("08.5", [4, 8], train=train) and trained == [(1, 2), (4, 8)]
-    assert not checks.check("08.5", (4, 8), train=lambda widths: 0.1)  # did not train
+    for widths in ((1, 2), (8, 4), (2, 16), (8, 16)):  # wrong arithmetic: no training at all
+        assert not checks.check("08.5", 0.05, widths=widths, train=train)
+    assert trained == [] and "256" in said(capsys)
+    assert not checks.check("08.5", 0.05, widths=(4.5, 9), train=train)
+    assert "whole channel counts" in said(capsys) and trained == []
+    assert not checks.check("08.5", -0.045, widths=(4, 8), train=train)
+    assert "wrong sign" in said(capsys)
+    assert not checks.check("08.5", 0.1, widths=(4, 8), train=train)  # not what was measured
+    assert "not what ex5_train measures" in said(capsys)
+    assert checks.check("08.5", 0.045, widths=[4, 8], train=train)
+    assert checks.check("08.5", torch.tensor(0.05), widths=(4, 8), train=train)  # two decimals
+    assert not checks.check("08.5", 0.2, widths=(4, 8), train=lambda w: {(16, 32): 0.9, (4, 8): 0.7}[tuple(w)])
+    assert "outside what this experiment gives" in said(capsys)
 
 
 def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_warning(capsys, recwarn):
