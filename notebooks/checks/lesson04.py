@@ -259,8 +259,8 @@ EXERCISES = {
                "Does each tensor have a grad_fn? Print it for the one you are unsure of."),
         mistakes=(
             (lambda a, e, o: _bools(a) is not None and _bools(a)[3] is False and _bools(a)[:3] == e[:3],
-             "A detached tensor has no history: .detach() returns a tensor with no grad_fn, a new leaf, "
-             "even though it was computed from a result."),
+             "Look again at the detached tensor: it was computed from a result, but does it still have a "
+             "grad_fn? Print it."),
             (lambda a, e, o: _bools(a) is not None and _bools(a)[2] is False and e[2],
              "A tensor that does not require a gradient is still a leaf: nothing recorded how it was made."),
         ),
