@@ -622,11 +622,20 @@ def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(ca
     assert verdict in said(capsys)
 
 
+def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):
+    checks._wrong_tries.clear()
+    source = SMALLNET.replace("nn.Linear({features}, 84)", "nn.LazyLinear(84)")
+    cls = _lesson02_class("SmallNet", source.format(pad="", features="", flatten="torch.flatten(x, 1)", start="x"))
+    assert checks.check("02.5", cls) is True
+    assert "✓" in said(capsys)
+
+
 @pytest.mark.parametrize("answer, words", [
     (3136, "✓"), (torch.tensor(3136), "✓"),
     (196, "That is one map"),                  # the channels forgotten
     (16 * 15 * 15, "rounds down, not up"),     # pooling an odd size rounded up
     (16 * 5 * 5, "the blitz's number"),
+    (6 * 14 * 14, "come from the last convolution"),  # the first convolution's channels
 ])
 def test_02_2_names_the_channels_and_the_rounding(capsys, answer, words):
     checks._wrong_tries.clear()
@@ -663,6 +672,9 @@ LINEARS = "self.fc1 = nn.Linear({features}, 64); self.head = nn.Linear(64, 10)"
     ("20 * 6 * 6", "F.leaky_relu", "nothing goes after the last Linear", "F.relu", False),
     ("20 * 7 * 7", "", "fc1's in_features is channels x height x width", "F.relu", False),
     ("20 * 6 * 6", "", "A ReLU follows each convolution", "", False),  # no ReLU after conv2
+    # no second pooling: each map doubled before the pooling, which then gives it back unpooled
+    ("20 * 12 * 12", "", "conv2's maps are pooled too", "(lambda t: F.relu(t).repeat_interleave(2, 2)"
+     ".repeat_interleave(2, 3))", False),
 ])
 def test_02_4_whatever_follows_the_last_linear_is_named(capsys, features, last, words, relu, linears_first):
     checks._wrong_tries.clear()

@@ -39,6 +39,10 @@ def _last_channels(layers: nn.Module) -> int:
     return [m for m in layers.modules() if isinstance(m, nn.Conv2d)][-1].out_channels
 
 
+def _first_channels(layers: nn.Module) -> int:
+    return next(m for m in layers.modules() if isinstance(m, nn.Conv2d)).out_channels
+
+
 def _count_without(model: nn.Module, what: str) -> int:
     return sum(p.numel() for name, p in model.named_parameters() if not name.endswith(what))
 
@@ -53,6 +57,8 @@ def _seeded(model: nn.Module, seed: int) -> nn.Module:
     """``model`` with weights of the check's own, drawn in the order its parameters are listed."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
+        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
+            model(torch.zeros(1, 1, 28, 28))  # lazy layers (nn.LazyLinear) get their shapes from a digit
         for p in model.parameters():
             p.copy_(torch.randn(p.shape, generator=g) * 0.3)
     return model
@@ -102,7 +108,7 @@ def _digitnet_verdict(cls) -> bool | str:
     with torch.no_grad():
         flat = _two_stages(convs, x)
         if linears[0].in_features != flat.shape[1]:
-            return "in_features"
+            return "no second pool" if linears[0].in_features == 4 * flat.shape[1] else "in_features"
         scores = model(x)
         hidden = linears[0](flat)
         right = linears[1](F.relu(hidden))
@@ -214,6 +220,9 @@ EXERCISES = {
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
                   (lambda a, e, o: a * _last_channels(o["layers"]) == e,
                    "That is one map: how many channels does the last convolution make?"),
+                  (lambda a, e, o: a * _last_channels(o["layers"]) == e * _first_channels(o["layers"]),
+                   "Those are the first convolution's channels: the maps that reach fc1 come from the "
+                   "last convolution."),
                   (lambda a, e, o: a == 16 * 5 * 5,
                    "16 * 5 * 5 is the blitz's number for 5x5 kernels on 32x32: follow these sizes instead.")),
     ),
@@ -244,6 +253,8 @@ EXERCISES = {
                    "ReLU have no weights: use them as functions or as one module each)."),
                   (lambda a, e, o: a == "convs",
                    "Check the convolutions against the list: channels in and out, kernel size, padding."),
+                  (lambda a, e, o: a == "no second pool",
+                   "conv2's maps are pooled too before flattening: 8@14x14 -> conv2 -> ? -> pooled -> ?"),
                   (lambda a, e, o: a in ("linears", "in_features"),
                    "Check the linear layers: fc1 gives 64 units, head takes them and gives 10; fc1's "
                    "in_features is channels x height x width of the last pooled maps."),
