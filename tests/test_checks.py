@@ -444,6 +444,19 @@ def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
     assert not checks.check("05.1", by_autograd)
     assert "raised RuntimeError" in said(capsys)
 
+    def dx_ungated(dr, r, x, W):
+        g = dr * (r > 0)
+        return g.T @ x, g.sum(dim=0), dr @ W
+
+    def only_dx_right(dr, r, x, W):
+        g = dr * (r > 0)
+        return dr.T @ x, g.sum(dim=0), g @ W
+
+    assert not checks.check("05.1", dx_ungated)
+    assert "dW and db are right, dx is not" in said(capsys)
+    assert not checks.check("05.1", only_dx_right)
+    assert "dx is right, dW or db is not" in said(capsys)
+
     def turned_round(dr, r, x, W):
         g = dr * (r > 0)
         return x.T @ g, g.sum(dim=0), g @ W

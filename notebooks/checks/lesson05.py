@@ -170,7 +170,13 @@ EXERCISES = {
                   (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) == (7, 3),
                    "dW must have W's shape (m, k): section 2's gᵀ h, with g the gradient after the gate."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
-                   "db has one number per bias entry: every row of the batch uses the same b."),),
+                   "db has one number per bias entry: every row of the batch uses the same b."),
+                  (lambda a, e, o: len(a) == 3 and _close(a[:2], e[:2]),
+                   "dW and db are right, dx is not: the input's gradient goes through W from the same gated "
+                   "gradient as dW and db."),
+                  (lambda a, e, o: len(a) == 3 and _close(a[2:], e[2:]),
+                   "dx is right, dW or db is not: both use the gated gradient, dW through the layer's input x, "
+                   "db summed over the batch."),),
     ),
     "05.2": Exercise(
         expected=lambda net, images, target: _full_batch_grad(net, images, target),
