@@ -43,3 +43,10 @@ def test_merging_refuses_parts_that_do_not_belong_together(second):
     with pytest.raises(ValueError):
         train_lenet.merge_ablation([part([("constant", 1e-3)], [0]), second])
 
+
+def test_notebook_07_links_the_benchmark_by_its_repository_address():
+    """The student copy ships notebooks/ but not benchmarks/: a relative link there would be dead."""
+    nb = json.loads((ROOT / "notebooks" / "07_training_lenet_on_mnist.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(cell["source"]) for cell in nb["cells"])
+    assert "../benchmarks" not in text
+    assert github_url("benchmarks/README.md") in text and github_url("benchmarks/train_lenet.py") in text
