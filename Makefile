@@ -1,4 +1,4 @@
-# LeNet Lab — `make lab` to learn, `make test` to check everything. Python >= 3.10 is all you need.
+# LeNet Lab — `make lab` to learn, `make test` to check everything. Python >= 3.11 is all you need.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -30,7 +30,7 @@ help:
 # and left bin/python without pip) is removed and made again; if venv fails now, .venv is removed
 # and one line says what to install, so the next `make lab` starts clean (tests/test_setup.py).
 $(STAMP): requirements.txt
-	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else "LeNet Lab needs Python >= 3.10; found %d.%d. Install a newer Python or run: make PYTHON=python3.11 ..." % v[:2])'
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "LeNet Lab needs Python >= 3.11 (the pinned torch, numpy and matplotlib need it); found %d.%d. Install a newer Python or run: make PYTHON=python3.12 ..." % v[:2])'
 	@if [ -e $(VENV) ] && ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
 	  echo "$(VENV) is half-made (no working pip in it): removing it and creating it again"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip --version >/dev/null 2>&1; } || { rm -rf $(VENV); \

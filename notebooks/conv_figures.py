@@ -57,8 +57,8 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
     """Draw the padded input, the kernel's footprint for one output cell, and the output grid.
 
     Left image codes: 0 padding, 1 input, 2 kernel tap on padding, 3 kernel tap on input;
-    right image: 1 marks the chosen output cell. ``out_row``/``out_col`` are clamped to the
-    output. If the kernel does not fit, its outline overflows in red and there is no output.
+    right image: 1 marks the chosen output cell. An ``out_row``/``out_col`` outside the output is
+    moved to the nearest cell, and the output's title says so. If the kernel does not fit, its outline overflows in red and there is no output.
     Returns the two axes. Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
@@ -90,7 +90,10 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
     chosen = torch.zeros(max(out, 1), max(out, 1))
     chosen[row, col] = float(out > 0)
     ax_out.imshow(chosen.numpy(), cmap=ListedColormap(["white", orange]), vmin=0, vmax=1)
-    ax_out.set(title=f"output {out}x{out}, cell ({row}, {col})" if out else "no output",
+    title = f"output {out}x{out}, cell ({row}, {col})" if out else "no output"
+    if out and (row, col) != (out_row, out_col):
+        title += f"\n(asked ({out_row}, {out_col}): outside, so the nearest cell)"
+    ax_out.set(title=title,
                xlabel="column", ylabel="row")
     for ax, n in ((ax_in, full), (ax_out, max(out, 1))):
         ax.set_xticks(range(0, n, 1 + n // 12), minor=False)
@@ -141,12 +144,12 @@ def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, 
         whole.set(title=f"x[{c}], window outlined", xticks=[], yticks=[])
         whole.set_ylabel(f"channel {c}")
         panels = ((window[c], f"x[{c}, {row}:{row + k}, {col}:{col + k}]"), (kernel[c], f"× w[{filter}, {c}]"),
-                  (products[c], f"= products: sum {products[c].sum().item():.2f}"))
+                  (products[c], f"= products: sum {products[c].sum().item():.3f}"))
         for ax, (values, title) in zip(axes[c][1:], panels):
             ax.imshow(values.detach().numpy(), cmap=cmap, vmin=-scale, vmax=scale)
             write(ax, values.detach(), 0, 0)
             ax.set(title=title, xticks=[], yticks=[])
-    fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.2f} = {total.item():.2f}"
+    fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.3f} = {total.item():.3f}"
                  f" = output ({filter}, {row}, {col})")
     return fig
 
@@ -185,13 +188,15 @@ def draw_max_pool(grid: torch.Tensor, kernel_size: int = 2):
     return ax_in, ax_out
 
 
-def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict, padding: int = 0):
+def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict, padding: int = 0,
+                          unit: str = "one unit"):
     """Draw receptive fields on a digit (left) and a map of path counts to one unit (right).
 
     ``fields`` maps a label to ``(first row, first column, width)`` in input pixels (it may start
     in the padding). The ``padding`` ring around the digit is drawn grey, as ``draw_conv`` draws
     padding. ``paths`` (28x28, for each pixel the unit's response to an image that is 1 at that pixel
-    and 0 elsewhere, through all-positive weights) is drawn with viridis and a colour bar. Returns the figure.
+    and 0 elsewhere, through all-positive weights) is drawn with viridis and a colour bar, titled
+    "paths to ``unit``". Returns the figure.
     Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
@@ -212,15 +217,18 @@ def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     image = ax_paths.imshow(torch.as_tensor(paths).numpy(), cmap="viridis")
     fig.colorbar(image, ax=ax_paths, shrink=0.8, label="response to a lone 1 (∝ paths)")
-    ax_paths.set(title="paths to one unit", xlabel="column", ylabel="row")
+    ax_paths.set(title=f"paths to {unit}", xlabel="column", ylabel="row")
     return fig
 
 
-def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.Tensor):
-    """One kernel on an image and on its shifted copy, side by side: the two images (grey) above,
-    the two output maps of ``F.conv2d(., kernel, padding=k // 2)`` below on ONE diverging scale
-    centred on 0 (figure_style.signed_scale), with a colour bar. ``image`` and ``shifted`` are
-    (1, 1, H, W), ``kernel`` is (k, k). Returns the figure. Introduced in 03_convolution_arithmetic.
+def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.Tensor, shift: int = 3,
+                      guide: int | None = None):
+    """One kernel on an image and on its copy ``shift`` pixels right, side by side: the two images
+    (grey) above, the two output maps of ``F.conv2d(., kernel, padding=k // 2)`` below on ONE
+    diverging scale centred on 0 (figure_style.signed_scale), with a colour bar. With ``guide``, a
+    dashed vertical line marks that column on the left and column ``guide + shift`` on the right,
+    each with its own x tick, so the shift is seen without counting. ``image`` and ``shifted`` are (1, 1, H, W),
+    ``kernel`` is (k, k). Returns the figure. Introduced in 03_convolution_arithmetic.
     """
     import matplotlib.pyplot as plt
     import torch.nn.functional as F
@@ -231,12 +239,19 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
     maps = [F.conv2d(t, weight, padding=kernel.shape[-1] // 2)[0, 0] for t in (image, shifted)]
     fig, axes = plt.subplots(2, 2, figsize=(6.4, 6.2), layout="constrained")
     scale = signed_scale(*maps)
-    for col, (picture, out, name) in enumerate(zip((image, shifted), maps, ("digit", "digit shifted 3 pixels right"))):
-        axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray_r", vmin=0, vmax=1)
+    for col, (picture, out, name) in enumerate(zip((image, shifted), maps, ("digit", f"digit, {shift} px right"))):
+        axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray", vmin=0, vmax=1)
         axes[0, col].set_title(name)
         im = axes[1, col].imshow(out.detach().numpy(), **scale)
         axes[1, col].set_title("output map (vertical edges)")
-    for ax in axes.flat:
-        ax.set(xticks=range(0, 28, 7), yticks=range(0, 28, 7))
+        if guide is not None:
+            for ax in axes[:, col]:
+                ax.axvline(guide + col * shift, color=OKABE_ITO[2], ls="--", lw=1.5)
+    for col, ax_pair in enumerate(axes.T):
+        ticks = list(range(0, 28, 7))
+        if guide is not None:  # the guide's column gets a tick; a regular tick too close to it goes
+            ticks = sorted([t for t in ticks if abs(t - guide - col * shift) > 2] + [guide + col * shift])
+        for ax in ax_pair:
+            ax.set(xticks=ticks, yticks=range(0, 28, 7))
     fig.colorbar(im, ax=axes[1], label="output (shared scale; white = 0)", shrink=0.8)
     return fig

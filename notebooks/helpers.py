@@ -76,13 +76,13 @@ def prepare_mnist(root: str | Path | None = None) -> Path:
                 raise DataError(
                     f"{archive} decompresses to data whose MD5 is {digest.hexdigest()}, expected "
                     f"{expected} for {name}. The archive is altered: restore it "
-                    f"(git checkout -- data/MNIST/raw/{archive.name}) or copy it again from shared/data/mnist/."
+                    f"(git checkout -- data/MNIST/raw/{archive.name}) or copy it again from a good clone of the repository."
                 )
             os.replace(tmp, target)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise DataError(
                 f"{archive} cannot be decompressed ({exc}): it is truncated or damaged. Restore it "
-                f"(git checkout -- data/MNIST/raw/{archive.name}) or copy it again from shared/data/mnist/."
+                f"(git checkout -- data/MNIST/raw/{archive.name}) or copy it again from a good clone of the repository."
             ) from exc
         finally:
             if os.path.exists(tmp):

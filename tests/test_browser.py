@@ -9,6 +9,9 @@ with a widget runs all its cells there (Run > Run All Cells: a widget needs its 
 others are checked as stored, the outputs nbval has just proved to be what a fresh kernel prints,
 so that `make test` does not execute them a second time. Then it moves the sliders of each interactive widget in the page and checks that the
 text the widget prints becomes exactly what the helper function returns for the new values.
+Last, a student's journey in the student copy (student/, served beside the notebooks): Run All
+in 01, then a write exercise answered by typing a class line by line into its cell, wrong first
+(✗ and a hint), then right (✓).
 
 Without Chromium (a student's laptop) the tests skip, saying why; with CI=true a missing
 browser is a failure. Screenshots go to a temporary folder, kept (and named in the failure
@@ -42,7 +45,10 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT
+from lenetlab.exercises import load_attempts
 from lenetlab.notebooks import notebook_paths
+from lenetlab.settings import LEARNER_DIR as STUDENT
+from test_student_build import with_attempt
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = notebook_paths(ROOT)
@@ -127,6 +133,15 @@ def _copy_notebooks(work: Path) -> Path:
     for name in ("data", "imgs"):
         if (ROOT / name).exists():
             (work / name).symlink_to(ROOT / name, target_is_directory=True)
+    # The student copy, as served/student: its notebooks copied, its modules (links to
+    # ../notebooks/ in the repository) linked to the copies beside it.
+    student = served / "student"
+    student.mkdir()
+    for entry in (ROOT / STUDENT).iterdir():
+        if entry.is_symlink():
+            (student / entry.name).symlink_to(Path("..") / entry.resolve().name)
+        elif entry.suffix == ".ipynb":
+            shutil.copy2(entry, student / entry.name)
     return served
 
 
@@ -331,6 +346,28 @@ _CLOSE_JS = "name => { " + _PANEL + """
 }"""
 
 
+# One cell: its source, execution count and the text of its outputs.
+_CELL_JS = "([name, index]) => { " + _PANEL + """
+    const cell = panel.content.widgets[index];
+    const text = cell.model.outputs.toJSON().map(o => {
+        const t = o.text !== undefined ? o.text : (o.data && o.data['text/plain']) || o.evalue || '';
+        return Array.isArray(t) ? t.join('') : String(t);
+    }).join('');
+    return {source: cell.model.sharedModel.getSource(), count: cell.model.executionCount, text};
+}"""
+
+# Make a cell the active one, in edit mode, its editor focused: where the keyboard types.
+_EDIT_CELL_JS = "([name, index]) => { " + _PANEL + """
+    window.jupyterapp.shell.activateById(panel.id);
+    const notebook = panel.content;
+    notebook.activeCellIndex = index;
+    notebook.mode = 'edit';
+    notebook.activeCell.node.scrollIntoView({block: 'center'});
+    notebook.activeCell.editor.focus();
+    return notebook.activeCell.editor.hasFocus();
+}"""
+
+
 def _shorten(text: str, limit: int = 800) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
@@ -445,6 +482,36 @@ class Lab:
             self.page.screenshot(path=path)
         finally:
             self.page.set_viewport_size(VIEWPORT)
+
+    def cell(self, name: str, index: int) -> dict:
+        """Cell `index` (from 0, markdown included) as the page holds it: source, count, text."""
+        return self.page.evaluate(_CELL_JS, [name, index])
+
+    def type_into_cell(self, name: str, index: int, text: str) -> None:
+        """Replace cell `index`'s source by typing `text` on the keyboard, as a student would.
+        After each Enter the editor indents the new line itself; Shift+Home selects that indent
+        and the typed line replaces it with its own."""
+        assert self.page.evaluate(_EDIT_CELL_JS, [name, index]), f"{name}: cell {index + 1}'s editor has no focus"
+        keyboard = self.page.keyboard
+        keyboard.press("Control+A")
+        keyboard.press("Delete")
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                keyboard.press("Enter")
+                keyboard.press("Shift+Home")
+            if line:
+                keyboard.type(line)
+
+    def run_cell(self, name: str, index: int) -> str:
+        """Ctrl+Enter in cell `index` (its editor focused), wait until it has run, return its text."""
+        before = self.cell(name, index)["count"]
+        assert self.page.evaluate(_EDIT_CELL_JS, [name, index]), f"{name}: cell {index + 1}'s editor has no focus"
+        self.page.keyboard.press("Control+Enter")
+        self.page.wait_for_function(
+            "([name, index, before]) => { const c = (" + _CELL_JS + ")([name, index]); "
+            "return c.count !== null && c.count !== before && (" + _KERNEL_IDLE_JS + ")(name); }",
+            arg=[name, index, before], timeout=WIDGET_SECONDS * 1000, polling=200)
+        return self.cell(name, index)["text"]
 
     def activate(self, name: str) -> None:
         self.page.evaluate("name => { " + _PANEL + " window.jupyterapp.shell.activateById(panel.id); }", name)
@@ -700,6 +767,46 @@ def _move_sliders_and_check(lab: Lab, name: str, check: WidgetCheck) -> None:
         changed += printed_before != expected + "\n"
     widget.screenshot(path=lab.shots / f"{name}-widget-after.png")
     assert changed, f"{name}: no slider move changed the printed text, so this check proved nothing"
+
+
+# ---- 3. A student's journey in the student copy: answer a write exercise by typing it --------
+
+JOURNEY = ("01_modules_and_layers", "01.4")  # a write exercise: a class of a dozen lines
+
+
+@pytest.mark.timeout(2 * START_SECONDS + RUN_ALL_SECONDS + 180)
+def test_a_student_types_a_write_exercise_in_the_student_copy(lab):
+    """Open the student copy's notebook, Run All (the exercise says it is not answered yet), type
+    the registry's typical wrong attempt into the exercise cell (✗ and a hint), then its right
+    attempt (✓), each line by line on the keyboard and run with Ctrl+Enter."""
+    stem, exercise = JOURNEY
+    name = f"{STUDENT}/{stem}"
+    cells = json.loads((ROOT / STUDENT / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+    found = [i for i, c in enumerate(cells) if c["metadata"].get("exercise", {}).get("id") == exercise]
+    assert len(found) == 1, f"{name}.ipynb should hold exercise {exercise} once, found {len(found)}"
+    index = found[0]
+    assert cells[index]["metadata"]["exercise"]["kind"] == "write", f"{exercise} is no longer a write exercise"
+    assert not any("solution" in c["metadata"].get("tags", []) for c in cells), f"{name} holds a solution"
+    stub, attempts = "".join(cells[index]["source"]), load_attempts()[exercise]
+    with lab.testing(name, "student-journey"):
+        lab.open(name)
+        lab.run_all(name)
+        problems = lab.problems_shown(name)
+        assert not problems, f"{name}.ipynb in JupyterLab:\n- " + "\n- ".join(problems)
+        shown = lab.cell(name, index)["text"]
+        assert "not answered yet" in shown, f"{exercise} untouched, after Run All, shows {shown!r}"
+        for attempt, verdict, also in ((attempts["wrong"], "✗", "Hint:"), (attempts["right"], "✓", "right")):
+            wanted = with_attempt(stub, attempt)
+            lab.type_into_cell(name, index, wanted)
+            typed = lab.cell(name, index)["source"]
+            assert [line.rstrip() for line in typed.splitlines()] == wanted.splitlines(), (
+                f"the editor holds another text than the one typed:\n{typed}\n--- typed:\n{wanted}")
+            shown = lab.run_cell(name, index)
+            assert shown.startswith(verdict) and also in shown, (
+                f"{exercise} with the registry's {'wrong' if verdict == '✗' else 'right'} attempt typed in "
+                f"shows {shown!r}")
+        if KEEP_SCREENSHOTS:
+            lab.screenshot_notebook(name, lab.shots / "student-journey.png")
 
 
 def test_the_latex_check_has_a_formula_to_check():

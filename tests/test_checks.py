@@ -204,6 +204,39 @@ def test_01_4_nn_linear_is_refused_and_a_layer_that_is_not_one_is_told_why(capsy
         assert words in out and "Hint:" in out, (wrong, out)
 
 
+def test_01_4_a_step_left_as_the_stub_is_named_and_the_untouched_stub_is_unanswered(capsys):
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    def stub(self, *args):
+        raise NotImplementedError
+
+    def __init__(self, in_features, out_features):
+        nn.Module.__init__(self)
+        self.sizes, bound = (in_features, out_features), in_features ** -0.5
+        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-bound, bound))
+
+    done = {"__init__": __init__, "forward": lambda self, t: t @ self.weight.T + self.bias,
+            "extra_repr": lambda self: "in_features=%d, out_features=%d" % self.sizes}
+
+    def linear(*stubs):
+        return type("MyLinear", (nn.Module,), {**done, **{name: stub for name in stubs}})
+
+    assert checks.check("01.4", linear())
+    assert "✓" in said(capsys)
+    assert not checks.check("01.4", linear("__init__", "forward", "extra_repr"))
+    assert "not answered yet" in said(capsys)
+    for stubs, words in ((("extra_repr",), "step 3 (extra_repr) still raises"),
+                         (("forward", "extra_repr"), "step 2 (forward) still raises"),
+                         (("forward",), "step 2 (forward) still raises"),
+                         (("__init__",), "step 1 (__init__) still raises NotImplementedError, although you wrote forward and extra_repr"),
+                         (("__init__", "forward"), "although you wrote extra_repr:")):
+        assert not checks.check("01.4", linear(*stubs)), stubs
+        out = said(capsys)
+        assert words in out and "Hint:" in out and "not answered yet" not in out, (stubs, out)
+
+
 def test_01_3_the_given_cell_is_unanswered_and_wrong_fixes_get_their_hints(capsys, tmp_path, monkeypatch):
     import json
     import importlib
@@ -244,6 +277,10 @@ def test_01_3_the_given_cell_is_unanswered_and_wrong_fixes_get_their_hints(capsy
     assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(3))))
     out = said(capsys)
     assert "Tower(4, 1) is not" in out and "Tower(4, 1): parameters() holds" in out, out
+    for off_by in (-1, 1):  # a depth off by one, after the shared layer is fixed
+        assert not checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d + off_by))))
+        out = said(capsys)
+        assert "should have 3 hidden layers" in out and "[x] * 3" not in out, (off_by, out)
     assert checks.check("01.3", tower(lambda w, d: nn.ModuleList(nn.Linear(w, w) for _ in range(d))))
 
 
@@ -258,7 +295,9 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
     for wrong, words in ((1 / 3, "one channel's window"), (1 / 2, "channels only"),
                          (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),
                          (1 / 36, "1/fan_in"), (1 / 72 ** 0.5, "out_channels counts the outputs"),
-                         (0.167, "to 4 decimals"), (0.17, "to 4 decimals")):
+                         (0.167, "to 4 decimals"), (0.17, "to 4 decimals"), (0.1666, "round to the nearest"),
+                         (0.1668, "check how you rounded"), (-0.1667, "positive end"), (-1 / 6, "positive end"),
+                         ("0.1667", "got str: remove the quotes"), ("0.17", "got str")):
         assert not checks.check("01.2", wrong, **conv)
         assert words in said(capsys), wrong
     for right in (0.1667, 0.16667, 1 / 6, torch.tensor(1 / 36) ** 0.5):
@@ -275,7 +314,8 @@ def test_01_2_the_largest_weight_of_a_real_layer_rarely_passes_and_is_told_it_lo
         measured = torch.nn.Conv2d(**conv["conv_args"]).weight.abs().max()
         for answer in (measured, round(measured.item(), 4)):
             passed += checks.check("01.2", answer, **conv)
-            told += "looks measured" in said(capsys)
+            out = said(capsys)  # 0.1666 is also the bound cut after 4 decimals: that hint names both
+            told += "looks measured" in out or "measured from a real layer" in out
     assert passed <= 10 and passed + told >= 195, (passed, told)
 
 
@@ -310,6 +350,29 @@ def test_01_4_a_range_that_is_not_uniform_over_plus_minus_bound_or_an_own_repr_i
     own_repr = linear(uniform, uniform, __repr__=lambda self: "MyLinear(in_features=7, out_features=3)")
     assert not checks.check("01.4", own_repr)
     assert "replaces __repr__" in said(capsys)
+
+
+def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
+    """nn.Parameter(torch.rand(o, i)) * 2 * b - b is a plain tensor: the check says why."""
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    class Outside(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.sizes, b = (in_features, out_features), in_features ** -0.5
+            self.weight = nn.Parameter(torch.rand(out_features, in_features)) * 2 * b - b
+            self.bias = nn.Parameter(torch.rand(out_features) * 2 * b - b)
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+        def extra_repr(self):
+            return "in_features=%d, out_features=%d" % self.sizes
+
+    assert not checks.check("01.4", Outside)
+    out = said(capsys)
+    assert "your weight is computed from a Parameter" in out and "Hint:" in out, out
 
 
 def test_05_2_one_full_batch_backward_is_refused(capsys):
@@ -357,8 +420,27 @@ def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
     def by_autograd(dr, r, x, W):
         return torch.autograd.grad((r * dr).sum(), (W, x), allow_unused=True)
 
+    def gate_always_open(dr, r, x, W):
+        g = dr * (r >= 0)
+        return g.T @ x, g.sum(dim=0), g @ W
+
+    def bias_mean(dr, r, x, W):
+        g = dr * (r > 0)
+        return g.T @ x, g.mean(dim=0), g @ W
+
     assert not checks.check("05.1", no_gate)
-    assert "the ReLU is missing" in said(capsys)
+    assert "gate is missing or always open" in said(capsys)
+    assert not checks.check("05.1", gate_always_open)
+    assert "gate is missing or always open" in said(capsys)
+    assert not checks.check("05.1", bias_mean)
+    assert "by the batch size" in said(capsys)
+
+    def gated_by_gradient(dr, r, x, W):
+        g = dr * (dr > 0)
+        return g.T @ x, g.sum(dim=0), g @ W
+
+    assert not checks.check("05.1", gated_by_gradient)
+    assert "not on the gradient arriving" in said(capsys)
     assert not checks.check("05.1", by_autograd)
     assert "raised RuntimeError" in said(capsys)
 
@@ -462,16 +544,16 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     torch.manual_seed(0)
     net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
 
-    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False):
+    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False, copy: bool = True):
         def f(net, batches):
             grads = []
             if clear_once:
                 net.zero_grad()
             for x, y in batches:
                 if clear_each:
-                    net.zero_grad()
+                    net.zero_grad(set_to_none=copy)
                 torch.nn.MSELoss()(net(x), y).backward()
-                grads.append(net.conv1.bias.grad.clone())
+                grads.append(net.conv1.bias.grad.clone() if copy else net.conv1.bias.grad)
                 if clear_after:
                     net.zero_grad()
             return grads
@@ -483,6 +565,8 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert "one clearing before the loop is not enough" in said(capsys)
     assert not checks.check("05.4", batch_grads(False, False, clear_after=True), net=net, images=images, target=target)
     assert "Clear before each backward(), not after it" in said(capsys)
+    assert not checks.check("05.4", batch_grads(True, False, copy=False), net=net, images=images, target=target)
+    assert "one and the same tensor" in said(capsys)
     assert checks.check("05.4", batch_grads(True, False), net=net, images=images, target=target)
     assert net.conv1.bias.grad is None  # the check worked on a copy
 
@@ -523,10 +607,12 @@ class SmallNet(nn.Module):
     ("", "12 * 6 * 6", "torch.flatten(x, 1)", "worked out for 32x32", "x"),      # flattening fixed, fc1 not
     ("", "300", "x.view(-1, 12 * 6 * 6)", "fc1 is right now", "x"),              # fc1 fixed, flattening not
     (", padding=2", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "Keep both convolutions", "x"),  # conv1 changed
-    ("", "300", "x.view(72, -1)", "your code raised RuntimeError", "x"),         # right for 72 digits only
+    ("", "300", "x.view(72, -1)", "fits one batch size only", "x"),              # right for 72 digits only
+    ("", "300", "x.reshape(72, -1)", "fits one batch size only", "x"),
     ("", "12 * 5 * 5", "torch.flatten(x, 1)", "✓", "x"),
     ("", "300", "x.view(-1, 300)", "✓", "x"),
-    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "✓", "F.pad(x, (2, 2, 2, 2))"),  # the digits padded to 32x32
+    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "as they are", "F.pad(x, (2, 2, 2, 2))"),  # digits padded: ruled out
+    ("", "12 * 6 * 6", "torch.flatten(x, 1)", "as they are", "F.pad(x, (2, 2, 2, 2))"),
 ])
 def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten,
                                                                             verdict, start):
@@ -534,6 +620,30 @@ def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(ca
     cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten, start=start))
     assert checks.check("02.5", cls) is (verdict == "✓")
     assert verdict in said(capsys)
+
+
+def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):
+    checks._wrong_tries.clear()
+    source = SMALLNET.replace("nn.Linear({features}, 84)", "nn.LazyLinear(84)")
+    cls = _lesson02_class("SmallNet", source.format(pad="", features="", flatten="torch.flatten(x, 1)", start="x"))
+    assert checks.check("02.5", cls) is True
+    assert "✓" in said(capsys)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (3136, "✓"), (torch.tensor(3136), "✓"),
+    (196, "That is one map"),                  # the channels forgotten
+    (16 * 15 * 15, "rounds down, not up"),     # pooling an odd size rounded up
+    (16 * 5 * 5, "the blitz's number"),
+    (6 * 14 * 14, "come from the last convolution"),  # the first convolution's channels
+])
+def test_02_2_names_the_channels_and_the_rounding(capsys, answer, words):
+    checks._wrong_tries.clear()
+    layers = torch.nn.Sequential(torch.nn.Conv2d(1, 6, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Conv2d(6, 16, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Flatten())
+    assert checks.check("02.2", answer, layers=layers, x=torch.zeros(1, 1, 64, 64)) is (words == "✓")
+    assert words in said(capsys)
 
 
 DIGITNET = """
@@ -562,6 +672,9 @@ LINEARS = "self.fc1 = nn.Linear({features}, 64); self.head = nn.Linear(64, 10)"
     ("20 * 6 * 6", "F.leaky_relu", "nothing goes after the last Linear", "F.relu", False),
     ("20 * 7 * 7", "", "fc1's in_features is channels x height x width", "F.relu", False),
     ("20 * 6 * 6", "", "A ReLU follows each convolution", "", False),  # no ReLU after conv2
+    # no second pooling: each map doubled before the pooling, which then gives it back unpooled
+    ("20 * 12 * 12", "", "conv2's maps are pooled too", "(lambda t: F.relu(t).repeat_interleave(2, 2)"
+     ".repeat_interleave(2, 3))", False),
 ])
 def test_02_4_whatever_follows_the_last_linear_is_named(capsys, features, last, words, relu, linears_first):
     checks._wrong_tries.clear()
@@ -638,9 +751,10 @@ def test_04_5_shows_one_hint_only(capsys):
     checks._wrong_tries.clear()
 
     def still_in_place(x, w):
-        h = torch.exp(x * w)
-        h.clamp_(max=10)
-        return h.sum()
+        h = x * w
+        square = h * h
+        h.add_(1)
+        return (square + h).sum()
 
     assert not checks.check("04.5", still_in_place)
     assert said(capsys).count("Hint:") == 1
@@ -650,13 +764,50 @@ def test_04_5_a_detached_copy_is_told_it_cut_the_graph(capsys):
     checks._wrong_tries.clear()
 
     def detached_copy(x, w):
-        h = torch.exp(x * w).detach().clone()
-        h[h > 10] = 10
-        return h.sum()
+        h = (x * w).detach()
+        square = h * h
+        h = h + 1
+        return (square + h).sum()
 
     assert not checks.check("04.5", detached_copy)
     out = said(capsys)
-    assert "cut the result off from the graph" in out and "writes into h in place" not in out
+    assert "cut the result off from the graph" in out and "Which operation saved" not in out
+
+
+def test_04_5_a_shift_detached_from_h_is_told_its_gradient_is_missing(capsys):
+    checks._wrong_tries.clear()
+
+    def shift_detached(x, w):
+        h = x * w
+        square = h * h
+        h = h.detach() + 1
+        return (square + h).sum()
+
+    assert not checks.check("04.5", shift_detached)
+    assert "misses the gradient of the h + 1 term" in said(capsys)
+
+
+def test_04_4_a_function_that_changes_the_callers_x_is_caught(capsys):
+    checks._wrong_tries.clear()
+
+    def reuses_x(net, x, i):
+        x.requires_grad_()
+        net(x)[0, i].backward()
+        return x.grad
+
+    assert not checks.check("04.4", reuses_x)
+    assert "changed the x it was given" in said(capsys)
+
+
+@pytest.mark.parametrize("exercise_id, route, words", [
+    ("04.2", lambda output: output.backward() or [], "walk next_functions yourself"),
+    ("04.4", lambda net, x, i: torch.autograd.functional.jacobian(net, x)[0, i], "jacobian, jacrev"),
+])
+def test_04_a_refused_route_gets_its_own_hint_not_the_ladders(capsys, exercise_id, route, words):
+    checks._wrong_tries.clear()
+    assert not checks.check(exercise_id, route)
+    out = said(capsys)
+    assert out.count("Hint:") == 1 and words in out.split("Hint:")[1]
 
 
 @pytest.mark.parametrize("answer", [(1, 0, 1, 0), (True, False, True, False)])
@@ -665,7 +816,7 @@ def test_04_1_names_the_detached_leaf_for_booleans_and_for_ones_and_zeros(capsys
     a = torch.randn(3, requires_grad=True)
     b = a * 2
     assert not checks.check("04.1", answer, a=a, b=b, c=torch.randn(3), d=b.detach())
-    assert ".detach() returns a tensor with no grad_fn" in said(capsys)
+    assert "Look again at the detached tensor" in said(capsys)
 
 
 def _loop_conv2d(x, weight, bias, stride=1, padding=0):
@@ -711,7 +862,22 @@ def test_03_1_refuses_f_unfold_which_cuts_out_the_windows(capsys):
     checks._wrong_tries.clear()
     assert torch.allclose(by_unfold(*[torch.ones(3, 5, 5), torch.ones(2, 3, 3, 3), torch.zeros(2)]), torch.full((2, 3, 3), 27.0))
     assert not checks.check("03.1", by_unfold)
-    assert "F.unfold" in said(capsys)
+    assert "unfold, which cuts out the windows" in said(capsys)
+
+
+def test_03_1_refuses_tensor_unfold_and_tells_a_list_it_is_not_a_tensor(capsys):
+    def by_tensor_unfold(x, w, b, stride=1, padding=0):  # every window at once, no loop, no F.unfold
+        k = w.shape[-1]
+        windows = torch.nn.functional.pad(x, (padding,) * 4).unfold(1, k, stride).unfold(2, k, stride)
+        return torch.einsum("chwuv,ocuv->ohw", windows, w) + b[:, None, None]
+
+    checks._wrong_tries.clear()
+    assert torch.allclose(by_tensor_unfold(torch.ones(3, 5, 5), torch.ones(2, 3, 3, 3), torch.zeros(2)),
+                          torch.full((2, 3, 3), 27.0))
+    assert not checks.check("03.1", by_tensor_unfold)
+    assert "unfold, which cuts out the windows" in said(capsys)
+    assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: _loop_conv2d(x, w, b, stride, padding).tolist())
+    assert "does not return a tensor" in said(capsys)
 
 
 @pytest.mark.parametrize("answer, named", [
@@ -781,6 +947,21 @@ def test_03_4_padding_only_down2_and_padding_same_get_their_own_message(capsys):
     assert 'PyTorch refuses padding="same" with a stride of 2' in said(capsys)
 
 
+def test_03_4_padding_only_down1_is_told_that_down2_needs_the_same_fix(capsys):
+    nn = torch.nn
+    only_down1 = _downsampler(padding=1)
+    original = only_down1.__init__
+
+    def init(self):
+        original(self)
+        self.down2 = nn.Conv2d(8, 8, kernel_size=3, stride=2)  # 14 -> 6: fc still fails
+    only_down1.__init__ = init
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", only_down1)
+    out = said(capsys)
+    assert "down2 needs the same fix" in out and "RuntimeError" not in out.split("Hint:")[1]
+
+
 def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):
     checks._wrong_tries.clear()
 
@@ -841,18 +1022,49 @@ def test_08_4_the_list_as_given_is_unanswered_and_a_registered_one_passes(capsys
     assert checks.check("08.4", _list_cnn(registered=True), images=images)
 
 
-def test_08_5_trains_with_the_widths_and_names_the_squared_factor(capsys):
+def test_08_4_a_wrong_fix_gets_a_hint_and_the_counts_not_unanswered(capsys):
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+    given = _list_cnn()
+
+    class SequentialInForward(given):  # builds the container at every call: still not registered
+        def forward(self, x):
+            return self.fc(torch.nn.Sequential(*self.blocks)(x).flatten(1))
+
+    class Tuple(given):
+        def __init__(self):
+            super().__init__()
+            self.blocks = tuple(self.blocks)
+
+    for wrong in (SequentialInForward, Tuple):
+        assert not checks.check("08.4", wrong, images=images)
+        out = said(capsys)
+        assert "not answered yet" not in out and "Hint:" in out
+        assert "parameters() holds 20,490 numbers; all its layers hold 25,578" in out
+
+
+def test_08_5_judges_the_widths_before_training_then_the_measured_drop(capsys):
     checks._wrong_tries.clear()
     trained = []
+    accuracy = {(16, 32): 0.88, (4, 8): 0.835}
 
     def train(widths):  # stands in for ex5_train: records the widths, returns an accuracy
-        trained.append(widths)
-        return 0.8
+        trained.append(tuple(widths))
+        return accuracy[tuple(widths)]
 
-    assert not checks.check("08.5", (1, 2), train=train)
-    assert "256" in said(capsys)
-    assert checks.check("08.5", [4, 8], train=train) and trained == [(1, 2), (4, 8)]
-    assert not checks.check("08.5", (4, 8), train=lambda widths: 0.1)  # did not train
+    for widths in ((1, 2), (8, 4), (2, 16), (8, 16)):  # wrong arithmetic: no training at all
+        assert not checks.check("08.5", 0.05, widths=widths, train=train)
+    assert trained == [] and "256" in said(capsys)
+    assert not checks.check("08.5", 0.05, widths=(4.5, 9), train=train)
+    assert "whole channel counts" in said(capsys) and trained == []
+    assert not checks.check("08.5", -0.045, widths=(4, 8), train=train)
+    assert "wrong sign" in said(capsys)
+    assert not checks.check("08.5", 0.1, widths=(4, 8), train=train)  # not what was measured
+    assert "not what ex5_train measures" in said(capsys)
+    assert checks.check("08.5", 0.045, widths=[4, 8], train=train)
+    assert checks.check("08.5", torch.tensor(0.05), widths=(4, 8), train=train)  # two decimals
+    assert not checks.check("08.5", 0.2, widths=(4, 8), train=lambda w: {(16, 32): 0.9, (4, 8): 0.7}[tuple(w)])
+    assert "outside what this experiment gives" in said(capsys)
 
 
 def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_warning(capsys, recwarn):

@@ -150,8 +150,10 @@ def test_draw_conv_footprint_is_what_torch_reads(n, k, s, p, d):
     plt.close("all")
 
 
-def test_draw_conv_clamps_the_position_and_shows_an_invalid_kernel():
+def test_draw_conv_says_it_moved_an_outside_position_and_shows_an_invalid_kernel():
     _, ax_out = conv_figures.draw_conv(7, 3, 2, 1, out_row=99, out_col=-3)
+    assert ax_out.get_title() == "output 4x4, cell (3, 0)\n(asked (99, -3): outside, so the nearest cell)"
+    _, ax_out = conv_figures.draw_conv(7, 3, 2, 1, out_row=3, out_col=0)
     assert ax_out.get_title() == "output 4x4, cell (3, 0)"
     ax_in, ax_out = conv_figures.draw_conv(5, 7)
     assert ax_in.get_title() == "padded input 5x5: kernel span 7 > 5" and ax_out.get_title() == "no output"

@@ -44,9 +44,9 @@ def test_window_times_kernel_shows_the_window_the_kernel_their_products_and_the_
             assert len(ax.texts) == 9
             assert numbers(ax) == pytest.approx(values.flatten().tolist(), abs=0.051)
             assert len(ax.images) == 1
-        assert f"sum {(expected[2]).sum().item():.2f}" in products.get_title()
+        assert f"sum {(expected[2]).sum().item():.3f}" in products.get_title()
     total = F.conv2d(x[None], w, b)[0, filter, row, col].item()
-    assert fig._suptitle.get_text().endswith(f"= {total:.2f} = output ({filter}, {row}, {col})")
+    assert fig._suptitle.get_text().endswith(f"= {total:.3f} = output ({filter}, {row}, {col})")
     assert "all 27 products" in fig._suptitle.get_text()
     norms = {(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in axes}
     assert len(norms) == 1 and sum(norms.pop()) == 0  # one scale, centred on 0
@@ -69,7 +69,7 @@ def test_receptive_fields_draw_the_padding_and_one_outline_per_field():
     digit = torch.zeros(28, 28, dtype=torch.uint8)
     paths = torch.rand(28, 28)
     fields = {"unit (2, 2)": (6, 6, 16), "unit (0, 0)": (-2, -2, 16)}
-    fig = conv_figures.draw_receptive_fields(digit, paths, fields, padding=2)
+    fig = conv_figures.draw_receptive_fields(digit, paths, fields, padding=2, unit="S4 unit (2, 2)")
     ax_digit, ax_paths = fig.axes[:2]
     outlines = [p for p in ax_digit.patches if not p.get_fill()]
     assert [(p.get_x(), p.get_y(), p.get_width()) for p in outlines] == [(5.5, 5.5, 16), (-2.5, -2.5, 16)]
@@ -79,6 +79,7 @@ def test_receptive_fields_draw_the_padding_and_one_outline_per_field():
     assert ax_digit.get_xlim()[0] < -2.5 and ax_digit.get_xlim()[1] > 29.5  # the whole padding in view
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["padding (2 pixels)", *fields]
     assert ax_paths.images[0].get_cmap().name == "viridis"
+    assert ax_paths.get_title() == "paths to S4 unit (2, 2)"
 
 
 def test_draw_conv_ticks_are_readable():
@@ -93,8 +94,12 @@ def test_shifted_maps_show_both_images_and_both_outputs_on_one_scale():
     shifted = torch.zeros_like(image)
     shifted[..., 3:] = image[..., :-3]
     kernel = torch.tensor([-1.0, -1, 0, 1, 1]).repeat(5, 1)
-    fig = conv_figures.draw_shifted_maps(image, shifted, kernel)
+    fig = conv_figures.draw_shifted_maps(image, shifted, kernel, shift=3, guide=13)
     axes = fig.axes[:4]
+    guides = [[line.get_xdata()[0] for line in ax.lines] for ax in axes]
+    assert guides == [[13], [16], [13], [16]]  # the same edge, marked 3 columns further right
+    assert 13 in axes[0].get_xticks() and 16 in axes[1].get_xticks()  # each line has its own tick
+    assert axes[0].images[0].get_cmap().name == "gray"  # white on black, as every digit of the notebook
     assert torch.equal(torch.as_tensor(axes[1].images[0].get_array()), shifted[0, 0])
     before, after = (torch.as_tensor(ax.images[0].get_array()) for ax in axes[2:4])
     assert torch.equal(before, F.conv2d(image, kernel.view(1, 1, 5, 5), padding=2)[0, 0])

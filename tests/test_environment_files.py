@@ -128,3 +128,51 @@ def test_the_readme_names_the_versions_of_the_outputs_and_the_oldest_that_runs()
     text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split("### Versions", 1)[1].split())
     assert f"torch {pins['torch']}, torchvision {pins['torchvision']}" in text
     assert f"torch {bounds['torch']} with torchvision {bounds['torchvision']}" in text
+
+
+def makefile_minimum_python() -> tuple:
+    m = re.search(r"v >= \((\d+), (\d+)\) else", (ROOT / "Makefile").read_text())
+    assert m, "the Makefile's venv rule checks `v >= (X, Y)`"
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_the_makefile_asks_for_the_python_the_pinned_wheels_require():
+    """`make lab` checks the Python version before pip runs: it must ask for at least what every
+    pinned package declares (Requires-Python of the installed pins), or pip fails on an older
+    Python (3.10) with a message a beginner cannot read."""
+    from importlib import metadata
+    pins = requirement_names((ROOT / "requirements.txt").read_text())
+    needed, checked = (0, 0), []
+    for name, pinned in pins.items():
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        if dist.version.split("+")[0] != pinned:
+            continue  # another version installed: its metadata says nothing about the pin
+        spec = dist.metadata.get("Requires-Python") or ""
+        for low in re.findall(r">=\s*(\d+)\.(\d+)", spec):
+            needed = max(needed, (int(low[0]), int(low[1])))
+        checked.append(name)
+    if "torch" not in checked:
+        pytest.skip("the pinned torch is not installed here: no Requires-Python to compare with")
+    assert makefile_minimum_python() == needed, (
+        f"the Makefile checks Python >= {makefile_minimum_python()}, the pins need >= {needed}")
+
+
+def test_every_file_names_the_makefiles_minimum_python():
+    """README, notebook 00 (and its student copy), the handout README, the guides: one minimum."""
+    low = "%d.%d" % makefile_minimum_python()
+    files = ["README.md", "Makefile", "notebooks/00_start_here.ipynb", "student/00_start_here.ipynb",
+             "tools/student.py", "docs/instructor_guide.md", "CONTRIBUTING.md"]
+    said = []
+    for name in files:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        found = re.findall(r"Python (?:≥|>=) ?(3\.\d+)|Python (3\.\d+) or newer|Python below\s+(3\.\d+)"
+                           r"|\"python\": \((3), (\d+)\)", text)
+        for groups in found:
+            value = groups[0] or groups[1] or groups[2] or f"{groups[3]}.{groups[4]}"
+            said.append((name, value))
+    assert {"README.md", "Makefile", "notebooks/00_start_here.ipynb"} <= {name for name, _ in said}
+    wrong = [(name, value) for name, value in said if value != low]
+    assert not wrong, f"the Makefile asks for Python >= {low}; these say otherwise: {wrong}"

@@ -7,7 +7,7 @@ download: offline and fast) and, where a failure is simulated, a fake `python3` 
   (without pip). `make` must stop with the fix in one line and leave no half-made `.venv`, so
   that the run after the fix works without deleting anything by hand;
 * a half-made `.venv` left by an older Makefile: detected, removed and made again;
-* Python below 3.10: named, with the fix;
+* Python below 3.11: named, with the fix;
 * root: `make lab` starts JupyterLab anyway with --allow-root and a one-line warning.
 """
 import os
@@ -87,15 +87,15 @@ def test_a_half_made_venv_from_an_earlier_run_is_rebuilt(work):
                           capture_output=True).returncode == 0
 
 
-def test_a_python_below_3_10_is_named_with_the_fix(work, tmp_path):
+def test_a_python_below_3_11_is_named_with_the_fix(work, tmp_path):
     old = script(tmp_path / "fake" / "python3", f"""\
-if [ "$1" = "-c" ]; then exec "{REAL_PYTHON}" -c "import sys; sys.version_info = (3, 9, 18, 'final', 0)
+if [ "$1" = "-c" ]; then exec "{REAL_PYTHON}" -c "import sys; sys.version_info = (3, 10, 12, 'final', 0)
 $2"; fi
 exec "{REAL_PYTHON}" "$@"
 """)
     result = make(work, "venv", f"PYTHON={old}")
     assert result.returncode != 0
-    assert "LeNet Lab needs Python >= 3.10; found 3.9. Install a newer Python or run: make PYTHON=python3.11" in result.stderr
+    assert "LeNet Lab needs Python >= 3.11 (the pinned torch, numpy and matplotlib need it); found 3.10. Install a newer Python or run: make PYTHON=python3.12" in result.stderr
     assert not (work / ".venv").exists()
 
 

@@ -92,12 +92,13 @@ def conv_gif_frames(size: int, kernel_size: int, stride: int = 1, padding: int =
                for i in range(span) for j in range(span)}
     layout_unused = sorted({(r, c) for r in range(p, p + n) for c in range(p, p + n)} - covered)
     colour = {name: tuple(int(h[i:i + 2], 16) for i in (1, 3, 5)) for name, h in GIF_PALETTE.items()}
-    big, small, bold = _gif_font(15), _gif_font(13), _gif_font(15, bold=True)
-    margin, gap, top = 16, 3 * cell, 16 + 3 * 22 + 14
+    # captions at 18 and 16 px: readable on a projector at the GIF's own width; numbers in cells at 15
+    text, small, bold, big = _gif_font(18), _gif_font(16), _gif_font(18, bold=True), _gif_font(15)
+    margin, gap, top = 16, 3 * cell, 16 + 3 * 27 + 14
     heading = f"{title}: n={n}, k={k}, p={p}, s={s}, d={d}" if title else f"n={n}, k={k}, p={p}, s={s}, d={d}"
-    width = max(margin * 2 + (full + out) * cell + gap, 20 + int(big.getlength(filled)) + 2 * margin,
-                8 + int(big.getlength(formula)) + 2 * margin, 8 + int(bold.getlength(heading)) + 2 * margin)
-    height = top + full * cell + 40 + (17 if layout_unused else 0)
+    width = max(margin * 2 + (full + out) * cell + gap, 20 + int(text.getlength(filled)) + 2 * margin,
+                8 + int(text.getlength(formula)) + 2 * margin, 8 + int(bold.getlength(heading)) + 2 * margin)
+    height = top + full * cell + 46 + (21 if layout_unused else 0)
     layout = ConvLayout(input_xy=(margin, top), output_xy=(margin + full * cell + gap, top + (full - out) * cell // 2),
                         padded=full, out=out, cell=cell)
     layout.unused = layout_unused
@@ -112,8 +113,8 @@ def conv_gif_frames(size: int, kernel_size: int, stride: int = 1, padding: int =
         image = Image.new("RGB", (width, height), colour["background"])
         draw = ImageDraw.Draw(image)
         draw.text((margin, 12), heading, font=bold, fill=colour["text"])
-        draw.text((margin, 12 + 24), formula, font=big, fill=colour["text"])
-        draw.text((margin + 12, 12 + 46), filled, font=big, fill=colour["text"])
+        draw.text((margin, 12 + 29), formula, font=text, fill=colour["text"])
+        draw.text((margin + 12, 12 + 56), filled, font=text, fill=colour["text"])
         x0, y0 = layout.input_xy
         for r in range(full):
             for c in range(full):
@@ -162,7 +163,7 @@ def conv_gif_frames(size: int, kernel_size: int, stride: int = 1, padding: int =
         notes = [f"input {n}x{n}" + (f", padding {p} (dashed)" if p else "")]
         notes += ["crossed: never under the kernel"] if unused else []
         for i, note in enumerate(notes):
-            draw.text((x0, below + 17 * i), note, font=small, fill=colour["text"])
+            draw.text((x0, below + 21 * i), note, font=small, fill=colour["text"])
         draw.text((ox, max(below, oy + out * cell + 8)), f"output {out}x{out}", font=small, fill=colour["text"])
         frames.append(image.quantize(palette=pal, dither=Image.Dither.NONE))
         layout.frames.append({"out": (row, col), "taps": taps})

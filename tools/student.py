@@ -106,7 +106,7 @@ How a neural network really works in PyTorch: build LeNet, train it on MNIST and
 
 - **On a JupyterHub or Binder** (your instructor's link): everything is ready, open
   `notebooks/00_start_here.ipynb`.
-- **On your laptop** (Python 3.10 or newer):
+- **On your laptop** (Python 3.11 or newer):
 
       python3 -m venv .venv
       .venv/bin/python -m pip install -r requirements.txt      # Windows: .venv\\Scripts\\python

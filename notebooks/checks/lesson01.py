@@ -60,6 +60,11 @@ def _looks_measured(answer, expected: float) -> bool:
     return 0.98 * expected <= _number(answer) < expected
 
 
+def _rounded_down(answer, expected: float) -> bool:
+    """The bound cut after 4 decimals instead of rounded (1/6 = 0.16666… written 0.1666)."""
+    return math.isclose(_number(answer), math.floor(expected * 1e4) / 1e4, abs_tol=1e-9)
+
+
 def _too_coarse(answer, expected: float) -> bool:
     """The bound rounded to 2 or 3 decimals."""
     return any(math.isclose(_number(answer), round(expected, d), abs_tol=1e-9) for d in (2, 3))
@@ -132,16 +137,46 @@ def _tower_untouched(cls, objects) -> bool:
     return _code_only(source) == _code_only(_GIVEN_TOWER_INIT)
 
 
+def _raises_not_implemented(call, cls) -> bool:
+    """Whether call(a bare cls instance, whose __init__ has not run) raises NotImplementedError: a
+    method still the stub does; a written one fails otherwise (no parameters yet) or returns."""
+    try:
+        call(cls.__new__(cls))
+    except NotImplementedError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+# 01.4's steps 2 and 3, called on a bare instance to tell a written method from the stub
+_LATER_STEPS = (("forward", lambda layer: type(layer).forward(layer, torch.zeros(1, 7))),
+                ("extra_repr", lambda layer: type(layer).extra_repr(layer)))
+
+
 def _my_linear(cls) -> bool:
-    """Builds cls(7, 3) and cls(40, 2) and checks what a linear layer must be: registered
+    """Builds cls(7, 3) and cls(40, 1000) and checks what a linear layer must be: registered
     parameters of the right shapes, PyTorch's default random start, the formula, the printout."""
     for method, what in (("forward", "your forward calls"), ("__init__", "your __init__ builds")):
         code = getattr(getattr(cls, method, None), "__code__", None)
         if code is not None and {"linear", "Linear"} & set(code.co_names):
             raise Refused(f"{what} a linear layer (nn.Linear or F.linear): the exercise asks for your "
                           "own two parameters, and @ and +.")
-    layer = cls(7, 3)
+    try:
+        layer = cls(7, 3)
+    except NotImplementedError:
+        done = [step for step, call in _LATER_STEPS if not _raises_not_implemented(call, cls)]
+        if done:  # forward or extra_repr written, __init__ not yet
+            raise Refused(f"step 1 (__init__) still raises NotImplementedError, although you wrote "
+                          f"{' and '.join(done)}: the other steps need its parameters.") from None
+        raise
     params = dict(layer.named_parameters())
+    computed = [name for name in ("weight", "bias") if name not in params
+                and isinstance(getattr(layer, name, None), torch.Tensor) and getattr(layer, name).grad_fn is not None]
+    if computed:  # nn.Parameter(...) * 2 * b - b: arithmetic on a Parameter returns a plain tensor
+        raise Refused(f"your {' and '.join(computed)} {'is' if len(computed) == 1 else 'are'} computed from a "
+                      "Parameter: arithmetic on a Parameter gives a plain tensor, which the module does not "
+                      "register. Do the arithmetic inside nn.Parameter(…).")
     if set(params) != {"weight", "bias"}:
         raise Refused(f"the module registers {sorted(params)} as parameters; a linear layer registers "
                       "exactly two, weight and bias.")
@@ -174,13 +209,21 @@ def _my_linear(cls) -> bool:
                           f"drawn uniformly, about 25% of its numbers lie below −0.5/√40 and 25% above "
                           f"+0.5/√40; yours: {below:.0%} below, {above:.0%} above.{shift}")
     x = torch.randn(4, 7, generator=torch.Generator().manual_seed(1))
-    out = layer(x)
+    try:
+        out = layer(x)
+    except NotImplementedError:
+        raise Refused("step 1 (__init__) passes; step 2 (forward) still raises NotImplementedError.") from None
     if tuple(out.shape) != (4, 3) or not torch.allclose(out, x @ weight.T + bias, atol=1e-5):
         raise Refused("forward on a batch of 4 inputs of 7 features does not give x @ W.T + b, shape (4, 3).")
     if out.grad_fn is None:
         raise Refused("forward's output has no history: compute it from the parameters (no torch.no_grad()).")
-    if repr(layer) != f"{cls.__name__}(in_features=7, out_features=3)":
-        raise Refused(f"print(layer) shows {repr(layer)!r}; extra_repr should give "
+    try:
+        text = repr(layer)
+    except NotImplementedError:
+        raise Refused("steps 1–2 (__init__ and forward) pass; step 3 (extra_repr) still raises "
+                      "NotImplementedError.") from None
+    if text != f"{cls.__name__}(in_features=7, out_features=3)":
+        raise Refused(f"print(layer) shows {text!r}; extra_repr should give "
                       "'in_features=7, out_features=3' (nn.Module adds the class name and brackets).")
     return True
 
@@ -205,11 +248,22 @@ EXERCISES = {
         hints=("The bound is 1/√fan_in, and fan_in is how many inputs one output number adds up.",
                "One output number of a convolution reads a window of every input channel: count the "
                "numbers in one filter."),
-        mistakes=((lambda a, e, o: _too_coarse(a, e),
+        mistakes=((lambda a, e, o: isinstance(a, str),
+                   "expected a number, got str: remove the quotes."),
+                  (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
+                   "The weights lie between −bound and +bound: the bound is the positive end of the range."),
+                  (lambda a, e, o: _too_coarse(a, e),
                    "Right idea, but give the bound to 4 decimals."),
+                  (lambda a, e, o: _rounded_down(a, e),
+                   "Just below the bound: either the bound cut after 4 decimals (round to the nearest 4th "
+                   "decimal instead: a 5th decimal of 5 or more rounds the 4th up), or the largest weight "
+                   "measured from a real layer, which lies a little below the bound (predict the bound "
+                   "from fan_in instead)."),
                   (lambda a, e, o: _looks_measured(a, e),
                    "That looks measured from a real layer: its largest weight lies a little below the "
                    "bound, and changes with the seed. Predict the bound itself from fan_in, rounded to 4 decimals."),
+                  (lambda a, e, o: abs(_number(a) - e) < 5e-4,
+                   "Close: your fan_in is right; check how you rounded the 4th decimal."),
                   (lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["out_channels"]
                                                                      * o["conv_args"]["kernel_size"] ** 2), rel_tol=1e-2),
                    "out_channels counts the outputs, not the inputs that one output reads."),
@@ -240,6 +294,9 @@ EXERCISES = {
                   (lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 1),
                    "Only one hidden layer's weights are registered, although Tower(5, 3) has three hidden "
                    "layers: are they three layers, or one layer object listed three times?"),
+                  (lambda a, e, o: a.towers[0].numbers in (_tower_numbers(5, 2), _tower_numbers(5, 4)),
+                   "Tower(5, 3) should have 3 hidden layers between first and last; yours registers the "
+                   "weights of 2 or 4: count how many layers your code puts in hidden."),
                   (lambda a, e, o: a.towers[0] == e.towers[0],
                    "Tower(5, 3) is right now, Tower(4, 1) is not: does the number of hidden layers follow "
                    "the argument depth?")),

@@ -7,6 +7,8 @@ own and compare its scores with the right computation from the class's own layer
 """
 from __future__ import annotations
 
+import re
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -33,6 +35,14 @@ def _flat_features_by_hand(layers: nn.Module, x: torch.Tensor, ceil: bool = Fals
     return channels * side * side
 
 
+def _last_channels(layers: nn.Module) -> int:
+    return [m for m in layers.modules() if isinstance(m, nn.Conv2d)][-1].out_channels
+
+
+def _first_channels(layers: nn.Module) -> int:
+    return next(m for m in layers.modules() if isinstance(m, nn.Conv2d)).out_channels
+
+
 def _count_without(model: nn.Module, what: str) -> int:
     return sum(p.numel() for name, p in model.named_parameters() if not name.endswith(what))
 
@@ -47,6 +57,8 @@ def _seeded(model: nn.Module, seed: int) -> nn.Module:
     """``model`` with weights of the check's own, drawn in the order its parameters are listed."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
+        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
+            model(torch.zeros(1, 1, 28, 28))  # lazy layers (nn.LazyLinear) get their shapes from a digit
         for p in model.parameters():
             p.copy_(torch.randn(p.shape, generator=g) * 0.3)
     return model
@@ -96,7 +108,7 @@ def _digitnet_verdict(cls) -> bool | str:
     with torch.no_grad():
         flat = _two_stages(convs, x)
         if linears[0].in_features != flat.shape[1]:
-            return "in_features"
+            return "no second pool" if linears[0].in_features == 4 * flat.shape[1] else "in_features"
         scores = model(x)
         hidden = linears[0](flat)
         right = linears[1](F.relu(hidden))
@@ -127,8 +139,9 @@ def _smallnet_run(cls, batch: int) -> str | None:
     """What ``cls()`` does with ``batch`` centred digits of the check's own, with its weights: None
     when it gives the right row of scores for each digit, else a word naming what goes wrong.
 
-    The right scores come from its own layers on the digits, or on the digits padded to 32x32 when
-    fc1 takes what a 32x32 image gives (padding the input is a fix too, as in §4.2)."""
+    The right scores come from its own layers on the digits. Scores right for the digits padded to
+    32x32 (fc1 left as it was) are "padded": a fix of the data, which the prompt rules out, since
+    the exercise is about making the flattening fit the digits."""
     model = _seeded(cls(), 26)
     convs, (fc1, fc2) = _layers(model, ("conv1", "conv2", "fc1", "fc2"))
     x = torch.randn(batch, 1, 28, 28, generator=torch.Generator().manual_seed(27))
@@ -138,6 +151,8 @@ def _smallnet_run(cls, batch: int) -> str | None:
         try:
             scores = model(x)
         except RuntimeError as error:
+            if re.search(r"shape '\[\d+, -1\]' is invalid", str(error)):
+                return "batch typed in"  # view(72, -1): right for one batch size only
             if "mat1 and mat2" not in str(error) or not reached:
                 raise
             scores = None
@@ -150,12 +165,12 @@ def _smallnet_run(cls, batch: int) -> str | None:
             return "rows of the old length" if fc1.in_features == per_digit else "other"
         if scores.shape[0] != batch:
             return "rows"
-        for digits in (x, F.pad(x, (2, 2, 2, 2))):
+        for digits, verdict in ((x, None), (F.pad(x, (2, 2, 2, 2)), "padded")):
             flat = _two_stages(convs, digits)
             if fc1.in_features == flat.shape[1]:
                 right = fc2(F.relu(fc1(flat)))
                 if scores.shape == right.shape and torch.allclose(scores, right, atol=1e-5):
-                    return None
+                    return verdict
     return "other"
 
 
@@ -203,6 +218,11 @@ EXERCISES = {
                    "Pooling an odd size rounds down, not up: the last row and column are dropped."),
                   (lambda a, e, o: a == _flat_features_by_hand(o["layers"], o["x"], size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
+                  (lambda a, e, o: a * _last_channels(o["layers"]) == e,
+                   "That is one map: how many channels does the last convolution make?"),
+                  (lambda a, e, o: a * _last_channels(o["layers"]) == e * _first_channels(o["layers"]),
+                   "Those are the first convolution's channels: the maps that reach fc1 come from the "
+                   "last convolution."),
                   (lambda a, e, o: a == 16 * 5 * 5,
                    "16 * 5 * 5 is the blitz's number for 5x5 kernels on 32x32: follow these sizes instead.")),
     ),
@@ -233,6 +253,8 @@ EXERCISES = {
                    "ReLU have no weights: use them as functions or as one module each)."),
                   (lambda a, e, o: a == "convs",
                    "Check the convolutions against the list: channels in and out, kernel size, padding."),
+                  (lambda a, e, o: a == "no second pool",
+                   "conv2's maps are pooled too before flattening: 8@14x14 -> conv2 -> ? -> pooled -> ?"),
                   (lambda a, e, o: a in ("linears", "in_features"),
                    "Check the linear layers: fc1 gives 64 units, head takes them and gives 10; fc1's "
                    "in_features is channels x height x width of the last pooled maps."),
@@ -271,6 +293,14 @@ EXERCISES = {
                   (lambda a, e, o: a == "rows",
                    "For some batch size the rows of scores still differ from the digits: the flattening "
                    "must keep the batch dimension whatever its size."),
+                  (lambda a, e, o: a == "batch typed in",
+                   "Your flattening fits one batch size only: with another, view cannot make its rows. "
+                   "The flattening must keep the batch dimension whatever its size: take it from x, "
+                   "not from a typed number."),
+                  (lambda a, e, o: a == "padded",
+                   "Padding the digits to 32x32 makes the old sizes right again, but the exercise asks "
+                   "SmallNet to take the 28x28 digits as they are: make the flattening and fc1 fit the "
+                   "maps those give."),
                   (lambda a, e, o: a == "layers changed",
                    "Keep both convolutions as they are (and the two linear layers): make the flattening "
                    "and fc1 fit the maps they produce.")),

@@ -32,10 +32,11 @@ def _reference(weight_change=lambda w: w, bias_scale=1.0, settings=_SETTINGS):
 
 class _NoConvolution(TorchDispatchMode):
     """Refuses every convolution of torch, whatever name or alias reaches it (F.conv2d,
-    nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution; and F.unfold,
-    which cuts out every window for you (aten.im2col)."""
+    nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution; and F.unfold or
+    Tensor.unfold, which cut out every window for you (aten.im2col, aten.unfold)."""
     _REFUSED = {torch.ops.aten.convolution, torch.ops.aten._convolution, torch.ops.aten.conv2d,
-                torch.ops.aten.conv1d, torch.ops.aten.mkldnn_convolution, torch.ops.aten.im2col}
+                torch.ops.aten.conv1d, torch.ops.aten.mkldnn_convolution, torch.ops.aten.im2col,
+                torch.ops.aten.unfold}
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         if func.overloadpacket in self._REFUSED:
@@ -55,7 +56,7 @@ def _run_my_conv2d(f):
             return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
     except _ConvolutionCalled:
         raise Refused("the exercise asks for loops: your function calls a convolution of torch "
-                      "(or F.unfold, which cuts out the windows for you).") from None
+                      "(or unfold, which cuts out the windows for you).") from None
 
 
 def _shape_is(answer, expected, change) -> bool:
@@ -90,7 +91,8 @@ class _Shapes(tuple):
     def __repr__(self):
         down1, down2, out, layers = self
         size = lambda shape: "x".join(map(str, shape[-2:])) if shape else "nothing"
-        return (f"down1 gives {size(down1)} maps, down2 {size(down2)}, the model an output of shape {out}; "
+        result = f"the model raised {out}" if isinstance(out, str) else f"the model an output of shape {out}"
+        return (f"down1 gives {size(down1)} maps, down2 {size(down2)}, {result}; "
                 f"kernels {' and '.join('x'.join(map(str, k)) for k, _ in layers)}, "
                 f"strides {' and '.join(str(s[0]) for _, s in layers)}")
 
@@ -98,6 +100,8 @@ class _Shapes(tuple):
 def _downsampler_shapes(cls):
     """(shape after down1, after down2, of the output, (kernel, stride) of each layer) for 2 digits,
     the layers' shapes recorded by hooks while the whole model runs (padding may be in forward).
+    If the model raises a RuntimeError (fc gets the wrong number of features), the output is the
+    error's text and the shapes are those recorded before it: a half-fix is told what changed.
     padding="same" is refused by PyTorch with a stride: said plainly, not as its ValueError."""
     try:
         model = cls()
@@ -116,7 +120,10 @@ def _downsampler_shapes(cls):
 
     for name in ("down1", "down2"):
         getattr(model, name).register_forward_hook(record(name))
-    out = tuple(model(x).shape)
+    try:
+        out = tuple(model(x).shape)
+    except RuntimeError as error:
+        out = f"RuntimeError: {str(error).splitlines()[0]}"
     layers = tuple((tuple(m.kernel_size), tuple(m.stride)) for m in (model.down1, model.down2))
     return _Shapes((seen.get("down1"), seen.get("down2"), out, layers))
 
@@ -197,6 +204,9 @@ EXERCISES = {
                "Output (o, i, j) reads the window of the padded image that starts at row i · stride and "
                "column j · stride, k rows and k columns, through all channels; then add bias[o]."),
         mistakes=(
+            (lambda a, e, o: isinstance(a, list) and any(not isinstance(t, torch.Tensor) for t in a),
+             "Your function does not return a tensor: the answer is a function returning a tensor of "
+             "shape (O, H_out, W_out), as F.conv2d does for one image (not a list or a number)."),
             (lambda a, e, o: _all_close(a, _reference(lambda w: w.flip(-1, -2))),
              "You flipped the kernel, as a textbook convolution does: F.conv2d multiplies each window with "
              "the filter as it is (section 1's loops)."),
@@ -253,8 +263,8 @@ EXERCISES = {
             (lambda a, e, o: _is_int(a) and a == 2 * e,
              "That much padding on each side grows the image: padding=p adds p pixels on both sides."),
             (lambda a, e, o: _is_int(a) and a == (o["kernel_size"] - 1) // 2 and o["dilation"] > 1,
-             "That keeps the size for an ordinary kernel of this size, where the span is the number of taps "
-             "(here it also equals the dilation). Dilation spreads the taps over a wider span: how many pixels "
+             "That keeps the size for an ordinary kernel of this size, where the span is the number of taps. "
+             "Dilation spreads the taps over a wider span: how many pixels "
              "does that span take away?"),
             (lambda a, e, o: _is_int(a) and a == o["dilation"] * (o["kernel_size"] - 1) + 1,
              "That is the kernel's whole span. The kernel takes span − 1 pixels away, and padding gives them "
@@ -275,6 +285,9 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: a[3] != e[3],
              "Keep the 3x3 kernels and the stride of 2: the question is how much padding they need."),
+            (lambda a, e, o: a[0] == e[0] and a[1] != e[1] and a[2] != e[2],
+             "down1 now halves, 28 → 14, but down2 does not give 7x7 from 14x14, so fc still gets the "
+             "wrong number of features: down2 needs the same fix."),
             (lambda a, e, o: a[0] != e[0] and a[1] == e[1],
              "down1 still does not give 14x14, and down2 makes up for it: each strided layer must halve, "
              "28 → 14, then 14 → 7."),

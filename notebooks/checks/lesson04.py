@@ -117,20 +117,28 @@ def _refusing(f, targets, why: str):
             cell.cell_contents = original
 
 
+_WALK_REFUSED = ("The exercise asks you to walk next_functions yourself: your function called "
+                 "backward, autograd.grad or graph_figures.")
+_ROW_REFUSED = "The exercise asks for backward: jacobian, jacrev and jacfwd compute the whole Jacobian."
+
+
 def _run_walk(f):
     """The names of the tensors ``f`` returns for each case (duplicates kept, "not a tensor" for
-    anything else); backward, autograd.grad and graph_figures' walkers refuse while it runs."""
+    anything else); backward, autograd.grad and graph_figures' walkers refuse while it runs, and
+    a refused call makes the answer ``_WALK_REFUSED`` (told by its own hint, not the ladder's)."""
     import graph_figures
     cases = _leaf_cases()
     found = []
-    with _refusing(f, [(torch.Tensor, "backward"), (torch.autograd, "backward"), (torch.autograd, "grad"),
-                       (graph_figures, "autograd_graph"), (graph_figures, "draw_autograd_graph")],
-                   "the exercise asks you to walk next_functions yourself: your function called "
-                   "backward, autograd.grad or graph_figures."):
-        for output, named, _ in cases:
-            by_id = {id(t): n for n, t in named.items()}
-            found.append(sorted(by_id.get(id(t), "another tensor") if isinstance(t, torch.Tensor)
-                                else "not a tensor" for t in f(output)))
+    try:
+        with _refusing(f, [(torch.Tensor, "backward"), (torch.autograd, "backward"), (torch.autograd, "grad"),
+                           (graph_figures, "autograd_graph"), (graph_figures, "draw_autograd_graph")],
+                       _WALK_REFUSED):
+            for output, named, _ in cases:
+                by_id = {id(t): n for n, t in named.items()}
+                found.append(sorted(by_id.get(id(t), "another tensor") if isinstance(t, torch.Tensor)
+                                    else "not a tensor" for t in f(output)))
+    except Refused:
+        return _WALK_REFUSED
     return tuple(found)
 
 
@@ -155,12 +163,27 @@ def _row_reference(shift: int = 0, ones: bool = False):
     return rows
 
 
+def _kept(t):
+    """A copy of what ``f`` returned, safe from a later backward adding into it."""
+    return t.detach().clone() if isinstance(t, torch.Tensor) else t
+
+
 def _run_row(f):
-    """What ``f`` returns on each case, with jacobian, jacrev and jacfwd refusing."""
+    """(what ``f`` returns on each case, what a second call on the same x returns, whether ``f``
+    changed the x it was given), with jacobian, jacrev and jacfwd refusing: a refused call makes
+    the answer ``_ROW_REFUSED`` (told by its own hint, not the ladder's)."""
     cases = _row_cases()
-    with _refusing(f, [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd")],
-                   "the exercise asks for backward: jacobian, jacrev and jacfwd compute the whole Jacobian."):
-        return [f(net, x, i) for net, x, i in cases]
+    firsts, seconds, changed = [], [], False
+    try:
+        with _refusing(f, [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd")],
+                       _ROW_REFUSED):
+            for net, x, i in cases:
+                firsts.append(_kept(f(net, x, i)))
+                seconds.append(_kept(f(net, x, i)))
+                changed = changed or x.requires_grad or x.grad is not None
+    except Refused:
+        return _ROW_REFUSED
+    return firsts, seconds, changed
 
 
 def _same_rows(a, e, o=None) -> bool:
@@ -168,34 +191,40 @@ def _same_rows(a, e, o=None) -> bool:
     return isinstance(a, list) and len(a) == len(e) and all(_same_values(x, y, o) for x, y in zip(a, e))
 
 
-_GIVEN_CLIP = '''def clipped_total(x, w):
-    """The sum of exp(x * w), each value clipped at 10."""
-    h = torch.exp(x * w)
-    h[h > 10] = 10  # clip the big values
-    return h.sum()
+def _right_rows(a, e, o=None) -> bool:
+    """Right rows on the first and on a second call, and the caller's x left as it was."""
+    return isinstance(a, tuple) and _same_rows(a[0], e) and _same_rows(a[1], e) and not a[2]
+
+
+_GIVEN_SHIFT = '''def two_terms(x, w):
+    """The sum of h * h + (h + 1), for h = x * w."""
+    h = x * w
+    square = h * h
+    h += 1  # shift h by 1
+    return (square + h).sum()
 '''
 
 
-def _is_given_clip(f) -> bool:
+def _is_given_shift(f) -> bool:
     """True for the function of exercise 04.5 as handed out (the same bytecode)."""
     scope = {"torch": torch}
-    exec(compile(_GIVEN_CLIP, "<given>", "exec"), scope)
-    given, code = scope["clipped_total"].__code__, f.__code__
+    exec(compile(_GIVEN_SHIFT, "<given>", "exec"), scope)
+    given, code = scope["two_terms"].__code__, f.__code__
     return (code.co_code, code.co_consts, code.co_names) == (given.co_code, given.co_consts, given.co_names)
 
 
-def _clip_inputs():
-    """x and w of the check's own: two of the four values exp(x * w) exceed 10."""
-    return torch.tensor([1.0, -2.0, 0.5, 2.0]), torch.tensor([3.0, 0.5, 1.0, 1.5], requires_grad=True)
+def _shift_inputs():
+    """x and w of the check's own."""
+    return torch.tensor([1.0, -2.0, 0.5, 2.0]), torch.tensor([3.0, 0.5, -1.0, 1.5], requires_grad=True)
 
 
 _CUT_OFF = "a result cut off from the graph"
 
 
-def _run_clip(f):
-    """(the clipped sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers
+def _run_shift(f):
+    """(the sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers
     (``_CUT_OFF`` if the sum does not require a gradient: .detach() or no_grad inside ``f``)."""
-    x, w = _clip_inputs()
+    x, w = _shift_inputs()
     total = f(x, w)
     if isinstance(total, torch.Tensor) and not total.requires_grad:
         return _CUT_OFF
@@ -206,15 +235,18 @@ def _run_clip(f):
     return torch.cat([total.detach().reshape(1), w.grad])
 
 
-def _clip_reference(hidden: bool = False):
-    """The right (sum, w.grad); ``hidden``: what an edit hidden from autograd (.data) gives instead."""
-    x, w = _clip_inputs()
-    h = torch.exp(x * w)
+def _shift_reference(hidden: bool = False, cut: bool = False):
+    """The right (sum, w.grad); ``hidden``: what an edit hidden from autograd (.data) gives instead
+    (the product's backward reads h + 1); ``cut``: the h + 1 term detached (no gradient through it)."""
+    x, w = _shift_inputs()
+    h = x * w
+    square = h * h
     if hidden:
-        h.data[h.data > 10] = 10
+        h.data += 1
+        shifted = h
     else:
-        h = h.clamp(max=10)
-    total = h.sum()
+        shifted = (h.detach() if cut else h) + 1
+    total = (square + shifted).sum()
     total.backward()
     return torch.cat([total.detach().reshape(1), w.grad])
 
@@ -227,8 +259,8 @@ EXERCISES = {
                "Does each tensor have a grad_fn? Print it for the one you are unsure of."),
         mistakes=(
             (lambda a, e, o: _bools(a) is not None and _bools(a)[3] is False and _bools(a)[:3] == e[:3],
-             "A detached tensor has no history: .detach() returns a tensor with no grad_fn, a new leaf, "
-             "even though it was computed from a result."),
+             "Look again at the detached tensor: it was computed from a result, but does it still have a "
+             "grad_fn? Print it."),
             (lambda a, e, o: _bools(a) is not None and _bools(a)[2] is False and e[2],
              "A tensor that does not require a gradient is still a leaf: nothing recorded how it was made."),
         ),
@@ -236,12 +268,14 @@ EXERCISES = {
     "04.2": Exercise(
         expected=lambda: tuple(sorted(reached) for _, _, reached in _leaf_cases()),
         run=lambda f: _run_walk(f),
+        same=lambda a, e, o: a == e,
         form="a function returning a list of tensors",
         hints=("Section 2's loop followed one input per node; here every input of every node leads somewhere. "
                "What could keep track of the nodes still to visit?",
                "A node can be reached along several paths: remember the nodes you have visited, and skip a "
                "node (or None) when you meet it again."),
         mistakes=(
+            (lambda a, e, o: a == _WALK_REFUSED, _WALK_REFUSED),
             (lambda a, e, o: all(sorted(set(x)) == y for x, y in zip(a, e)) and a != e,
              "Some leaves come back more than once: a tensor used twice is reached along two paths "
              "(section 4). Remember the nodes already visited."),
@@ -268,38 +302,44 @@ EXERCISES = {
     "04.4": Exercise(
         expected=lambda: _row_reference(),
         run=lambda f: _run_row(f),
-        same=_same_rows,
+        same=_right_rows,
         form="a function returning a tensor shaped like x",
         hints=("Section 8: out.backward(v) leaves v J in the .grad of an input that requires a gradient. "
                "Which part of J do you want?",
                "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
-            (lambda a, e, o: _same_rows(a, _row_reference(ones=True)),
+            (lambda a, e, o: a == _ROW_REFUSED, _ROW_REFUSED),
+            (lambda a, e, o: _same_rows(a[0], _row_reference(ones=True)),
              "A v of ones adds all ten rows of J together: v must pick row i alone."),
-            (lambda a, e, o: any(_same_rows(a, _row_reference(shift=s)) for s in (1, -1)),
+            (lambda a, e, o: any(_same_rows(a[0], _row_reference(shift=s)) for s in (1, -1)),
              "That is the row of a neighbouring output: indices start at 0, so row i is index i."),
-            (lambda a, e, o: _same_rows(a, [2 * r for r in e]),
-             "Twice the answer: .grad adds up over backward calls. Use a fresh copy of x and one backward."),
+            (lambda a, e, o: a[2] or _same_rows(a[1], [2 * r for r in e]),
+             "Called twice on the same image, your function gives twice the answer, or it changed the x it "
+             "was given (x now requires a gradient or holds a .grad): .grad adds up over backward calls. "
+             "Make a leaf of your own, a copy of x, and backward once."),
         ),
     ),
     "04.5": Exercise(
-        expected=lambda: _clip_reference(),
-        run=lambda f: _run_clip(f),
-        unanswered=lambda f, objects: _is_given_clip(f),
+        expected=lambda: _shift_reference(),
+        run=lambda f: _run_shift(f),
+        unanswered=lambda f, objects: _is_given_shift(f),
         same=lambda a, e, o: _close_to(a, e),
         form="the fixed function",
-        hints=("exp saves its output h for the backward pass; the clip then writes into h in place. Which "
-               "operations give a new tensor instead?",
-               "Compute the clipped values as a new tensor (there is a PyTorch function that clips, and "
-               "torch.where chooses value by value); leave the h that exp saved untouched."),
+        hints=("Which operation saved which tensor for its backward? Section 7's exp saved its output; "
+               "what does h * h need to compute its gradients, and what does the next line do to it?",
+               "Give the shifted values a tensor of their own, and leave the h that the product saved "
+               "as it was."),
         mistakes=(
             (lambda a, e, o: isinstance(a, str) and a == _CUT_OFF,
              "You cut the result off from the graph (.detach() or no_grad): w can't get a gradient. Make a "
              "new tensor that stays in the graph."),
-            (lambda a, e, o: _close_to(a, _clip_reference(hidden=True)),
+            (lambda a, e, o: _close_to(a, _shift_reference(hidden=True)),
              "The error was protecting you: .data (or another way around the version counter) hides the edit, "
-             "so exp's backward multiplies by the clipped 10 and a clipped value gets a gradient. It should "
-             "get 0: make a new tensor instead of editing the saved one."),
+             "so the product's backward multiplies by h + 1 instead of h and w.grad is wrong. Make a new "
+             "tensor instead of editing the saved one."),
+            (lambda a, e, o: _close_to(a, _shift_reference(cut=True)),
+             "The sum is right but w.grad misses the gradient of the h + 1 term: it was computed from a "
+             "detached h. Keep it in the graph."),
         ),
     ),
 }

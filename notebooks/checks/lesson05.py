@@ -47,6 +47,13 @@ def _without_gate() -> tuple:
     return dr.T @ x, dr.sum(dim=0), dr @ W
 
 
+def _gated_by_gradient() -> tuple:
+    """What the layer's gradients would be with the gate opened by dr's sign instead of r's."""
+    dr, _, x, W, _ = _layer_case()
+    g = dr * (dr > 0)
+    return g.T @ x, g.sum(dim=0), g @ W
+
+
 def _close(a, e) -> bool:
     return len(a) == len(e) and all(torch.as_tensor(x).shape == y.shape and torch.allclose(
         torch.as_tensor(x).double(), y.double(), rtol=1e-5, atol=1e-7) for x, y in zip(a, e))
@@ -151,8 +158,15 @@ EXERCISES = {
                "section 2's gᵀ x, its bias rule a sum over the batch, and its input gets one gradient per "
                "row, through W."),
         mistakes=((lambda a, e, o: _close(a, _without_gate()),
-                   "Right for a linear layer alone: the ReLU is missing. It blocks the gradient wherever its "
-                   "output r is 0."),
+                   "Right for a linear layer alone: no entry of dr is blocked, so the ReLU's gate is missing "
+                   "or always open (`r >= 0` is always true: r is a ReLU output). Which value of r tells you "
+                   "the ReLU's input was negative?"),
+                  (lambda a, e, o: _close(a, _gated_by_gradient()),
+                   "Your gate opens where the arriving gradient dr is positive. The gate depends on the "
+                   "forward pass (r), not on the gradient arriving."),
+                  (lambda a, e, o: len(a) == 3 and _close(a[1:2], (e[1] / len(_layer_case()[2]),)),
+                   "db is smaller than autograd's by the batch size: every row of the batch uses the same b, "
+                   "and each row's gradient adds into it."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) == (7, 3),
                    "dW must have W's shape (m, k): section 2's gᵀ h, with g the gradient after the gate."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
@@ -196,7 +210,10 @@ EXERCISES = {
                "what backward() does with .grad?",
                "backward() adds into .grad: something must clear it between one batch's backward() and the "
                "next: before the new backward(), not between backward() and reading .grad."),
-        mistakes=((lambda a, e, o: _adds_up(a, o, start=0.0),
+        mistakes=((lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
+                   "Some entries of your list are one and the same tensor, .grad itself, which later batches "
+                   "change in place: each entry must keep its batch's gradient as it was then."),
+                  (lambda a, e, o: _adds_up(a, o, start=0.0),
                    "The first gradient is right now, but the next ones still add up: one clearing before "
                    "the loop is not enough."),
                   (lambda a, e, o: _first_holds_the_earlier_step(a, o),

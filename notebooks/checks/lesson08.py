@@ -4,7 +4,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from checks import Exercise, Range
+from checks import Exercise, Range, Refused
 
 def _stats_model() -> tuple[nn.Module, torch.Tensor]:
     """A model of the check's own (containers nested two deep, a Tanh, no ConvBlock) and its input."""
@@ -76,11 +76,35 @@ def _built_side(model) -> int:
     return round((model.classifier.fc1.in_features / channels) ** 0.5)
 
 
+def _count(cls) -> int:
+    """How many numbers ``cls()``'s parameters() holds."""
+    return sum(p.numel() for p in cls().parameters())
+
+
 def _registered(cls, images) -> tuple[int, tuple]:
-    """(how many numbers ``cls()``'s parameters() holds, its output shape on ``images``)."""
-    model = cls()
+    """(how many numbers ``cls()``'s parameters() holds, its output shape on ``images``); refuses a
+    model whose parameters() misses some layers, saying how many numbers it misses."""
+    count, full = _count(cls), _list_cnn_count()
+    if count < full:
+        raise Refused(f"parameters() holds {count:,} numbers; all its layers hold {full:,}.")
     with torch.no_grad():
-        return sum(p.numel() for p in model.parameters()), tuple(model(images).shape)
+        return count, tuple(cls()(images).shape)
+
+
+class _ListCNNAsGiven(nn.Module):
+    """The exercise's forward, exactly as handed out (its bytecode tells an untouched forward)."""
+
+    def forward(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return self.fc(x.flatten(1))
+
+
+def _untouched(cls) -> bool:
+    """``cls`` is the exercise as given: blocks in a plain list, only fc registered, forward as given."""
+    given, theirs = _ListCNNAsGiven.forward.__code__, getattr(getattr(cls, "forward", None), "__code__", None)
+    return (theirs is not None and (theirs.co_code, theirs.co_names) == (given.co_code, given.co_names)
+            and isinstance(getattr(cls(), "blocks", None), list) and _count(cls) == 32 * 8 * 8 * 10 + 10)
 
 
 def _list_cnn_count() -> int:
@@ -90,21 +114,36 @@ def _list_cnn_count() -> int:
 
 def _conv2_share(widths) -> float:
     """The second convolution's weights with ``widths``, as a fraction of those with (16, 32)."""
-    first, second = (int(w) for w in widths)
+    first, second = widths
     return first * second / (16 * 32)
 
 
-def _train_widths(widths, train):
-    """(the widths, the accuracy ``train`` measures with them)."""
-    widths = tuple(int(w) for w in widths)
+def _widths_right(widths) -> bool:
+    return widths[1] == 2 * widths[0] and _conv2_share(widths) == 1 / 16
+
+
+_DROP_TOLERANCE = 0.0051
+"""How far a reported drop may be from the measured one: two decimals are enough."""
+
+
+def _measure_drop(drop, widths, train):
+    """(the widths as ints, the drop reported, the drop ``train`` measures, or None when the widths
+    are wrong: those are judged by arithmetic, before any training)."""
+    if widths is None:
+        raise Refused("put your widths in ex5_widths too: the drop is measured with them.")
+    widths = tuple(widths)
     if len(widths) != 2:
-        raise ValueError(f"give two widths, one per block, not {len(widths)}")
-    return widths, train(widths)
+        raise Refused(f"give two widths, one per block, not {len(widths)}.")
+    if any(float(w) != int(w) or int(w) < 1 for w in widths):
+        raise Refused("widths are whole channel counts (1, 2, 3, …).")
+    widths = tuple(int(w) for w in widths)
+    measured = train((16, 32)) - train(widths) if _widths_right(widths) else None
+    return widths, float(drop), measured
 
 
-def _experiment_right(answer, expected, objects) -> bool:
-    widths, accuracy = answer
-    return _conv2_share(widths) == 1 / 16 and widths[1] == 2 * widths[0] and expected.low <= accuracy <= expected.high
+def _drop_right(answer, expected, objects) -> bool:
+    widths, drop, measured = answer
+    return measured is not None and abs(drop - measured) <= _DROP_TOLERANCE and expected.low <= drop <= expected.high
 
 
 EXERCISES = {
@@ -176,35 +215,41 @@ EXERCISES = {
     "08.4": Exercise(
         expected=lambda images: (_list_cnn_count(), (len(images), 10)),
         run=lambda cls, images: _registered(cls, images),
-        unanswered=lambda cls, objects: _registered(cls, objects["images"])[0] == 32 * 8 * 8 * 10 + 10,
+        unanswered=lambda cls, objects: _untouched(cls),
         form="the fixed class",
         hints=("Print [name for name, _ in ListCNN().named_modules()]: which sub-modules does the model "
                "know about? Only those are trained, saved and moved.",
                "A module registers the modules held as its attributes and those inside a container "
                "module; a Python list is not a module (01 showed the container for a list)."),
-        mistakes=(
-            (lambda a, e, o: a[0] < e[0],
-             "Some layers are still not registered: count what parameters() holds for each block."),
-        ),
     ),
     "08.5": Exercise(
-        expected=lambda train: Range(0.6, 0.95, "a narrow network that learned in 64 short steps"),
-        run=lambda widths, train: _train_widths(widths, train),
-        same=_experiment_right,
-        form="two widths (block 1, block 2), e.g. a tuple of ints",
+        expected=lambda widths, train: Range(0.0, 0.15, "a sixteenth of conv 2's weights costs a few points "
+                                             "after 64 short steps"),
+        run=lambda drop, widths, train: _measure_drop(drop, widths, train),
+        same=_drop_right,
+        form="a number: the accuracy with (16, 32) minus the accuracy with your widths",
         hints=("How many weights has a convolution with in_channels C, out_channels O and a 3x3 kernel? "
                "Narrow both blocks by the same factor: what happens to that count?",
                "The second convolution's in_channels is the first block's width: narrowing both by a "
                "factor f divides its weights by f twice."),
         mistakes=(
-            (lambda a, e, o: _conv2_share(a[0]) == 1 / 256,
+            (lambda a, e, o: a[2] is None and _conv2_share(a[0]) == 1 / 256,
              "Both C and O shrink, so the weights shrink by the factor twice: you divided them by 256, "
              "not 16."),
-            (lambda a, e, o: a[0][1] != 2 * a[0][0],
+            (lambda a, e, o: a[2] is None and a[0][1] != 2 * a[0][0],
              "Narrow both blocks by the same factor: section 5's second block is twice as wide as its "
              "first, and stays so."),
-            (lambda a, e, o: _conv2_share(a[0]) != 1 / 16,
+            (lambda a, e, o: a[2] is None,
              "Count the second convolution's weights with your widths and compare with 16 x 32 x 9."),
+            (lambda a, e, o: abs(a[1] + a[2]) <= _DROP_TOLERANCE < abs(a[1] - a[2]),
+             "Your widths are right, and your number has the right size but the wrong sign: the drop is "
+             "the accuracy with (16, 32) minus the accuracy with your widths."),
+            (lambda a, e, o: abs(a[1] - a[2]) > _DROP_TOLERANCE,
+             "Your widths are right, but your number is not what ex5_train measures with them: measure "
+             "both accuracies with ex5_train and subtract (two decimals are enough)."),
+            (lambda a, e, o: True,
+             "The drop ex5_train measured is outside what this experiment gives: a sixteenth of conv 2's "
+             "weights costs a few points after 64 short steps. Did x_train or ex5_train change?"),
         ),
     ),
 }

@@ -33,9 +33,9 @@ ATTEMPTS = {
             "        self.last = nn.Linear(width, 3)\n"
             "\n"
             "    def forward(self, t):\n"
-            "        t = torch.relu(self.first(t))\n"
+            "        t = F.relu(self.first(t))\n"
             "        for layer in self.hidden:\n"
-            "            t = torch.relu(layer(t))\n"
+            "            t = F.relu(layer(t))\n"
             "        return self.last(t)"),
         "right": (
             "class Tower(nn.Module):\n"
@@ -48,9 +48,9 @@ ATTEMPTS = {
             "        self.last = nn.Linear(width, 3)\n"
             "\n"
             "    def forward(self, t):\n"
-            "        t = torch.relu(self.first(t))\n"
+            "        t = F.relu(self.first(t))\n"
             "        for layer in self.hidden:\n"
-            "            t = torch.relu(layer(t))\n"
+            "            t = F.relu(layer(t))\n"
             "        return self.last(t)"),
         "alternative": (
             "class Tower(nn.Module):\n"
@@ -61,9 +61,9 @@ ATTEMPTS = {
             "        self.last = nn.Linear(width, 3)\n"
             "\n"
             "    def forward(self, t):\n"
-            "        t = torch.relu(self.first(t))\n"
+            "        t = F.relu(self.first(t))\n"
             "        for layer in self.hidden:\n"
-            "            t = torch.relu(layer(t))\n"
+            "            t = F.relu(layer(t))\n"
             "        return self.last(t)"),
     },
     "01.4": {

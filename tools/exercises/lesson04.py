@@ -85,22 +85,25 @@ ATTEMPTS = {
     },
     "04.5": {
         "kind": "debug",
-        "title": 'a clip that breaks `backward()`',
+        "title": 'a shift that breaks `backward()`',
         "minutes": 8,
-        "misconception": 'silences the error with .data, so the clipped values get a gradient',
+        "misconception": 'thinks only an output is saved, or silences the error with .data so the gradient is wrong',
         "wrong": (
-            'def clipped_total(x, w):\n'
-            '    h = torch.exp(x * w)\n'
-            '    h.data[h.data > 10] = 10  # no error any more\n'
-            '    return h.sum()'),
+            'def two_terms(x, w):\n'
+            '    h = x * w\n'
+            '    square = h * h\n'
+            '    h.data += 1  # no error any more\n'
+            '    return (square + h).sum()'),
         "right": (
-            'def clipped_total(x, w):\n'
-            '    h = torch.exp(x * w)\n'
-            '    return torch.where(h > 10, torch.full_like(h, 10.0), h).sum()'),
+            'def two_terms(x, w):\n'
+            '    h = x * w\n'
+            '    return (h * h + h + 1).sum()'),
         "alternative": (
-            'def clipped_total(x, w):\n'
-            '    h = torch.exp(x * w).clone()  # edit the copy; exp keeps its own output\n'
-            '    h[h > 10] = 10\n'
-            '    return h.sum()'),
+            'def two_terms(x, w):\n'
+            '    h = x * w\n'
+            '    square = h * h\n'
+            '    h = h.clone()  # edit a copy; the product keeps its own h\n'
+            '    h += 1\n'
+            '    return (square + h).sum()'),
     },
 }

@@ -106,11 +106,12 @@ ATTEMPTS = {
     },
     "08.5": {
         "kind": "experiment",
-        "title": "how many channels does it need?",
+        "title": "what do fewer channels cost?",
         "minutes": 8,
         "misconception": "narrows the widths by the factor the weights should shrink by (16), not its square root",
-        "wrong": "ex5_widths = (1, 2)",
-        "right": "ex5_widths = (4, 8)",
-        "alternative": "ex5_widths = [16 // 4, 32 // 4]",
+        "wrong": "ex5_widths = (1, 2)\nex5_drop = ex5_train((16, 32)) - ex5_train(ex5_widths)",
+        "right": "ex5_widths = (4, 8)\nwide, narrow = ex5_train((16, 32)), ex5_train((4, 8))\nex5_drop = wide - narrow",
+        "alternative": "ex5_widths = [16 // 4, 32 // 4]\nex5_drop = round(ex5_train([16, 32]) - ex5_train(ex5_widths), 2)",
+        "loophole": "ex5_widths = (4, 8)\nex5_drop = 0.12",
     },
 }

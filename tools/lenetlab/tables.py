@@ -83,7 +83,9 @@ def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = Fal
     total = [minutes(nb, timings) for nb in notebooks]
     core, known = sum(m["core"] for m in total if m), sum(m["total"] for m in total if m)
     rows.append("")
-    guide = "../docs/instructor_guide.md" if in_notebook else "docs/instructor_guide.md"
+    # A notebook links to the guide on GitHub: `make lab` serves notebooks/ only, and Colab opens a
+    # notebook alone, so a relative ../docs link opens nothing there.
+    guide = github_url("docs/instructor_guide.md") if in_notebook else "docs/instructor_guide.md"
     rows.append(f"Minutes: the **core** path ({core} in all) is what every student does: run the notebook, read its "
                 f"text and code, skipping the optional *Going deeper* sections and the exercises; **all** ({known}) "
                 f"adds those, at the rates stated in [the instructor guide]({guide}#timings).")
@@ -97,7 +99,7 @@ def readme_badge() -> str:
 
 
 def readme_start() -> str:
-    """The two commands that start LeNet Lab on a machine with git, make and Python >= 3.10."""
+    """The two commands that start LeNet Lab on a machine with git, make and Python >= 3.11."""
     return (f"```\ngit clone {repo_url()}.git && cd {REPO.split('/')[1]}\n"
             "make lab    # first run: builds .venv from requirements.txt, then opens JupyterLab\n```")
 
