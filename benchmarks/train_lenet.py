@@ -4,7 +4,7 @@
     python benchmarks/train_lenet.py --official-epochs 1   # the official recipe's first epoch only (faster)
     python benchmarks/train_lenet.py --recipe-only --seeds 0 1 2 3 4 --cpu-level avx2   # the robustness table
     python benchmarks/train_lenet.py --profile             # also: where the time of one step goes (stderr)
-    python benchmarks/train_lenet.py --lr-ablation --seeds 0 1 2   # constant lr vs one-cycle (validation split)
+    python benchmarks/train_lenet.py --threads 1 --lr-ablation --seeds 0 1 2   # constant lr vs one-cycle: notebooks/lr_ablation.json
 
 Three measurements, in one process, printed as one JSON line on stdout (progress on stderr):
 
@@ -208,6 +208,31 @@ ABLATION_SCHEDULES = {  # schedule -> learning rates tried (constant: the lr; on
 ABLATION_JSON = ROOT / "notebooks" / "lr_ablation.json"  # beside the notebooks: 07 reads it, the student copy has it
 
 
+def ablation_order(seeds: list[int]) -> list[tuple[str, float, int]]:
+    """(schedule, lr, seed) of every run of the full grid, in the order ``--lr-ablation`` writes them."""
+    return [(schedule, lr, seed) for schedule, lrs in ABLATION_SCHEDULES.items() for lr in lrs for seed in seeds]
+
+
+def merge_ablation(parts: list[dict]) -> dict:
+    """Join partial ablation results (``--ablation-configs``, ``--seeds``) made with the same settings into one,
+    its runs and seeds in the order one ``--lr-ablation`` process over all of them writes. Raises ValueError
+    when the parts' settings differ or a run is there twice."""
+    def settings(part: dict) -> dict:
+        return {key: value for key, value in part.items() if key not in ("runs", "seeds", "note")}
+
+    if any(settings(part) != settings(parts[0]) for part in parts):
+        raise ValueError("the parts were made with different settings (threads, torch, CPU level or recipe)")
+    runs = [run for part in parts for run in part["runs"]]
+    keys = [(run["schedule"], run["lr"], run["seed"]) for run in runs]
+    if len(set(keys)) < len(keys):
+        raise ValueError("a run is in more than one part")
+    seeds = sorted({seed for *_, seed in keys})
+    order = {key: i for i, key in enumerate(ablation_order(seeds))}
+    runs.sort(key=lambda run: order.get((run["schedule"], run["lr"], run["seed"]), len(order)))
+    note = "made in parts (--ablation-configs / --seeds), one process each, same code and settings; joined with --merge-ablation"
+    return dict(parts[0], seeds=seeds, runs=runs, note=note)
+
+
 def lr_ablation(seeds: list[int], path: Path = ABLATION_JSON, configs: list[str] | None = None) -> dict:
     """Constant learning rate against one-cycle, each at several learning rates, every seed in ``seeds``:
     validation loss and accuracy (07's 5,000 held-out training digits, never the test set) after each
@@ -271,9 +296,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the learning-rate ablation (constant vs one-cycle, validation split, --seeds), "
                              "written to notebooks/lr_ablation.json")
     parser.add_argument("--ablation-configs", nargs="+", help="with --lr-ablation: only these schedule:lr pairs")
-    parser.add_argument("--ablation-out", type=Path, default=ABLATION_JSON, help="with --lr-ablation: the JSON file")
+    parser.add_argument("--ablation-out", type=Path, default=ABLATION_JSON, help="with --lr-ablation or --merge-ablation: the JSON file written")
     parser.add_argument("--merge-ablation", type=Path, nargs="+",
-                        help="join these partial ablation files into notebooks/lr_ablation.json")
+                        help="join these partial ablation files into --ablation-out (default notebooks/lr_ablation.json)")
     args = parser.parse_args(argv)
     if args.cpu_level != "best" and os.environ.get("LENET_CPU_LEVEL") != args.cpu_level:
         sys.path.insert(0, str(ROOT / "tools"))
@@ -288,9 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
 
     if args.merge_ablation:
-        parts = [json.loads(p.read_text()) for p in args.merge_ablation]
-        merged = dict(parts[0], runs=[run for part in parts for run in part["runs"]])
-        ABLATION_JSON.write_text(json.dumps(merged, indent=1) + "\n")
+        merged = merge_ablation([json.loads(p.read_text()) for p in args.merge_ablation])
+        args.ablation_out.write_text(json.dumps(merged, indent=1) + "\n")
         return 0
     if args.lr_ablation:
         lr_ablation(args.seeds, args.ablation_out, args.ablation_configs)
