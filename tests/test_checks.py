@@ -987,6 +987,25 @@ def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):
     assert "torch.no_grad()" in capsys.readouterr().out
 
 
+def test_06_1_a_nesterov_step_is_a_named_mistake(capsys):
+    checks._wrong_tries.clear()
+
+    @torch.no_grad()
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            buffers[k] = p.grad.clone() if buffers[k] is None else mu * buffers[k] + p.grad
+            p -= lr * (p.grad + mu * buffers[k])  # a look-ahead step: Nesterov's, not PyTorch's default
+
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "Nesterov" in capsys.readouterr().out
+
+
+def test_06_3_hint_1_nudges_and_hint_2_names_the_accumulation(capsys):
+    import importlib
+    hints = importlib.import_module("checks.lesson06").EXERCISES["06.3"].hints
+    assert "sum" not in hints[0] and "sum of all past gradients" in hints[1]
+
+
 def test_06_3_clearing_once_before_the_loop_is_a_named_mistake_not_unanswered(capsys):
     import torch.nn.functional as F
     checks._wrong_tries.clear()

@@ -42,9 +42,9 @@ def _with_momentum(update, lr: float, mu: float) -> torch.Tensor:
     return _weights(model)
 
 
-def _optim_momentum(lr: float, mu: float, dampening: float = 0.0) -> torch.Tensor:
+def _optim_momentum(lr: float, mu: float, dampening: float = 0.0, nesterov: bool = False) -> torch.Tensor:
     model, x, y = _problem()
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=mu, dampening=dampening)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=mu, dampening=dampening, nesterov=nesterov)
     for _ in range(_STEPS):
         optimizer.zero_grad()
         F.cross_entropy(model(x), y).backward()
@@ -124,7 +124,10 @@ EXERCISES = {
                    "Your steps are plain SGD: the buffer is not kept from one call to the next. Store it in "
                    "the list buffers, at the parameter's index."),
                   (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], dampening=o["mu"])),
-                   "You averaged, μ·b + (1 − μ)·g: PyTorch's buffer adds the whole gradient, μ·b + g.")),
+                   "You averaged, μ·b + (1 − μ)·g: PyTorch's buffer adds the whole gradient, μ·b + g."),
+                  (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], nesterov=True)),
+                   "You stepped along g + μ·b, a look-ahead (Nesterov's momentum, SGD(nesterov=True)): "
+                   "PyTorch's default steps along the buffer b itself.")),
     ),
     "06.2": Exercise(
         expected=lambda X, y: _critical_lr(X, y),
@@ -147,10 +150,9 @@ EXERCISES = {
         unanswered=lambda train, objects: ("zero_grad" not in train.__code__.co_names
                                            and _close(_train_result(train), _reference_training(clear=False))),
         form="the fixed function",
-        hints=("Print the gradient of one weight after each backward(): does each step see only its own "
-               "gradient? Never cleared, .grad holds the sum of all past gradients: the step follows that "
-               "sum, like momentum with μ = 1 (section 6).",
-               "backward() adds to .grad; something must clear it once per step, before the next backward()."),
+        hints=("Print one weight's .grad after each backward(): does each step see only its own gradient?",
+               "backward() adds to .grad: never cleared, it holds the sum of all past gradients, like momentum "
+               "with μ = 1 (section 6). Something must clear it once per step, before the next backward()."),
         mistakes=((lambda a, e, o: _close(a, _reference_training(clear=False)),
                    "Your loop still accumulates: the gradients are cleared once, not once per step. Clear "
                    "them inside the loop, before each backward()."),
