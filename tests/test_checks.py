@@ -407,18 +407,15 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
     assert net.conv1.weight.grad is None  # the check worked on a copy
 
 
-def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
-    checks._wrong_tries.clear()
-
+def _05_1_attempts():
+    """Exercise 05.1's answers (dW, db, dx of a linear layer and its ReLU): the right one, then
+    typical wrong ones with the words their hint must contain."""
     def right(dr, r, x, W):
         g = dr * (r > 0)
         return g.T @ x, g.sum(dim=0), g @ W
 
     def no_gate(dr, r, x, W):
         return dr.T @ x, dr.sum(dim=0), dr @ W
-
-    def by_autograd(dr, r, x, W):
-        return torch.autograd.grad((r * dr).sum(), (W, x), allow_unused=True)
 
     def gate_always_open(dr, r, x, W):
         g = dr * (r >= 0)
@@ -428,21 +425,12 @@ def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
         g = dr * (r > 0)
         return g.T @ x, g.mean(dim=0), g @ W
 
-    assert not checks.check("05.1", no_gate)
-    assert "gate is missing or always open" in said(capsys)
-    assert not checks.check("05.1", gate_always_open)
-    assert "gate is missing or always open" in said(capsys)
-    assert not checks.check("05.1", bias_mean)
-    assert "by the batch size" in said(capsys)
-
     def gated_by_gradient(dr, r, x, W):
         g = dr * (dr > 0)
         return g.T @ x, g.sum(dim=0), g @ W
 
-    assert not checks.check("05.1", gated_by_gradient)
-    assert "not on the gradient arriving" in said(capsys)
-    assert not checks.check("05.1", by_autograd)
-    assert "raised RuntimeError" in said(capsys)
+    def by_autograd(dr, r, x, W):
+        return torch.autograd.grad((r * dr).sum(), (W, x), allow_unused=True)
 
     def dx_ungated(dr, r, x, W):
         g = dr * (r > 0)
@@ -452,17 +440,23 @@ def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
         g = dr * (r > 0)
         return dr.T @ x, g.sum(dim=0), g @ W
 
-    assert not checks.check("05.1", dx_ungated)
-    assert "dW and db are right, dx is not" in said(capsys)
-    assert not checks.check("05.1", only_dx_right)
-    assert "dx is right, dW or db is not" in said(capsys)
-
     def turned_round(dr, r, x, W):
         g = dr * (r > 0)
         return x.T @ g, g.sum(dim=0), g @ W
 
-    assert not checks.check("05.1", turned_round)
-    assert "W's shape" in said(capsys)
+    wrong = [(no_gate, "gate is missing or always open"), (gate_always_open, "gate is missing or always open"),
+             (bias_mean, "by the batch size"), (gated_by_gradient, "not on the gradient arriving"),
+             (by_autograd, "raised RuntimeError"), (dx_ungated, "dW and db are right, dx is not"),
+             (only_dx_right, "dx is right, dW or db is not"), (turned_round, "W's shape")]
+    return right, wrong
+
+
+def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
+    checks._wrong_tries.clear()
+    right, wrong = _05_1_attempts()
+    for attempt, hint in wrong:
+        assert not checks.check("05.1", attempt), attempt.__name__
+        assert hint in said(capsys), (attempt.__name__, hint)
     assert checks.check("05.1", right)
 
 
