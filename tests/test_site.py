@@ -61,7 +61,9 @@ PAGES = (["index.html"] + [f"notebooks/{name}.html" for name in LESSONS]
 VIEWPORT = {"width": 1280, "height": 900}
 BUILD_SECONDS = 900
 PAGE_MS = 30_000
-MATHJAX_MS = 30_000
+MATHJAX_MS = 30_000  # MathJax typesetting a page
+# The page has loaded (its scripts have run), so MathJax's startup object is there at once or never.
+MATHJAX_START_MS = 5_000
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CHECK_PASSED = re.compile(r"✓ (?:exercise \d+|\d\d\.\d+)[^\n]*")  # what checks.check prints for a right answer
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^\s$][^$\n]*?[^\s$\\]\$|\$[^\s$]\$")
@@ -297,7 +299,7 @@ class Checker:
         if page.evaluate("() => document.querySelectorAll('.math').length"):
             try:
                 page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise",
-                                       timeout=MATHJAX_MS)
+                                       timeout=MATHJAX_START_MS)
                 page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
             except Exception as exc:  # noqa: BLE001
                 problems.append(f"MathJax did not start, the maths stays raw TeX ({str(exc).splitlines()[0][:150]})")

@@ -23,6 +23,7 @@ from conftest import ROOT
 from kit_fixtures import fake_repo, md, notebook
 import nav
 import student
+from lenetlab.notebooks import DEEPER
 
 REAL = nav.notebook_paths(ROOT)
 ATTEMPTS = nav.load_attempts(ROOT)
@@ -316,7 +317,8 @@ def cell_text(cell) -> str:
 
 def replay(student_path, source_nb: dict, attempts: dict, folder) -> int:
     """Runs the student notebook at ``student_path`` cell by cell in a fresh kernel started in
-    ``folder``: each exercise cell, as handed out, says "not answered yet"; then, in the same kernel,
+    ``folder``, skipping the Going-deeper cells as a student may (so every exercise must work
+    without them): each exercise cell, as handed out, says "not answered yet"; then, in the same kernel,
     its wrong attempt gets ✗ and a hint, its right answer, the alternative form and the source's
     solution cell ✓; the expected value the check computed appears nowhere above the exercise
     (prose, code or output) nor in the exercise cell; then the cell runs again as handed out, so
@@ -331,8 +333,8 @@ def replay(student_path, source_nb: dict, attempts: dict, folder) -> int:
     exercises = 0
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
+            if cell.cell_type != "code" or DEEPER in nav.tags(cell):
+                continue  # as a student who skips every Going-deeper section (nbval runs them)
             client.execute_cell(cell, index)
             if "exercise" not in nav.tags(cell):
                 continue
