@@ -50,18 +50,9 @@ lab: venv data
 	  exec $(BIN)/jupyter lab --notebook-dir=notebooks --allow-root; fi; \
 	exec $(BIN)/jupyter lab --notebook-dir=notebooks
 
-# pytest, and beside it the notebooks again at lower CPU levels (tools/cpu_levels.py): pytest
-# keeps about one core busy, so the two together take little longer than pytest alone. The
-# levels' report follows pytest's; either failing fails `make test`.
 test: venv data site-deps-if-npm
-	@mkdir -p build
-	@$(BIN)/python tools/cpu_levels.py > build/cpu-levels.log 2>&1 & levels=$$!; \
-	trap 'kill $$levels 2>/dev/null' INT TERM; \
-	$(BIN)/python -m pytest; tests=$$?; \
-	wait $$levels; levels_status=$$?; \
-	echo "== the notebooks at lower CPU levels (tools/cpu_levels.py, run beside pytest; build/cpu-levels.log):"; \
-	cat build/cpu-levels.log; \
-	[ $$tests -eq 0 ] && [ $$levels_status -eq 0 ]
+	$(BIN)/python -m pytest
+	$(BIN)/python tools/cpu_levels.py
 
 # The fast loop for every edit: no kernel, browser, site build or make run, then strict nbval of
 # the notebooks changed against main (committed or not); none if none changed.
