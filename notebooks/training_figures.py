@@ -166,7 +166,7 @@ def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: 
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(7.4, 2.8))
+        fig, axes = plt.subplots(1, 2, figsize=(6.6, 2.6))
     ax1, ax2 = axes
     steps = torch.tensor(history["step_loss"])
     bounds = torch.linspace(0, len(steps), len(history["val_loss"]) * chunks_per_epoch + 1).round().long()
