@@ -50,9 +50,21 @@ lab: venv data
 	  exec $(BIN)/jupyter lab --notebook-dir=notebooks --allow-root; fi; \
 	exec $(BIN)/jupyter lab --notebook-dir=notebooks
 
+# pytest, and beside it the notebooks again at the lower CPU levels (tools/cpu_levels.py): pytest
+# keeps about one core busy, so the two together take little longer than pytest alone. Their
+# report follows pytest's; either failing fails `make test`. OMP_WAIT_POLICY=PASSIVE: PyTorch's
+# OpenMP threads sleep when idle instead of spinning, so two kernels with two threads each share
+# two cores without slowing each other down (it changes no result, only how threads wait).
+test check test-cpu-levels: export OMP_WAIT_POLICY := PASSIVE
 test: venv data site-deps-if-npm
-	$(BIN)/python -m pytest
-	$(BIN)/python tools/cpu_levels.py
+	@mkdir -p build
+	@$(BIN)/python tools/cpu_levels.py > build/cpu-levels.log 2>&1 & levels=$$!; \
+	trap 'kill $$levels 2>/dev/null' INT TERM; \
+	$(BIN)/python -m pytest; tests=$$?; \
+	wait $$levels; levels_status=$$?; \
+	echo "== the notebooks at lower CPU levels (tools/cpu_levels.py, run beside pytest; build/cpu-levels.log):"; \
+	cat build/cpu-levels.log; \
+	[ $$tests -eq 0 ] && [ $$levels_status -eq 0 ]
 
 # The fast loop for every edit: no kernel, browser, site build or make run, then strict nbval of
 # the notebooks changed against main (committed or not); none if none changed.
