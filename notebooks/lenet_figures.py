@@ -199,10 +199,10 @@ def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input
     import matplotlib.pyplot as plt
 
     _, axes = plt.subplots(1, 1 + len(maps), figsize=(7.2, 1.6))
-    axes[0].imshow(digit.detach(), cmap="gray")
+    axes[0].imshow(digit.detach().numpy(), cmap="gray")
     axes[0].set_title(title)
     for k, (ax, fmap) in enumerate(zip(axes[1:], maps)):
-        ax.imshow(fmap.detach(), cmap="viridis")  # detach: a map may still track its gradient
+        ax.imshow(fmap.detach().numpy(), cmap="viridis")  # detach: a map may still track its gradient
         ax.set_title(f"C1 map {k}")
     for ax in axes:
         ax.set_axis_off()
