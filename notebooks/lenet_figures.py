@@ -188,3 +188,22 @@ def draw_lenet_family(nets, axes=None):
     for ax in axes:
         ax.set(xlim=(-0.1, max(ends) + 0.35), ylim=(-1.45, 1.4), aspect="equal")
     return axes
+
+
+def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input"):
+    """Draw one digit beside the feature maps a layer makes of it, in one row.
+
+    ``digit`` is ``(H, W)`` (gray), ``maps`` is ``(C, H', W')`` (viridis, each map on its own
+    scale, titled "C1 map k"). Returns the axes. Introduced in 02_lenet §1.
+    """
+    import matplotlib.pyplot as plt
+
+    _, axes = plt.subplots(1, 1 + len(maps), figsize=(7.2, 1.6))
+    axes[0].imshow(digit.detach().numpy(), cmap="gray")
+    axes[0].set_title(title)
+    for k, (ax, fmap) in enumerate(zip(axes[1:], maps)):
+        ax.imshow(fmap.detach().numpy(), cmap="viridis")  # detach: a map may still track its gradient
+        ax.set_title(f"C1 map {k}")
+    for ax in axes:
+        ax.set_axis_off()
+    return axes

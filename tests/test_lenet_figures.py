@@ -128,3 +128,14 @@ def test_layer_labels_stay_between_the_stages_they_join():
         if text.get_position()[1] > 0 and text.get_text() != "ReLU":  # a layer label over an arrow
             label = text.get_window_extent(renderer)
             assert not any(label.overlaps(box) for box in boxes), text.get_text()
+
+
+@pytest.mark.parametrize("channels", [1, 6])
+def test_draw_digit_maps_draws_the_digit_then_each_map(channels):
+    digit, maps = torch.rand(28, 28), torch.rand(channels, 28, 28)
+    axes = lenet_figures.draw_digit_maps(digit, maps, title="label 7")
+    assert len(axes) == 1 + channels
+    assert axes[0].get_title() == "label 7" and axes[0].images[0].get_cmap().name == "gray"
+    for k, ax in enumerate(axes[1:]):
+        assert ax.get_title() == f"C1 map {k}" and ax.images[0].get_cmap().name == "viridis"
+        assert (ax.images[0].get_array() == maps[k].numpy()).all()

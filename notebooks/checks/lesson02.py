@@ -1,7 +1,8 @@
 """Checks for 02_lenet's exercises.
 
-Each expected value is computed from the objects the exercise cell passes (the tensor, the
-layers, the model and the input), never typed in: it cannot drift from the notebook. The write
+Each expected value is computed, never typed in: from the model the exercise cell passes (02.3),
+or from the tensor and layers built here (02.1, 02.2: the exercise cell holds no object whose
+shape would hand over the answer; tests may pass others as ``images``, ``layers`` and ``x``). The write
 and debug exercises (02.4, 02.5) run the student's class with weights and digits of the check's
 own and compare its scores with the right computation from the class's own layers.
 """
@@ -33,6 +34,31 @@ def _flat_features_by_hand(layers: nn.Module, x: torch.Tensor, ceil: bool = Fals
         elif isinstance(layer, nn.MaxPool2d):
             side = -(-side // layer.kernel_size) if ceil else side // layer.kernel_size
     return channels * side * side
+
+
+def _older_blitz() -> nn.Sequential:
+    """Exercise 02.2's layers, built here rather than in the exercise cell: the older blitz's two
+    3x3 convolutions, each followed by ReLU and 2x2 max pooling, then the flatten."""
+    return nn.Sequential(nn.Conv2d(1, 6, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(6, 16, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())
+
+
+def _ex2(objects: dict) -> tuple[nn.Module, torch.Tensor]:
+    """The layers and the image of exercise 02.2: those passed to ``check`` (tests pass others),
+    else the older blitz on one 64x64 image."""
+    layers = objects.get("layers")
+    layers = _older_blitz() if layers is None else layers
+    x = objects.get("x")
+    return layers, (torch.zeros(1, 1, 64, 64) if x is None else x)
+
+
+EX1_SHAPE = (8, 3, 32, 32)
+"""Exercise 02.1's images: eight colour images of 32x32."""
+
+
+def _ex1_images(objects: dict) -> torch.Tensor:
+    images = objects.get("images")
+    return torch.zeros(EX1_SHAPE) if images is None else images
 
 
 def _last_channels(layers: nn.Module) -> int:
@@ -200,27 +226,27 @@ def _smallnet_as_given(cls) -> bool:
 
 EXERCISES = {
     "02.1": Exercise(
-        expected=lambda images: tuple(images.view(len(images), -1).shape),
+        expected=lambda **o: tuple(_ex1_images(o).view(len(_ex1_images(o)), -1).shape),
         form="a tuple of two ints (rows, columns)",
         hints=("A view keeps every number: the second size is what is left once the 8 rows are fixed.",
                "Each image holds channels x height x width numbers."),
         mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and a[0] == e[0]
-                   and a[1] * o["images"].shape[1] == e[1],
+                   and a[1] * _ex1_images(o).shape[1] == e[1],
                    "You dropped the channels: a colour image has 3 numbers per pixel, and view keeps them all."),),
     ),
     "02.2": Exercise(
-        expected=_flat_features,
+        expected=lambda **o: _flat_features(*_ex2(o)),
         form="an int: channels x height x width reaching fc1",
         hints=("Follow the side length step by step: a 3x3 convolution without padding takes 2 off, "
                "a 2x2 pooling halves.",
                "When pooling halves an odd size it rounds down; the last convolution has 16 channels."),
-        mistakes=((lambda a, e, o: a == _flat_features_by_hand(o["layers"], o["x"], ceil=True),
+        mistakes=((lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), ceil=True),
                    "Pooling an odd size rounds down, not up: the last row and column are dropped."),
-                  (lambda a, e, o: a == _flat_features_by_hand(o["layers"], o["x"], size=32),
+                  (lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
-                  (lambda a, e, o: a * _last_channels(o["layers"]) == e,
+                  (lambda a, e, o: a * _last_channels(_ex2(o)[0]) == e,
                    "That is one map: how many channels does the last convolution make?"),
-                  (lambda a, e, o: a * _last_channels(o["layers"]) == e * _first_channels(o["layers"]),
+                  (lambda a, e, o: a * _last_channels(_ex2(o)[0]) == e * _first_channels(_ex2(o)[0]),
                    "Those are the first convolution's channels: the maps that reach fc1 come from the "
                    "last convolution."),
                   (lambda a, e, o: a == 16 * 5 * 5,
