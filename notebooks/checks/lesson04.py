@@ -262,7 +262,8 @@ EXERCISES = {
              "Look again at the detached tensor: it was computed from a result, but does it still have a "
              "grad_fn? Print it."),
             (lambda a, e, o: _bools(a) is not None and _bools(a)[2] is False and e[2],
-             "A tensor that does not require a gradient is still a leaf: nothing recorded how it was made."),
+             "Look again at the tensor made under torch.no_grad(): did autograd record the multiplication "
+             "that made it (section 7)? Section 1's rule asks only whether it has a grad_fn."),
         ),
     ),
     "04.2": Exercise(
@@ -280,7 +281,8 @@ EXERCISES = {
              "Some leaves come back more than once: a tensor used twice is reached along two paths "
              "(section 4). Remember the nodes already visited."),
             (lambda a, e, o: any("not a tensor" in x for x in a),
-             "Return the tensors, not the AccumulateGrad nodes: a node's .variable is its tensor."),
+             "Return the tensors themselves, not nodes or (node, index) pairs: an AccumulateGrad node's "
+             ".variable is its tensor."),
             (lambda a, e, o: all(set(x) <= set(y) for x, y in zip(a, e)),
              "Some leaves are missing: follow every input of every node, not only one path down."),
         ),
