@@ -54,7 +54,7 @@ def fmt_minutes(m: dict | None, key: str = "total") -> str:
     return str(m[key]) if m else "?"
 
 
-README_BULLETS = 3  # learning bullets per row of the README's map (the notebook itself lists them all)
+README_BULLETS = 3  # learning bullets per row of the README's map: the first ones (the notebook lists them all)
 
 
 def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = False) -> str:
@@ -74,10 +74,7 @@ def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = Fal
         if in_notebook:
             rows.append(f"| {nb.number} | {link} | {mins} |")
             continue
-        bullets = nb.learn[:README_BULLETS]
-        learn = "<br>".join(f"• {text(b)}" for b in bullets) or "—"
-        if len(bullets) < len(nb.learn):
-            learn += f"<br>• … and {len(nb.learn) - len(bullets)} more"
+        learn = "<br>".join(f"• {text(b)}" for b in nb.learn[:README_BULLETS]) or "—"
         path = learner_path(nb.name)
         rows.append(f"| {nb.number} | {link} | {learn} | {mins} | [Binder]({binder_url(path)}) · [Colab]({colab_url(path)}) |")
     total = [minutes(nb, timings) for nb in notebooks]
@@ -113,7 +110,7 @@ def readme_total(notebooks: list[Notebook], timings: dict) -> str:
     known = [minutes(nb, timings) for nb in notebooks]
     if not all(known):
         return "(not measured yet: run `make timings`)"
-    return (f"about {hours(sum(m['total'] for m in known))} with every exercise, "
+    return (f"about {hours(sum(m['total'] for m in known))} with every Going-deeper section and exercise, "
             f"{hours(sum(m['core'] for m in known))} reading and running only")
 
 
