@@ -453,17 +453,17 @@ def _lessons(*stems):
     return [notebooks.Notebook(Path(f"notebooks/{s}.ipynb"), s[:2], f"Title {s[:2]}", [], 0, 0) for s in stems]
 
 
-def test_the_memory_bullet_gives_the_limit_the_range_its_dates_and_the_largest():
+def test_the_guide_memory_sentence_gives_the_limit_the_range_its_dates_and_the_largest():
     lessons = _lessons("00_a", "01_b")
     memory = {"limit_mb": 1200, "import_torch_torchvision_mb": 750,
               "notebooks": {"00_a": {"peak_mb": 720, "measured": "2026-12-03"},
                             "01_b": {"peak_mb": 985, "measured": "2026-12-06"}}}
-    text = tables.readme_memory(lessons, memory)
-    assert text.startswith("- **Memory**: each notebook's kernel stays under 1.2 GB")
+    text = tables.guide_memory(lessons, memory)
+    assert text.startswith("One kernel of ours stays under 1.2 GB")
     assert "measured peaks 0.72–0.98 GB (3 December 2026 to 6 December 2026), the largest 01's" in text
     assert "of which 0.75 GB is importing PyTorch" in text
     del memory["notebooks"]["01_b"]
-    assert "not all measured yet: run `make memory`" in tables.readme_memory(lessons, memory)
+    assert "not all measured yet: run `make memory`" in tables.guide_memory(lessons, memory)
 
 
 def test_the_time_bullet_sums_the_measured_runs_and_names_the_longest():

@@ -42,8 +42,8 @@ from lenetlab.minutes import load_memory, load_timings
 from lenetlab.notebooks import (COLAB_SENTINEL, SENTINEL, NavError, Notebook, dumps, is_colab, is_nav,
                                 notebook_paths, load, read_notebook, source, split_lines, tags)
 from lenetlab.settings import BRANCH, GUIDE, README, REPO, REPO_URL_ENV, ROOT, TIMINGS, repo_url
-from lenetlab.tables import (begin, guide_exercises, guide_links, guide_plans, guide_timings,
-                             readme_badge, readme_map, readme_memory, readme_start, readme_time, readme_total,
+from lenetlab.tables import (begin, guide_exercises, guide_links, guide_memory, guide_plans, guide_timings,
+                             readme_badge, readme_map, readme_start, readme_time, readme_total,
                              replace_between)
 
 COLAB_TAG = "colab-setup"
@@ -235,8 +235,6 @@ def generate(root: Path = ROOT) -> dict[Path, str]:
         text = replace_between(text, "START", readme_start(), README.name)
     if "<!-- BEGIN TOTAL:" in text:
         text = replace_between(text, "TOTAL", readme_total(notebooks, timings), README.name)
-    if "<!-- BEGIN MEMORY:" in text:
-        text = replace_between(text, "MEMORY", readme_memory(notebooks, load_memory(root)), README.name)
     if "<!-- BEGIN TIME:" in text:
         text = replace_between(text, "TIME", readme_time(notebooks, timings), README.name)
     out[readme] = text
@@ -246,6 +244,8 @@ def generate(root: Path = ROOT) -> dict[Path, str]:
         text = replace_between(text, "LINKS", guide_links(notebooks), str(GUIDE))
         text = replace_between(text, "TIMINGS", guide_timings(notebooks, timings), str(GUIDE))
         text = replace_between(text, "PLANS", guide_plans(notebooks, timings), str(GUIDE))
+        if "<!-- BEGIN MEMORY:" in text:
+            text = replace_between(text, "MEMORY", guide_memory(notebooks, load_memory(root)), str(GUIDE))
         if "<!-- BEGIN EXERCISES:" in text:
             text = replace_between(text, "EXERCISES", guide_exercises(notebooks, raw, load_attempts(root)),
                                    str(GUIDE))

@@ -71,7 +71,7 @@ def run(path: Path | None, timeout: int = 1800) -> dict:
 
 
 def record_peaks(root: Path, import_mb: int, results: dict) -> None:
-    """Merge the peaks into docs/memory.json (`make nav` puts their range in README.md); keep the others."""
+    """Merge the peaks into docs/memory.json (`make nav` puts their range in the instructor guide); keep the others."""
     path = root / MEMORY
     record = load_memory(root)
     record.update({"import_torch_torchvision_mb": import_mb, "limit_mb": LIMIT_MB,
@@ -82,7 +82,7 @@ def record_peaks(root: Path, import_mb: int, results: dict) -> None:
     record["notebooks"] = dict(sorted(record.pop("notebooks").items()))  # last, in order
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {MEMORY}; run `make nav` to put the range in README.md")
+    print(f"wrote {MEMORY}; run `make nav` to put the range in the instructor guide")
 
 
 def main(argv: list[str] | None = None) -> int:

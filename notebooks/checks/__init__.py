@@ -30,7 +30,7 @@ The exercise cell, by kind (its metadata: ``"exercise": {"id": "03.2", "kind": "
 
 Student code that raises gets ✗ with the exception's type and message and the hint, never a
 traceback; ``NotImplementedError`` (the untouched stub) means "not answered yet".
-Introduced in 01_modules_and_layers.
+Introduced in 00_start_here.
 """
 from __future__ import annotations
 
@@ -173,7 +173,7 @@ def check(exercise_id: str, answer, **objects) -> bool:
 
     ``None`` or ``...`` means "not answered yet"; so does a function whose body still raises
     NotImplementedError. ``objects`` are what the expected value is computed from (see the
-    exercise's cell). Introduced in 01_modules_and_layers.
+    exercise's cell). Introduced in 00_start_here.
     """
     exercise = _exercise(exercise_id)
     name = f"exercise {exercise_id}"

@@ -9,38 +9,43 @@ import numpy as np
 from checks import Exercise
 
 
-def _pixel_count(image) -> int:
-    """How many pixel values ``image`` (a gray-scale PIL image) holds: one per pixel."""
-    return int(np.asarray(image).size)
-
-
-def _one_side(answer, image) -> bool:
-    """The answer is the length of one side of the image (28), not the count of its pixels."""
-    try:
-        return float(answer) in {float(side) for side in image.size}
-    except (TypeError, ValueError):
-        return False
-
-
-EXERCISES = {
-    "00.1": Exercise(
-        expected=lambda image: _pixel_count(image),
-        form="a whole number (an int)",
-        hints=("Section 3 printed the size of one image: how many pixels does a picture of that size have?",
-               "The image is a grid of pixels, each holding one gray value: count the pixels of one row, "
-               "then how many rows there are."),
-        mistakes=((lambda a, e, o: _one_side(a, o["image"]),
-                   "That is the length of one side. The image is a square grid: it has that many rows, "
-                   "each of that many pixels."),
-                  (lambda a, e, o: not isinstance(a, (str, bool)) and _is_number(a) and float(a) == 3 * e,
-                   "MNIST is gray: one value per pixel, not three (red, green, blue)."),),
-    ),
-}
+def _largest_pixel_value(image) -> int:
+    """The largest value one pixel of ``image`` (a PIL image) can hold: the top of its dtype."""
+    return int(np.iinfo(np.asarray(image).dtype).max)
 
 
 def _is_number(answer) -> bool:
+    if isinstance(answer, (str, bool)):
+        return False
     try:
         float(answer)
     except (TypeError, ValueError):
         return False
     return True
+
+
+def _is(value):
+    """A mistake test: the answer is the number ``value`` (or ``value`` computed from the expected one)."""
+    return lambda a, e, o: _is_number(a) and float(a) == (value(e) if callable(value) else value)
+
+
+EXERCISES = {
+    "00.1": Exercise(
+        expected=lambda image: _largest_pixel_value(image),
+        form="a whole number (an int)",
+        rtol=0.0, atol=0.0,  # a whole number exactly: 254.9999 is not a pixel value
+        hints=("Mode `L` stores each pixel in one byte, 8 bits: what is the largest whole number 8 bits "
+               "can hold?",
+               "With 8 bits there are 2**8 different values, and the smallest of them is 0."),
+        mistakes=((_is(lambda e: e + 1),
+                   "That is how many different values one pixel can hold. The question asks for the "
+                   "largest of them."),
+                  (_is(1),
+                   "1 is the largest value once each pixel is divided by its maximum, as torchvision's "
+                   "`ToTensor` does (notebook 07). Here the pixel is as stored: mode `L` keeps it in one byte."),
+                  (lambda a, e, o: _is_number(a) and not float(a).is_integer(),
+                   "A pixel holds a whole number: give one without a fractional part."),
+                  (_is(9),
+                   "9 is the largest label (the digit an image shows), not the value of a pixel."),),
+    ),
+}

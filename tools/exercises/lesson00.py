@@ -3,11 +3,11 @@
 ATTEMPTS = {
     "00.1": {
         "kind": "predict",
-        "title": "how many pixel values one MNIST image holds",
+        "title": "the largest value one pixel of an MNIST image can hold",
         "minutes": 2,
-        "misconception": "gives the length of one side of the image, not the number of its pixels",
-        "wrong": 'ex1_pixels = 28',
-        "right": 'ex1_pixels = 784',
-        "alternative": 'ex1_pixels = torch.tensor(28) ** 2',
+        "misconception": "gives how many values a byte can hold (256), not the largest (counting from 0)",
+        "wrong": 'ex1_largest = 256',
+        "right": 'ex1_largest = 255',
+        "alternative": 'ex1_largest = torch.tensor(2) ** 8 - 1',
     },
 }

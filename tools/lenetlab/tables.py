@@ -54,7 +54,7 @@ def fmt_minutes(m: dict | None, key: str = "total") -> str:
     return str(m[key]) if m else "?"
 
 
-README_BULLETS = 3  # learning bullets per row of the README's map (the notebook itself lists them all)
+README_BULLETS = 3  # learning bullets per row of the README's map: the first ones (the notebook lists them all)
 
 
 def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = False) -> str:
@@ -74,10 +74,7 @@ def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = Fal
         if in_notebook:
             rows.append(f"| {nb.number} | {link} | {mins} |")
             continue
-        bullets = nb.learn[:README_BULLETS]
-        learn = "<br>".join(f"• {text(b)}" for b in bullets) or "—"
-        if len(bullets) < len(nb.learn):
-            learn += f"<br>• … and {len(nb.learn) - len(bullets)} more"
+        learn = "<br>".join(f"• {text(b)}" for b in nb.learn[:README_BULLETS]) or "—"
         path = learner_path(nb.name)
         rows.append(f"| {nb.number} | {link} | {learn} | {mins} | [Binder]({binder_url(path)}) · [Colab]({colab_url(path)}) |")
     total = [minutes(nb, timings) for nb in notebooks]
@@ -113,29 +110,24 @@ def readme_total(notebooks: list[Notebook], timings: dict) -> str:
     known = [minutes(nb, timings) for nb in notebooks]
     if not all(known):
         return "(not measured yet: run `make timings`)"
-    return (f"about {hours(sum(m['total'] for m in known))} with every exercise, "
+    return (f"about {hours(sum(m['total'] for m in known))} with every Going-deeper section and exercise, "
             f"{hours(sum(m['core'] for m in known))} reading and running only")
 
 
-SHUT_DOWN = ("\n  Shut a notebook's kernel down before opening the next (*Kernel → Shut Down Kernel*): 4 GB of "
-             "RAM is then enough.")
-
-
-def readme_memory(notebooks: list[Notebook], memory: dict) -> str:
-    """The README's memory bullet: the limit, and the range of the peaks docs/memory.json records."""
+def guide_memory(notebooks: list[Notebook], memory: dict) -> str:
+    """The guide's memory sentence: the limit, and the range of the peaks docs/memory.json records."""
     limit = memory.get("limit_mb", 1200)
-    head = (f"- **Memory**: each notebook's kernel stays under {limit / 1000:g} GB (on a 2 GB Binder that "
-            "leaves room for the server and one more idle kernel; `make memory` measures every notebook, "
-            "`make test` checks the limit in its nbval run)")
+    head = (f"One kernel of ours stays under {limit / 1000:g} GB (`make memory` measures every notebook, "
+            "`make test` checks the limit in its nbval run")
     peaks = {nb.number: memory.get("notebooks", {}).get(nb.stem) for nb in notebooks}
     if not all(peaks.values()):
-        return head + "; not all measured yet: run `make memory`, then `make nav`." + SHUT_DOWN
+        return head + "; not all measured yet: run `make memory`, then `make nav`)."
     largest = max(peaks, key=lambda n: peaks[n]["peak_mb"])
     dates = sorted({entry["measured"] for entry in peaks.values()})
     when = " to ".join(dict.fromkeys([day(dates[0]), day(dates[-1])]))
     low, high = (min(e["peak_mb"] for e in peaks.values()) / 1000, peaks[largest]["peak_mb"] / 1000)
     return (head + f"; measured peaks {low:.2f}–{high:.2f} GB ({when}), the largest {largest}'s, of which "
-            f"{memory['import_torch_torchvision_mb'] / 1000:.2f} GB is importing PyTorch." + SHUT_DOWN)
+            f"{memory['import_torch_torchvision_mb'] / 1000:.2f} GB is importing PyTorch).")
 
 
 def readme_time(notebooks: list[Notebook], timings: dict) -> str:
