@@ -87,6 +87,9 @@ def _registered(cls, images) -> tuple[int, tuple]:
     count, full = _count(cls), _list_cnn_count()
     if count < full:
         raise Refused(f"parameters() holds {count:,} numbers; all its layers hold {full:,}.")
+    if count > full:
+        raise Refused(f"parameters() holds {count:,} numbers, more than ListCNN's layers ({full:,}): "
+                      "keep its layers the same and make the ones it has count.")
     with torch.no_grad():
         return count, tuple(cls()(images).shape)
 
@@ -244,9 +247,12 @@ EXERCISES = {
             (lambda a, e, o: abs(a[1] + a[2]) <= _DROP_TOLERANCE < abs(a[1] - a[2]),
              "Your widths are right, and your number has the right size but the wrong sign: the drop is "
              "the accuracy with (16, 32) minus the accuracy with your widths."),
+            (lambda a, e, o: abs(a[1]) > 0.5 and abs(a[1] - 100 * a[2]) <= 100 * _DROP_TOLERANCE,
+             "Your widths are right and so is your measurement, but in percent: give the drop as a "
+             "fraction, like the accuracies ex5_train returns."),
             (lambda a, e, o: abs(a[1] - a[2]) > _DROP_TOLERANCE,
              "Your widths are right, but your number is not what ex5_train measures with them: measure "
-             "both accuracies with ex5_train and subtract (two decimals are enough)."),
+             "both accuracies with ex5_train and subtract (round to two decimals, do not cut the rest off)."),
             (lambda a, e, o: True,
              "The drop ex5_train measured is outside what this experiment gives: a sixteenth of conv 2's "
              "weights costs a few points after 64 short steps. Did x_train or ex5_train change?"),
