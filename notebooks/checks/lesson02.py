@@ -23,16 +23,19 @@ def _flat_features(layers: nn.Module, x: torch.Tensor) -> int:
 
 
 def _flat_features_by_hand(layers: nn.Module, x: torch.Tensor, ceil: bool = False,
-                           size: int | None = None) -> int:
-    """The side-by-side arithmetic for square inputs, pooling rounded up with ``ceil`` (a
-    known mistake), or for another input ``size``."""
+                           size: int | None = None, unrounded: bool = False) -> float:
+    """The side-by-side arithmetic for square inputs, pooling rounded up with ``ceil`` or not
+    rounded at all with ``unrounded`` (two known mistakes), or for another input ``size``."""
     side, channels = size or x.shape[-1], x.shape[1]
     for layer in layers:
         if isinstance(layer, nn.Conv2d):
             side = (side + 2 * layer.padding[0] - layer.kernel_size[0]) // layer.stride[0] + 1
             channels = layer.out_channels
         elif isinstance(layer, nn.MaxPool2d):
-            side = -(-side // layer.kernel_size) if ceil else side // layer.kernel_size
+            if unrounded:
+                side = side / layer.kernel_size
+            else:
+                side = -(-side // layer.kernel_size) if ceil else side // layer.kernel_size
     return channels * side * side
 
 
@@ -119,6 +122,17 @@ def _two_stages(convs: list[nn.Conv2d], x: torch.Tensor, relus: tuple[bool, bool
     return torch.flatten(x, 1)
 
 
+def _batch_from_view(model: nn.Module) -> bool:
+    """True when ``model`` turns 36 images of 32x32 (not the size it was written for) into another
+    number of rows of scores without an error: a ``view(-1, n)`` flattening, which §3 calls unsafe."""
+    with torch.no_grad():
+        try:
+            scores = model(torch.zeros(36, 1, 32, 32))
+        except Exception:  # any refusal of the wrong size is fine: only a silent change is noted
+            return False
+    return isinstance(scores, torch.Tensor) and scores.dim() > 0 and scores.shape[0] != 36
+
+
 def _digitnet_verdict(cls) -> bool | str:
     """True when ``cls()`` builds exercise 02.4's network and computes its scores (with the check's
     weights, on 3 digits of its own); else a word naming what it builds or computes instead."""
@@ -143,6 +157,9 @@ def _digitnet_verdict(cls) -> bool | str:
     if not isinstance(scores, torch.Tensor) or scores.shape != right.shape:
         return "shape"
     if torch.allclose(scores, right, atol=1e-5):
+        if _batch_from_view(model):
+            print("Note: your flattening passes here, but it does not keep the batch: 36 images of 32x32 "
+                  "come out as another number of rows, with no error. Prefer torch.flatten(x, 1).")
         return True
     if torch.allclose(scores, F.relu(right), atol=1e-5):
         return "relu on scores"
@@ -242,6 +259,10 @@ EXERCISES = {
                "When pooling halves an odd size it rounds down; the last convolution has 16 channels."),
         mistakes=((lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), ceil=True),
                    "Pooling an odd size rounds down, not up: the last row and column are dropped."),
+                  (lambda a, e, o: a != e and isinstance(a, (int, float)) and not isinstance(a, bool)
+                   and abs(a - _flat_features_by_hand(*_ex2(o), unrounded=True)) < 1e-6,
+                   "A side length is a whole number: when pooling halves an odd size it rounds down "
+                   "(the last row and column are dropped)."),
                   (lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
                   (lambda a, e, o: a * _last_channels(_ex2(o)[0]) == e,
