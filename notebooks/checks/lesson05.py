@@ -153,7 +153,8 @@ EXERCISES = {
         form="a function returning three tensors (dW, db, dx)",
         same=lambda a, e, o: _close(a, e),
         hints=("Go backward one step at a time: first through the ReLU (which entries of dr pass?), then "
-               "through the linear layer, with section 2's rules for its weight and bias.",
+               "through the linear layer, with section 2's rules for its weight and bias. dx has x's shape "
+               "(n, k): which product of the gated gradient (n, m) and W (m, k) has that shape?",
                "Once the ReLU has gated dr, the linear layer sees that gated gradient: its weight rule is "
                "section 2's gᵀ x, its bias rule a sum over the batch, and its input gets one gradient per "
                "row, through W."),
