@@ -235,7 +235,11 @@ EXERCISES = {
         hints=("A weight has one slice per output: out_channels / out_features come first.",
                "Conv2d: one filter per output channel, each with a slice per input channel and kernel "
                "height x width; Linear: one row per output feature."),
-        mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2
+        mistakes=((lambda a, e, o: isinstance(a, (tuple, list))
+                   and (len(a) != 2 or not all(isinstance(s, (tuple, list)) for s in a)),
+                   "Give two shapes, one per layer, as a pair of tuples: (conv weight shape, linear weight "
+                   "shape)."),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2
                    and (tuple(a[1]) == tuple(reversed(e[1]))
                         or tuple(a[0]) == (e[0][1], e[0][0], *e[0][2:]) != e[0]),
                    "The order of the constructor's arguments (in, out) is not the order of the weight's "
