@@ -13,7 +13,8 @@ SAVE_NOTE = ("Before it: *File → Download* the open notebook (Binder ends a se
 PLANS = {
     "3-hour workshop": [
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
-        ("01", "core", ""),
+        ("01", "core", "The heart is §6–§7, what a module registers and the plain list that trains nothing: "
+                       "slow down there; skim §8's table."),
         ("02", "core", "Shapes and the batch dimension: derive 576 / 400 together."),
         ("03", "core", "Five minutes with the explorer."),
         ("break", 10, SAVE_NOTE),
