@@ -116,8 +116,9 @@ def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=Non
     graph = autograd_graph(tensor, params)
     row, col = _graph_layout(graph)
     lo, hi, depth = min(col), max(col), max(row)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(1.9 * (hi - lo + 1), 0.42 * (depth + 1) + 0.3), layout="none")
+    if ax is None:  # rows further apart when results carry a second line: room for the arrows
+        per_row = 0.65 if any(n.label and n.name != "AccumulateGrad" for n in graph.nodes) else 0.42
+        fig, ax = plt.subplots(figsize=(1.9 * (hi - lo + 1), per_row * (depth + 1) + 0.3), layout="none")
         fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.3 / fig.get_figheight())
     boxes = []
     for i, node in enumerate(graph.nodes):

@@ -171,4 +171,7 @@ def test_drawn_diamond_of_a_tensor_used_twice():
     middle = [i for i in range(len(graph.nodes)) if row[i] == 1]
     assert len(middle) == 2 and row[leaf] == 2 and col[middle[0]] != col[middle[1]]
     assert not any(one.overlaps(other) for k, one in enumerate(boxes) for other in boxes[k + 1:])
+    for (parent, child), arrow in zip(graph.edges, arrows):  # two-line boxes leave the arrows room
+        gap = boxes[parent].y0 - boxes[child].y1
+        assert gap > 12, (graph.nodes[parent].label, graph.nodes[child].label, gap)
     plt.close(ax.figure)
