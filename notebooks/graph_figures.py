@@ -13,7 +13,7 @@ import torch
 @dataclass
 class GraphNode:
     name: str                 # grad_fn class name, e.g. "AddmmBackward0", "AccumulateGrad"
-    label: str | None = None  # parameter name for AccumulateGrad leaves, when known
+    label: str | None = None  # a name from ``params``: of a leaf's AccumulateGrad or a result's node
     fn: object = field(default=None, repr=False)
 
 
@@ -26,20 +26,23 @@ class AutogradGraph:
 def autograd_graph(tensor: torch.Tensor, params: dict | None = None) -> AutogradGraph:
     """The backward graph of ``tensor``: every grad_fn once, edges from ``next_functions``.
 
-    ``params`` maps names to parameters (``dict(net.named_parameters())``) to label the
-    ``AccumulateGrad`` leaves. Introduced in 04_autograd_graph.
+    ``params`` maps names to tensors: a leaf (a parameter, ``dict(net.named_parameters())``)
+    labels its ``AccumulateGrad`` node, a result labels its ``grad_fn``. Introduced in
+    04_autograd_graph.
     """
     if tensor.grad_fn is None:
         raise ValueError("this tensor has no grad_fn: it is a leaf, or it was computed under "
                          "torch.no_grad() or from detached tensors, so no graph was recorded")
-    names = {id(p): n for n, p in (params or {}).items()}
+    names = {id(t): n for n, t in (params or {}).items()}  # leaves, by tensor
+    results = {t.grad_fn: n for n, t in (params or {}).items() if t.grad_fn is not None}
     index, nodes, edges, todo = {}, [], [], [tensor.grad_fn]
 
     def visit(fn) -> int:
         if fn not in index:
             variable = getattr(fn, "variable", None)
             index[fn] = len(nodes)
-            nodes.append(GraphNode(type(fn).__name__, names.get(id(variable)), fn))
+            label = results.get(fn) if variable is None else names.get(id(variable))
+            nodes.append(GraphNode(type(fn).__name__, label, fn))
             todo.append(fn)
         return index[fn]
 
@@ -113,8 +116,9 @@ def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=Non
     graph = autograd_graph(tensor, params)
     row, col = _graph_layout(graph)
     lo, hi, depth = min(col), max(col), max(row)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(1.9 * (hi - lo + 1), 0.42 * (depth + 1) + 0.3), layout="none")
+    if ax is None:  # rows further apart when results carry a second line: room for the arrows
+        per_row = 0.65 if any(n.label and n.name != "AccumulateGrad" for n in graph.nodes) else 0.42
+        fig, ax = plt.subplots(figsize=(1.9 * (hi - lo + 1), per_row * (depth + 1) + 0.3), layout="none")
         fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.3 / fig.get_figheight())
     boxes = []
     for i, node in enumerate(graph.nodes):

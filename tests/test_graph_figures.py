@@ -158,13 +158,20 @@ def test_drawn_diamond_of_a_tensor_used_twice():
     drawn on one row each, side by side, without overlapping boxes."""
     import matplotlib.pyplot as plt
     w = torch.tensor(2.0, requires_grad=True)
-    y = (3 * w) * w ** 2
-    graph, boxes, arrows, ax = _drawn(y, {"w": w})
+    a, b = 3 * w, w ** 2
+    y = a * b
+    graph, boxes, arrows, ax = _drawn(y, {"w": w, "a = 3w": a, "b = w²": b, "y = a·b": y})
     assert sorted(n.name for n in graph.nodes) == ["AccumulateGrad", "MulBackward0", "MulBackward0", "PowBackward0"]
+    assert sorted(n.label for n in graph.nodes) == ["a = 3w", "b = w²", "w", "y = a·b"]
+    texts = [t.get_text() for t in ax.texts if t.get_text()]
+    assert "MulBackward0\na = 3w" in texts and "PowBackward0\nb = w²" in texts  # results told apart
     leaf = next(i for i, n in enumerate(graph.nodes) if n.name == "AccumulateGrad")
     assert graph.nodes[leaf].label == "w" and sum(child == leaf for _, child in graph.edges) == 2
     row, col = graph_figures._graph_layout(graph)
     middle = [i for i in range(len(graph.nodes)) if row[i] == 1]
     assert len(middle) == 2 and row[leaf] == 2 and col[middle[0]] != col[middle[1]]
-    assert not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    assert not any(one.overlaps(other) for k, one in enumerate(boxes) for other in boxes[k + 1:])
+    for (parent, child), arrow in zip(graph.edges, arrows):  # two-line boxes leave the arrows room
+        gap = boxes[parent].y0 - boxes[child].y1
+        assert gap > 12, (graph.nodes[parent].label, graph.nodes[child].label, gap)
     plt.close(ax.figure)

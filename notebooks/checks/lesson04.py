@@ -258,7 +258,10 @@ EXERCISES = {
         hints=("Ask of each tensor: did autograd record an operation that made it?",
                "Does each tensor have a grad_fn? Print it for the one you are unsure of."),
         mistakes=(
-            (lambda a, e, o: _bools(a) is not None and _bools(a)[3] is False and _bools(a)[:3] == e[:3],
+            (lambda a, e, o: _bools(a) is not None and _bools(a)[3] and not e[3] and _bools(a)[:3] == e[:3],
+             "Look again at ex1_d: taking a part of a tensor (indexing) is an operation too. Is it recorded "
+             "when ex1_a requires a gradient?"),
+            (lambda a, e, o: _bools(a) is not None and _bools(a)[3] is False and e[3] and _bools(a)[:3] == e[:3],
              "Look again at the detached tensor: it was computed from a result, but does it still have a "
              "grad_fn? Print it."),
             (lambda a, e, o: _bools(a) is not None and _bools(a)[2] is False and e[2],
