@@ -36,9 +36,12 @@ def _with_momentum(update, lr: float, mu: float) -> torch.Tensor:
     params = list(model.parameters())
     buffers = [None] * len(params)
     for _ in range(_STEPS):
-        model.zero_grad()
+        model.zero_grad(set_to_none=False)  # zeroes each .grad in place: a buffer that is p.grad itself is caught
         F.cross_entropy(model(x), y).backward()
         update(params, buffers, lr, mu)
+        if any(b is not None and b.data_ptr() == p.grad.data_ptr() for b, p in zip(buffers, params)):
+            raise Refused("your buffer is the tensor p.grad itself, not a copy: the next zero_grad() empties "
+                          "it in place, and backward() writes the new gradient into it. Keep a copy.")
     return _weights(model)
 
 
@@ -81,7 +84,7 @@ def _number(a) -> float | None:
 
 def _near(a, value) -> bool:
     a = _number(a)
-    return a is not None and abs(a - value) <= 1e-3 * abs(value)
+    return a is not None and abs(a - value) <= 2e-2 * abs(value)
 
 
 def _close(a, b) -> bool:
@@ -116,8 +119,8 @@ EXERCISES = {
         run=lambda step, lr, mu: _run_momentum(step, lr, mu),
         form="a function that updates the parameters and buffers in place",
         rtol=1e-4, atol=1e-6,
-        hints=("Each parameter has its own buffer. At the first step (buffer None) the buffer is the "
-               "gradient; afterwards it is μ times itself plus the gradient. Then step along the buffer.",
+        hints=("Each parameter has its own buffer. At the first step (buffer None) the buffer is a copy "
+               "of the gradient; afterwards it is μ times itself plus the gradient. Then step along the buffer.",
                "Keep the new buffer in buffers[k] so the next call finds it, and change the parameter in "
                "place inside torch.no_grad()."),
         mistakes=((lambda a, e, o: _close(a, _optim_momentum(o["lr"], 0.0)),
@@ -132,7 +135,7 @@ EXERCISES = {
     "06.2": Exercise(
         expected=lambda X, y: _critical_lr(X, y),
         form="a number (a float)",
-        rtol=1e-3,
+        rtol=2e-2,  # a prediction from the rounded 0.25 is right too; the known wrong answers are factors of 2 away
         hints=("The limit is 2 / λ_max of the Hessian H = 2 XᵀX / N. What happens to H when X doubles?",
                "Count how many times X appears in H."),
         mistakes=((lambda a, e, o: _near(a, 2 * e),
