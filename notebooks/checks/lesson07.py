@@ -7,9 +7,10 @@ import torch.nn.functional as F
 from checks import Exercise, Range, Refused
 
 
-def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float]:
+def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float]:
     """(first epoch's returned value, second epoch's, accuracy after, largest gap between a returned
-    value and the true mean cross-entropy of that epoch's batches) of ``train_one_epoch`` on the
+    value and the true mean cross-entropy of that epoch's batches, the same gap had the loss been
+    taken of softmax probabilities instead of logits) of ``train_one_epoch`` on the
     check's own DataLoader: 2,048 training digits as normalized floats, batches of 64, a fresh
     seeded LeNet and Adam at 0.001. A forward hook records each batch's logits and the loader each
     batch's targets. Refused if the function never reads the loader."""
@@ -46,7 +47,7 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float]:
     model = helpers.LeNet()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     handle = model.register_forward_hook(lambda module, inputs, output: logits.append(output.detach()))
-    losses, gaps = [], []
+    losses, gaps, softmax_gaps = [], [], []
     try:
         for _ in range(2):
             targets.clear(), logits.clear()
@@ -55,9 +56,13 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float]:
             losses.append(value)
             if len(logits) != len(targets) or not targets:
                 gaps.append(math.inf)
+                softmax_gaps.append(math.inf)
             else:
                 mean = sum(F.cross_entropy(z, t).item() for z, t in zip(logits, targets)) / len(targets)
                 gaps.append(abs(value - mean))
+                softmax_mean = sum(F.cross_entropy(F.softmax(z, dim=1), t).item()
+                                   for z, t in zip(logits, targets)) / len(targets)
+                softmax_gaps.append(abs(value - softmax_mean))
     finally:
         handle.remove()
     if len(used) < 2 * len(images):
@@ -65,11 +70,11 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float]:
     with torch.no_grad():
         model.eval()
         accuracy = (model(images).argmax(dim=1) == labels).float().mean().item()
-    return losses[0], losses[1], accuracy, max(gaps)
+    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps)
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy, gap = answer
+    first, second, accuracy, gap, _ = answer
     return gap < 1e-4 and second < first and accuracy >= 0.6  # untrained: about 0.1
 
 
@@ -109,6 +114,8 @@ EXERCISES = {
                "The short last batch is a step too: when you divide the training digits into batches, "
                "which way must the division round?"),
         mistakes=(
+            (lambda a, e, o: isinstance(a, float) and not a.is_integer(),
+             "A number of steps is a whole number: how many steps does a short last batch make?"),
             (lambda a, e, o: isinstance(a, (int, float)) and a != e
              and math.floor(a) in (o["epochs"] * o["n"] // o["batch_size"], o["epochs"] * (o["n"] // o["batch_size"])),
              "You rounded down: the last batch of each epoch is shorter, but it is still a step."),
@@ -126,6 +133,10 @@ EXERCISES = {
                "Check the order: gradients are cleared before backward fills them, and step uses them "
                "after; the function returns the mean of the batch losses."),
         mistakes=(
+            (lambda a, e, o: a[3] >= 1e-4 and a[4] < 1e-4,
+             "Your loss is the cross-entropy of softmax probabilities: F.cross_entropy (and "
+             "nn.CrossEntropyLoss) takes the raw logits and applies log-softmax itself, so a softmax "
+             "before it is applied twice."),
             (lambda a, e, o: a[3] >= 1e-4,
              "The number returned is not the mean of this epoch's batch losses (the check recomputes it "
              "from the logits of every batch): add up each batch's loss.item() and divide by the number "
