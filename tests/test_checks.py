@@ -1121,3 +1121,14 @@ def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_war
     assert "not only the model's direct children" in said(capsys)
     assert checks.check("08.1", tensors)
     assert not [w for w in recwarn if "requires_grad" in str(w.message)]
+
+
+def test_00_1_says_a_bool_is_not_a_number_and_names_256_as_the_count(capsys):
+    from PIL import Image
+    import numpy as np
+    image = Image.fromarray(np.zeros((28, 28), np.uint8))
+    assert not checks.check("00.1", True, image=image)
+    assert "expected a number" in capsys.readouterr().out
+    assert not checks.check("00.1", 256, image=image)
+    assert "how many different values" in capsys.readouterr().out
+    assert checks.check("00.1", 255, image=image)

@@ -121,11 +121,11 @@ def test_notebook_00_checks_and_states_the_minimum_of_environment_yml(folder):
     assert {"torch", "torchvision"} <= set(stated)
 
 
-def test_the_readme_names_the_versions_of_the_outputs_and_the_oldest_that_runs():
-    """The README's Versions section: the pins made the stored outputs, the bounds are known to run."""
+def test_contributing_names_the_versions_of_the_outputs_and_the_oldest_that_runs():
+    """CONTRIBUTING.md's Versions section: the pins made the stored outputs, the bounds are known to run."""
     pins = requirement_names((ROOT / "requirements.txt").read_text())
     bounds = conda_bounds((ROOT / "environment.yml").read_text())
-    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split("### Versions", 1)[1].split())
+    text = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split("## Versions and pins", 1)[1].split())
     assert f"torch {pins['torch']}, torchvision {pins['torchvision']}" in text
     assert f"torch {bounds['torch']} with torchvision {bounds['torchvision']}" in text
 

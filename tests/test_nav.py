@@ -476,3 +476,16 @@ def test_the_time_bullet_sums_the_measured_runs_and_names_the_longest():
         "measures each one, last on 3 December 2026); the longest is 00, *Title 00*, at about 30 s.")
     del timings["notebooks"]["00_a"]
     assert "not all measured yet" in tables.readme_time(lessons, timings)
+
+
+def test_the_readme_total_names_the_core_path_first_then_everything():
+    lessons = _lessons("00_a", "01_b")
+    timings = {"words_per_minute": 150, "minutes_per_exercise": 5,
+               "notebooks": {"00_a": {"execute_seconds": 60.0}, "01_b": {"execute_seconds": 60.0}}}
+    known = [minutes.minutes(nb, timings) for nb in lessons]
+    core, total = sum(m["core"] for m in known), sum(m["total"] for m in known)
+    assert tables.readme_total(lessons, timings) == (
+        f"about {tables.hours(core)} for the core path (running and reading every notebook), "
+        f"about {tables.hours(total)} with every optional section and exercise")
+    del timings["notebooks"]["00_a"]
+    assert "not measured yet" in tables.readme_total(lessons, timings)

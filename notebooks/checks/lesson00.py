@@ -34,10 +34,11 @@ EXERCISES = {
         expected=lambda image: _largest_pixel_value(image),
         form="a whole number (an int)",
         rtol=0.0, atol=0.0,  # a whole number exactly: 254.9999 is not a pixel value
-        hints=("Mode `L` stores each pixel in one byte, 8 bits: what is the largest whole number 8 bits "
-               "can hold?",
+        hints=("One byte is 8 bits, each 0 or 1: what is the largest whole number 8 bits can write?",
                "With 8 bits there are 2**8 different values, and the smallest of them is 0."),
-        mistakes=((_is(lambda e: e + 1),
+        mistakes=((lambda a, e, o: isinstance(a, bool),
+                   "expected a number, not True or False: give the largest value as a whole number."),
+                  (_is(lambda e: e + 1),
                    "That is how many different values one pixel can hold. The question asks for the "
                    "largest of them."),
                   (_is(1),

@@ -110,8 +110,8 @@ def readme_total(notebooks: list[Notebook], timings: dict) -> str:
     known = [minutes(nb, timings) for nb in notebooks]
     if not all(known):
         return "(not measured yet: run `make timings`)"
-    return (f"about {hours(sum(m['total'] for m in known))} with every Going-deeper section and exercise, "
-            f"{hours(sum(m['core'] for m in known))} reading and running only")
+    return (f"about {hours(sum(m['core'] for m in known))} for the core path (running and reading every notebook), "
+            f"about {hours(sum(m['total'] for m in known))} with every optional section and exercise")
 
 
 def guide_memory(notebooks: list[Notebook], memory: dict) -> str:
