@@ -172,6 +172,9 @@ EXERCISES = {
                    "dW must have W's shape (m, k): section 2's gᵀ h, with g the gradient after the gate."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
                    "db has one number per bias entry: every row of the batch uses the same b."),
+                  (lambda a, e, o: len(a) == 3 and tuple(torch.as_tensor(a[2]).shape) != tuple(e[2].shape),
+                   "dx must have x's shape (n, k), one gradient per input number: which product of the "
+                   "gated gradient (n, m) and W (m, k) gives that shape?"),
                   (lambda a, e, o: len(a) == 3 and _close(a[:2], e[:2]),
                    "dW and db are right, dx is not: the input's gradient goes through W from the same gated "
                    "gradient as dW and db."),
