@@ -90,8 +90,15 @@ def _registered(cls, images) -> tuple[int, tuple]:
     if count > full:
         raise Refused(f"parameters() holds {count:,} numbers, more than ListCNN's layers ({full:,}): "
                       "keep its layers the same and make the ones it has count.")
-    with torch.no_grad():
-        return count, tuple(cls()(images).shape)
+    try:
+        with torch.no_grad():
+            return count, tuple(cls()(images).shape)
+    except Exception as error:  # registered, but the forward fails: a mistake hint says so
+        return count, _ForwardFailed(f"{type(error).__name__}: {error}")
+
+
+class _ForwardFailed(str):
+    """What ``_registered`` returns instead of a shape when the fixed class's forward raised."""
 
 
 class _ListCNNAsGiven(nn.Module):
@@ -220,6 +227,15 @@ EXERCISES = {
         run=lambda cls, images: _registered(cls, images),
         unanswered=lambda cls, objects: _untouched(cls),
         form="the fixed class",
+        same=lambda answer, expected, objects: answer == expected,
+        mistakes=(
+            (lambda a, e, o: isinstance(a[1], _ForwardFailed),
+             "Your layers are registered now: parameters() counts them all. But the forward raised an "
+             "error: it should stay as given (only __init__ needed a fix)."),
+            (lambda a, e, o: a[0] == e[0] and a[1] != e[1],
+             "Your layers are registered now: parameters() counts them all. But the output is not one "
+             "row of 10 scores per image: the forward should stay as given (only __init__ needed a fix)."),
+        ),
         hints=("Print [name for name, _ in ListCNN().named_modules()]: which sub-modules does the model "
                "know about? Only those are trained, saved and moved.",
                "A module registers the modules held as its attributes and those inside a container "
