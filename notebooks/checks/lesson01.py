@@ -239,6 +239,8 @@ EXERCISES = {
                    and (len(a) != 2 or not all(isinstance(s, (tuple, list)) for s in a)),
                    "Give two shapes, one per layer, as a pair of tuples: (conv weight shape, linear weight "
                    "shape)."),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and len(a[0]) != 4,
+                   "A Conv2d weight has four dimensions: (out, in, kH, kW)."),
                   (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2
                    and (tuple(a[1]) == tuple(reversed(e[1]))
                         or tuple(a[0]) == (e[0][1], e[0][0], *e[0][2:]) != e[0]),
