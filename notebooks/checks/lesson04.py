@@ -191,6 +191,11 @@ def _same_rows(a, e, o=None) -> bool:
     return isinstance(a, list) and len(a) == len(e) and all(_same_values(x, y, o) for x, y in zip(a, e))
 
 
+def _flat_rows(a, e) -> bool:
+    """The expected numbers in order, in another shape (flattened, say)."""
+    return isinstance(a, list) and len(a) == len(e) and all(_close_to(x, y) for x, y in zip(a, e))
+
+
 def _right_rows(a, e, o=None) -> bool:
     """Right rows on the first and on a second call, and the caller's x left as it was."""
     return isinstance(a, tuple) and _same_rows(a[0], e) and _same_rows(a[1], e) and not a[2]
@@ -318,10 +323,14 @@ EXERCISES = {
              "A v of ones adds all ten rows of J together: v must pick row i alone."),
             (lambda a, e, o: any(_same_rows(a[0], _row_reference(shift=s)) for s in (1, -1)),
              "That is the row of a neighbouring output: indices start at 0, so row i is index i."),
-            (lambda a, e, o: a[2] or _same_rows(a[1], [2 * r for r in e]),
-             "Called twice on the same image, your function gives twice the answer, or it changed the x it "
-             "was given (x now requires a gradient or holds a .grad): .grad adds up over backward calls. "
-             "Make a leaf of your own, a copy of x, and backward once."),
+            (lambda a, e, o: a[2],
+             "Your function changed the x it was given (x now requires a gradient or holds a .grad), and "
+             ".grad adds up over backward calls (section 1). Make a leaf of your own, a copy of x."),
+            (lambda a, e, o: _same_rows(a[1], [2 * r for r in e]),
+             "Called twice on the same image, your function gives twice the answer: .grad adds up over "
+             "backward calls (section 1). Backward once into a leaf made afresh on each call."),
+            (lambda a, e, o: _flat_rows(a[0], e),
+             "Right numbers, wrong shape: return them shaped like x, (1, 1, 28, 28)."),
         ),
     ),
     "04.5": Exercise(
@@ -345,6 +354,12 @@ EXERCISES = {
             (lambda a, e, o: _close_to(a, _shift_reference(cut=True)),
              "The sum is right but w.grad misses the gradient of the h + 1 term: it was computed from a "
              "detached h. Keep it in the graph."),
+            (lambda a, e, o: _close_to(a[:1], e[:1]),
+             "The sum is right but w.grad is not: your fix cut a path. Both terms, h * h and h + 1, must "
+             "pass their gradient back to w."),
+            (lambda a, e, o: isinstance(a, torch.Tensor),
+             "backward() runs, but the sum is not the one asked for: the function must still return the "
+             "sum of h * h + (h + 1)."),
         ),
     ),
 }
