@@ -47,7 +47,7 @@ EXERCISES = {
                   (lambda a, e, o: _is_number(a) and not float(a).is_integer(),
                    "A pixel holds a whole number: give one without a fractional part."),
                   (_is(lambda e: e - 1),
-                   "254 is the brightest pixel in the crop of section 3, the largest value that image uses. "
+                   "254 is the brightest pixel in the crop of section 3. "
                    "The question asks for the largest value one byte can hold."),
                   (_is(127),
                    "127 is the largest value of a *signed* byte (-128 to 127). Mode `L`'s byte has no sign: "
