@@ -46,6 +46,12 @@ EXERCISES = {
                    "`ToTensor` does (notebook 07). Here the pixel is as stored: mode `L` keeps it in one byte."),
                   (lambda a, e, o: _is_number(a) and not float(a).is_integer(),
                    "A pixel holds a whole number: give one without a fractional part."),
+                  (_is(lambda e: e - 1),
+                   "254 is the brightest pixel in the crop of section 3. "
+                   "The question asks for the largest value one byte can hold."),
+                  (_is(127),
+                   "127 is the largest value of a *signed* byte (-128 to 127). Mode `L`'s byte has no sign: "
+                   "it starts at 0."),
                   (_is(9),
                    "9 is the largest label (the digit an image shows), not the value of a pixel."),),
     ),

@@ -91,8 +91,7 @@ def readme_map(notebooks: list[Notebook], timings: dict, in_notebook: bool = Fal
 
 def readme_badge() -> str:
     return (f"[![Launch on Binder]({BINDER_BADGE})]({binder_url(learner_path())}) "
-            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(learner_path())}) "
-            f"— repository `{REPO}`, branch `{BRANCH}`.")
+            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(learner_path())})")
 
 
 def readme_start() -> str:
