@@ -311,7 +311,7 @@ EXERCISES = {
                   (lambda a, e, o: a == "no second pool",
                    "conv2's maps are pooled too before flattening: 8@14x14 -> conv2 -> ? -> pooled -> ?"),
                   (lambda a, e, o: a == "in_features",
-                   "Check fc1's in_features: it is channels x height x width of the last pooled maps "
+                   "Check fc1: fc1's in_features is channels x height x width of the last pooled maps "
                    "(follow the side length through each convolution and pooling)."),
                   (lambda a, e, o: a == "linears",
                    "Check the linear layers: fc1 gives 64 units, head takes them and gives 10."),
