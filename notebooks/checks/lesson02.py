@@ -310,9 +310,11 @@ EXERCISES = {
                    "Check the convolutions against the list: channels in and out, kernel size, padding."),
                   (lambda a, e, o: a == "no second pool",
                    "conv2's maps are pooled too before flattening: 8@14x14 -> conv2 -> ? -> pooled -> ?"),
-                  (lambda a, e, o: a in ("linears", "in_features"),
-                   "Check the linear layers: fc1 gives 64 units, head takes them and gives 10; fc1's "
-                   "in_features is channels x height x width of the last pooled maps."),
+                  (lambda a, e, o: a == "in_features",
+                   "Check fc1: fc1's in_features is channels x height x width of the last pooled maps "
+                   "(follow the side length through each convolution and pooling)."),
+                  (lambda a, e, o: a == "linears",
+                   "Check the linear layers: fc1 gives 64 units, head takes them and gives 10."),
                   (lambda a, e, o: a == "relu on scores",
                    "Your scores are the right ones with the negatives cut to 0: head gives logits, "
                    "which get no ReLU."),
