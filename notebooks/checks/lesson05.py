@@ -113,11 +113,41 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 def _per_batch(f, net, images, target) -> list:
     """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
-    (ones), as a network in a training loop does."""
+    (ones), as a network in a training loop does; then one more backward() on that copy without
+    clearing it, as code after ``f`` might: a list entry that is ``.grad`` itself changes."""
     net = copy.deepcopy(net)
     for p in net.parameters():
         p.grad = torch.ones_like(p)
-    return [torch.as_tensor(g).detach() for g in f(net, _batches(images, target))]
+    batches = _batches(images, target)
+    grads = f(net, batches)
+    x, y = batches[0]
+    nn.MSELoss()(net(x), y).backward()
+    return [torch.as_tensor(g).detach() for g in grads]
+
+
+def _each(objects: dict) -> list:
+    """Each batch's own gradient, by autograd."""
+    return [_grad_of_batch(objects["net"], x, y) for x, y in _batches(objects["images"], objects["target"])]
+
+
+def _close(answer: list, reference: list) -> bool:
+    return len(answer) == len(reference) and all(torch.allclose(a, r, rtol=1e-5, atol=1e-7)
+                                                 for a, r in zip(answer, reference))
+
+
+def _handed_out(answer: list, objects: dict) -> bool:
+    """True for the snippet as handed out: every entry is ``.grad`` itself, holding the earlier step,
+    all three batches and the check's extra backward() added up."""
+    each = _each(objects)
+    final = 1.0 + torch.stack(each).sum(dim=0) + each[0]
+    return len({g.data_ptr() for g in answer}) == 1 and _close(answer, [final] * len(each))
+
+
+def _last_is_live(answer: list, objects: dict) -> bool:
+    """True when every entry is right but the last, which is ``.grad`` itself: the check's extra
+    backward() added into it."""
+    each = _each(objects)
+    return _close(answer, each[:-1] + [each[-1] + each[0]])
 
 
 def _first_holds_the_earlier_step(answer: list, objects: dict) -> bool:
@@ -131,7 +161,7 @@ def _first_holds_the_earlier_step(answer: list, objects: dict) -> bool:
 
 def _adds_up(answer: list, objects: dict, start: float) -> bool:
     """True when the answer's gradients add up from batch to batch, from ``start`` (1: the earlier
-    step's gradient kept, as in the snippet handed out; 0: cleared once, before the loop)."""
+    step's gradient kept, a copy per batch; 0: cleared once, before the loop)."""
     each = [_grad_of_batch(objects["net"], x, y) for x, y in _batches(objects["images"], objects["target"])]
     running = start + torch.stack(each).cumsum(dim=0)
     return len(answer) == len(each) and all(torch.allclose(a, r, rtol=1e-5, atol=1e-7)
@@ -212,17 +242,23 @@ EXERCISES = {
     "05.4": Exercise(
         expected=lambda net, images, target: [_grad_of_batch(net, x, y) for x, y in _batches(images, target)],
         run=lambda f, net, images, target: _per_batch(f, net, images, target),
-        unanswered=lambda f, objects: _adds_up(_per_batch(f, **objects), objects, start=1.0),
+        unanswered=lambda f, objects: _handed_out(_per_batch(f, **objects), objects),
         same=lambda a, e, o: len(a) == len(e) and all(torch.allclose(x, y, rtol=1e-5, atol=1e-7)
                                                       for x, y in zip(a, e)),
         form="the fixed function, returning one gradient per batch",
-        hints=("Print the list for two batches: how does the second gradient relate to the first, and to "
-               "what backward() does with .grad?",
-               "backward() adds into .grad: something must clear it between one batch's backward() and the "
-               "next: before the new backward(), not between backward() and reading .grad."),
+        hints=("Print the list for two batches: how does the second gradient relate to the first? Are its "
+               "entries different tensors (`grads[0] is grads[1]`)?",
+               "Two bugs. backward() adds into .grad: clear it before each batch's backward(). And .grad is "
+               "one tensor that backward() changes in place: append a copy of it, not .grad itself."),
         mistakes=((lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
                    "Some entries of your list are one and the same tensor, .grad itself, which later batches "
                    "change in place: each entry must keep its batch's gradient as it was then."),
+                  (lambda a, e, o: _last_is_live(a, o),
+                   "The gradients were right when your function returned, but the last one is .grad itself: "
+                   "the check's next backward() added into it in place. Append a copy (.clone())."),
+                  (lambda a, e, o: _adds_up(a, o, start=1.0),
+                   "Each entry keeps its own values now, but the gradients still add up from batch to batch, "
+                   "starting from the earlier step's: backward() adds into .grad."),
                   (lambda a, e, o: _adds_up(a, o, start=0.0),
                    "The first gradient is right now, but the next ones still add up: one clearing before "
                    "the loop is not enough."),

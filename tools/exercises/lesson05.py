@@ -51,15 +51,16 @@ ATTEMPTS = {
         "kind": "debug",
         "title": 'one gradient per batch',
         "minutes": 8,
-        "misconception": 'clears .grad once, before the loop, so the batches still add up',
+        "misconception": 'fixes one bug of two: clears .grad before each backward() but keeps .grad itself, '
+                         'not a copy, so a later backward() changes the last entry in place',
         "wrong": (
             'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
-            '    net.zero_grad()\n'
             '    for images, target in batches:\n'
+            '        net.zero_grad()\n'
             '        loss = nn.MSELoss()(net(images), target)\n'
             '        loss.backward()\n'
-            '        grads.append(net.conv1.bias.grad.clone())\n'
+            '        grads.append(net.conv1.bias.grad)\n'
             '    return grads'),
         "right": (
             'def ex4_batch_grads(net, batches):\n'
