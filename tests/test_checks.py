@@ -566,8 +566,10 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
             return grads
         return f
 
-    assert not checks.check("05.4", batch_grads(False, False), net=net, images=images, target=target)
+    assert not checks.check("05.4", batch_grads(False, False, copy=False), net=net, images=images, target=target)
     assert "not answered yet" in said(capsys)
+    assert not checks.check("05.4", batch_grads(False, False), net=net, images=images, target=target)
+    assert "still add up from batch to batch" in said(capsys)
     assert not checks.check("05.4", batch_grads(False, True), net=net, images=images, target=target)
     assert "one clearing before the loop is not enough" in said(capsys)
     assert not checks.check("05.4", batch_grads(False, False, clear_after=True), net=net, images=images, target=target)
