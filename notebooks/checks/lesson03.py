@@ -33,10 +33,11 @@ def _reference(weight_change=lambda w: w, bias_scale=1.0, settings=_SETTINGS):
 class _NoConvolution(TorchDispatchMode):
     """Refuses every convolution of torch, whatever name or alias reaches it (F.conv2d,
     nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution; and F.unfold or
-    Tensor.unfold, which cut out every window for you (aten.im2col, aten.unfold)."""
+    Tensor.unfold or Tensor.as_strided, which cut out every window for you (aten.im2col, aten.unfold,
+    aten.as_strided)."""
     _REFUSED = {torch.ops.aten.convolution, torch.ops.aten._convolution, torch.ops.aten.conv2d,
                 torch.ops.aten.conv1d, torch.ops.aten.mkldnn_convolution, torch.ops.aten.im2col,
-                torch.ops.aten.unfold}
+                torch.ops.aten.unfold, torch.ops.aten.as_strided}
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         if func.overloadpacket in self._REFUSED:
@@ -56,7 +57,7 @@ def _run_my_conv2d(f):
             return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
     except _ConvolutionCalled:
         raise Refused("the exercise asks for loops: your function calls a convolution of torch "
-                      "(or unfold, which cuts out the windows for you).") from None
+                      "(or unfold, which cuts out the windows for you, or as_strided).") from None
 
 
 def _shape_is(answer, expected, change) -> bool:
