@@ -92,13 +92,35 @@ def _registered(cls, images) -> tuple[int, tuple]:
                       "keep its layers the same and make the ones it has count.")
     try:
         with torch.no_grad():
-            return count, tuple(cls()(images).shape)
+            model = cls()
+            shape = tuple(model(images).shape)
     except Exception as error:  # registered, but the forward fails: a mistake hint says so
         return count, _ForwardFailed(f"{type(error).__name__}: {error}")
+    if not _computes_as_given(model, images):
+        return count, _ForwardChanged("the forward computes something else than the given one")
+    return count, shape
+
+
+def _computes_as_given(model, images) -> bool:
+    """``model``'s output equals what the given forward computes from its two blocks and its Linear
+    (on random images of ``images``' shape, global RNG untouched); True when those are not found."""
+    blocks = [m for m in model.modules() if m is not model and any(isinstance(c, nn.Conv2d) for c in m.children())]
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if len(blocks) != 2 or len(linears) != 1:
+        return True
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.manual_seed(0)
+        x = torch.randn(images.shape)
+        h = blocks[1](blocks[0](x))
+        return torch.allclose(model(x), linears[0](h.flatten(1)), atol=1e-5)
 
 
 class _ForwardFailed(str):
     """What ``_registered`` returns instead of a shape when the fixed class's forward raised."""
+
+
+class _ForwardChanged(str):
+    """What ``_registered`` returns instead of a shape when the fixed class computes something else."""
 
 
 class _ListCNNAsGiven(nn.Module):
@@ -232,6 +254,10 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a[1], _ForwardFailed),
              "Your layers are registered now: parameters() counts them all. But the forward raised an "
              "error: it should stay as given (only __init__ needed a fix)."),
+            (lambda a, e, o: isinstance(a[1], _ForwardChanged),
+             "Your layers are registered now: parameters() counts them all. But the output is not what "
+             "the given forward computes (the two blocks, then fc): keep the forward as given (only "
+             "__init__ needed a fix)."),
             (lambda a, e, o: a[0] == e[0] and a[1] != e[1],
              "Your layers are registered now: parameters() counts them all. But the output is not one "
              "row of 10 scores per image: the forward should stay as given (only __init__ needed a fix)."),
