@@ -166,7 +166,7 @@ def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: 
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(6.6, 2.6))
+        fig, axes = plt.subplots(1, 2, figsize=(6.2, 2.45))
     ax1, ax2 = axes
     steps = torch.tensor(history["step_loss"])
     bounds = torch.linspace(0, len(steps), len(history["val_loss"]) * chunks_per_epoch + 1).round().long()
@@ -218,7 +218,7 @@ def draw_confusion(confusion: torch.Tensor, ax=None):
     from matplotlib.colors import LogNorm
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(4.8, 4.4))
+        fig, ax = plt.subplots(figsize=(4.2, 3.9))
     ax.imshow((confusion + 1).numpy(), cmap="viridis", norm=LogNorm())
     for t in range(confusion.shape[0]):
         for p in range(confusion.shape[1]):
