@@ -166,14 +166,14 @@ def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: 
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(6.2, 2.45))
+        fig, axes = plt.subplots(1, 2, figsize=(6.6, 2.6))
     ax1, ax2 = axes
     steps = torch.tensor(history["step_loss"])
     bounds = torch.linspace(0, len(steps), len(history["val_loss"]) * chunks_per_epoch + 1).round().long()
     means = [steps[a:b].mean().item() for a, b in zip(bounds[:-1], bounds[1:])]
     centres = [(a + b) / 2 / steps_per_epoch for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
     epochs = range(1, len(history["val_loss"]) + 1)
-    ax1.plot(centres, means, color="0.55", ls="-", lw=1.2, label=f"training batches (mean per 1/{chunks_per_epoch} epoch)")
+    ax1.plot(centres, means, color="0.55", ls="-", lw=1.2, label="batch means (1/5 epoch)")
     ax1.plot(epochs, history["train_loss"], color=OKABE_ITO[0], ls="--", marker="o", label="training (end of epoch)")
     ax1.plot(epochs, history["val_loss"], color=OKABE_ITO[1], ls=":", marker="s", label="validation")
     ax1.set(xlabel="epoch", ylabel="cross-entropy loss", yscale="log", title="Loss", xticks=list(range(len(epochs) + 1)))
