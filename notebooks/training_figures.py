@@ -173,7 +173,7 @@ def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: 
     means = [steps[a:b].mean().item() for a, b in zip(bounds[:-1], bounds[1:])]
     centres = [(a + b) / 2 / steps_per_epoch for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
     epochs = range(1, len(history["val_loss"]) + 1)
-    ax1.plot(centres, means, color="0.55", ls="-", lw=1.2, label="training batches (running)")
+    ax1.plot(centres, means, color="0.55", ls="-", lw=1.2, label="batch means (1/5 epoch)")
     ax1.plot(epochs, history["train_loss"], color=OKABE_ITO[0], ls="--", marker="o", label="training (end of epoch)")
     ax1.plot(epochs, history["val_loss"], color=OKABE_ITO[1], ls=":", marker="s", label="validation")
     ax1.set(xlabel="epoch", ylabel="cross-entropy loss", yscale="log", title="Loss", xticks=list(range(len(epochs) + 1)))
@@ -218,7 +218,7 @@ def draw_confusion(confusion: torch.Tensor, ax=None):
     from matplotlib.colors import LogNorm
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(4.8, 4.4))
+        fig, ax = plt.subplots(figsize=(4.2, 3.9))
     ax.imshow((confusion + 1).numpy(), cmap="viridis", norm=LogNorm())
     for t in range(confusion.shape[0]):
         for p in range(confusion.shape[1]):

@@ -142,8 +142,8 @@ EXERCISES = {
              "from the logits of every batch): add up each batch's loss.item() and divide by the number "
              "of batches."),
             (lambda a, e, o: a[1] >= a[0] or a[2] < 0.6,
-             "The loss did not go down over two epochs: do the parameters move? Look at the order of "
-             "zero_grad, backward and step."),
+             "The loss did not go down over two epochs: are one batch's gradients cleared before the "
+             "next backward? Look at the order of zero_grad, backward and step."),
         ),
     ),
     "07.3": Exercise(
@@ -185,9 +185,8 @@ EXERCISES = {
                                                 "steps, and not so large that Adam's steps overshoot"),
         run=lambda lr, train: train(float(lr)),
         form="a learning rate (a positive number)",
-        hints=("Batches of 512 give few steps: each step must go further. Try 0.001, 0.003, 0.01 and "
-               "0.03, and print what ex5_train returns for each.",
-               "Too large a learning rate fails too: keep the value of 0.001, 0.003, 0.01, 0.03 with the "
-               "highest accuracy."),
+        hints=("Batches of 512 give few steps: each step must go further. Print what ex5_train returns "
+               "for a few learning rates, a factor of about 3 apart.",
+               "Too small and too large both fail: try values between 0.001 and 0.03."),
     ),
 }
