@@ -67,7 +67,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
 
     check_conv_args(size, kernel_size, stride, padding, dilation)
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(6.8, 3.4), width_ratios=(3, 2))
+        _, axes = plt.subplots(1, 2, figsize=(6.0, 3.4), width_ratios=(3, 2))  # room for long titles under 780 px
     ax_in, ax_out = axes
     full, span = size + 2 * padding, dilation * (kernel_size - 1) + 1
     out = (full - span) // stride + 1 if span <= full else 0
@@ -85,7 +85,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
                               ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
                               hatch=None if out else "//"))
     edge = max(full, span) - 0.5
-    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column (grey: padding; orange: kernel taps, pale on padding)",
+    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(grey: padding; orange: kernel taps, pale on padding)",
               ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
     chosen = torch.zeros(max(out, 1), max(out, 1))
     chosen[row, col] = float(out > 0)

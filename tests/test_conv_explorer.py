@@ -161,3 +161,18 @@ def test_draw_conv_says_it_moved_an_outside_position_and_shows_an_invalid_kernel
     with pytest.raises(ValueError, match="stride must be >= 1"):
         conv_figures.draw_conv(5, 3, stride=0)
     plt.close("all")
+
+
+def test_the_explorer_figure_fits_the_display_width_for_every_setting_near_lenets():
+    """figure_style.show refuses a figure wider than MAX_WIDTH_PX: the explorer must never hit it."""
+    import figure_style
+    figure_style.use_style()
+    widest = 0
+    for size in (7, 28):
+        for padding in (0, 2):
+            for stride in (1, 3):
+                for out_row, out_col in ((1, 2), (0, 9)):
+                    axes = conv_figures.draw_conv(size, 3, stride, padding, 1, out_row, out_col)
+                    widest = max(widest, figure_style.figure_png(axes[0].figure)[1])
+                    plt.close("all")
+    assert widest <= figure_style.MAX_WIDTH_PX - 60, f"the explorer's figure reaches {widest} px"
