@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from numbers import Real
 import re
 from dataclasses import dataclass
 
@@ -46,11 +47,18 @@ def _number(answer) -> float:
     return float(answer.detach() if isinstance(answer, torch.Tensor) else answer)
 
 
+def _is_one_number(answer) -> bool:
+    """An int, a float or a one-number tensor (what 01.2 asks for), not a list or a string."""
+    if isinstance(answer, torch.Tensor):
+        return answer.numel() == 1
+    return isinstance(answer, Real) and not isinstance(answer, bool)
+
+
 def _bound_given(answer, expected: float, objects: dict) -> bool:
     """01.2's answer, to 4 decimals or more: 0.1667 and 0.16666 pass, 0.167 does not. The window is
     lopsided: a real layer's largest |weight| lies a little BELOW the bound, so an answer measured
     from one (not predicted) rarely falls in it."""
-    if isinstance(answer, (str, bool)):
+    if not _is_one_number(answer):
         return False
     return expected - 1e-5 <= _number(answer) <= expected + 6e-5
 
@@ -256,6 +264,8 @@ EXERCISES = {
                "numbers in one filter."),
         mistakes=((lambda a, e, o: isinstance(a, str),
                    "expected a number, got str: remove the quotes."),
+                  (lambda a, e, o: not _is_one_number(a),
+                   "expected one number, written alone (no brackets), to 4 decimals."),
                   (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
                    "The weights lie between −bound and +bound: the bound is the positive end of the range."),
                   (lambda a, e, o: _too_coarse(a, e),
