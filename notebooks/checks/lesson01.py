@@ -136,12 +136,21 @@ def _code_only(source: str) -> str:
     return "".join(re.sub(r"#.*", "", line).replace(" ", "") for line in source.splitlines())
 
 
+def _given_tower_init_code():
+    """The code object of the given __init__, compiled here: compared with the student's when no
+    source can be read (a class defined through exec)."""
+    namespace = {"nn": nn}
+    exec(compile("class Tower(nn.Module):" + _GIVEN_TOWER_INIT, "<given>", "exec"), namespace)
+    return namespace["Tower"].__init__.__code__
+
+
 def _tower_untouched(cls, objects) -> bool:
     try:
         source = inspect.getsource(cls.__init__)
-    except (OSError, TypeError):  # no source to read: recognise the given bug by what it does
-        model = cls(width=5, depth=3)
-        return len(model.hidden) == 3 and model.hidden[0] is model.hidden[1] is model.hidden[2]
+    except (OSError, TypeError):  # no source to read: compare the compiled code instead
+        code, given = getattr(cls.__init__, "__code__", None), _given_tower_init_code()
+        return code is not None and all(getattr(code, name) == getattr(given, name)
+                                        for name in ("co_code", "co_names", "co_consts", "co_varnames"))
     return _code_only(source) == _code_only(_GIVEN_TOWER_INIT)
 
 
@@ -300,8 +309,8 @@ EXERCISES = {
         run=lambda cls: _tower_counts(cls),
         unanswered=_tower_untouched,
         form="the fixed class",
-        hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds: "
-               "which hidden layers have weights of their own?",
+        hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds "
+               "(it yields each tensor once: section 8): which hidden layers have weights of their own?",
                "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
                "one layer, with one set of weights."),
         mistakes=((lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0),
