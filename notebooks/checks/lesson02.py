@@ -136,7 +136,7 @@ def _batch_from_view(model: nn.Module, batch: int = 36) -> bool:
 
 def _note_view(batch: int) -> None:
     """Print the note for a flattening that passes the check but does not keep the batch."""
-    print(f"Note: your flattening passes here, but it does not keep the batch: {batch} images of 32x32 "
+    print(f"Note: your flattening passes here, but it does not keep the batch: {batch} images of another size (32x32) "
           "come out as another number of rows, with no error. Prefer torch.flatten(x, 1).")
 
 
