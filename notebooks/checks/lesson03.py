@@ -93,7 +93,7 @@ class _Shapes(tuple):
         down1, down2, out, layers = self
         size = lambda shape: "x".join(map(str, shape[-2:])) if shape else "nothing"
         result = f"the model raised {out}" if isinstance(out, str) else f"the model an output of shape {out}"
-        return (f"down1 gives {size(down1)} maps, down2 {size(down2)}, {result}; "
+        return (f"a model where down1 gives {size(down1)} maps, down2 {size(down2)}, {result}; "
                 f"kernels {' and '.join('x'.join(map(str, k)) for k, _ in layers)}, "
                 f"strides {' and '.join(str(s[0]) for _, s in layers)}")
 
