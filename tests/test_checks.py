@@ -819,13 +819,14 @@ def test_04_a_refused_route_gets_its_own_hint_not_the_ladders(capsys, exercise_i
     assert out.count("Hint:") == 1 and words in out.split("Hint:")[1]
 
 
-@pytest.mark.parametrize("answer", [(1, 0, 1, 0), (True, False, True, False)])
-def test_04_1_names_the_detached_leaf_for_booleans_and_for_ones_and_zeros(capsys, answer):
+@pytest.mark.parametrize("answer", [(1, 0, 1, 1), (True, False, True, True)])
+def test_04_1_names_the_indexed_tensor_for_booleans_and_for_ones_and_zeros(capsys, answer):
     checks._wrong_tries.clear()
     a = torch.randn(3, requires_grad=True)
-    b = a * 2
-    assert not checks.check("04.1", answer, a=a, b=b, c=torch.randn(3), d=b.detach())
-    assert "Look again at the detached tensor" in said(capsys)
+    with torch.no_grad():
+        c = a * 2
+    assert not checks.check("04.1", answer, a=a, b=a * 2, c=c, d=a[0])
+    assert "taking a part of a tensor (indexing)" in said(capsys)
 
 
 def _loop_conv2d(x, weight, bias, stride=1, padding=0):
