@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from numbers import Real
 import re
 from dataclasses import dataclass
 
@@ -46,11 +47,18 @@ def _number(answer) -> float:
     return float(answer.detach() if isinstance(answer, torch.Tensor) else answer)
 
 
+def _is_one_number(answer) -> bool:
+    """An int, a float or a one-number tensor (what 01.2 asks for), not a list or a string."""
+    if isinstance(answer, torch.Tensor):
+        return answer.numel() == 1
+    return isinstance(answer, Real) and not isinstance(answer, bool)
+
+
 def _bound_given(answer, expected: float, objects: dict) -> bool:
     """01.2's answer, to 4 decimals or more: 0.1667 and 0.16666 pass, 0.167 does not. The window is
     lopsided: a real layer's largest |weight| lies a little BELOW the bound, so an answer measured
     from one (not predicted) rarely falls in it."""
-    if isinstance(answer, (str, bool)):
+    if not _is_one_number(answer):
         return False
     return expected - 1e-5 <= _number(answer) <= expected + 6e-5
 
@@ -128,12 +136,21 @@ def _code_only(source: str) -> str:
     return "".join(re.sub(r"#.*", "", line).replace(" ", "") for line in source.splitlines())
 
 
+def _given_tower_init_code():
+    """The code object of the given __init__, compiled here: compared with the student's when no
+    source can be read (a class defined through exec)."""
+    namespace = {"nn": nn}
+    exec(compile("class Tower(nn.Module):" + _GIVEN_TOWER_INIT, "<given>", "exec"), namespace)
+    return namespace["Tower"].__init__.__code__
+
+
 def _tower_untouched(cls, objects) -> bool:
     try:
         source = inspect.getsource(cls.__init__)
-    except (OSError, TypeError):  # no source to read: recognise the given bug by what it does
-        model = cls(width=5, depth=3)
-        return len(model.hidden) == 3 and model.hidden[0] is model.hidden[1] is model.hidden[2]
+    except (OSError, TypeError):  # no source to read: compare the compiled code instead
+        code, given = getattr(cls.__init__, "__code__", None), _given_tower_init_code()
+        return code is not None and all(getattr(code, name) == getattr(given, name)
+                                        for name in ("co_code", "co_names", "co_consts", "co_varnames"))
     return _code_only(source) == _code_only(_GIVEN_TOWER_INIT)
 
 
@@ -256,6 +273,8 @@ EXERCISES = {
                "numbers in one filter."),
         mistakes=((lambda a, e, o: isinstance(a, str),
                    "expected a number, got str: remove the quotes."),
+                  (lambda a, e, o: not _is_one_number(a),
+                   "expected one number, written alone (no brackets), to 4 decimals."),
                   (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
                    "The weights lie between −bound and +bound: the bound is the positive end of the range."),
                   (lambda a, e, o: _too_coarse(a, e),
@@ -290,8 +309,8 @@ EXERCISES = {
         run=lambda cls: _tower_counts(cls),
         unanswered=_tower_untouched,
         form="the fixed class",
-        hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds: "
-               "which hidden layers have weights of their own?",
+        hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds "
+               "(it yields each tensor once: section 8): which hidden layers have weights of their own?",
                "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
                "one layer, with one set of weights."),
         mistakes=((lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0),
