@@ -446,7 +446,7 @@ def _05_1_attempts():
 
     wrong = [(no_gate, "gate is missing or always open"), (gate_always_open, "gate is missing or always open"),
              (bias_mean, "by the batch size"), (gated_by_gradient, "not on the gradient arriving"),
-             (by_autograd, "raised RuntimeError"), (dx_ungated, "dW and db are right, dx is not"),
+             (by_autograd, "autograd is switched off here"), (dx_ungated, "dW and db are right, dx is not"),
              (only_dx_right, "dx is right, dW or db is not"), (turned_round, "W's shape")]
     return right, wrong
 

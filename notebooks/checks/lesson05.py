@@ -35,7 +35,13 @@ def _run_backward(f) -> tuple:
     """``f(dr, r, x, W)`` on the check's layer, with autograd switched off: three tensors."""
     dr, r, x, W, _ = _layer_case()
     with torch.no_grad():
-        answer = f(dr, r, x, W)
+        try:
+            answer = f(dr, r, x, W)
+        except RuntimeError as error:
+            if "does not require grad" in str(error):
+                raise Refused("autograd is switched off here (no graph reaches r): compute the gradients "
+                              "by hand.") from None
+            raise
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
         raise Refused("the function should return three tensors: (dW, db, dx).")
     return tuple(torch.as_tensor(a).detach().double() for a in answer)
@@ -220,9 +226,9 @@ EXERCISES = {
                "full loss relate to the two half losses?",
                "backward() adds each piece's gradient into .grad: by what must each half's loss be "
                "weighted so that the two add up to the gradient of the mean over all 40?"),
-        mistakes=((_is(2.0), "Each half's loss is a mean over its own 20 numbers, so the two gradients add up "
-                             "to twice the full one: the 4-digit loss is the average of the two half losses, "
-                             "not their sum."),
+        mistakes=((_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
+                             "adds its half's gradient: compare what the 4-digit loss averages over with what "
+                             "each half's loss averages over."),
                   (lambda a, e, o: _second_half_alone(a, o),
                    "Your .grad holds the second half's gradient alone: something cleared it between the two "
                    "backward() calls. Let them add."),),
