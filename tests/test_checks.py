@@ -504,6 +504,26 @@ def test_07_2_the_last_batch_loss_is_not_the_mean(capsys):
     assert "not the mean of this epoch's batch losses" in said(capsys)
 
 
+def test_07_2_normalizing_the_loaders_floats_again_is_named(capsys):
+    import helpers
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):
+        total = 0.0
+        for images, targets in loader:
+            loss = F.cross_entropy(model((images / 255 - helpers.MNIST_MEAN) / helpers.MNIST_STD), targets)  # normalized twice
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        return total / len(loader)
+
+    g = torch.Generator().manual_seed(0)
+    assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
+                            y=torch.randint(0, 10, (2_048,), generator=g))
+    assert "normalized floats already" in said(capsys)
+
+
 def test_07_3_per_class_denominators_are_named_and_07_4_step_entries_are_named(capsys):
     checks._wrong_tries.clear()
 
