@@ -67,7 +67,10 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
 
     check_conv_args(size, kernel_size, stride, padding, dilation)
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(6.0, 3.4), width_ratios=(3, 2))  # room for long titles under 780 px
+        # Fixed axes boxes, no layout engine: the figure keeps its 6-inch width whatever the sliders
+        # set (the images keep their aspect inside the boxes), so it stays under 780 px as shown.
+        fig = plt.figure(figsize=(6.0, 3.4), layout="none")
+        axes = fig.add_axes((0.09, 0.25, 0.5, 0.66)), fig.add_axes((0.66, 0.25, 0.32, 0.6))
     ax_in, ax_out = axes
     full, span = size + 2 * padding, dilation * (kernel_size - 1) + 1
     out = (full - span) // stride + 1 if span <= full else 0

@@ -112,7 +112,8 @@ def mnist(train: bool = True, transform=None, root: str | Path | None = None):
 class LeNet(nn.Module):
     """LeNet-5 for 1x28x28 digits: C1 conv5x5 (pad 2) → S2 pool → C3 conv5x5 → S4 pool → C5 → F6 → OUTPUT.
 
-    Unlike the paper's: ReLU, max pooling, a fully connected C3, a linear OUTPUT (02_lenet §1).
+    Unlike the paper's: ReLU, max pooling, a C3 whose maps each read all 6 S2 maps, a linear OUTPUT
+    (02_lenet, Going deeper: the paper's LeNet-5).
     Introduced in 02_lenet; trained in 07_training_lenet_on_mnist.
     """
 

@@ -446,7 +446,7 @@ def _05_1_attempts():
 
     wrong = [(no_gate, "gate is missing or always open"), (gate_always_open, "gate is missing or always open"),
              (bias_mean, "by the batch size"), (gated_by_gradient, "not on the gradient arriving"),
-             (by_autograd, "raised RuntimeError"), (dx_ungated, "dW and db are right, dx is not"),
+             (by_autograd, "autograd is switched off here"), (dx_ungated, "dW and db are right, dx is not"),
              (only_dx_right, "dx is right, dW or db is not"), (turned_round, "W's shape")]
     return right, wrong
 
@@ -502,6 +502,26 @@ def test_07_2_the_last_batch_loss_is_not_the_mean(capsys):
     assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
                             y=torch.randint(0, 10, (2_048,), generator=g))
     assert "not the mean of this epoch's batch losses" in said(capsys)
+
+
+def test_07_2_normalizing_the_loaders_floats_again_is_named(capsys):
+    import helpers
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):
+        total = 0.0
+        for images, targets in loader:
+            loss = F.cross_entropy(model((images / 255 - helpers.MNIST_MEAN) / helpers.MNIST_STD), targets)  # normalized twice
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        return total / len(loader)
+
+    g = torch.Generator().manual_seed(0)
+    assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
+                            y=torch.randint(0, 10, (2_048,), generator=g))
+    assert "normalized floats already" in said(capsys)
 
 
 def test_07_3_per_class_denominators_are_named_and_07_4_step_entries_are_named(capsys):
@@ -819,13 +839,14 @@ def test_04_a_refused_route_gets_its_own_hint_not_the_ladders(capsys, exercise_i
     assert out.count("Hint:") == 1 and words in out.split("Hint:")[1]
 
 
-@pytest.mark.parametrize("answer", [(1, 0, 1, 0), (True, False, True, False)])
-def test_04_1_names_the_detached_leaf_for_booleans_and_for_ones_and_zeros(capsys, answer):
+@pytest.mark.parametrize("answer", [(1, 0, 1, 1), (True, False, True, True)])
+def test_04_1_names_the_indexed_tensor_for_booleans_and_for_ones_and_zeros(capsys, answer):
     checks._wrong_tries.clear()
     a = torch.randn(3, requires_grad=True)
-    b = a * 2
-    assert not checks.check("04.1", answer, a=a, b=b, c=torch.randn(3), d=b.detach())
-    assert "Look again at the detached tensor" in said(capsys)
+    with torch.no_grad():
+        c = a * 2
+    assert not checks.check("04.1", answer, a=a, b=a * 2, c=c, d=a[0])
+    assert "taking a part of a tensor (indexing)" in said(capsys)
 
 
 def _loop_conv2d(x, weight, bias, stride=1, padding=0):

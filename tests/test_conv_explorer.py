@@ -168,11 +168,12 @@ def test_the_explorer_figure_fits_the_display_width_for_every_setting_near_lenet
     import figure_style
     figure_style.use_style()
     widest = 0
-    for size in (7, 28):
-        for padding in (0, 2):
+    for size, kernel in ((7, 3), (28, 3), (32, 7)):
+        for padding in (0, 2, 3):
             for stride in (1, 3):
-                for out_row, out_col in ((1, 2), (0, 9)):
-                    axes = conv_figures.draw_conv(size, 3, stride, padding, 1, out_row, out_col)
+                for out_row, out_col in ((1, 2), (0, 9), (38, 38)):
+                    axes = conv_figures.draw_conv(size, kernel, stride, padding, 1, out_row, out_col)
+                    assert axes[0].figure.get_layout_engine() is None, "a layout engine can move the axes"
                     widest = max(widest, figure_style.figure_png(axes[0].figure)[1])
                     plt.close("all")
     assert widest <= figure_style.MAX_WIDTH_PX - 60, f"the explorer's figure reaches {widest} px"

@@ -6,13 +6,19 @@ no cap inherited from the shell by accident.
 import os
 
 import pytest
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.manager import KernelManager
 
 EXPECTED = {"avx2": ("AVX2", "AVX2"), "default": ("DEFAULT", "SSE41")}
 
 
-def run_in_kernel(code: str) -> str:
-    manager, client = start_new_kernel(kernel_name="python3")
+def run_in_kernel(code: str, folder) -> str:
+    # IPC sockets in a folder of this test's own: TCP ports picked by two kernels starting at once
+    # (pytest and the CPU levels run side by side) can collide, and the kernel dies at start.
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel"))
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=120)
     try:
         out = []
         client.execute_interactive(code, timeout=120, output_hook=lambda msg: out.append(
@@ -23,9 +29,10 @@ def run_in_kernel(code: str) -> str:
         manager.shutdown_kernel(now=True)
 
 
-def test_the_kernel_runs_the_requested_cpu_level():
+def test_the_kernel_runs_the_requested_cpu_level(tmp_path):
     shown = run_in_kernel("import os, torch\n"
-                          "print(torch.backends.cpu.get_cpu_capability(), os.environ.get('ONEDNN_MAX_CPU_ISA', '-'))")
+                          "print(torch.backends.cpu.get_cpu_capability(), os.environ.get('ONEDNN_MAX_CPU_ISA', '-'))",
+                          tmp_path)
     capability, onednn = shown.split()
     level = os.environ.get("LENET_CPU_LEVEL")
     if level is None:

@@ -82,6 +82,13 @@ def _conv2_as_5x5(model: nn.Module) -> int:
     return full - conv2.weight.numel() + conv2.out_channels * conv2.in_channels * 5 * 5
 
 
+def _fc1_as(model: nn.Module, in_features: int) -> int:
+    """The count with ``fc1`` taking ``in_features`` (helpers.LeNet's 400: a known mix-up)."""
+    fc1 = model.fc1
+    full = sum(p.numel() for p in model.parameters())
+    return full - fc1.weight.numel() + fc1.out_features * in_features
+
+
 def _seeded(model: nn.Module, seed: int) -> nn.Module:
     """``model`` with weights of the check's own, drawn in the order its parameters are listed."""
     g = torch.Generator().manual_seed(seed)
@@ -136,13 +143,15 @@ def _batch_from_view(model: nn.Module, batch: int = 36) -> bool:
 
 def _note_view(batch: int) -> None:
     """Print the note for a flattening that passes the check but does not keep the batch."""
-    print(f"Note: your flattening passes here, but it does not keep the batch: {batch} images of 32x32 "
+    print(f"Note: your flattening passes here, but it does not keep the batch: {batch} images of another size (32x32) "
           "come out as another number of rows, with no error. Prefer torch.flatten(x, 1).")
 
 
 def _digitnet_verdict(cls) -> bool | str:
     """True when ``cls()`` builds exercise 02.4's network and computes its scores (with the check's
     weights, on 3 digits of its own); else a word naming what it builds or computes instead."""
+    if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in cls().modules()):
+        return "lazy"  # nn.LazyLinear and kin: PyTorch works in_features out, the exercise asks you to
     model = _seeded(cls(), 24)
     convs, linears = _layers(model, ("conv1", "conv2", "fc1", "head"))
     if len(convs) != 2 or len(linears) != 2:
@@ -286,11 +295,14 @@ EXERCISES = {
         form="an int",
         hints=("Add up out·(in·k·k + 1) for each convolution and out·(in + 1) for each linear layer, "
                "reading in, out and k from TutorialNet's own layers (print(tutorial_net) shows them).",
-               "Check conv2's kernel size and fc1's in_features: they differ from helpers.LeNet's."),
+               "Re-add the terms one by one; to find the wrong one, compare each with that layer's own count, "
+               "e.g. sum(p.numel() for p in tutorial_net.fc2.parameters())."),
         mistakes=((lambda a, e, o: a == _count_without(o["model"], ".bias"),
                    "You counted the weights only: each output channel or unit also has a bias (the + 1)."),
                   (lambda a, e, o: a == _conv2_as_5x5(o["model"]),
                    "TutorialNet's conv2 has 3x3 kernels, not 5x5."),
+                  (lambda a, e, o: a == _fc1_as(o["model"], 16 * 5 * 5),
+                   "TutorialNet's fc1 takes 576 features, not helpers.LeNet's 400."),
                   (lambda a, e, o: a == 61_706,
                    "That is helpers.LeNet's count: TutorialNet's conv2 and fc1 are different.")),
     ),
@@ -306,6 +318,9 @@ EXERCISES = {
         mistakes=((lambda a, e, o: a == "layers",
                    "DigitNet has two convolutions and two linear layers, made in __init__ (pooling and "
                    "ReLU have no weights: use them as functions or as one module each)."),
+                  (lambda a, e, o: a == "lazy",
+                   "A lazy layer (nn.LazyLinear) works in_features out for you; the exercise asks you to work "
+                   "it out from the sizes: give fc1 an nn.Linear with the number."),
                   (lambda a, e, o: a == "convs",
                    "Check the convolutions against the list: channels in and out, kernel size, padding."),
                   (lambda a, e, o: a == "no second pool",

@@ -93,7 +93,7 @@ class _Shapes(tuple):
         down1, down2, out, layers = self
         size = lambda shape: "x".join(map(str, shape[-2:])) if shape else "nothing"
         result = f"the model raised {out}" if isinstance(out, str) else f"the model an output of shape {out}"
-        return (f"down1 gives {size(down1)} maps, down2 {size(down2)}, {result}; "
+        return (f"a model where down1 gives {size(down1)} maps, down2 {size(down2)}, {result}; "
                 f"kernels {' and '.join('x'.join(map(str, k)) for k, _ in layers)}, "
                 f"strides {' and '.join(str(s[0]) for _, s in layers)}")
 
@@ -184,6 +184,14 @@ def _measure_field(layers, size):
     return int(cols.max() - cols.min() + 1)
 
 
+def _jump(layers) -> int:
+    """Distance in input pixels between neighbouring units of the last layer: the product of the strides."""
+    jump = 1
+    for layer in layers:
+        jump *= layer.stride if isinstance(layer.stride, int) else layer.stride[0]
+    return jump
+
+
 def _size_by(objects, rule) -> tuple:
     """(height, width) of objects["conv"] on objects["x"] by a size rule (n, k, s, p) -> size."""
     conv, (height, width) = objects["conv"], objects["x"].shape[-2:]
@@ -272,6 +280,9 @@ EXERCISES = {
              "back on two sides."),
             (lambda a, e, o: _is_int(a) and a == o["kernel_size"],
              "That is the number of taps in a row; the padding depends on the span they cover."),
+            (lambda a, e, o: isinstance(a, str) and a.strip().strip("'\"") == "same",
+             "padding='same' would do it in PyTorch (at stride 1), but the question asks which number it "
+             "computes: give that int."),
         ),
     ),
     "03.4": Exercise(
@@ -308,6 +319,9 @@ EXERCISES = {
             (lambda a, e, o: _is_int(a) and a == _field_width(o["layers"][:-1]) + o["layers"][-1].kernel_size[0] - 1,
              "You added k − 1 input pixels, as if neighbouring S4 units were 1 pixel apart: after two "
              "poolings they are further apart (the jump)."),
+            (lambda a, e, o: _is_int(a) and a == e + _jump(o["layers"][:-1]),
+             "You added k jumps; a k-wide kernel reaches only k − 1 units past its first one, whose field "
+             "is already counted."),
             (lambda a, e, o: _is_int(a) and a == o["layers"][-1].kernel_size[0],
              "That is the kernel's width in S4 units; the question asks how many input pixels the unit sees."),
         ),

@@ -169,21 +169,23 @@ def _kept(t):
 
 
 def _run_row(f):
-    """(what ``f`` returns on each case, what a second call on the same x returns, whether ``f``
-    changed the x it was given), with jacobian, jacrev and jacfwd refusing: a refused call makes
-    the answer ``_ROW_REFUSED`` (told by its own hint, not the ladder's)."""
+    """(what ``f`` returns on each case, what a second call on the same x returns, what ``f``
+    changed in the x it was given: a sorted tuple of "grad" and "requires_grad", empty if nothing),
+    with jacobian, jacrev and jacfwd refusing: a refused call makes the answer ``_ROW_REFUSED``
+    (told by its own hint, not the ladder's)."""
     cases = _row_cases()
-    firsts, seconds, changed = [], [], False
+    firsts, seconds, changed = [], [], set()
     try:
         with _refusing(f, [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd")],
                        _ROW_REFUSED):
             for net, x, i in cases:
                 firsts.append(_kept(f(net, x, i)))
                 seconds.append(_kept(f(net, x, i)))
-                changed = changed or x.requires_grad or x.grad is not None
+                changed |= {"requires_grad"} if x.requires_grad else set()
+                changed |= {"grad"} if x.grad is not None else set()
     except Refused:
         return _ROW_REFUSED
-    return firsts, seconds, changed
+    return firsts, seconds, tuple(sorted(changed))
 
 
 def _same_rows(a, e, o=None) -> bool:
@@ -266,12 +268,9 @@ EXERCISES = {
             (lambda a, e, o: _bools(a) is not None and _bools(a)[3] and not e[3] and _bools(a)[:3] == e[:3],
              "Look again at ex1_d: taking a part of a tensor (indexing) is an operation too. Is it recorded "
              "when ex1_a requires a gradient?"),
-            (lambda a, e, o: _bools(a) is not None and _bools(a)[3] is False and e[3] and _bools(a)[:3] == e[:3],
-             "Look again at the detached tensor: it was computed from a result, but does it still have a "
-             "grad_fn? Print it."),
             (lambda a, e, o: _bools(a) is not None and _bools(a)[2] is False and e[2],
              "Look again at the tensor made under torch.no_grad(): did autograd record the multiplication "
-             "that made it (section 7)? Section 1's rule asks only whether it has a grad_fn."),
+             "that made it (section 8)? Section 1's rule asks only whether it has a grad_fn."),
         ),
     ),
     "04.2": Exercise(
@@ -314,7 +313,7 @@ EXERCISES = {
         run=lambda f: _run_row(f),
         same=_right_rows,
         form="a function returning a tensor shaped like x",
-        hints=("Section 8: out.backward(v) leaves v J in the .grad of an input that requires a gradient. "
+        hints=("Section 9: out.backward(v) leaves v J in the .grad of an input that requires a gradient. "
                "Which part of J do you want?",
                "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
@@ -323,9 +322,12 @@ EXERCISES = {
              "A v of ones adds all ten rows of J together: v must pick row i alone."),
             (lambda a, e, o: any(_same_rows(a[0], _row_reference(shift=s)) for s in (1, -1)),
              "That is the row of a neighbouring output: indices start at 0, so row i is index i."),
-            (lambda a, e, o: a[2],
-             "Your function changed the x it was given (x now requires a gradient or holds a .grad), and "
-             ".grad adds up over backward calls (section 1). Make a leaf of your own, a copy of x."),
+            (lambda a, e, o: "grad" in a[2],
+             "Your function changed the x it was given: x now holds a .grad, and .grad adds up over "
+             "backward calls (section 1). Make a leaf of your own, a copy of x."),
+            (lambda a, e, o: a[2] == ("requires_grad",),
+             "Your function changed the x it was given: x now requires a gradient, so the caller's later "
+             "computations with x would be recorded. Make a leaf of your own, a copy of x."),
             (lambda a, e, o: _same_rows(a[1], [2 * r for r in e]),
              "Called twice on the same image, your function gives twice the answer: .grad adds up over "
              "backward calls (section 1). Backward once into a leaf made afresh on each call."),

@@ -35,7 +35,13 @@ def _run_backward(f) -> tuple:
     """``f(dr, r, x, W)`` on the check's layer, with autograd switched off: three tensors."""
     dr, r, x, W, _ = _layer_case()
     with torch.no_grad():
-        answer = f(dr, r, x, W)
+        try:
+            answer = f(dr, r, x, W)
+        except RuntimeError as error:
+            if "does not require grad" in str(error):
+                raise Refused("autograd is switched off here (no graph reaches r): compute the gradients "
+                              "by hand.") from None
+            raise
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
         raise Refused("the function should return three tensors: (dW, db, dx).")
     return tuple(torch.as_tensor(a).detach().double() for a in answer)
@@ -183,11 +189,11 @@ EXERCISES = {
         form="a function returning three tensors (dW, db, dx)",
         same=lambda a, e, o: _close(a, e),
         hints=("Go backward one step at a time: first through the ReLU (which entries of dr pass?), then "
-               "through the linear layer, with section 2's rules for its weight and bias. dx has x's shape "
-               "(n, k): which product of the gated gradient (n, m) and W (m, k) has that shape?",
+               "through the linear layer, with section 2's three rules for fc3 (its weight, its bias, its "
+               "input h).",
                "Once the ReLU has gated dr, the linear layer sees that gated gradient: its weight rule is "
                "section 2's gᵀ x, its bias rule a sum over the batch, and its input gets one gradient per "
-               "row, through W."),
+               "row, through W: dx has x's shape (n, k)."),
         mistakes=((lambda a, e, o: _close(a, _without_gate()),
                    "Right for a linear layer alone: no entry of dr is blocked, so the ReLU's gate is missing "
                    "or always open (`r >= 0` is always true: r is a ReLU output). Which value of r tells you "
@@ -220,9 +226,9 @@ EXERCISES = {
                "full loss relate to the two half losses?",
                "backward() adds each piece's gradient into .grad: by what must each half's loss be "
                "weighted so that the two add up to the gradient of the mean over all 40?"),
-        mistakes=((_is(2.0), "Each half's loss is a mean over its own 20 numbers, so the two gradients add up "
-                             "to twice the full one: the 4-digit loss is the average of the two half losses, "
-                             "not their sum."),
+        mistakes=((_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
+                             "adds its half's gradient: compare what the 4-digit loss averages over with what "
+                             "each half's loss averages over."),
                   (lambda a, e, o: _second_half_alone(a, o),
                    "Your .grad holds the second half's gradient alone: something cleared it between the two "
                    "backward() calls. Let them add."),),
@@ -254,8 +260,9 @@ EXERCISES = {
                    "Some entries of your list are one and the same tensor, .grad itself, which later batches "
                    "change in place: each entry must keep its batch's gradient as it was then."),
                   (lambda a, e, o: _last_is_live(a, o),
-                   "The gradients were right when your function returned, but the last one is .grad itself: "
-                   "the check's next backward() added into it in place. Append a copy (.clone())."),
+                   "The gradients were right when your function returned, but the last one is .grad itself "
+                   "(zero_grad() gives each batch a new .grad, so only the last entry still is): the check's "
+                   "next backward() added into it in place. Append a copy (.clone())."),
                   (lambda a, e, o: _adds_up(a, o, start=1.0),
                    "Each entry keeps its own values now, but the gradients still add up from batch to batch, "
                    "starting from the earlier step's: backward() adds into .grad."),

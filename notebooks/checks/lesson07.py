@@ -7,13 +7,14 @@ import torch.nn.functional as F
 from checks import Exercise, Range, Refused
 
 
-def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float]:
+def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool]:
     """(first epoch's returned value, second epoch's, accuracy after, largest gap between a returned
     value and the true mean cross-entropy of that epoch's batches, the same gap had the loss been
-    taken of softmax probabilities instead of logits) of ``train_one_epoch`` on the
+    taken of softmax probabilities instead of logits, whether the model was ever fed something other
+    than the loader's images, e.g. normalized twice) of ``train_one_epoch`` on the
     check's own DataLoader: 2,048 training digits as normalized floats, batches of 64, a fresh
-    seeded LeNet and Adam at 0.001. A forward hook records each batch's logits and the loader each
-    batch's targets. Refused if the function never reads the loader."""
+    seeded LeNet and Adam at 0.001. Hooks record each batch's model input and logits, the loader each
+    batch's images and targets. Refused if the function never reads the loader."""
     import helpers
     from torch.utils.data import DataLoader, TensorDataset
 
@@ -29,13 +30,14 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
 
     inner = DataLoader(Counting(images, labels), batch_size=64, shuffle=True,
                        generator=torch.Generator().manual_seed(7))
-    targets, logits = [], []
+    targets, logits, fed, given = [], [], [], []
 
     class Recording:
         """The DataLoader, recording the targets of every batch it yields."""
         def __iter__(self):
             for xb, yb in inner:
                 targets.append(yb)
+                given.append(xb)
                 yield xb, yb
 
         def __len__(self):
@@ -47,11 +49,15 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     model = helpers.LeNet()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     handle = model.register_forward_hook(lambda module, inputs, output: logits.append(output.detach()))
+    pre_handle = model.register_forward_pre_hook(lambda module, inputs: fed.append(inputs[0].detach()))
+    changed = False
     losses, gaps, softmax_gaps = [], [], []
     try:
         for _ in range(2):
-            targets.clear(), logits.clear()
+            targets.clear(), logits.clear(), fed.clear(), given.clear()
             value = train_one_epoch(model, Recording(), optimizer)
+            changed = changed or any(a.shape != b.shape or not torch.allclose(a.cpu().float(), b, atol=1e-6)
+                                     for a, b in zip(fed, given))
             value = float(value.item() if isinstance(value, torch.Tensor) else value)
             losses.append(value)
             if len(logits) != len(targets) or not targets:
@@ -65,17 +71,18 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
                 softmax_gaps.append(abs(value - softmax_mean))
     finally:
         handle.remove()
+        pre_handle.remove()
     if len(used) < 2 * len(images):
         raise Refused("your function did not go through every batch of the loader it was given.")
     with torch.no_grad():
         model.eval()
         accuracy = (model(images).argmax(dim=1) == labels).float().mean().item()
-    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps)
+    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy, gap, _ = answer
-    return gap < 1e-4 and second < first and accuracy >= 0.6  # untrained: about 0.1
+    first, second, accuracy, gap, _, changed = answer
+    return gap < 1e-4 and second < first and accuracy >= 0.6 and not changed  # untrained: about 0.1
 
 
 def _per_class_run(per_class_accuracy):
@@ -133,6 +140,9 @@ EXERCISES = {
                "Check the order: gradients are cleared before backward fills them, and step uses them "
                "after; the function returns the mean of the batch losses."),
         mistakes=(
+            (lambda a, e, o: a[5],
+             "The model was fed something other than the loader's images: they are normalized floats "
+             "already, so pass them to the model as they are; normalizing them again scales them wrongly."),
             (lambda a, e, o: a[3] >= 1e-4 and a[4] < 1e-4,
              "Your loss is the cross-entropy of softmax probabilities: F.cross_entropy (and "
              "nn.CrossEntropyLoss) takes the raw logits and applies log-softmax itself, so a softmax "

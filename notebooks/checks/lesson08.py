@@ -204,7 +204,7 @@ EXERCISES = {
              "(named_modules walks it), not only the model's direct children."),
             (lambda a, e, o: _keys(a) == set(e),
              "The right layers, but not the right numbers: the statistics are of each leaf's output "
-             "(the hook's third argument), a mean and a standard deviation, as floats."),
+             "(the hook's third argument), a mean and a standard deviation, as numbers."),
         ),
     ),
     "08.2": Exercise(
@@ -215,6 +215,9 @@ EXERCISES = {
                "Each ConvBlock keeps the size in its convolution and halves it in its pool; the channels "
                "are the last block's width."),
         mistakes=(
+            (lambda a, e, o: len(tuple(a)) == len(e) - 1,
+             "Three numbers: you dropped the batch dimension. features' output keeps it first, "
+             "(batch, channels, height, width)."),
             (lambda a, e, o: len(tuple(a)) != len(e),
              "features' output is still a batch of feature maps, four numbers (batch, channels, height, "
              "width): the flattening happens later, in the classifier."),

@@ -15,8 +15,10 @@ PLANS = {
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
         ("01", "core", "The heart is §6–§7, what a module registers and the plain list that trains nothing: "
                        "slow down there; skim §8's table."),
-        ("02", "core", "Shapes and the batch dimension: derive 576 / 400 together."),
-        ("03", "core", "Five minutes with the explorer."),
+        ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
+                       "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
+        ("03", "core", "Sections 1–3, 6, 7, 9 and 10, as the note at its top says; exercise 3.2 together if the "
+                       "slack allows; the explorer (§11) only if time remains."),
         ("break", 10, SAVE_NOTE),
         ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`."),
         ("05", "core", ""),
