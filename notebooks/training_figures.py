@@ -83,23 +83,24 @@ def draw_bowl_runs(runs: dict, shown: int = 15, steps: int = LR_STEPS,
     ``runs`` maps a label to ``bowl_descent``'s keyword arguments (``lr``, optionally
     ``momentum``). Each run keeps its colour, marker and line style in every panel. ``limits``
     are the panels' ``(w[0] range, w[1] range)``; ``loss_height`` the loss row's height relative to
-    the panels'. Returns the figure (``figsize`` inches). Introduced in 06_manual_weight_updates.
+    the panels' (0: no loss row and no legend, the panels' titles name the runs). Returns the figure (``figsize`` inches). Introduced in 06_manual_weight_updates.
     """
     import matplotlib.pyplot as plt
 
     X, y = bowl_problem()
     best_w, best = bowl_minimum()
     fig = plt.figure(figsize=figsize)
-    grid = fig.add_gridspec(2, len(runs), height_ratios=(loss_height, 1))
-    ax_loss = fig.add_subplot(grid[0, :])
+    grid = fig.add_gridspec(2, len(runs), height_ratios=(loss_height, 1)) if loss_height else fig.add_gridspec(1, len(runs))
+    ax_loss = fig.add_subplot(grid[0, :]) if loss_height else None
     w0, w1 = torch.meshgrid(torch.linspace(*limits[0], 161, dtype=torch.float64),
                             torch.linspace(*limits[1], 81, dtype=torch.float64), indexing="xy")
     surface = ((torch.stack([w0, w1], dim=-1) @ X.T - y) ** 2).mean(dim=-1)
     for k, (label, options) in enumerate(runs.items()):
         losses, path = bowl_descent(steps=steps, **options)
         style = dict(color=OKABE_ITO[k % 6], marker=MARKERS[k % len(MARKERS)], linestyle=LINESTYLES[k % len(LINESTYLES)])
-        ax_loss.semilogy(losses, markersize=3, label=label, **style)
-        ax = fig.add_subplot(grid[1, k])
+        if ax_loss is not None:
+            ax_loss.semilogy(losses, markersize=3, label=label, **style)
+        ax = fig.add_subplot(grid[-1, k])
         ax.contour(w0, w1, surface, levels=torch.logspace(-0.5, 1.8, 5).tolist(), colors="0.7", linewidths=0.6)
         ax.plot(path[:shown + 1, 0], path[:shown + 1, 1], markersize=3.5, linewidth=1.1, **style)
         ax.plot(*best_w.tolist(), "kx", markersize=7)
@@ -108,9 +109,10 @@ def draw_bowl_runs(runs: dict, shown: int = 15, steps: int = LR_STEPS,
         ax.set_ylabel("w[1]" if k == 0 else "")
         if k:
             ax.tick_params(labelleft=False)
-    ax_loss.axhline(best, color="0.3", linestyle=(0, (1, 3)), label=f"lowest possible ({best:.4f})")
-    ax_loss.set(xlabel="step", ylabel="loss (log scale)")
-    fig.legend(*ax_loss.get_legend_handles_labels(), loc="outside upper center", ncols=2, fontsize=9)
+    if ax_loss is not None:
+        ax_loss.axhline(best, color="0.3", linestyle=(0, (1, 3)), label=f"lowest possible ({best:.4f})")
+        ax_loss.set(xlabel="step", ylabel="loss (log scale)")
+        fig.legend(*ax_loss.get_legend_handles_labels(), loc="outside upper center", ncols=2, fontsize=9)
     return fig
 
 

@@ -35,6 +35,18 @@ def test_draw_bowl_runs_draws_one_panel_per_run_with_its_own_style_and_no_hidden
     plt.close(fig)
 
 
+def test_draw_bowl_runs_without_a_loss_row_draws_only_the_panels():
+    plt = _figure_tools()
+    runs = {"μ = 0.0": {"lr": 0.2, "momentum": 0.0}, "μ = 0.9": {"lr": 0.2, "momentum": 0.9}}
+    fig = training_figures.draw_bowl_runs(runs, shown=15, steps=60, loss_height=0)
+    assert len(fig.axes) == 2 and not fig.legends
+    for panel, (label, options) in zip(fig.axes, runs.items()):
+        _, path = explorers.bowl_descent(steps=60, **options)
+        path_line = next(l for l in panel.get_lines() if len(l.get_xdata()) == 16)
+        assert list(path_line.get_ydata()) == path[:16, 1].tolist() and panel.get_title() == label
+    plt.close(fig)
+
+
 def test_draw_lr_curve_keeps_its_scale_and_marks_the_lowest_loss():
     plt = _figure_tools()
     limits = set()

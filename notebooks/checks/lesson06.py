@@ -45,6 +45,21 @@ def _with_momentum(update, lr: float, mu: float) -> torch.Tensor:
     return _weights(model)
 
 
+def _step_then_update(params, buffers, lr: float, mu: float, start_at_zero: bool = False) -> None:
+    """The order mistake: step along the buffer as it was, then update it with the new gradient
+    (at the first step the buffer is the gradient, or zero with ``start_at_zero``)."""
+    with torch.no_grad():
+        for k, p in enumerate(params):
+            if buffers[k] is None and not start_at_zero:
+                buffers[k] = p.grad.clone()
+                p.sub_(lr * buffers[k])
+                continue
+            if buffers[k] is None:
+                buffers[k] = torch.zeros_like(p)
+            p.sub_(lr * buffers[k])
+            buffers[k].mul_(mu).add_(p.grad)
+
+
 def _optim_momentum(lr: float, mu: float, dampening: float = 0.0, nesterov: bool = False) -> torch.Tensor:
     model, x, y = _problem()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=mu, dampening=dampening, nesterov=nesterov)
@@ -121,8 +136,8 @@ EXERCISES = {
         rtol=1e-4, atol=1e-6,
         hints=("Each parameter has its own buffer. At the first step (buffer None) the buffer is a copy "
                "of the gradient; afterwards it is μ times itself plus the gradient. Then step along the buffer.",
-               "Keep the new buffer in buffers[k] so the next call finds it, and change the parameter in "
-               "place inside torch.no_grad()."),
+               "At every step: first the buffer, b = μ·b + g, kept in buffers[k] as a tensor of its own so the "
+               "next call finds it; then the parameter, p − lr·b, changed in place inside torch.no_grad()."),
         mistakes=((lambda a, e, o: _close(a, _optim_momentum(o["lr"], 0.0)),
                    "Your steps are plain SGD: the buffer is not kept from one call to the next. Store it in "
                    "the list buffers, at the parameter's index."),
@@ -130,7 +145,11 @@ EXERCISES = {
                    "You averaged, μ·b + (1 − μ)·g: PyTorch's buffer adds the whole gradient, μ·b + g."),
                   (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], nesterov=True)),
                    "You stepped along g + μ·b, a look-ahead (Nesterov's momentum, SGD(nesterov=True)): "
-                   "PyTorch's default steps along the buffer b itself.")),
+                   "PyTorch's default steps along the buffer b itself."),
+                  (lambda a, e, o: any(_close(a, _with_momentum(lambda *args: _step_then_update(*args, start_at_zero=zero),
+                                                                  o["lr"], o["mu"])) for zero in (False, True)),
+                   "You stepped along the buffer before adding this step's gradient to it, so each step "
+                   "follows the previous buffer: update b = μ·b + g first, then step along the new b.")),
     ),
     "06.2": Exercise(
         expected=lambda X, y: _critical_lr(X, y),
