@@ -43,7 +43,7 @@ EXERCISES = {
                    "largest of them."),
                   (_is(1),
                    "1 is the largest value once each pixel is divided by its maximum, as torchvision's "
-                   "`ToTensor` does (notebook 07). Here the pixel is as stored: mode `L` keeps it in one byte."),
+                   "`to_tensor` does (section 3). Here the pixel is as stored: mode `L` keeps it in one byte."),
                   (lambda a, e, o: _is_number(a) and not float(a).is_integer(),
                    "A pixel holds a whole number: give one without a fractional part."),
                   (_is(lambda e: e - 1),
