@@ -1,20 +1,30 @@
 """Checks for 08_modular_cnns_and_inspection's exercises."""
-from collections import OrderedDict
-
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from checks import Exercise, Range, Refused
 
+
+class _StatsNet(nn.Module):
+    """The check's model: ``head`` is registered before ``block`` but runs after it, with a max pool
+    called as a function in between, so only hooks see what each leaf outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Sequential(nn.Linear(4 * 3 * 3, 5), nn.Tanh(), nn.Linear(5, 3))
+        self.block = nn.Sequential(nn.Conv2d(2, 4, kernel_size=3), nn.ReLU())
+        self.flatten = nn.Flatten()
+
+    def forward(self, x):
+        return self.head(self.flatten(F.max_pool2d(self.block(x), 2)))
+
+
 def _stats_model() -> tuple[nn.Module, torch.Tensor]:
-    """A model of the check's own (containers nested two deep, a Tanh, no ConvBlock) and its input."""
+    """A model of the check's own (no ConvBlock, not a Sequential) and its input."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(8)
-        model = nn.Sequential(OrderedDict(
-            block=nn.Sequential(nn.Conv2d(2, 4, kernel_size=3), nn.ReLU()),
-            flatten=nn.Flatten(),
-            head=nn.Sequential(nn.Linear(4 * 6 * 6, 5), nn.Tanh(), nn.Linear(5, 3)),
-        ))
+        model = _StatsNet()
         x = torch.randn(6, 2, 8, 8)
     return model, x
 
@@ -30,16 +40,18 @@ def _run_stats(f):
 
 
 def _reference_stats() -> dict:
-    """{leaf: (mean, std with correction 1, std with correction 0)}, computed without hooks (the
-    leaves of this model run in the order named_modules lists them)."""
-    model, out = _stats_model()
-    stats = {}
+    """{leaf: (mean, std with correction 1, std with correction 0)}, computed by hand in the order
+    ``_StatsNet.forward`` runs the leaves."""
+    model, x = _stats_model()
+    outputs = {}
     with torch.no_grad():
-        for name, layer in model.named_modules():
-            if not list(layer.children()):
-                out = layer(out)
-                stats[name] = (out.mean().item(), out.std().item(), out.std(correction=0).item())
-    return stats
+        outputs["block.0"] = h = model.block[0](x)
+        outputs["block.1"] = h = model.block[1](h)
+        outputs["flatten"] = h = model.flatten(F.max_pool2d(h, 2))
+        for i, layer in enumerate(model.head):
+            outputs[f"head.{i}"] = h = layer(h)
+        assert torch.equal(h, model(x))
+    return {name: (out.mean().item(), out.std().item(), out.std(correction=0).item()) for name, out in outputs.items()}
 
 
 def _close(a, b) -> bool:
