@@ -191,9 +191,10 @@ def draw_max_pool(grid: torch.Tensor, kernel_size: int = 2):
     return ax_in, ax_out
 
 
-def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict, padding: int = 0,
+def draw_receptive_fields(digit: torch.Tensor | None, paths: torch.Tensor | None, fields: dict, padding: int = 0,
                           unit: str = "one unit"):
-    """Draw receptive fields on a digit (left) and a map of path counts to one unit (right).
+    """Draw receptive fields on a digit (left) and a map of path counts to one unit (right). With
+    ``paths=None`` only the digit panel is drawn, with ``digit=None`` only the paths panel.
 
     ``fields`` maps a label to ``(first row, first column, width)`` in input pixels (it may start
     in the padding). The ``padding`` ring around the digit is drawn grey, as ``draw_conv`` draws
@@ -205,22 +206,30 @@ def draw_receptive_fields(digit: torch.Tensor, paths: torch.Tensor, fields: dict
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch, Rectangle
 
-    height, width = digit.shape
-    fig, (ax_digit, ax_paths) = plt.subplots(1, 2, figsize=(6.6, 3.7))
-    ax_digit.add_patch(Rectangle((-padding - 0.5, -padding - 0.5), width + 2 * padding, height + 2 * padding,
-                                 fc="#bdbdbd", ec="none", zorder=0))  # the padding, under the digit
-    ax_digit.imshow(torch.as_tensor(digit).numpy(), cmap="gray", extent=(-0.5, width - 0.5, height - 0.5, -0.5))
-    handles = [Patch(fc="#bdbdbd", ec="none", label=f"padding ({padding} pixels)")]
-    styles = [(OKABE_ITO[1], "-"), (OKABE_ITO[4], "--"), (OKABE_ITO[3], ":")]
-    for (label, (top, left, size)), (colour, style) in zip(fields.items(), styles):
-        handles.append(ax_digit.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False, ec=colour,
-                                                    lw=2.5, ls=style, label=label)))
-    ax_digit.set(xlim=(-padding - 1.5, width + padding + 0.5), ylim=(height + padding + 0.5, -padding - 1.5),
-                 title="receptive fields on a test digit", xlabel="column", ylabel="row")
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
-    image = ax_paths.imshow(torch.as_tensor(paths).numpy(), cmap="viridis")
-    fig.colorbar(image, ax=ax_paths, shrink=0.8, label="response to a lone 1 (∝ paths)")
-    ax_paths.set(title=f"paths to {unit}", xlabel="column", ylabel="row")
+    if paths is None:
+        fig, ax_digit = plt.subplots(figsize=(3.2, 3.8))
+    elif digit is None:
+        fig, ax_paths = plt.subplots(figsize=(3.6, 3.1))
+    else:
+        fig, (ax_digit, ax_paths) = plt.subplots(1, 2, figsize=(6.6, 3.7))
+    if digit is not None:
+        height, width = digit.shape
+        ax_digit.add_patch(Rectangle((-padding - 0.5, -padding - 0.5), width + 2 * padding, height + 2 * padding,
+                                     fc="#bdbdbd", ec="none", zorder=0))  # the padding, under the digit
+        ax_digit.imshow(torch.as_tensor(digit).numpy(), cmap="gray", extent=(-0.5, width - 0.5, height - 0.5, -0.5))
+        handles = [Patch(fc="#bdbdbd", ec="none", label=f"padding ({padding} pixels)")]
+        styles = [(OKABE_ITO[1], "-"), (OKABE_ITO[4], "--"), (OKABE_ITO[3], ":")]
+        for (label, (top, left, size)), (colour, style) in zip(fields.items(), styles):
+            handles.append(ax_digit.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False, ec=colour,
+                                                        lw=2.5, ls=style, label=label)))
+        ax_digit.set(xlim=(-padding - 1.5, width + padding + 0.5), ylim=(height + padding + 0.5, -padding - 1.5),
+                     title="receptive fields on a test digit", xlabel="column", ylabel="row")
+        fig.legend(handles=handles, loc="outside lower center", ncol=1 if paths is None else len(handles),
+                   frameon=False)
+    if paths is not None:
+        image = ax_paths.imshow(torch.as_tensor(paths).numpy(), cmap="viridis")
+        fig.colorbar(image, ax=ax_paths, shrink=0.8, label="response to a lone 1 (∝ paths)")
+        ax_paths.set(title=f"paths to {unit}", xlabel="column", ylabel="row")
     return fig
 
 
@@ -240,7 +249,7 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
 
     weight = kernel.view(1, 1, *kernel.shape)
     maps = [F.conv2d(t, weight, padding=kernel.shape[-1] // 2)[0, 0] for t in (image, shifted)]
-    fig, axes = plt.subplots(2, 2, figsize=(6.4, 6.2), layout="constrained")
+    fig, axes = plt.subplots(2, 2, figsize=(5.6, 5.5), layout="constrained")
     scale = signed_scale(*maps)
     for col, (picture, out, name) in enumerate(zip((image, shifted), maps, ("digit", f"digit, {shift} px right"))):
         axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray", vmin=0, vmax=1)

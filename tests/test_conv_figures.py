@@ -107,3 +107,17 @@ def test_shifted_maps_show_both_images_and_both_outputs_on_one_scale():
     lows, highs = zip(*(ax.images[0].get_clim() for ax in axes[2:4]))
     assert len(set(lows)) == len(set(highs)) == 1 and lows[0] == -highs[0] > -float("inf")
     assert len(fig.axes) == 5  # four panels and one colour bar
+
+
+def test_receptive_fields_without_paths_draw_the_digit_panel_only():
+    fields = {"unit (2, 2)": (6, 6, 16), "unit (0, 0)": (-2, -2, 16)}
+    fig = conv_figures.draw_receptive_fields(torch.zeros(28, 28, dtype=torch.uint8), None, fields, padding=2)
+    assert len(fig.axes) == 1 and len([p for p in fig.axes[0].patches if not p.get_fill()]) == 2
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["padding (2 pixels)", *fields]
+
+
+def test_receptive_fields_without_digit_draw_the_paths_panel_only():
+    fig = conv_figures.draw_receptive_fields(None, torch.rand(28, 28), {}, unit="S4 unit (2, 2)")
+    ax_paths = fig.axes[0]
+    assert ax_paths.get_title() == "paths to S4 unit (2, 2)" and ax_paths.images[0].get_cmap().name == "viridis"
+    assert not fig.legends and len(fig.axes) == 2  # the panel and its colour bar
