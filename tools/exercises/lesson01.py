@@ -12,7 +12,7 @@ ATTEMPTS = {
     },
     "01.2": {
         "kind": "predict",
-        "title": "the bound of a convolution's starting weights",
+        "title": "the starting-weight bound of a convolution",
         "minutes": 4,
         "misconception": "takes fan_in to be in_channels, forgetting the kernel window",
         "wrong": 'ex2_bound = 1 / 4 ** 0.5',
