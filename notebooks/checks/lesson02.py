@@ -1,6 +1,6 @@
 """Checks for 02_lenet's exercises.
 
-Each expected value is computed, never typed in: from the model the exercise cell passes (02.3),
+Each expected value is computed, never typed in: from a model built here (02.3: one the notebook does not build),
 or from the tensor and layers built here (02.1, 02.2: the exercise cell holds no object whose
 shape would hand over the answer; tests may pass others as ``images``, ``layers`` and ``x``). The write
 and debug exercises (02.4, 02.5) run the student's class with weights and digits of the check's
@@ -87,6 +87,30 @@ def _fc1_as(model: nn.Module, in_features: int) -> int:
     fc1 = model.fc1
     full = sum(p.numel() for p in model.parameters())
     return full - fc1.weight.numel() + fc1.out_features * in_features
+
+
+def _count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def _tutorial_net(conv2_filters: int) -> nn.Module:
+    """Building Models' TutorialNet with ``conv2_filters`` in conv2 and fc1 sized to what reaches it
+    (a 32x32 image through the two convolutions and poolings)."""
+    model = nn.Module()
+    model.conv1, model.conv2 = nn.Conv2d(1, 6, 5), nn.Conv2d(6, conv2_filters, 3)
+    features = nn.Sequential(model.conv1, nn.ReLU(), nn.MaxPool2d(2), model.conv2, nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten())
+    with torch.no_grad():
+        in_features = features(torch.zeros(1, 1, 32, 32)).shape[1]
+    model.fc1, model.fc2, model.fc3 = nn.Linear(in_features, 120), nn.Linear(120, 84), nn.Linear(84, 10)
+    return model
+
+
+def _ex3_model(objects: dict) -> nn.Module:
+    """Exercise 02.3's model: the one passed to ``check`` (tests pass others), else TutorialNet with 32
+    filters in conv2, a model the notebook does not build (so no count of its parameters is on screen)."""
+    model = objects.get("model")
+    return _tutorial_net(32) if model is None else model
 
 
 def _seeded(model: nn.Module, seed: int) -> nn.Module:
@@ -291,18 +315,20 @@ EXERCISES = {
                    "16 * 5 * 5 is the blitz's number for 5x5 kernels on 32x32: follow these sizes instead.")),
     ),
     "02.3": Exercise(
-        expected=lambda model: sum(p.numel() for p in model.parameters() if p.requires_grad),
+        expected=lambda **o: _count(_ex3_model(o)),
         form="an int",
         hints=("Add up out·(in·k·k + 1) for each convolution and out·(in + 1) for each linear layer, "
-               "reading in, out and k from TutorialNet's own layers (print(tutorial_net) shows them).",
-               "Re-add the terms one by one; to find the wrong one, compare each with that layer's own count, "
-               "e.g. sum(p.numel() for p in tutorial_net.fc2.parameters())."),
-        mistakes=((lambda a, e, o: a == _count_without(o["model"], ".bias"),
+               "reading the sizes from print(tutorial_net) and changing what 32 filters change.",
+               "32 filters change two layers: conv2, and fc1, which takes channels x height x width of the "
+               "last pooled maps (32 filters change the channels, not the sides)."),
+        mistakes=((lambda a, e, o: a == _count_without(_ex3_model(o), ".bias"),
                    "You counted the weights only: each output channel or unit also has a bias (the + 1)."),
-                  (lambda a, e, o: a == _conv2_as_5x5(o["model"]),
+                  (lambda a, e, o: a == _fc1_as(_ex3_model(o), 16 * 6 * 6),
+                   "fc1 still takes 576 = 16 x 6 x 6 there: with 32 filters in conv2, 32 maps reach fc1."),
+                  (lambda a, e, o: a == _conv2_as_5x5(_ex3_model(o)),
                    "TutorialNet's conv2 has 3x3 kernels, not 5x5."),
-                  (lambda a, e, o: a == _fc1_as(o["model"], 16 * 5 * 5),
-                   "TutorialNet's fc1 takes 576 features, not helpers.LeNet's 400."),
+                  (lambda a, e, o: a == _count(_tutorial_net(16)),
+                   "That is TutorialNet as section 2 built it, with 16 filters in conv2: this one has 32."),
                   (lambda a, e, o: a == 61_706,
                    "That is helpers.LeNet's count: TutorialNet's conv2 and fc1 are different.")),
     ),
