@@ -1,8 +1,9 @@
 """Checks for 02_lenet's exercises.
 
-Each expected value is computed, never typed in: from a model built here (02.3: one the notebook does not build),
-or from the tensor and layers built here (02.1, 02.2: the exercise cell holds no object whose
-shape would hand over the answer; tests may pass others as ``images``, ``layers`` and ``x``). The write
+Each expected value is computed, never typed in: from a model built here (02.3: one the notebook does
+not build; tests may pass others as ``model``), or from the layers built here (02.2: the exercise cell
+holds no object whose shape would hand over the answer; tests may pass others as ``layers`` and ``x``).
+The write exercise 02.1 runs the student's recorder on a model of the check's own. The write
 and debug exercises (02.4, 02.5) run the student's class with weights and digits of the check's
 own and compare its scores with the right computation from the class's own layers.
 """
@@ -55,15 +56,6 @@ def _ex2(objects: dict) -> tuple[nn.Module, torch.Tensor]:
     return layers, (torch.zeros(1, 1, 64, 64) if x is None else x)
 
 
-EX1_SHAPE = (8, 3, 32, 32)
-"""Exercise 02.1's images: eight colour images of 32x32."""
-
-
-def _ex1_images(objects: dict) -> torch.Tensor:
-    images = objects.get("images")
-    return torch.zeros(EX1_SHAPE) if images is None else images
-
-
 def _last_channels(layers: nn.Module) -> int:
     return [m for m in layers.modules() if isinstance(m, nn.Conv2d)][-1].out_channels
 
@@ -111,6 +103,43 @@ def _ex3_model(objects: dict) -> nn.Module:
     filters in conv2, a model the notebook does not build (so no count of its parameters is on screen)."""
     model = objects.get("model")
     return _tutorial_net(32) if model is None else model
+
+
+class _RecorderProbe(nn.Module):
+    """Exercise 02.1's test model: children run in an order other than the one they were made in,
+    and pooling is a function call that no hook sees."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(36, 3)
+        self.conv = nn.Conv2d(2, 4, 3)
+        self.squeeze = nn.Conv2d(4, 1, 1)
+
+    def forward(self, x):
+        x = F.max_pool2d(torch.relu(self.conv(x)), 2)  # (N, 4, 6, 6)
+        x = self.squeeze(x)  # (N, 1, 6, 6)
+        return self.head(torch.flatten(x, 1))
+
+
+def _recorder_verdict(fn) -> bool | str:
+    """True when ``fn(model, x)`` returns each child's (name, output shape) in the order they ran and
+    leaves no hook behind, on a model and a batch of the check's own; else a word naming what is wrong."""
+    model, x = _RecorderProbe(), torch.zeros(5, 2, 14, 14)
+    right = [("conv", (5, 4, 12, 12)), ("squeeze", (5, 1, 6, 6)), ("head", (5, 3))]
+    with torch.no_grad():
+        got = fn(model, x)
+    if not isinstance(got, (list, tuple)) or not all(isinstance(r, (list, tuple)) and len(r) == 2 for r in got):
+        return "not a list"
+    got = [(name, tuple(shape)) for name, shape in got]
+    if [name for name, _ in got] != [name for name, _ in right]:
+        if len({name for name, _ in got}) == 1 and len(got) == len(right):
+            return "last name"
+        return "not only children"
+    if got != right:
+        return "shapes"
+    if any(len(m._forward_hooks) for m in model.modules()):  # what register_forward_hook fills
+        return "hooks left"
+    return True
 
 
 def _seeded(model: nn.Module, seed: int) -> nn.Module:
@@ -284,13 +313,28 @@ def _smallnet_as_given(cls) -> bool:
 
 EXERCISES = {
     "02.1": Exercise(
-        expected=lambda **o: tuple(_ex1_images(o).view(len(_ex1_images(o)), -1).shape),
-        form="a tuple of two ints (rows, columns)",
-        hints=("A view keeps every number: the second size is what is left once the 8 rows are fixed.",
-               "Each image holds channels x height x width numbers."),
-        mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and a[0] == e[0]
-                   and a[1] * _ex1_images(o).shape[1] == e[1],
-                   "You dropped the channels: a colour image has 3 numbers per pixel, and view keeps them all."),),
+        expected=lambda: True,
+        run=lambda fn: _recorder_verdict(fn),
+        same=lambda a, e, o: a is True,
+        form="the function record_shapes(model, x) written",
+        hints=("Register a forward hook on each of model.named_children() that appends (name, the output's "
+               "shape as a tuple) to a list, run model(x), remove every hook, return the list.",
+               "Section 1 did this for net; here the names come from named_children() and the hooks must be "
+               "removed before you return."),
+        mistakes=((lambda a, e, o: a == "hooks left",
+                   "Your records are right, but the hooks are still on the model: each register_forward_hook "
+                   "returns a handle; call .remove() on every one before returning."),
+                  (lambda a, e, o: a == "last name",
+                   "Every record has the same name: a function made in a loop looks the loop variable up when "
+                   "it runs, after the loop. Freeze it with a default argument (name=name) or look the name up "
+                   "from the module, as section 1 did."),
+                  (lambda a, e, o: a == "not only children",
+                   "Record the model's children only, one (name, shape) per child that ran: no input row and "
+                   "no function calls (F.max_pool2d is not a child, so no hook sees it)."),
+                  (lambda a, e, o: a == "not a list",
+                   "Return a list of (name, shape) pairs, the shape as a tuple of ints."),
+                  (lambda a, e, o: a == "shapes",
+                   "The names are right but not the shapes: record output.shape, the layer's output.")),
     ),
     "02.2": Exercise(
         expected=lambda **o: _flat_features(*_ex2(o)),
