@@ -1,8 +1,9 @@
 """Checks for 02_lenet's exercises.
 
-Each expected value is computed, never typed in: from the model the exercise cell passes (02.3),
-or from the tensor and layers built here (02.1, 02.2: the exercise cell holds no object whose
-shape would hand over the answer; tests may pass others as ``images``, ``layers`` and ``x``). The write
+Each expected value is computed, never typed in: from a model built here (02.3: one the notebook does
+not build; tests may pass others as ``model``), or from the layers built here (02.2: the exercise cell
+holds no object whose shape would hand over the answer; tests may pass others as ``layers`` and ``x``).
+The write exercise 02.1 runs the student's recorder on a model of the check's own. The write
 and debug exercises (02.4, 02.5) run the student's class with weights and digits of the check's
 own and compare its scores with the right computation from the class's own layers.
 """
@@ -55,15 +56,6 @@ def _ex2(objects: dict) -> tuple[nn.Module, torch.Tensor]:
     return layers, (torch.zeros(1, 1, 64, 64) if x is None else x)
 
 
-EX1_SHAPE = (8, 3, 32, 32)
-"""Exercise 02.1's images: eight colour images of 32x32."""
-
-
-def _ex1_images(objects: dict) -> torch.Tensor:
-    images = objects.get("images")
-    return torch.zeros(EX1_SHAPE) if images is None else images
-
-
 def _last_channels(layers: nn.Module) -> int:
     return [m for m in layers.modules() if isinstance(m, nn.Conv2d)][-1].out_channels
 
@@ -87,6 +79,67 @@ def _fc1_as(model: nn.Module, in_features: int) -> int:
     fc1 = model.fc1
     full = sum(p.numel() for p in model.parameters())
     return full - fc1.weight.numel() + fc1.out_features * in_features
+
+
+def _count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def _tutorial_net(conv2_filters: int) -> nn.Module:
+    """Building Models' TutorialNet with ``conv2_filters`` in conv2 and fc1 sized to what reaches it
+    (a 32x32 image through the two convolutions and poolings)."""
+    model = nn.Module()
+    model.conv1, model.conv2 = nn.Conv2d(1, 6, 5), nn.Conv2d(6, conv2_filters, 3)
+    features = nn.Sequential(model.conv1, nn.ReLU(), nn.MaxPool2d(2), model.conv2, nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten())
+    with torch.no_grad():
+        in_features = features(torch.zeros(1, 1, 32, 32)).shape[1]
+    model.fc1, model.fc2, model.fc3 = nn.Linear(in_features, 120), nn.Linear(120, 84), nn.Linear(84, 10)
+    return model
+
+
+def _ex3_model(objects: dict) -> nn.Module:
+    """Exercise 02.3's model: the one passed to ``check`` (tests pass others), else TutorialNet with 32
+    filters in conv2, a model the notebook does not build (so no count of its parameters is on screen)."""
+    model = objects.get("model")
+    return _tutorial_net(32) if model is None else model
+
+
+class _RecorderProbe(nn.Module):
+    """Exercise 02.1's test model: children run in an order other than the one they were made in,
+    and pooling is a function call that no hook sees."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(36, 3)
+        self.conv = nn.Conv2d(2, 4, 3)
+        self.squeeze = nn.Conv2d(4, 1, 1)
+
+    def forward(self, x):
+        x = F.max_pool2d(torch.relu(self.conv(x)), 2)  # (N, 4, 6, 6)
+        x = self.squeeze(x)  # (N, 1, 6, 6)
+        return self.head(torch.flatten(x, 1))
+
+
+def _recorder_verdict(fn) -> bool | str:
+    """True when ``fn(model, x)`` returns each child's (name, output shape) in the order they ran and
+    leaves no hook behind, on a model and a batch of the check's own; else a word naming what is wrong."""
+    model, x = _RecorderProbe(), torch.zeros(5, 2, 14, 14)
+    right = [("conv", (5, 4, 12, 12)), ("squeeze", (5, 1, 6, 6)), ("head", (5, 3))]
+    with torch.no_grad():
+        got = fn(model, x)
+    if not isinstance(got, (list, tuple)) or not all(isinstance(r, (list, tuple)) and len(r) == 2 for r in got):
+        return "not a list"
+    got = [(name, tuple(shape)) for name, shape in got]
+    if [name for name, _ in got] != [name for name, _ in right]:
+        if len({name for name, _ in got}) == 1 and len(got) == len(right):
+            return "last name"
+        return "not only children"
+    if got != right:
+        return "shapes"
+    if any(len(m._forward_hooks) for m in model.modules()):  # what register_forward_hook fills
+        return "hooks left"
+    return True
 
 
 def _seeded(model: nn.Module, seed: int) -> nn.Module:
@@ -260,13 +313,28 @@ def _smallnet_as_given(cls) -> bool:
 
 EXERCISES = {
     "02.1": Exercise(
-        expected=lambda **o: tuple(_ex1_images(o).view(len(_ex1_images(o)), -1).shape),
-        form="a tuple of two ints (rows, columns)",
-        hints=("A view keeps every number: the second size is what is left once the 8 rows are fixed.",
-               "Each image holds channels x height x width numbers."),
-        mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and a[0] == e[0]
-                   and a[1] * _ex1_images(o).shape[1] == e[1],
-                   "You dropped the channels: a colour image has 3 numbers per pixel, and view keeps them all."),),
+        expected=lambda: True,
+        run=lambda fn: _recorder_verdict(fn),
+        same=lambda a, e, o: a is True,
+        form="the function record_shapes(model, x) written",
+        hints=("Register a forward hook on each of model.named_children() that appends (name, the output's "
+               "shape as a tuple) to a list, run model(x), remove every hook, return the list.",
+               "Section 1 did this for net; here the names come from named_children() and the hooks must be "
+               "removed before you return."),
+        mistakes=((lambda a, e, o: a == "hooks left",
+                   "Your records are right, but the hooks are still on the model: each register_forward_hook "
+                   "returns a handle; call .remove() on every one before returning."),
+                  (lambda a, e, o: a == "last name",
+                   "Every record has the same name: a function made in a loop looks the loop variable up when "
+                   "it runs, after the loop. Freeze it with a default argument (name=name) or look the name up "
+                   "from the module, as section 1 did."),
+                  (lambda a, e, o: a == "not only children",
+                   "Record the model's children only, one (name, shape) per child that ran: no input row and "
+                   "no function calls (F.max_pool2d is not a child, so no hook sees it)."),
+                  (lambda a, e, o: a == "not a list",
+                   "Return a list of (name, shape) pairs, the shape as a tuple of ints."),
+                  (lambda a, e, o: a == "shapes",
+                   "The names are right but not the shapes: record output.shape, the layer's output.")),
     ),
     "02.2": Exercise(
         expected=lambda **o: _flat_features(*_ex2(o)),
@@ -291,18 +359,20 @@ EXERCISES = {
                    "16 * 5 * 5 is the blitz's number for 5x5 kernels on 32x32: follow these sizes instead.")),
     ),
     "02.3": Exercise(
-        expected=lambda model: sum(p.numel() for p in model.parameters() if p.requires_grad),
+        expected=lambda **o: _count(_ex3_model(o)),
         form="an int",
         hints=("Add up out·(in·k·k + 1) for each convolution and out·(in + 1) for each linear layer, "
-               "reading in, out and k from TutorialNet's own layers (print(tutorial_net) shows them).",
-               "Re-add the terms one by one; to find the wrong one, compare each with that layer's own count, "
-               "e.g. sum(p.numel() for p in tutorial_net.fc2.parameters())."),
-        mistakes=((lambda a, e, o: a == _count_without(o["model"], ".bias"),
+               "reading the sizes from print(tutorial_net) and changing what 32 filters change.",
+               "32 filters change two layers: conv2, and fc1, which takes channels x height x width of the "
+               "last pooled maps (32 filters change the channels, not the sides)."),
+        mistakes=((lambda a, e, o: a == _count_without(_ex3_model(o), ".bias"),
                    "You counted the weights only: each output channel or unit also has a bias (the + 1)."),
-                  (lambda a, e, o: a == _conv2_as_5x5(o["model"]),
+                  (lambda a, e, o: a == _fc1_as(_ex3_model(o), 16 * 6 * 6),
+                   "fc1 still takes 576 = 16 x 6 x 6 there: with 32 filters in conv2, 32 maps reach fc1."),
+                  (lambda a, e, o: a == _conv2_as_5x5(_ex3_model(o)),
                    "TutorialNet's conv2 has 3x3 kernels, not 5x5."),
-                  (lambda a, e, o: a == _fc1_as(o["model"], 16 * 5 * 5),
-                   "TutorialNet's fc1 takes 576 features, not helpers.LeNet's 400."),
+                  (lambda a, e, o: a == _count(_tutorial_net(16)),
+                   "That is TutorialNet as section 2 built it, with 16 filters in conv2: this one has 32."),
                   (lambda a, e, o: a == 61_706,
                    "That is helpers.LeNet's count: TutorialNet's conv2 and fc1 are different.")),
     ),

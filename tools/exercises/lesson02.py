@@ -2,13 +2,41 @@
 
 ATTEMPTS = {
     "02.1": {
-        "kind": "predict",
-        "minutes": 2,
-        "title": 'what `-1` becomes',
-        "misconception": 'drops the channels when flattening',
-        "wrong": 'ex1_shape = (8, 32 * 32)',
-        "right": 'ex1_shape = (8, 3 * 32 * 32)',
-        "alternative": 'ex1_shape = torch.Size([8, 3072])',
+        "kind": "write",
+        "minutes": 8,
+        "title": 'a shape recorder with forward hooks',
+        "misconception": 'leaves the hooks on the model',
+        "wrong": (
+            "def record_shapes(model, x):\n"
+            "    records = []\n"
+            "    for name, child in model.named_children():\n"
+            "        child.register_forward_hook(lambda m, args, out, name=name: records.append((name, out.shape)))\n"
+            "    model(x)\n"
+            "    return records"),
+        "right": (
+            "def record_shapes(model, x):\n"
+            "    names = dict((child, name) for name, child in model.named_children())\n"
+            "    seen = []\n"
+            "    def hook(module, inputs, output):\n"
+            "        seen.append((names[module], tuple(output.shape)))\n"
+            "    handles = [child.register_forward_hook(hook) for child in names]\n"
+            "    model(x)\n"
+            "    for h in handles:\n"
+            "        h.remove()\n"
+            "    return seen"),
+        "alternative": (
+            "def record_shapes(model, x):\n"
+            "    out, handles = [], []\n"
+            "    for name, child in model.named_children():\n"
+            "        def hook(module, inputs, output, name=name):\n"
+            "            out.append([name, list(output.shape)])\n"
+            "        handles.append(child.register_forward_hook(hook))\n"
+            "    try:\n"
+            "        model(x)\n"
+            "    finally:\n"
+            "        [h.remove() for h in handles]\n"
+            "    return out"),
+        "loophole": 'record_shapes = lambda model, x: list(helpers.shape_trace(model, x))',
     },
     "02.2": {
         "kind": "predict",
@@ -23,10 +51,11 @@ ATTEMPTS = {
         "kind": "predict",
         "minutes": 5,
         "title": 'parameters by formula',
-        "misconception": 'forgets the biases (the + 1)',
-        "wrong": 'ex3_count = 6 * 1 * 5 * 5 + 16 * 6 * 3 * 3 + 120 * 576 + 84 * 120 + 10 * 84',
-        "right": 'ex3_count = 6 * (1 * 5 * 5 + 1) + 16 * (6 * 3 * 3 + 1) + 120 * (576 + 1) + 84 * (120 + 1) + 10 * (84 + 1)',
-        "alternative": 'ex3_count = sum(o * (i + 1) for i, o in [(1 * 5 * 5, 6), (6 * 3 * 3, 16), (576, 120), (120, 84), (84, 10)])',
+        "misconception": 'leaves fc1 at 576 when conv2 makes more maps',
+        "wrong": 'ex3_count = 6 * (1 * 5 * 5 + 1) + 32 * (6 * 3 * 3 + 1) + 120 * (576 + 1) + 84 * (120 + 1) + 10 * (84 + 1)',
+        "right": 'ex3_count = 156 + 32 * (6 * 9 + 1) + 120 * (32 * 36 + 1) + 84 * 121 + 10 * 85',
+        "alternative": 'ex3_count = torch.tensor(sum(o * (i + 1) for i, o in [(25, 6), (54, 32), (1152, 120), (120, 84), (84, 10)]))',
+        "loophole": 'ex3_count = sum(p.numel() for p in tutorial_net.parameters())',
     },
     "02.4": {
         "kind": "write",
