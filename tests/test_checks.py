@@ -444,10 +444,19 @@ def _05_1_attempts():
         g = dr * (r > 0)
         return x.T @ g, g.sum(dim=0), g @ W
 
+    def db_keepdim(dr, r, x, W):  # right values, db of shape (1, m): torch.allclose alone would broadcast
+        g = dr * (r > 0)
+        return g.T @ x, g.sum(dim=0, keepdim=True), g @ W
+
+    def dw_with_a_batch_axis(dr, r, x, W):  # dW of shape (1, m, k)
+        g = dr * (r > 0)
+        return (g.T @ x)[None], g.sum(dim=0), g @ W
+
     wrong = [(no_gate, "gate is missing or always open"), (gate_always_open, "gate is missing or always open"),
              (bias_mean, "by the batch size"), (gated_by_gradient, "not on the gradient arriving"),
              (by_autograd, "autograd is switched off here"), (dx_ungated, "dW and db are right, dx is not"),
-             (only_dx_right, "dx is right, dW or db is not"), (turned_round, "W's shape")]
+             (only_dx_right, "dx is right, dW or db is not"), (turned_round, "W's shape"),
+             (db_keepdim, "without keepdim"), (dw_with_a_batch_axis, "the shape of its tensor")]
     return right, wrong
 
 

@@ -60,7 +60,9 @@ def _gated_by_gradient() -> tuple:
     return g.T @ x, g.sum(dim=0), g @ W
 
 
-def _close(a, e) -> bool:
+def _close_grads(a, e) -> bool:
+    """True when the gradients ``a`` match ``e`` in shape (no broadcasting: a gradient has the shape of
+    its tensor) and in value."""
     return len(a) == len(e) and all(torch.as_tensor(x).shape == y.shape and torch.allclose(
         torch.as_tensor(x).double(), y.double(), rtol=1e-5, atol=1e-7) for x, y in zip(a, e))
 
@@ -187,34 +189,41 @@ EXERCISES = {
         expected=lambda: _layer_grads(),
         run=lambda f: _run_backward(f),
         form="a function returning three tensors (dW, db, dx)",
-        same=lambda a, e, o: _close(a, e),
+        same=lambda a, e, o: _close_grads(a, e),
         hints=("Go backward one step at a time: first through the ReLU (which entries of dr pass?), then "
                "through the linear layer, with section 2's three rules for fc3 (its weight, its bias, its "
                "input h).",
                "Once the ReLU has gated dr, the linear layer sees that gated gradient: its weight rule is "
                "section 2's gᵀ x, its bias rule a sum over the batch, and its input gets one gradient per "
                "row, through W: dx has x's shape (n, k)."),
-        mistakes=((lambda a, e, o: _close(a, _without_gate()),
+        mistakes=((lambda a, e, o: _close_grads(a, _without_gate()),
                    "Right for a linear layer alone: no entry of dr is blocked, so the ReLU's gate is missing "
                    "or always open (`r >= 0` is always true: r is a ReLU output). Which value of r tells you "
                    "the ReLU's input was negative?"),
-                  (lambda a, e, o: _close(a, _gated_by_gradient()),
+                  (lambda a, e, o: _close_grads(a, _gated_by_gradient()),
                    "Your gate opens where the arriving gradient dr is positive. The gate depends on the "
                    "forward pass (r), not on the gradient arriving."),
-                  (lambda a, e, o: len(a) == 3 and _close(a[1:2], (e[1] / len(_layer_case()[2]),)),
+                  (lambda a, e, o: len(a) == 3 and _close_grads(a[1:2], (e[1] / len(_layer_case()[2]),)),
                    "db is smaller than autograd's by the batch size: every row of the batch uses the same b, "
                    "and each row's gradient adds into it."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) == (7, 3),
                    "dW must have W's shape (m, k): section 2's gᵀ h, with g the gradient after the gate."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
                    "db has one number per bias entry: every row of the batch uses the same b."),
+                  (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (1, 3),
+                   "db has shape (1, m), but b has shape (m,): a gradient has the shape of its tensor. Sum over "
+                   "the batch without keepdim."),
+                  (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) != tuple(e[0].shape),
+                   "dW must have W's shape (m, k): a gradient has the shape of its tensor."),
+                  (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) != tuple(e[1].shape),
+                   "db must have b's shape (m,): a gradient has the shape of its tensor."),
                   (lambda a, e, o: len(a) == 3 and tuple(torch.as_tensor(a[2]).shape) != tuple(e[2].shape),
                    "dx must have x's shape (n, k), one gradient per input number: which product of the "
                    "gated gradient (n, m) and W (m, k) gives that shape?"),
-                  (lambda a, e, o: len(a) == 3 and _close(a[:2], e[:2]),
+                  (lambda a, e, o: len(a) == 3 and _close_grads(a[:2], e[:2]),
                    "dW and db are right, dx is not: the input's gradient goes through W from the same gated "
                    "gradient as dW and db."),
-                  (lambda a, e, o: len(a) == 3 and _close(a[2:], e[2:]),
+                  (lambda a, e, o: len(a) == 3 and _close_grads(a[2:], e[2:]),
                    "dx is right, dW or db is not: both use the gated gradient, dW through the layer's input x, "
                    "db summed over the batch."),),
     ),
