@@ -104,12 +104,15 @@ def _graph_layout(graph: AutogradGraph) -> tuple[list[int], list[float]]:
     return row, col
 
 
-def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=None):
+def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=None,
+                        edge_labels: dict[tuple[str, str], str] | None = None):
     """Draw ``autograd_graph(tensor, params)`` with matplotlib: the output on top, arrows pointing
     the way the gradient flows, down to the ``AccumulateGrad`` leaves (green).
 
     The longest chain runs straight down the middle, side branches beside it. Without ``ax`` a
-    figure sized to the graph is made. Returns the axes. Introduced in 04_autograd_graph.
+    figure sized to the graph is made. ``edge_labels`` maps ``(parent label, child label)``, labels
+    from ``params``, to a text written on that arrow (the gradient it carries, say); rows are
+    then drawn further apart. Returns the axes. Introduced in 04_autograd_graph.
     """
     import matplotlib.pyplot as plt
 
@@ -118,6 +121,7 @@ def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=Non
     lo, hi, depth = min(col), max(col), max(row)
     if ax is None:  # rows further apart when results carry a second line: room for the arrows
         per_row = 0.65 if any(n.label and n.name != "AccumulateGrad" for n in graph.nodes) else 0.42
+        per_row = 1.0 if edge_labels else per_row  # room for a text on each arrow
         fig, ax = plt.subplots(figsize=(1.9 * (hi - lo + 1), per_row * (depth + 1) + 0.3), layout="none")
         fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.3 / fig.get_figheight())
     boxes = []
@@ -139,6 +143,10 @@ def draw_autograd_graph(tensor: torch.Tensor, params: dict | None = None, ax=Non
                                     shrinkA=0, shrinkB=0, connectionstyle=f"arc3,rad={bend}",
                                     patchA=boxes[parent].get_bbox_patch(),
                                     patchB=boxes[child].get_bbox_patch()))
+        text = (edge_labels or {}).get((graph.nodes[parent].label, graph.nodes[child].label))
+        if text is not None:  # halfway along the arrow, on a white patch
+            ax.text((col[parent] + col[child]) / 2, -(row[parent] + row[child]) / 2, text, ha="center",
+                    va="center", fontsize=9, zorder=4, bbox=dict(boxstyle="round,pad=0.15", ec="none", fc="white"))
     ax.set_xlim(lo - 0.5, hi + 0.5)
     ax.set_ylim(-depth - 0.5, 0.5)
     ax.axis("off")

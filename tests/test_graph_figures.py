@@ -175,3 +175,30 @@ def test_drawn_diamond_of_a_tensor_used_twice():
         gap = boxes[parent].y0 - boxes[child].y1
         assert gap > 12, (graph.nodes[parent].label, graph.nodes[child].label, gap)
     plt.close(ax.figure)
+
+
+def test_drawn_edge_labels_sit_on_their_arrows_between_the_boxes():
+    """04's diamond with the gradient each arrow carries: every label drawn once, halfway between
+    its parent's and its child's box, overlapping no box."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    w = torch.tensor(2.0, requires_grad=True)
+    a, b = 3 * w, w ** 2
+    y = a * b
+    params = {"w": w, "a = 3w": a, "b = w²": b, "y = a·b": y}
+    carried = {("y = a·b", "a = 3w"): "4", ("y = a·b", "b = w²"): "6", ("a = 3w", "w"): "12", ("b = w²", "w"): "24"}
+    ax = graph_figures.draw_autograd_graph(y, params, edge_labels=carried)
+    ax.figure.canvas.draw()
+    graph = graph_figures.autograd_graph(y, params)
+    drawn = {t.get_text(): t for t in ax.texts if t.get_text()}
+    assert len(drawn) == len(graph.nodes) + len(carried)
+    box = {n.label: drawn[f"{n.name}\n{n.label}"].get_bbox_patch().get_window_extent() for n in graph.nodes}
+    for (parent, child), text in carried.items():
+        extent = drawn[text].get_window_extent()
+        assert box[child].y1 < extent.y0 and extent.y1 < box[parent].y0, text  # between the two rows
+        assert not any(extent.overlaps(b) for b in box.values()), text
+        x = (extent.x0 + extent.x1) / 2
+        lo, hi = sorted([(box[parent].x0 + box[parent].x1) / 2, (box[child].x0 + box[child].x1) / 2])
+        assert lo - 1 <= x <= hi + 1, text
+    plt.close(ax.figure)
