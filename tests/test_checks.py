@@ -533,7 +533,8 @@ def test_07_2_normalizing_the_loaders_floats_again_is_named(capsys):
     assert "normalized floats already" in said(capsys)
 
 
-def test_07_3_per_class_denominators_are_named_and_07_4_step_entries_are_named(capsys):
+def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(capsys):
+    import checks.lesson07  # noqa: F401
     checks._wrong_tries.clear()
 
     def per_class_accuracy(predictions, labels):
@@ -556,11 +557,24 @@ def test_07_3_per_class_denominators_are_named_and_07_4_step_entries_are_named(c
     optimizer = torch.optim.Adam(model.parameters())
     model(torch.ones(1, 3)).sum().backward()
     optimizer.step()
-    checkpoint = {"optimizer": optimizer.state_dict()}
-    everything = sum(v.numel() for s in checkpoint["optimizer"]["state"].values() for v in s.values())
-    assert not checks.check("07.4", everything, checkpoint=checkpoint)
-    assert "step entries" in said(capsys)
-    assert checks.check("07.4", 2 * (3 * 2 + 2), checkpoint=checkpoint)
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+    kB = checks.lesson07._checkpoint_kB(checkpoint)
+    assert not checks.check("07.4", kB / 3, checkpoint=checkpoint)
+    assert "weights alone" in said(capsys)
+    assert not checks.check("07.4", 1000 * kB, checkpoint=checkpoint)
+    assert "looks like bytes" in said(capsys)
+    assert checks.check("07.4", 1.02 * kB, checkpoint=checkpoint)
+
+
+def test_07_5_hint_says_which_way_to_go(capsys):
+    """A failing learning rate above 0.01 is told to go down, one at or below it to go up."""
+    checks._wrong_tries.clear()
+    fake = {0.001: 0.90, 0.02: 0.88, 0.01: 0.96}.__getitem__
+    assert not checks.check("07.5", 0.02, train=fake)
+    assert "Go down" in said(capsys)
+    assert not checks.check("07.5", 0.001, train=fake)
+    assert "Go up" in said(capsys)
+    assert checks.check("07.5", 0.01, train=fake)
 
 
 def test_hints_never_hand_over_the_solution_line():

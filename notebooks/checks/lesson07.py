@@ -107,10 +107,28 @@ def _close(answer, other) -> bool:
     return answer.shape == other.shape and torch.allclose(answer, other, atol=1e-6)
 
 
-def _adam_averages(checkpoint) -> int:
-    """How many numbers Adam's two running averages (exp_avg, exp_avg_sq) hold in ``checkpoint``."""
-    return sum(state[key].numel() for state in checkpoint["optimizer"]["state"].values()
-               for key in ("exp_avg", "exp_avg_sq"))
+def _checkpoint_kB(checkpoint) -> float:
+    """The size in kB (1,000 bytes) of ``checkpoint`` written by ``torch.save``."""
+    import io
+
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    return len(buffer.getvalue()) / 1000
+
+
+def _near(a, target, tolerance=0.05) -> bool:
+    return isinstance(a, (int, float)) and not isinstance(a, bool) and abs(a - target) <= tolerance * target
+
+
+class _Accuracy(float):
+    """A validation accuracy that remembers the learning rate it was trained with (for the hints)."""
+    lr: float
+
+
+def _train_at(lr, train) -> _Accuracy:
+    accuracy = _Accuracy(train(float(lr)))
+    accuracy.lr = float(lr)
+    return accuracy
 
 
 EXERCISES = {
@@ -178,25 +196,38 @@ EXERCISES = {
         ),
     ),
     "07.4": Exercise(
-        expected=lambda checkpoint: _adam_averages(checkpoint),
-        form="an int (a number of numbers)",
-        hints=("Adam keeps more than one number for every weight: which running averages did 06 show?",
-               "For every parameter Adam stores exp_avg (m) and exp_avg_sq (v), each the parameter's shape."),
+        expected=lambda checkpoint: Range(0.95 * _checkpoint_kB(checkpoint), 1.05 * _checkpoint_kB(checkpoint),
+                                          "within 5 % of the checkpoint file's size"),
+        form="a number of kB",
+        hints=("What does the checkpoint hold besides the weights? How many numbers does Adam keep for "
+               "each weight, and how many bytes is each?",
+               "Adam keeps two running averages per weight, m and v, each a float32 like the weight: "
+               "compare with the size of section 9's weights file."),
         mistakes=(
-            (lambda a, e, o: isinstance(a, (int, float)) and a == e // 2,
-             "That is one number per weight: Adam keeps two running averages for each weight, m and v."),
-            (lambda a, e, o: isinstance(a, (int, float)) and a == e + len(o["checkpoint"]["optimizer"]["state"]),
-             "You counted the step entries too: step is a counter, one number per parameter tensor, not a "
-             "running average. Count exp_avg and exp_avg_sq only."),
+            (lambda a, e, o: _near(a, 1000 * _checkpoint_kB(o["checkpoint"]), 0.1),
+             "That looks like bytes: give kB (1 kB = 1,000 bytes)."),
+            (lambda a, e, o: _near(a, _checkpoint_kB(o["checkpoint"]) / 3, 0.1),
+             "That is about the weights alone (section 9's file): the checkpoint holds Adam's running "
+             "averages too."),
+            (lambda a, e, o: _near(a, 2 * _checkpoint_kB(o["checkpoint"]) / 3, 0.1),
+             "Two float32 numbers per weight is one too few: the weights, m and v."),
         ),
     ),
     "07.5": Exercise(
         expected=lambda train: Range(0.93, 1.0, "93 % or more: a learning rate large enough for 48 big "
                                                 "steps, and not so large that Adam's steps overshoot"),
-        run=lambda lr, train: train(float(lr)),
+        run=lambda lr, train: _train_at(lr, train),
         form="a learning rate (a positive number)",
-        hints=("Batches of 512 give few steps: each step must go further. Print what ex5_train returns "
-               "for a few learning rates, a factor of about 3 apart.",
-               "Too small and too large both fail: try values between 0.001 and 0.03."),
+        hints=("Print what ex5_train returns for a few learning rates, a factor of about 3 apart: "
+               "too small and too large both fail.",
+               "Try values between 0.001 and 0.03."),
+        mistakes=(
+            (lambda a, e, o: getattr(a, "lr", 0.0) > 0.01,
+             "That rate is too large: Adam's steps overshoot and the accuracy falls. Go down, by a factor "
+             "of about 3."),
+            (lambda a, e, o: 0.0 < getattr(a, "lr", 0.0) <= 0.01,
+             "That rate is too small: 48 steps are few, so each step must go further. Go up, by a factor "
+             "of about 3."),
+        ),
     ),
 }

@@ -65,10 +65,10 @@ ATTEMPTS = {
     "07.4": {
         "kind": "predict",
         "title": 'what a checkpoint holds (predict, then check)',
-        "misconception": 'counts one number per weight: forgets that Adam keeps two running averages',
-        "wrong": 'ex4_numbers = helpers.count_parameters(model)',
-        "right": "ex4_numbers = sum(s['exp_avg'].numel() + s['exp_avg_sq'].numel() for s in checkpoint['optimizer']['state'].values())",
-        "alternative": 'ex4_numbers = 2 * sum(p.numel() for p in model.parameters())',
+        "misconception": 'thinks a checkpoint is the weights plus a little: forgets that Adam keeps two running averages per weight',
+        "wrong": 'ex4_kB = file_bytes / 1000',
+        "right": 'ex4_kB = 3 * file_bytes / 1000',
+        "alternative": 'ex4_kB = 3 * 4 * helpers.count_parameters(model) / 1000',
     },
     "07.5": {
         "kind": "experiment",
