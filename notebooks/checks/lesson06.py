@@ -194,7 +194,7 @@ EXERCISES = {
         run=lambda train: _train_result(train),
         unanswered=lambda train, objects: _unchanged(train),
         form="the fixed function",
-        hints=("Print len(optimizer.state) after each step(): where does SGD keep a weight's momentum "
+        hints=("Print len(optimizer.state) just before each step(): where does SGD keep a weight's momentum "
                "buffer, and what happens to it on the next pass of the loop?",
                "The buffer b lives in the optimizer (optimizer.state). A new optimizer starts with no "
                "buffer, so its first step is b = g: plain SGD. Make one optimizer that the whole loop uses."),
