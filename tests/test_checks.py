@@ -1040,30 +1040,50 @@ def test_06_1_a_nesterov_step_is_a_named_mistake(capsys):
     assert "Nesterov" in capsys.readouterr().out
 
 
-def test_06_3_hint_1_nudges_and_hint_2_names_the_accumulation(capsys):
+def test_06_3_hint_1_nudges_and_hint_2_names_where_the_buffer_lives(capsys):
     import importlib
     hints = importlib.import_module("checks.lesson06").EXERCISES["06.3"].hints
-    assert "sum" not in hints[0] and "sum of all past gradients" in hints[1]
+    assert "once" not in hints[0] and "optimizer.state" in hints[1] and "plain SGD" in hints[1]
 
 
-def test_06_3_clearing_once_before_the_loop_is_a_named_mistake_not_unanswered(capsys):
+def _06_3_train(fresh_each_step: bool, clear: bool, order: str = "lr=lr, momentum=0.9"):
     import torch.nn.functional as F
-    checks._wrong_tries.clear()
 
     def train(net, x, y, steps, lr):
-        optimizer = torch.optim.SGD(net.parameters(), lr=lr)
-        optimizer.zero_grad()
+        optimizer = eval(f"torch.optim.SGD(net.parameters(), {order})")
         losses = []
         for _ in range(steps):
+            if fresh_each_step:
+                optimizer = eval(f"torch.optim.SGD(net.parameters(), {order})")
+            if clear:
+                optimizer.zero_grad()
             loss = F.cross_entropy(net(x), y)
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
         return losses
+    return train
 
-    assert checks.check("06.3", train) is False
+
+def test_06_3_the_given_loop_is_unanswered_a_changed_loop_that_still_resets_is_named(capsys):
+    import torch.nn.functional as F
+    from checks.lesson06 import _GIVEN
+    checks._wrong_tries.clear()
+    namespace = {"torch": torch, "F": F}
+    exec(_GIVEN, namespace)
+    assert checks.check("06.3", namespace["train"]) is False
+    assert "not answered yet" in capsys.readouterr().out
+    assert checks.check("06.3", _06_3_train(fresh_each_step=True, clear=True, order="momentum=0.9, lr=lr")) is False
     out = capsys.readouterr().out
-    assert "not answered yet" not in out and "once per step" in out
+    assert "not answered yet" not in out and "still plain SGD" in out and "before the loop" in out
+
+
+def test_06_3_dropping_zero_grad_is_named_and_one_optimizer_passes(capsys):
+    checks._wrong_tries.clear()
+    for fresh in (True, False):
+        assert checks.check("06.3", _06_3_train(fresh_each_step=fresh, clear=False)) is False
+        assert "pile up" in capsys.readouterr().out
+    assert checks.check("06.3", _06_3_train(fresh_each_step=False, clear=True)) is True
 
 
 def _list_cnn(registered=False):

@@ -113,19 +113,42 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
     return _weights(model)
 
 
-def _reference_training(lr: float = 0.5, clear: bool = True, clear_before_step: bool = False) -> torch.Tensor:
-    """Plain SGD on the check's problem: clearing the gradients every step (right), never
-    (they accumulate), or between backward and step (no step moves anything)."""
+def _reference_training(lr: float = 0.5, mu: float = 0.9, clear: bool = True, fresh: bool = False) -> torch.Tensor:
+    """SGD with momentum ``mu`` on the check's problem: one optimizer for the whole run (right) or a
+    new one every step (``fresh``: its buffer starts empty each time); the gradients cleared every
+    step (right) or never (they accumulate)."""
     model, x, y = _problem()
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=mu)
     for _ in range(_STEPS):
+        if fresh:
+            optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=mu)
         if clear:
             optimizer.zero_grad()
         F.cross_entropy(model(x), y).backward()
-        if clear_before_step:
-            optimizer.zero_grad()
         optimizer.step()
     return _weights(model)
+
+
+# The exercise cell's loop as given, to tell "not answered yet" from an attempt that still fails.
+_GIVEN = """
+def train(net, x, y, steps, lr):
+    losses = []
+    for _ in range(steps):
+        optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
+        optimizer.zero_grad()
+        loss = F.cross_entropy(net(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+"""
+
+
+def _unchanged(train) -> bool:
+    namespace: dict = {"torch": torch, "F": F}
+    exec(_GIVEN, namespace)
+    given, code = namespace["train"].__code__, getattr(train, "__code__", None)
+    return code is not None and (code.co_code, code.co_consts, code.co_names) == (given.co_code, given.co_consts, given.co_names)
 
 
 EXERCISES = {
@@ -169,17 +192,18 @@ EXERCISES = {
     "06.3": Exercise(
         expected=lambda: _reference_training(),
         run=lambda train: _train_result(train),
-        unanswered=lambda train, objects: ("zero_grad" not in train.__code__.co_names
-                                           and _close(_train_result(train), _reference_training(clear=False))),
+        unanswered=lambda train, objects: _unchanged(train),
         form="the fixed function",
-        hints=("Print one weight's .grad after each backward(): does each step see only its own gradient?",
-               "backward() adds to .grad: never cleared, it holds the sum of all past gradients, like momentum "
-               "with μ = 1 (section 6). Something must clear it once per step, before the next backward()."),
-        mistakes=((lambda a, e, o: _close(a, _reference_training(clear=False)),
-                   "Your loop still accumulates: the gradients are cleared once, not once per step. Clear "
-                   "them inside the loop, before each backward()."),
-                  (lambda a, e, o: _close(a, _reference_training(clear=False, clear_before_step=True)),
-                   "Your loop clears the gradients between backward() and step(): the step then has nothing "
-                   "to follow. Clear them before backward()."),),
+        hints=("Print len(optimizer.state) just before each step(): where does SGD keep a weight's momentum "
+               "buffer, and what happens to it on the next pass of the loop?",
+               "The buffer b lives in the optimizer (optimizer.state). A new optimizer starts with no "
+               "buffer, so its first step is b = g: plain SGD. Make one optimizer that the whole loop uses."),
+        mistakes=((lambda a, e, o: _close(a, _reference_training(mu=0.0)),
+                   "Your steps are still plain SGD: each step's optimizer starts with an empty momentum "
+                   "buffer. Create the optimizer once, before the loop."),
+                  (lambda a, e, o: _close(a, _reference_training(clear=False, fresh=True))
+                   or _close(a, _reference_training(clear=False)),
+                   "Your gradients now pile up: backward() adds to .grad, so keep zero_grad() before each "
+                   "backward(). Momentum's memory is the buffer b, not .grad."),),
     ),
 }

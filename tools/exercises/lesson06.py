@@ -38,23 +38,22 @@ ATTEMPTS = {
     },
     "06.3": {
         "kind": "debug",
-        "title": "a training loop whose gradients pile up",
+        "title": "momentum that never builds",
         "minutes": 8,
-        "misconception": "clears the gradients between backward() and step()",
+        "misconception": "drops zero_grad(), taking momentum's memory to be the accumulated .grad",
         "wrong": (
             "def train(net, x, y, steps, lr):\n"
-            "    optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
             "    losses = []\n"
             "    for _ in range(steps):\n"
+            "        optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)\n"
             "        loss = F.cross_entropy(net(x), y)\n"
             "        loss.backward()\n"
-            "        optimizer.zero_grad()\n"
             "        optimizer.step()\n"
             "        losses.append(loss.item())\n"
             "    return losses"),
         "right": (
             "def train(net, x, y, steps, lr):\n"
-            "    optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
+            "    optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)\n"
             "    losses = []\n"
             "    for _ in range(steps):\n"
             "        optimizer.zero_grad()\n"
@@ -65,13 +64,15 @@ ATTEMPTS = {
             "    return losses"),
         "alternative": (
             "def train(net, x, y, steps, lr):\n"
-            "    optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
+            "    optimizer = None\n"
             "    losses = []\n"
             "    for _ in range(steps):\n"
+            "        if optimizer is None:\n"
+            "            optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)\n"
+            "        net.zero_grad(set_to_none=True)\n"
             "        loss = F.cross_entropy(net(x), y)\n"
             "        loss.backward()\n"
             "        optimizer.step()\n"
-            "        optimizer.zero_grad(set_to_none=True)\n"
             "        losses.append(loss.item())\n"
             "    return losses"),
     },
