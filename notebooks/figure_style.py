@@ -84,7 +84,9 @@ def figure_png(fig) -> tuple[bytes, int, int]:
     from PIL import Image
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PIXEL_SCALE * fig.dpi, bbox_inches="tight",
+    # At DISPLAY_DPI, not fig.dpi: a kernel can hand a figure a higher dpi (seen in JupyterLab,
+    # about 1.4 times), which would make the same figure look wider than it is shown.
+    fig.savefig(buffer, format="png", dpi=PIXEL_SCALE * DISPLAY_DPI, bbox_inches="tight",
                 facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor(),
                 pil_kwargs={"compress_level": 1})  # read back at once: fast beats small here
     image = Image.open(buffer).convert("RGB")

@@ -70,6 +70,17 @@ def test_figure_png_is_retina_and_smaller_than_a_plain_100_dpi_png(styled):
     assert len(data) < len(plain.getvalue())
 
 
+def test_figure_png_measures_the_width_as_shown_whatever_the_figures_dpi(styled):
+    widths = []
+    for dpi in (figure_style.DISPLAY_DPI, 141.7):
+        fig, ax = plt.subplots(figsize=(6, 3), dpi=dpi)
+        ax.plot([0, 1], [0, 1])
+        ax.set(xlabel="step", ylabel="loss", title="a title")
+        widths.append(figure_style.figure_png(fig)[1:])
+        plt.close(fig)
+    assert widths[0] == widths[1] and 590 <= widths[0][0] <= 620
+
+
 class _Shell:
     pass
 
