@@ -96,7 +96,14 @@ def _count(cls) -> int:
 def _registered(cls, images) -> tuple[int, tuple]:
     """(how many numbers ``cls()``'s parameters() holds, its output shape on ``images``); refuses a
     model whose parameters() misses some layers, saying how many numbers it misses."""
-    count, full = _count(cls), _list_cnn_count()
+    try:
+        count = _count(cls)
+    except TypeError as error:  # nn.ModuleList(a, b): the blocks not in one list
+        if "ModuleList" in str(error):
+            raise Refused(f"building it raised TypeError: {error}. ModuleList takes one iterable: put the "
+                          "blocks in a list, nn.ModuleList([block_a, block_b]).") from error
+        raise
+    full = _list_cnn_count()
     if count < full:
         raise Refused(f"parameters() holds {count:,} numbers; all its layers hold {full:,}.")
     if count > full:
