@@ -329,7 +329,7 @@ EXERCISES = {
         run=lambda fn: _recorder_verdict(fn),
         same=lambda a, e, o: a is True,
         form="the function record_shapes(model, x) written",
-        hints=("A container (the model, an nn.Sequential) runs too, but its output is just its last layer's: "
+        hints=("Containers (the model, an nn.Sequential) run too, but the layers inside them are what you want: "
                "walk every level of the model, keep the modules that have no children, and hook those.",
                "model.named_modules() walks every level and gives the dotted names; a module is a leaf when "
                "list(module.children()) is empty. Remove the hooks before you return."),
