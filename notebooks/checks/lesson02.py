@@ -3,7 +3,7 @@
 Each expected value is computed, never typed in: from a model built here (02.3: one the notebook does
 not build; tests may pass others as ``model``), or from the layers built here (02.2: the exercise cell
 holds no object whose shape would hand over the answer; tests may pass others as ``layers`` and ``x``).
-The write exercise 02.1 runs the student's recorder on a model of the check's own. The write
+The write exercise 02.1 runs the student's recorder on a nested model of the check's own. The write
 and debug exercises (02.4, 02.5) run the student's class with weights and digits of the check's
 own and compare its scores with the right computation from the class's own layers.
 """
@@ -106,35 +106,47 @@ def _ex3_model(objects: dict) -> nn.Module:
 
 
 class _RecorderProbe(nn.Module):
-    """Exercise 02.1's test model: children run in an order other than the one they were made in,
-    and pooling is a function call that no hook sees."""
+    """Exercise 02.1's test model: layers nested two levels deep in ``nn.Sequential`` containers, made
+    in an order other than the one they run in, and a flatten that is a function call no hook sees."""
 
     def __init__(self):
         super().__init__()
         self.head = nn.Linear(36, 3)
-        self.conv = nn.Conv2d(2, 4, 3)
-        self.squeeze = nn.Conv2d(4, 1, 1)
+        self.features = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(),
+                                      nn.Sequential(nn.MaxPool2d(2), nn.Conv2d(4, 1, 1)))
 
     def forward(self, x):
-        x = F.max_pool2d(torch.relu(self.conv(x)), 2)  # (N, 4, 6, 6)
-        x = self.squeeze(x)  # (N, 1, 6, 6)
-        return self.head(torch.flatten(x, 1))
+        return self.head(torch.flatten(self.features(x), 1))
+
+
+RECORDER_RIGHT = [("features.0", (5, 4, 12, 12)), ("features.1", (5, 4, 12, 12)), ("features.2.0", (5, 4, 6, 6)),
+                  ("features.2.1", (5, 1, 6, 6)), ("head", (5, 3))]
+"""What exercise 02.1's recorder returns on the probe and a batch of 5 images of 2x14x14."""
 
 
 def _recorder_verdict(fn) -> bool | str:
-    """True when ``fn(model, x)`` returns each child's (name, output shape) in the order they ran and
-    leaves no hook behind, on a model and a batch of the check's own; else a word naming what is wrong."""
+    """True when ``fn(model, x)`` returns each leaf module's (dotted name, output shape) in the order
+    they ran and leaves no hook behind, on a nested model and a batch of the check's own; else a word
+    naming what is wrong."""
     model, x = _RecorderProbe(), torch.zeros(5, 2, 14, 14)
-    right = [("conv", (5, 4, 12, 12)), ("squeeze", (5, 1, 6, 6)), ("head", (5, 3))]
+    right = RECORDER_RIGHT
     with torch.no_grad():
         got = fn(model, x)
     if not isinstance(got, (list, tuple)) or not all(isinstance(r, (list, tuple)) and len(r) == 2 for r in got):
         return "not a list"
     got = [(name, tuple(shape)) for name, shape in got]
-    if [name for name, _ in got] != [name for name, _ in right]:
-        if len({name for name, _ in got}) == 1 and len(got) == len(right):
+    names, right_names = [name for name, _ in got], [name for name, _ in right]
+    if names != right_names:
+        if len(set(names)) == 1 and len(got) > 1:
             return "last name"
-        return "not only children"
+        if names == ["features", "head"]:
+            return "children only"
+        containers = {"", "features", "features.2"}
+        if set(right_names) <= set(names) and set(names) - set(right_names) and set(names) - set(right_names) <= containers:
+            return "containers"
+        if sorted(names) == sorted(right_names):
+            return "order"
+        return "names"
     if got != right:
         return "shapes"
     if any(len(m._forward_hooks) for m in model.modules()):  # what register_forward_hook fills
@@ -317,10 +329,10 @@ EXERCISES = {
         run=lambda fn: _recorder_verdict(fn),
         same=lambda a, e, o: a is True,
         form="the function record_shapes(model, x) written",
-        hints=("Register a forward hook on each of model.named_children() that appends (name, the output's "
-               "shape as a tuple) to a list, run model(x), remove every hook, return the list.",
-               "Section 1 did this for net; here the names come from named_children() and the hooks must be "
-               "removed before you return."),
+        hints=("Containers (the model, an nn.Sequential) run too, but the layers inside them are what you want: "
+               "walk every level of the model, keep the modules that have no children, and hook those.",
+               "model.named_modules() walks every level and gives the dotted names; a module is a leaf when "
+               "list(module.children()) is empty. Remove the hooks before you return."),
         mistakes=((lambda a, e, o: a == "hooks left",
                    "Your records are right, but the hooks are still on the model: each register_forward_hook "
                    "returns a handle; call .remove() on every one before returning."),
@@ -328,9 +340,19 @@ EXERCISES = {
                    "Every record has the same name: a function made in a loop looks the loop variable up when "
                    "it runs, after the loop. Freeze it with a default argument (name=name) or look the name up "
                    "from the module, as section 1 did."),
-                  (lambda a, e, o: a == "not only children",
-                   "Record the model's children only, one (name, shape) per child that ran: no input row and "
-                   "no function calls (F.max_pool2d is not a child, so no hook sees it)."),
+                  (lambda a, e, o: a == "children only",
+                   "You recorded the model's children, as section 1 did, but here one child is an nn.Sequential "
+                   "with layers (and another Sequential) inside: record the layers inside, at every depth, "
+                   "named as model.named_modules() names them ('features.0')."),
+                  (lambda a, e, o: a == "containers",
+                   "Your records include containers (the model itself, or an nn.Sequential): record only leaf "
+                   "modules, those with no children of their own."),
+                  (lambda a, e, o: a == "order",
+                   "The right names, in the wrong order: append each record when its hook runs, so the list "
+                   "follows the order in which the layers ran, not the order they were made in."),
+                  (lambda a, e, o: a == "names",
+                   "Record one (dotted name, shape) per leaf module that ran, named as model.named_modules() "
+                   "names them: no input row and no function calls (torch.flatten is not a module)."),
                   (lambda a, e, o: a == "not a list",
                    "Return a list of (name, shape) pairs, the shape as a tuple of ints."),
                   (lambda a, e, o: a == "shapes",

@@ -3,23 +3,25 @@
 ATTEMPTS = {
     "02.1": {
         "kind": "write",
-        "minutes": 8,
-        "title": 'a shape recorder with forward hooks',
-        "misconception": 'leaves the hooks on the model',
+        "minutes": 10,
+        "title": 'a shape recorder for nested models',
+        "misconception": 'named_children() sees only the top level of a nested model',
         "wrong": (
             "def record_shapes(model, x):\n"
-            "    records = []\n"
+            "    records, handles = [], []\n"
             "    for name, child in model.named_children():\n"
-            "        child.register_forward_hook(lambda m, args, out, name=name: records.append((name, out.shape)))\n"
+            "        handles.append(child.register_forward_hook(lambda m, args, out, name=name: records.append((name, tuple(out.shape)))))\n"
             "    model(x)\n"
+            "    for h in handles:\n"
+            "        h.remove()\n"
             "    return records"),
         "right": (
             "def record_shapes(model, x):\n"
-            "    names = dict((child, name) for name, child in model.named_children())\n"
+            "    names = {m: n for n, m in model.named_modules() if len(list(m.children())) == 0}\n"
             "    seen = []\n"
             "    def hook(module, inputs, output):\n"
             "        seen.append((names[module], tuple(output.shape)))\n"
-            "    handles = [child.register_forward_hook(hook) for child in names]\n"
+            "    handles = [m.register_forward_hook(hook) for m in names]\n"
             "    model(x)\n"
             "    for h in handles:\n"
             "        h.remove()\n"
@@ -27,10 +29,13 @@ ATTEMPTS = {
         "alternative": (
             "def record_shapes(model, x):\n"
             "    out, handles = [], []\n"
-            "    for name, child in model.named_children():\n"
-            "        def hook(module, inputs, output, name=name):\n"
-            "            out.append([name, list(output.shape)])\n"
-            "        handles.append(child.register_forward_hook(hook))\n"
+            "    def walk(module, prefix):\n"
+            "        kids = list(module.named_children())\n"
+            "        if not kids:\n"
+            "            handles.append(module.register_forward_hook(lambda m, i, o, p=prefix: out.append([p, list(o.shape)])))\n"
+            "        for n, kid in kids:\n"
+            "            walk(kid, prefix + '.' + n if prefix else n)\n"
+            "    walk(model, '')\n"
             "    try:\n"
             "        model(x)\n"
             "    finally:\n"
