@@ -141,11 +141,6 @@ def _each(objects: dict) -> list:
     return [_grad_of_batch(objects["net"], x, y) for x, y in _batches(objects["images"], objects["target"])]
 
 
-def _close(answer: list, reference: list) -> bool:
-    return len(answer) == len(reference) and all(torch.allclose(a, r, rtol=1e-5, atol=1e-7)
-                                                 for a, r in zip(answer, reference))
-
-
 def _handed_out(answer: list, objects: dict) -> bool:
     """True for the snippet as handed out (every entry is ``.grad`` itself, zeroed in place after the
     last batch) and for the loop with no clearing at all: one tensor, holding no batch's gradient."""
