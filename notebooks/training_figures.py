@@ -12,13 +12,14 @@ from explorers import LR_STEPS, bowl_descent, bowl_minimum, bowl_problem
 from figure_style import LINESTYLES, MARKERS, OKABE_ITO
 
 
-def draw_fd_errors(eps, errors: dict, ax=None, rule: dict | None = None):
+def draw_fd_errors(eps, errors: dict, ax=None, rule: dict | None = None, rule_name: str = "rule of thumb"):
     """Log-log plot of a finite-difference estimate's error against the nudge ``eps``.
 
     ``errors`` maps a label (e.g. ``"float64"``) to the errors ``|estimate - autograd|``, one
     per value of ``eps``; each label gets its own colour, marker and line style. An error of
     exactly 0 cannot be drawn on a log scale and is left out. ``rule`` may map a label to the
-    nudge a rule of thumb picks for it, drawn as a vertical line in the label's colour and style.
+    nudge a rule of thumb picks for it, drawn as a vertical line in the label's colour and style and
+    named ``rule_name`` in the legend.
     The legend sits outside the axes, to the right, where it hides no curve. Returns the axes.
     Introduced in 05_loss_and_backward.
     """
@@ -32,7 +33,7 @@ def draw_fd_errors(eps, errors: dict, ax=None, rule: dict | None = None):
         style = dict(color=OKABE_ITO[k % 6], linestyle=["-", "--", ":", "-."][k % 4])
         ax.loglog(*zip(*points), marker=MARKERS[k % 4], markersize=4, label=label, **style)
         if rule and label in rule:
-            ax.axvline(float(rule[label]), linewidth=1, alpha=0.7, label=f"rule of thumb, {label}", **style)
+            ax.axvline(float(rule[label]), linewidth=1, alpha=0.7, label=f"{rule_name}, {label}", **style)
     ax.set_xlabel("nudge ε")
     ax.set_ylabel("|finite diff. − autograd|")
     ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)

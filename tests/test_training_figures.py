@@ -111,6 +111,15 @@ def test_draw_fd_errors_marks_the_rule_of_thumb_in_each_precision_style():
     plt.close(fig)
 
 
+def test_draw_fd_errors_names_the_rule_in_the_legend():
+    plt = _figure_tools()
+    fig, ax = plt.subplots()
+    training_figures.draw_fd_errors([1e-6, 1e-2], {"float64": [1e-10, 1e-6]}, ax, rule={"float64": 5e-6},
+                                    rule_name="ε = u^(1/3)")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["float64", "ε = u^(1/3), float64"]
+    plt.close(fig)
+
+
 def test_draw_softmax_bars_draws_the_logits_and_their_softmax_with_the_label_hatched():
     plt = _figure_tools()
     logits = torch.tensor([0.1, -0.2, 0.3, 0.0, 0.05, -0.1, 0.2, 0.15, -0.05, 0.0])

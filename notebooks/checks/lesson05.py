@@ -121,15 +121,18 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 def _per_batch(f, net, images, target) -> list:
     """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
-    (ones), as a network in a training loop does; then one more backward() on that copy without
-    clearing it, as code after ``f`` might: a list entry that is ``.grad`` itself changes."""
+    (ones), as ``net`` does after section 2 and as a network in a training loop does; refused unless
+    backward() filled conv1.bias.grad once per batch (the exercise is about ``.grad``)."""
     net = copy.deepcopy(net)
     for p in net.parameters():
         p.grad = torch.ones_like(p)
+    backwards = []
+    net.conv1.bias.register_post_accumulate_grad_hook(lambda p: backwards.append(1))
     batches = _batches(images, target)
     grads = f(net, batches)
-    x, y = batches[0]
-    nn.MSELoss()(net(x), y).backward()
+    if len(backwards) < len(batches):
+        raise Refused(f"backward() filled conv1.bias.grad {len(backwards)} time(s) for {len(batches)} "
+                      "batches: the exercise keeps the loop's backward() and .grad, and fixes them.")
     return [torch.as_tensor(g).detach() for g in grads]
 
 
@@ -138,24 +141,12 @@ def _each(objects: dict) -> list:
     return [_grad_of_batch(objects["net"], x, y) for x, y in _batches(objects["images"], objects["target"])]
 
 
-def _close(answer: list, reference: list) -> bool:
-    return len(answer) == len(reference) and all(torch.allclose(a, r, rtol=1e-5, atol=1e-7)
-                                                 for a, r in zip(answer, reference))
-
-
 def _handed_out(answer: list, objects: dict) -> bool:
-    """True for the snippet as handed out: every entry is ``.grad`` itself, holding the earlier step,
-    all three batches and the check's extra backward() added up."""
+    """True for the snippet as handed out (every entry is ``.grad`` itself, zeroed in place after the
+    last batch) and for the loop with no clearing at all: one tensor, holding no batch's gradient."""
     each = _each(objects)
-    final = 1.0 + torch.stack(each).sum(dim=0) + each[0]
-    return len({g.data_ptr() for g in answer}) == 1 and _close(answer, [final] * len(each))
-
-
-def _last_is_live(answer: list, objects: dict) -> bool:
-    """True when every entry is right but the last, which is ``.grad`` itself: the check's extra
-    backward() added into it."""
-    each = _each(objects)
-    return _close(answer, each[:-1] + [each[-1] + each[0]])
+    return (len(answer) == len(each) and len({g.data_ptr() for g in answer}) == 1
+            and not any(torch.allclose(answer[0], g, rtol=1e-5, atol=1e-7) for g in each))
 
 
 def _first_holds_the_earlier_step(answer: list, objects: dict) -> bool:
@@ -261,17 +252,14 @@ EXERCISES = {
         same=lambda a, e, o: len(a) == len(e) and all(torch.allclose(x, y, rtol=1e-5, atol=1e-7)
                                                       for x, y in zip(a, e)),
         form="the fixed function, returning one gradient per batch",
-        hints=("Print the list for two batches: how does the second gradient relate to the first? Are its "
-               "entries different tensors (`grads[0] is grads[1]`)?",
-               "Two bugs. backward() adds into .grad: clear it before each batch's backward(). And .grad is "
-               "one tensor that backward() changes in place: append a copy of it, not .grad itself."),
+        hints=("Run it yourself: `grads = ex4_batch_grads(copy.deepcopy(net), [(images[:2], target[:2]), "
+               "(images[2:], target[2:])])`, then print `grads` and `grads[0] is grads[1]`. What do you see?",
+               "Compare each entry with a fresh `torch.autograd.grad` of its own batch's loss, and look again "
+               "at `grads[0] is grads[1]`: which two facts about .grad from section 4 explain what you see?"),
         mistakes=((lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
                    "Some entries of your list are one and the same tensor, .grad itself, which later batches "
-                   "change in place: each entry must keep its batch's gradient as it was then."),
-                  (lambda a, e, o: _last_is_live(a, o),
-                   "The gradients were right when your function returned, but the last one is .grad itself "
-                   "(zero_grad() gives each batch a new .grad, so only the last entry still is): the check's "
-                   "next backward() added into it in place. Append a copy (.clone())."),
+                   "change in place (`grads[0] is grads[1]`): each entry must keep its batch's gradient as "
+                   "it was then."),
                   (lambda a, e, o: _adds_up(a, o, start=1.0),
                    "Each entry keeps its own values now, but the gradients still add up from batch to batch, "
                    "starting from the earlier step's: backward() adds into .grad."),

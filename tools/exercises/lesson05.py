@@ -51,13 +51,13 @@ ATTEMPTS = {
         "kind": "debug",
         "title": 'one gradient per batch',
         "minutes": 8,
-        "misconception": 'fixes one bug of two: clears .grad before each backward() but keeps .grad itself, '
-                         'not a copy, so a later backward() changes the last entry in place',
+        "misconception": 'fixes one bug of two: moves the in-place clearing before backward() but keeps .grad '
+                         'itself, not a copy, so every entry is one tensor holding the last batch',
         "wrong": (
             'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    for images, target in batches:\n'
-            '        net.zero_grad()\n'
+            '        net.zero_grad(set_to_none=False)\n'
             '        loss = nn.MSELoss()(net(images), target)\n'
             '        loss.backward()\n'
             '        grads.append(net.conv1.bias.grad)\n'
@@ -66,18 +66,19 @@ ATTEMPTS = {
             'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    for images, target in batches:\n'
-            '        net.zero_grad()\n'
+            '        for p in net.parameters():\n'
+            '            if p.grad is not None:\n'
+            '                p.grad.zero_()\n'
             '        nn.MSELoss()(net(images), target).backward()\n'
-            '        grads.append(net.conv1.bias.grad.clone())\n'
+            '        grads.append(net.conv1.bias.grad.detach().clone())\n'
             '    return grads'),
         "alternative": (
             'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    for images, target in batches:\n'
-            '        for p in net.parameters():\n'
-            '            p.grad = None\n'
+            '        net.zero_grad()  # set to None: each backward() makes a new .grad tensor\n'
             '        nn.MSELoss()(net(images), target).backward()\n'
-            '        grads.append(net.conv1.bias.grad.clone())\n'
+            '        grads.append(net.conv1.bias.grad)\n'
             '    return grads'),
     },
 }
