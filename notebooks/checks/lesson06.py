@@ -161,7 +161,10 @@ EXERCISES = {
                "of the gradient; afterwards it is μ times itself plus the gradient. Then step along the buffer.",
                "At every step: first the buffer, b = μ·b + g, kept in buffers[k] as a tensor of its own so the "
                "next call finds it; then the parameter, p − lr·b, changed in place inside torch.no_grad()."),
-        mistakes=((lambda a, e, o: _close(a, _optim_momentum(o["lr"], 0.0)),
+        mistakes=((lambda a, e, o: _close(a, _weights(_problem()[0])),
+                   "Your parameters did not change. If you wrote p = p − …, that makes a new tensor and rebinds "
+                   "the name p, leaving the model's parameter as it was: change the parameter itself, in place."),
+                  (lambda a, e, o: _close(a, _optim_momentum(o["lr"], 0.0)),
                    "Your steps are plain SGD: the buffer is not kept from one call to the next. Store it in "
                    "the list buffers, at the parameter's index."),
                   (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], dampening=o["mu"])),
