@@ -57,7 +57,8 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
     """Draw the padded input, the kernel's footprint for one output cell, and the output grid.
 
     Left image codes: 0 padding, 1 input, 2 kernel tap on padding, 3 kernel tap on input;
-    right image: 1 marks the chosen output cell. An ``out_row``/``out_col`` outside the output is
+    right image: 1 marks the chosen output cell. Cells that no kernel position covers (the rows and
+    columns the formula's floor drops) are crossed out. An ``out_row``/``out_col`` outside the output is
     moved to the nearest cell, and the output's title says so. If the kernel does not fit, its outline overflows in red and there is no output.
     Returns the two axes. Introduced in 03_convolution_arithmetic.
     """
@@ -84,11 +85,18 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
                 grid[row * stride + i, col * stride + j] += 2
     orange = "#e6550d"
     ax_in.imshow(grid.numpy(), cmap=ListedColormap(["#bdbdbd", "white", "#fdae6b", orange]), vmin=0, vmax=3)
+    if out:  # cells past the last kernel position are never read (the floor dropped them): cross them out
+        reach = (out - 1) * stride + span
+        unread = [(r, c) for r in range(full) for c in range(full) if r >= reach or c >= reach]
+        if unread:
+            ax_in.plot([c for _, c in unread], [r for r, _ in unread], "x", color="0.3", ms=5, mew=1,
+                       label="never read")
     ax_in.add_patch(Rectangle((col * stride - 0.5, row * stride - 0.5), span, span, lw=2,
                               ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
                               hatch=None if out else "//"))
     edge = max(full, span) - 0.5
-    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(grey: padding; orange: kernel taps, pale on padding)",
+    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(grey: padding; orange: kernel taps, pale on padding"
+              + (")\n(x: never read)" if out and (full - span) % stride else ")"),
               ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
     chosen = torch.zeros(max(out, 1), max(out, 1))
     chosen[row, col] = float(out > 0)
@@ -189,6 +197,79 @@ def draw_max_pool(grid: torch.Tensor, kernel_size: int = 2):
     ax_in.set(title=f"input {grid.shape[0]}x{grid.shape[1]}, {k}x{k} windows", xlabel="bold: the maximum")
     ax_out.set(title=f"output {pooled.shape[0]}x{pooled.shape[1]}", xlabel="the maxima")
     return ax_in, ax_out
+
+
+def conv_explorer():
+    """The convolution explorer: sliders for size, kernel, stride, padding, dilation and one output
+    cell; each release prints ``describe_conv`` and shows ``draw_conv`` for the sliders' values.
+
+    Returns the ``ipywidgets.interactive`` (show it as a cell's last value).
+    Introduced in 03_convolution_arithmetic.
+    """
+    import ipywidgets as widgets
+
+    import figure_style
+
+    def explore(size, kernel, stride, padding, dilation, out_row, out_col):
+        print(describe_conv(size, kernel, stride, padding, dilation))
+        axes = draw_conv(size, kernel, stride, padding, dilation, out_row, out_col)
+        figure_style.show(axes[0].figure, alt="The padded input with the kernel's taps for the chosen output cell "
+                          "(left) and the output grid with that cell (right), for the sliders' values.")
+
+    sliders = {"size": (7, 1, 32, "input size"), "kernel": (3, 1, 7, "kernel"), "stride": (2, 1, 4, "stride"),
+               "padding": (1, 0, 3, "padding"), "dilation": (1, 1, 3, "dilation"), "out_row": (1, 0, 38, "out row"),
+               "out_col": (2, 0, 38, "out col")}
+    return widgets.interactive(explore, **{name: widgets.IntSlider(value=v, min=lo, max=hi, description=label,
+                                                                   continuous_update=False)  # redraw on release
+                                          for name, (v, lo, hi, label) in sliders.items()})
+
+
+def draw_field_growth(layers: list, size: int = 28, unit: int = 2):
+    """Draw, layer by layer, which units one unit of the last layer reads, along one dimension.
+
+    ``layers`` is a list of ``(name, kernel, stride, padding)`` from the input up (no dilation);
+    ``unit`` is the index of the unit of the last layer to follow. One row per layer, input at the
+    bottom (padding grey); each unit sits at the centre of its receptive field in input pixels, so
+    its neighbours are ``j`` (the jump) pixels apart; the units the chosen one depends on are orange,
+    joined by lines to the first and the last unit they read. Beside each row: its ``r`` and ``j``.
+    Returns the figure. Introduced in 03_convolution_arithmetic.
+    """
+    import matplotlib.pyplot as plt
+
+    rows = [("input", size, 1, 1, 0.0)]  # name, units, r, j, first field's start
+    for name, k, s, p in layers:
+        _, n, r, j, start = rows[-1]
+        rows.append((name, conv_output_size(n, k, s, p), r + (k - 1) * j, j * s, start - p * j))
+    used = [{unit}]  # the units of each layer (from the top) that the chosen unit depends on
+    for (_, k, s, p), (_, n, *_) in zip(reversed(layers), reversed(rows[:-1])):
+        used.append({i * s - p + u for i in used[-1] for u in range(k)})
+    used = used[::-1]
+    fig, ax = plt.subplots(figsize=(6.0, 2.2))
+    orange, grey = OKABE_ITO[1], "0.75"
+    centre = lambda level, i: rows[level][4] + i * rows[level][3] + (rows[level][2] - 1) / 2
+    pad = layers[0][3]  # the input's padding, drawn white
+    for level, (name, n, r, j, start) in enumerate(rows):
+        units = range(-pad, n + pad) if level == 0 else range(n)
+        ax.scatter([centre(level, i) for i in units], [level] * len(units), s=12, marker="s",
+                   c=[grey if 0 <= i < n else "white" for i in units], edgecolors="0.5", linewidths=[
+                       0 if 0 <= i < n else 0.6 for i in units], zorder=2)
+        ax.scatter([centre(level, i) for i in sorted(used[level])], [level] * len(used[level]), s=22, marker="s",
+                   c=orange, linewidths=0, zorder=3)
+        ax.text(size + pad + 1, level, f"r = {r}, j = {j}", va="center", fontsize=9)
+        ax.text(-pad - 1.5, level, name, va="center", ha="right", fontsize=9)
+        if level:
+            _, k, s, p = layers[level - 1]
+            for i in used[level]:  # each unit to the first and the last of the k units it reads
+                for u in (0, k - 1):
+                    ax.plot([centre(level, i), centre(level - 1, i * s - p + u)], [level, level - 1],
+                            color=orange, ls="-", lw=0.6, zorder=1)
+    seen = sorted(used[0])
+    ax.set(xlim=(-pad - 7, size + pad + 9), ylim=(-0.6, len(rows) - 0.4), yticks=[],
+           xticks=sorted({-pad, 0, seen[0], seen[-1], size - 1}),
+           xlabel="input column (white: padding)")
+    for spine in ("left", "right", "top"):
+        ax.spines[spine].set_visible(False)
+    return fig
 
 
 def draw_receptive_fields(digit: torch.Tensor | None, paths: torch.Tensor | None, fields: dict, padding: int = 0,

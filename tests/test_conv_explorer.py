@@ -13,7 +13,7 @@ import helpers
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-SLIDERS = ["input size", "kernel", "padding", "stride", "dilation", "out row", "out col"]
+SLIDERS = ["input size", "kernel", "stride", "padding", "dilation", "out row", "out col"]
 
 
 def real_conv_shape(n, k, s, p, d):
@@ -85,21 +85,9 @@ def test_describe_conv_leaves_the_random_state_alone():
     assert torch.equal(torch.get_rng_state(), before)
 
 
-def explore(size, kernel, padding, stride, dilation, out_row, out_col):
-    """What the notebook wires to the sliders."""
-    print(conv_figures.describe_conv(size, kernel, stride, padding, dilation))
-    conv_figures.draw_conv(size, kernel, stride, padding, dilation, out_row, out_col)
-    plt.close("all")
-
-
 def make_explorer():
-    import ipywidgets as w
-
-    return w.interactive(
-        explore, size=w.IntSlider(7, 1, 32, description="input size"), kernel=w.IntSlider(3, 1, 7, description="kernel"),
-        padding=w.IntSlider(1, 0, 3, description="padding"), stride=w.IntSlider(2, 1, 4, description="stride"),
-        dilation=w.IntSlider(1, 1, 3, description="dilation"), out_row=w.IntSlider(1, 0, 38, description="out row"),
-        out_col=w.IntSlider(2, 0, 38, description="out col"))
+    """The notebook's explorer (its figures are closed after each test)."""
+    return conv_figures.conv_explorer()
 
 
 def last_output(capsys):
@@ -127,6 +115,7 @@ def test_explorer_through_ipywidgets_interactive(capsys, changes):
                                    out_col=v["out col"])
     assert ("invalid:" in expected) == isinstance(
         real_conv_shape(v["input size"], v["kernel"], v["stride"], v["padding"], v["dilation"]), Exception)
+    plt.close("all")
 
 
 @pytest.mark.parametrize("n, k, s, p, d", random_configs(40, seed=5))
@@ -177,3 +166,14 @@ def test_the_explorer_figure_fits_the_display_width_for_every_setting_near_lenet
                     widest = max(widest, figure_style.figure_png(axes[0].figure)[1])
                     plt.close("all")
     assert widest <= figure_style.MAX_WIDTH_PX - 60, f"the explorer's figure reaches {widest} px"
+
+
+@pytest.mark.parametrize("n, k, s, p", [(8, 3, 2, 0), (28, 5, 2, 0), (7, 3, 2, 1), (28, 5, 1, 2)])
+def test_draw_conv_crosses_out_exactly_the_cells_torch_never_reads(n, k, s, p):
+    ax_in, _ = conv_figures.draw_conv(n, k, s, p)
+    crossed = {(int(y), int(x)) for line in ax_in.lines for x, y in zip(*line.get_data())}
+    grads = torch.zeros(1, 1, n + 2 * p, n + 2 * p, requires_grad=True)
+    F.conv2d(grads, torch.ones(1, 1, k, k), stride=s).sum().backward()  # 0 where no kernel position reads
+    unread = {(r, c) for r, c in (grads.grad[0, 0] == 0).nonzero().tolist()}
+    assert crossed == unread
+    plt.close("all")

@@ -121,3 +121,17 @@ def test_receptive_fields_without_digit_draw_the_paths_panel_only():
     ax_paths = fig.axes[0]
     assert ax_paths.get_title() == "paths to S4 unit (2, 2)" and ax_paths.images[0].get_cmap().name == "viridis"
     assert not fig.legends and len(fig.axes) == 2  # the panel and its colour bar
+
+
+def test_field_growth_marks_what_one_lenet_s4_unit_reads_and_labels_r_and_j():
+    layers = [("conv1", 5, 1, 2), ("pool1", 2, 2, 0), ("conv2", 5, 1, 0), ("pool2", 2, 2, 0)]
+    fig = conv_figures.draw_field_growth(layers, size=28, unit=2)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts if t.get_text().startswith("r =")]
+    assert labels == ["r = 1, j = 1", "r = 5, j = 1", "r = 6, j = 2", "r = 14, j = 2", "r = 16, j = 4"]
+    orange = [c for c in ax.collections if len(c.get_offsets()) and c.get_sizes()[0] == 22]
+    counts = [len(c.get_offsets()) for c in orange]
+    assert counts == [16, 12, 6, 2, 1]  # input pixels, conv1, pool1, conv2, pool2 units the S4 unit depends on
+    xs = orange[0].get_offsets()[:, 0]
+    assert (xs.min(), xs.max()) == (6, 21)  # the 16 input columns field_map measures in the notebook
+    plt.close(fig)

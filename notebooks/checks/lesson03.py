@@ -311,7 +311,7 @@ EXERCISES = {
     "03.5": Exercise(
         expected=lambda layers: _field_width(layers),
         form="an int (the width of the field in input pixels)",
-        hints=("Start from what section 10 found for an S4 unit, its field and its jump, and apply the "
+        hints=("Start from what section 9 found for an S4 unit, its field and its jump, and apply the "
                "recurrence once more for the new layer.",
                "A new layer widens the field by (k − 1) times the jump of the layer before it: neighbouring "
                "S4 units are not 1 pixel apart."),
