@@ -98,10 +98,9 @@ def _registered(cls, images) -> tuple[int, tuple]:
     model whose parameters() misses some layers, saying how many numbers it misses."""
     try:
         count = _count(cls)
-    except TypeError as error:  # nn.ModuleList(a, b): the blocks not in one list
+    except TypeError as error:  # nn.ModuleList(a, b): the blocks not in one list; a mistake hint says so
         if "ModuleList" in str(error):
-            raise Refused(f"building it raised TypeError: {error}. ModuleList takes one iterable: put the "
-                          "blocks in a list, nn.ModuleList([block_a, block_b]).") from error
+            return None, _ModuleListArgs(f"TypeError: {error}")
         raise
     full = _list_cnn_count()
     if count < full:
@@ -132,6 +131,10 @@ def _computes_as_given(model, images) -> bool:
         x = torch.randn(images.shape)
         h = blocks[1](blocks[0](x))
         return torch.allclose(model(x), linears[0](h.flatten(1)), atol=1e-5)
+
+
+class _ModuleListArgs(str):
+    """What ``_registered`` returns instead of a shape when nn.ModuleList got the blocks one by one."""
 
 
 class _ForwardFailed(str):
@@ -273,6 +276,9 @@ EXERCISES = {
         form="the fixed class",
         same=lambda answer, expected, objects: answer == expected,
         mistakes=(
+            (lambda a, e, o: isinstance(a[1], _ModuleListArgs),
+             "Building your class raised a TypeError: nn.ModuleList takes one iterable, not the modules "
+             "one by one. Put the blocks in a list: nn.ModuleList([block_a, block_b])."),
             (lambda a, e, o: isinstance(a[1], _ForwardFailed),
              "Your layers are registered now: parameters() counts them all. But the forward raised an "
              "error: it should stay as given (only __init__ needed a fix)."),
