@@ -1198,12 +1198,19 @@ def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_war
     assert not [w for w in recwarn if "requires_grad" in str(w.message)]
 
 
-def test_00_1_says_a_bool_is_not_a_number_and_names_256_as_the_count(capsys):
+def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     from PIL import Image
     import numpy as np
-    image = Image.fromarray(np.zeros((28, 28), np.uint8))
+    grid = np.zeros((28, 28), np.uint8)
+    grid[8, 7] = 254
+    image = Image.fromarray(grid)
     assert not checks.check("00.1", True, image=image)
     assert "expected a number" in capsys.readouterr().out
-    assert not checks.check("00.1", 256, image=image)
+    assert not checks.check("00.1", 254, image=image)
+    assert "as stored in the grid" in capsys.readouterr().out
+    assert not checks.check("00.1", 254 / 256, image=image)
     assert "how many different values" in capsys.readouterr().out
-    assert checks.check("00.1", 255, image=image)
+    assert checks.check("00.1", 0.9961, image=image)
+    grid[8, 7] = 51  # the expected value comes from the image: 51 / 255 = 0.2
+    assert checks.check("00.1", 0.2, image=Image.fromarray(grid))
+    assert not checks.check("00.1", 0.9961, image=Image.fromarray(grid))

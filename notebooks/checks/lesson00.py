@@ -5,13 +5,21 @@ The expected value is computed from the image the exercise cell passes, never ty
 from __future__ import annotations
 
 import numpy as np
+from torchvision.transforms.functional import to_tensor
 
 from checks import Exercise
 
+ROW, COLUMN = 8, 7  # the pixel the exercise names: 254 in the grid of test digit 0
 
-def _largest_pixel_value(image) -> int:
-    """The largest value one pixel of ``image`` (a PIL image) can hold: the top of its dtype."""
-    return int(np.iinfo(np.asarray(image).dtype).max)
+
+def _stored(image) -> int:
+    """The pixel as stored in the image (mode L: one byte)."""
+    return int(np.asarray(image)[ROW, COLUMN])
+
+
+def _as_tensor(image) -> float:
+    """The pixel of ``to_tensor(image)``: the stored value divided by 255, the largest a byte holds."""
+    return float(to_tensor(image)[0, ROW, COLUMN])
 
 
 def _is_number(answer) -> bool:
@@ -24,35 +32,30 @@ def _is_number(answer) -> bool:
     return True
 
 
-def _is(value):
-    """A mistake test: the answer is the number ``value`` (or ``value`` computed from the expected one)."""
-    return lambda a, e, o: _is_number(a) and float(a) == (value(e) if callable(value) else value)
+def _near(value):
+    """A mistake test: the answer is ``value(objects)``, to 4 decimals."""
+    return lambda a, e, o: _is_number(a) and abs(float(a) - value(o["image"])) < 1e-4
 
 
 EXERCISES = {
     "00.1": Exercise(
-        expected=lambda image: _largest_pixel_value(image),
-        form="a whole number (an int)",
-        rtol=0.0, atol=0.0,  # a whole number exactly: 254.9999 is not a pixel value
-        hints=("One byte is 8 bits, each 0 or 1: what is the largest whole number 8 bits can write?",
-               "With 8 bits there are 2**8 different values, and the smallest of them is 0."),
+        expected=lambda image: _as_tensor(image),
+        form="a float between 0 and 1, to 4 decimals",
+        rtol=0.0, atol=1e-4,  # "to 4 decimals": 0.9961 and 0.996 pass, 0.9922 does not
+        hints=("`to_tensor` divides every pixel by the largest value one pixel can hold. Mode `L` keeps "
+               "a pixel in one byte: what is the largest whole number 8 bits can write?",
+               "8 bits write 2**8 different whole numbers, starting at 0: divide the pixel by the largest."),
         mistakes=((lambda a, e, o: isinstance(a, bool),
-                   "expected a number, not True or False: give the largest value as a whole number."),
-                  (_is(lambda e: e + 1),
-                   "That is how many different values one pixel can hold. The question asks for the "
-                   "largest of them."),
-                  (_is(1),
-                   "1 is the largest value once each pixel is divided by its maximum, as torchvision's "
-                   "`to_tensor` does (section 3). Here the pixel is as stored: mode `L` keeps it in one byte."),
-                  (lambda a, e, o: _is_number(a) and not float(a).is_integer(),
-                   "A pixel holds a whole number: give one without a fractional part."),
-                  (_is(lambda e: e - 1),
-                   "254 is the brightest pixel in the crop of section 3. "
-                   "The question asks for the largest value one byte can hold."),
-                  (_is(127),
-                   "127 is the largest value of a *signed* byte (-128 to 127). Mode `L`'s byte has no sign: "
-                   "it starts at 0."),
-                  (_is(9),
-                   "9 is the largest label (the digit an image shows), not the value of a pixel."),),
+                   "expected a number, not True or False: give the tensor's value as a float."),
+                  (lambda a, e, o: _is_number(a) and float(a) == _stored(o["image"]),
+                   "That is the pixel as stored in the grid. `to_tensor` turns it into a float between 0 and 1 "
+                   "(section 3): what does it divide by?"),
+                  (_near(lambda image: _stored(image) / 256),
+                   "You divided by 256, how many different values one byte holds. The largest of them is "
+                   "smaller: counting starts at 0."),
+                  (lambda a, e, o: _is_number(a) and float(a) == 1.0,
+                   "1 would be the brightest white a pixel can hold. This pixel is a little below it."),
+                  (lambda a, e, o: _is_number(a) and not 0 <= float(a) <= 1,
+                   "`to_tensor` gives floats from 0 to 1 (section 3): your answer is outside."),),
     ),
 }

@@ -3,11 +3,11 @@
 ATTEMPTS = {
     "00.1": {
         "kind": "predict",
-        "title": "the largest value one pixel of an MNIST image can hold",
-        "minutes": 2,
-        "misconception": "gives how many values a byte can hold (256), not the largest (counting from 0)",
-        "wrong": 'ex1_largest = 256',
-        "right": 'ex1_largest = 255',
-        "alternative": 'ex1_largest = torch.tensor(2) ** 8 - 1',
+        "title": "a pixel of the grid as a tensor value (what to_tensor divides by)",
+        "minutes": 3,
+        "misconception": "divides by 256, how many values a byte holds, not by the largest (counting from 0)",
+        "wrong": 'ex1_pixel = 254 / 256',
+        "right": 'ex1_pixel = 0.9961',
+        "alternative": 'ex1_pixel = torch.tensor(0.996)',
     },
 }
