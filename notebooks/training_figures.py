@@ -221,7 +221,7 @@ def draw_confusion(confusion: torch.Tensor, ax=None):
     from matplotlib.colors import LogNorm
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(4.2, 3.8))
+        fig, ax = plt.subplots(figsize=(4.8, 4.2))  # room for four-digit counts on the diagonal
     ax.imshow((confusion + 1).numpy(), cmap="viridis", norm=LogNorm())
     for t in range(confusion.shape[0]):
         for p in range(confusion.shape[1]):

@@ -7,11 +7,12 @@ import torch.nn.functional as F
 from checks import Exercise, Range, Refused
 
 
-def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool]:
+def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool, int]:
     """(first epoch's returned value, second epoch's, accuracy after, largest gap between a returned
     value and the true mean cross-entropy of that epoch's batches, the same gap had the loss been
     taken of softmax probabilities instead of logits, whether the model was ever fed something other
-    than the loader's images, e.g. normalized twice) of ``train_one_epoch`` on the
+    than the loader's images, e.g. normalized twice, how many times ``optimizer.step()`` ran) of
+    ``train_one_epoch`` on the
     check's own DataLoader: 2,048 training digits as normalized floats, batches of 64, a fresh
     seeded LeNet and Adam at 0.001. Hooks record each batch's model input and logits, the loader each
     batch's images and targets. Refused if the function never reads the loader."""
@@ -50,6 +51,8 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     handle = model.register_forward_hook(lambda module, inputs, output: logits.append(output.detach()))
     pre_handle = model.register_forward_pre_hook(lambda module, inputs: fed.append(inputs[0].detach()))
+    steps = []
+    step_handle = optimizer.register_step_post_hook(lambda opt, args, kwargs: steps.append(1))
     changed = False
     losses, gaps, softmax_gaps = [], [], []
     try:
@@ -72,17 +75,18 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     finally:
         handle.remove()
         pre_handle.remove()
+        step_handle.remove()
     if len(used) < 2 * len(images):
         raise Refused("your function did not go through every batch of the loader it was given.")
     with torch.no_grad():
         model.eval()
-        accuracy = (model(images).argmax(dim=1) == labels).float().mean().item()
-    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed
+        accuracy = (torch.cat([model(xb) for xb in images.split(256)]).argmax(dim=1) == labels).float().mean().item()
+    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed, len(steps)
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy, gap, _, changed = answer
-    return gap < 1e-4 and second < first and accuracy >= 0.6 and not changed  # untrained: about 0.1
+    first, second, accuracy, gap, _, changed, steps = answer
+    return gap < 1e-4 and second < first and accuracy >= 0.6 and not changed and steps > 0  # untrained: about 0.1
 
 
 def _per_class_run(per_class_accuracy):
@@ -169,6 +173,9 @@ EXERCISES = {
              "The number returned is not the mean of this epoch's batch losses (the check recomputes it "
              "from the logits of every batch): add up each batch's loss.item() and divide by the number "
              "of batches."),
+            (lambda a, e, o: a[6] == 0,
+             "The parameters never moved: optimizer.step() never ran. backward only fills every "
+             "p.grad; step is what changes the weights."),
             (lambda a, e, o: a[1] >= a[0] or a[2] < 0.6,
              "The loss did not go down over two epochs: are one batch's gradients cleared before the "
              "next backward? Look at the order of zero_grad, backward and step."),
@@ -220,7 +227,8 @@ EXERCISES = {
         form="a learning rate (a positive number)",
         hints=("Print what ex5_train returns for a few learning rates, a factor of about 3 apart: "
                "too small and too large both fail.",
-               "Try values between 0.001 and 0.03."),
+               "Too small and too large both fail, so the rate you need lies between the largest that "
+               "failed low and the smallest that failed high: try one in the middle (on a log scale) and repeat."),
         mistakes=(
             (lambda a, e, o: getattr(a, "lr", 0.0) > 0.01,
              "That rate is too large: Adam's steps overshoot and the accuracy falls. Go down, by a factor "
