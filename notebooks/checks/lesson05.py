@@ -82,9 +82,17 @@ def _full_batch_grad(net, images, target) -> torch.Tensor:
     return grad
 
 
-def _in_two_pieces(two_pieces, net, images, target) -> torch.Tensor:
-    """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``,
-    refused unless every forward pass saw half the digits and two backward() calls filled it."""
+_TOO_BIG = ("A forward pass saw more than 2 digits at once: the exercise asks for two pieces of 2 digits, "
+            "each with its own backward().")
+_ONE_BACKWARD = ("conv1.weight.grad was filled by one backward() call: the exercise asks for two, one per "
+                 "piece, adding into .grad.")
+_NOT_TWO = "conv1.weight.grad was not filled by two backward() calls: the exercise asks for two, one per piece."
+
+
+def _in_two_pieces(two_pieces, net, images, target):
+    """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``; or, when a
+    forward pass saw more than half the digits or the number of backward() calls was not two, the
+    message saying so (told alone, by its own hint, not the ladder's)."""
     net = copy.deepcopy(net)
     net.zero_grad(set_to_none=True)
     batches, backwards = [], []
@@ -92,12 +100,16 @@ def _in_two_pieces(two_pieces, net, images, target) -> torch.Tensor:
     net.conv1.weight.register_post_accumulate_grad_hook(lambda p: backwards.append(1))
     two_pieces(net, images, target)
     if any(size > len(images) // 2 for size in batches):
-        raise Refused(f"a forward pass saw {max(batches)} digits at once: the exercise asks for two pieces "
-                      f"of {len(images) // 2}, each with its own backward().")
+        return _TOO_BIG
     if len(backwards) != 2:
-        raise Refused(f"conv1.weight.grad was filled by {len(backwards)} backward() call(s): the exercise "
-                      "asks for two, one per piece.")
+        return _ONE_BACKWARD if len(backwards) == 1 else _NOT_TWO
     return net.conv1.weight.grad
+
+
+def _same_grad(answer, expected) -> bool:
+    """True when ``answer`` is a tensor of the expected gradient's shape and values."""
+    return (isinstance(answer, torch.Tensor) and answer.shape == expected.shape
+            and torch.allclose(answer.double(), expected.double(), rtol=1e-5, atol=1e-6))
 
 
 def _nonzero_after_relu_pool(x: torch.Tensor) -> int:
@@ -221,12 +233,15 @@ EXERCISES = {
     "05.2": Exercise(
         expected=lambda net, images, target: _full_batch_grad(net, images, target),
         run=_in_two_pieces,
+        same=lambda a, e, o: _same_grad(a, e),
         form="a function that calls backward() twice on the net it is given",
         hints=("The 4-digit loss is a mean over 40 numbers, each half's loss a mean over 20: how does the "
                "full loss relate to the two half losses?",
                "backward() adds each piece's gradient into .grad: by what must each half's loss be "
                "weighted so that the two add up to the gradient of the mean over all 40?"),
-        mistakes=((_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
+        mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # a refused route, told alone
+                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO)),
+                  (_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
                              "adds its half's gradient: compare what the 4-digit loss averages over with what "
                              "each half's loss averages over."),
                   (lambda a, e, o: _second_half_alone(a, o),
