@@ -628,6 +628,13 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert "Clear before each backward(), not after it" in said(capsys)
     assert not checks.check("05.4", batch_grads(True, False, copy=False), net=net, images=images, target=target)
     assert "one and the same tensor" in said(capsys)
+
+    def by_autograd_grad(net, batches):
+        return [torch.autograd.grad(torch.nn.MSELoss()(net(x), y), net.conv1.bias)[0] for x, y in batches]
+
+    assert not checks.check("05.4", by_autograd_grad, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "fewer times than there are batches" in out and out.count("Hint:") == 1 and "Run it yourself" not in out, out
     assert checks.check("05.4", batch_grads(True, False), net=net, images=images, target=target)
     assert net.conv1.bias.grad is None  # the check worked on a copy
 

@@ -131,10 +131,15 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
     return grad
 
 
-def _per_batch(f, net, images, target) -> list:
+_TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there are batches: the exercise "
+                      "keeps the loop's backward() and .grad, and fixes them.")
+
+
+def _per_batch(f, net, images, target):
     """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
-    (ones), as ``net`` does after section 2 and as a network in a training loop does; refused unless
-    backward() filled conv1.bias.grad once per batch (the exercise is about ``.grad``)."""
+    (ones), as ``net`` does after section 2 and as a network in a training loop does; or, unless
+    backward() filled conv1.bias.grad once per batch (the exercise is about ``.grad``), the message
+    saying so (told alone, by its own hint, not the ladder's)."""
     net = copy.deepcopy(net)
     for p in net.parameters():
         p.grad = torch.ones_like(p)
@@ -143,8 +148,7 @@ def _per_batch(f, net, images, target) -> list:
     batches = _batches(images, target)
     grads = f(net, batches)
     if len(backwards) < len(batches):
-        raise Refused(f"backward() filled conv1.bias.grad {len(backwards)} time(s) for {len(batches)} "
-                      "batches: the exercise keeps the loop's backward() and .grad, and fixes them.")
+        return _TOO_FEW_BACKWARDS
     return [torch.as_tensor(g).detach() for g in grads]
 
 
@@ -157,7 +161,7 @@ def _handed_out(answer: list, objects: dict) -> bool:
     """True for the snippet as handed out (every entry is ``.grad`` itself, zeroed in place after the
     last batch) and for the loop with no clearing at all: one tensor, holding no batch's gradient."""
     each = _each(objects)
-    return (len(answer) == len(each) and len({g.data_ptr() for g in answer}) == 1
+    return (isinstance(answer, list) and len(answer) == len(each) and len({g.data_ptr() for g in answer}) == 1
             and not any(torch.allclose(answer[0], g, rtol=1e-5, atol=1e-7) for g in each))
 
 
@@ -271,7 +275,8 @@ EXERCISES = {
                "(images[2:], target[2:])])`, then print `grads` and `grads[0] is grads[1]`. What do you see?",
                "Compare each entry with a fresh `torch.autograd.grad` of its own batch's loss, and look again "
                "at `grads[0] is grads[1]`: which two facts about .grad from section 4 explain what you see?"),
-        mistakes=((lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
+        mistakes=((lambda a, e, o: a == _TOO_FEW_BACKWARDS if isinstance(a, str) else False, _TOO_FEW_BACKWARDS),
+                  (lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
                    "Some entries of your list are one and the same tensor, .grad itself, which later batches "
                    "change in place (`grads[0] is grads[1]`): each entry must keep its batch's gradient as "
                    "it was then."),
