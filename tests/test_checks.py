@@ -397,10 +397,19 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
         halves = [torch.nn.MSELoss()(net(images[h]), target[h]) for h in (slice(0, 2), slice(2, 4))]
         ((halves[0] + halves[1]) / 2).backward()
 
+    def one_and_three(net, images, target):
+        for piece in (slice(0, 1), slice(1, 4)):
+            (torch.nn.MSELoss()(net(images[piece]), target[piece]) * len(images[piece]) / 4).backward()
+
     assert not checks.check("05.2", full_batch, net=net, images=images, target=target)
-    assert "saw 4 digits at once" in said(capsys)
+    out = said(capsys)
+    assert "more than 2 digits at once" in out and "weighted" not in out, out  # told alone, not the ladder
     assert not checks.check("05.2", one_backward_of_both, net=net, images=images, target=target)
-    assert "1 backward() call(s)" in said(capsys)
+    out = said(capsys)
+    assert "one backward() call" in out and "weighted" not in out, out
+    assert not checks.check("05.2", one_and_three, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "more than 2 digits at once" in out and out.count("Hint:") == 1, out
     assert not checks.check("05.2", cleared_between, net=net, images=images, target=target)
     assert "second half's gradient alone" in said(capsys)
     assert checks.check("05.2", two_pieces, net=net, images=images, target=target)
@@ -619,6 +628,13 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert "Clear before each backward(), not after it" in said(capsys)
     assert not checks.check("05.4", batch_grads(True, False, copy=False), net=net, images=images, target=target)
     assert "one and the same tensor" in said(capsys)
+
+    def by_autograd_grad(net, batches):
+        return [torch.autograd.grad(torch.nn.MSELoss()(net(x), y), net.conv1.bias)[0] for x, y in batches]
+
+    assert not checks.check("05.4", by_autograd_grad, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "fewer times than there are batches" in out and out.count("Hint:") == 1 and "Run it yourself" not in out, out
     assert checks.check("05.4", batch_grads(True, False), net=net, images=images, target=target)
     assert net.conv1.bias.grad is None  # the check worked on a copy
 

@@ -82,9 +82,17 @@ def _full_batch_grad(net, images, target) -> torch.Tensor:
     return grad
 
 
-def _in_two_pieces(two_pieces, net, images, target) -> torch.Tensor:
-    """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``,
-    refused unless every forward pass saw half the digits and two backward() calls filled it."""
+_TOO_BIG = ("A forward pass saw more than 2 digits at once: the exercise asks for two pieces of 2 digits, "
+            "each with its own backward().")
+_ONE_BACKWARD = ("conv1.weight.grad was filled by one backward() call: the exercise asks for two, one per "
+                 "piece, adding into .grad.")
+_NOT_TWO = "conv1.weight.grad was not filled by two backward() calls: the exercise asks for two, one per piece."
+
+
+def _in_two_pieces(two_pieces, net, images, target):
+    """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``; or, when a
+    forward pass saw more than half the digits or the number of backward() calls was not two, the
+    message saying so (told alone, by its own hint, not the ladder's)."""
     net = copy.deepcopy(net)
     net.zero_grad(set_to_none=True)
     batches, backwards = [], []
@@ -92,12 +100,16 @@ def _in_two_pieces(two_pieces, net, images, target) -> torch.Tensor:
     net.conv1.weight.register_post_accumulate_grad_hook(lambda p: backwards.append(1))
     two_pieces(net, images, target)
     if any(size > len(images) // 2 for size in batches):
-        raise Refused(f"a forward pass saw {max(batches)} digits at once: the exercise asks for two pieces "
-                      f"of {len(images) // 2}, each with its own backward().")
+        return _TOO_BIG
     if len(backwards) != 2:
-        raise Refused(f"conv1.weight.grad was filled by {len(backwards)} backward() call(s): the exercise "
-                      "asks for two, one per piece.")
+        return _ONE_BACKWARD if len(backwards) == 1 else _NOT_TWO
     return net.conv1.weight.grad
+
+
+def _same_grad(answer, expected) -> bool:
+    """True when ``answer`` is a tensor of the expected gradient's shape and values."""
+    return (isinstance(answer, torch.Tensor) and answer.shape == expected.shape
+            and torch.allclose(answer.double(), expected.double(), rtol=1e-5, atol=1e-6))
 
 
 def _nonzero_after_relu_pool(x: torch.Tensor) -> int:
@@ -119,10 +131,15 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
     return grad
 
 
-def _per_batch(f, net, images, target) -> list:
+_TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there are batches: the exercise "
+                      "keeps the loop's backward() and .grad, and fixes them.")
+
+
+def _per_batch(f, net, images, target):
     """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
-    (ones), as ``net`` does after section 2 and as a network in a training loop does; refused unless
-    backward() filled conv1.bias.grad once per batch (the exercise is about ``.grad``)."""
+    (ones), as ``net`` does after section 2 and as a network in a training loop does; or, unless
+    backward() filled conv1.bias.grad once per batch (the exercise is about ``.grad``), the message
+    saying so (told alone, by its own hint, not the ladder's)."""
     net = copy.deepcopy(net)
     for p in net.parameters():
         p.grad = torch.ones_like(p)
@@ -131,8 +148,7 @@ def _per_batch(f, net, images, target) -> list:
     batches = _batches(images, target)
     grads = f(net, batches)
     if len(backwards) < len(batches):
-        raise Refused(f"backward() filled conv1.bias.grad {len(backwards)} time(s) for {len(batches)} "
-                      "batches: the exercise keeps the loop's backward() and .grad, and fixes them.")
+        return _TOO_FEW_BACKWARDS
     return [torch.as_tensor(g).detach() for g in grads]
 
 
@@ -145,7 +161,7 @@ def _handed_out(answer: list, objects: dict) -> bool:
     """True for the snippet as handed out (every entry is ``.grad`` itself, zeroed in place after the
     last batch) and for the loop with no clearing at all: one tensor, holding no batch's gradient."""
     each = _each(objects)
-    return (len(answer) == len(each) and len({g.data_ptr() for g in answer}) == 1
+    return (isinstance(answer, list) and len(answer) == len(each) and len({g.data_ptr() for g in answer}) == 1
             and not any(torch.allclose(answer[0], g, rtol=1e-5, atol=1e-7) for g in each))
 
 
@@ -221,12 +237,15 @@ EXERCISES = {
     "05.2": Exercise(
         expected=lambda net, images, target: _full_batch_grad(net, images, target),
         run=_in_two_pieces,
+        same=lambda a, e, o: _same_grad(a, e),
         form="a function that calls backward() twice on the net it is given",
         hints=("The 4-digit loss is a mean over 40 numbers, each half's loss a mean over 20: how does the "
                "full loss relate to the two half losses?",
                "backward() adds each piece's gradient into .grad: by what must each half's loss be "
                "weighted so that the two add up to the gradient of the mean over all 40?"),
-        mistakes=((_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
+        mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # a refused route, told alone
+                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO)),
+                  (_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
                              "adds its half's gradient: compare what the 4-digit loss averages over with what "
                              "each half's loss averages over."),
                   (lambda a, e, o: _second_half_alone(a, o),
@@ -256,7 +275,8 @@ EXERCISES = {
                "(images[2:], target[2:])])`, then print `grads` and `grads[0] is grads[1]`. What do you see?",
                "Compare each entry with a fresh `torch.autograd.grad` of its own batch's loss, and look again "
                "at `grads[0] is grads[1]`: which two facts about .grad from section 4 explain what you see?"),
-        mistakes=((lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
+        mistakes=((lambda a, e, o: a == _TOO_FEW_BACKWARDS if isinstance(a, str) else False, _TOO_FEW_BACKWARDS),
+                  (lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
                    "Some entries of your list are one and the same tensor, .grad itself, which later batches "
                    "change in place (`grads[0] is grads[1]`): each entry must keep its batch's gradient as "
                    "it was then."),
