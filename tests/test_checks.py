@@ -699,6 +699,9 @@ def test_02_1_refuses_a_recorder_built_on_shape_trace(capsys, monkeypatch):
     assert checks.check("02.1", wrapper) is False
     assert "write the hooks yourself" in said(capsys)
     assert helpers.shape_trace(torch.nn.ReLU(), torch.zeros(1)) is not None  # restored after the check
+    shape_trace = helpers.shape_trace  # imported by name: `from helpers import shape_trace`
+    assert checks.check("02.1", lambda model, x: [r for r in shape_trace(model, x) if "()" not in r[0]]) is False
+    assert "write the hooks yourself" in said(capsys)
 
 
 def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):

@@ -125,6 +125,17 @@ RECORDER_RIGHT = [("features.0", (5, 4, 12, 12)), ("features.1", (5, 4, 12, 12))
 """What exercise 02.1's recorder returns on the probe and a batch of 5 images of 2x14x14."""
 
 
+def _names_used(fn) -> set[str]:
+    """The global and attribute names ``fn``'s code (and the functions defined in it) refers to."""
+    names, codes = set(), [getattr(fn, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is not None:
+            names.update(code.co_names + code.co_freevars)
+            codes += [c for c in code.co_consts if hasattr(c, "co_names")]
+    return names
+
+
 def _recorder_verdict(fn) -> bool | str:
     """True when ``fn(model, x)`` returns each leaf module's (dotted name, output shape) in the order
     they ran and leaves no hook behind, on a nested model and a batch of the check's own; else a word
@@ -138,6 +149,8 @@ def _recorder_verdict(fn) -> bool | str:
         raise Refused("your recorder calls helpers.shape_trace (or helpers.record_forward), which does the "
                       "job for you: the exercise asks you to write the hooks yourself.")
 
+    if _names_used(fn) & set(barred or ("shape_trace", "record_forward")):  # also `from helpers import …`
+        refuse()
     try:
         for name in barred:
             setattr(helpers, name, refuse)
