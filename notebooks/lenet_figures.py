@@ -194,7 +194,8 @@ def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input
     """Draw one digit beside the feature maps a layer makes of it, in one row.
 
     ``digit`` is ``(H, W)`` (gray), ``maps`` is ``(C, H', W')`` (viridis, each map on its own
-    scale, titled "C1 map k"). Returns the axes. Introduced in 02_lenet §1.
+    scale, titled "C1 map k", with "(all 0)" under the title of a map that is 0 everywhere, since its
+    own scale would draw it like a map that is low everywhere). Returns the axes. Introduced in 02_lenet §1.
     """
     import matplotlib.pyplot as plt
 
@@ -203,7 +204,7 @@ def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input
     axes[0].set_title(title)
     for k, (ax, fmap) in enumerate(zip(axes[1:], maps)):
         ax.imshow(fmap.detach().numpy(), cmap="viridis")  # detach: a map may still track its gradient
-        ax.set_title(f"C1 map {k}")
+        ax.set_title(f"C1 map {k}" + ("\n(all 0)" if not fmap.any() else ""))
     for ax in axes:
         ax.set_axis_off()
     return axes

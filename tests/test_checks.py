@@ -1,4 +1,6 @@
 """The exercise-check engine (notebooks/checks/__init__.py): equivalent forms, hints, no answers shown."""
+import sys
+
 import pytest
 import torch
 
@@ -688,6 +690,34 @@ def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(ca
     cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten, start=start))
     assert checks.check("02.5", cls) is (verdict == "✓")
     assert verdict in said(capsys)
+
+
+ADAPTIVE_SMALLNET = SMALLNET.replace("F.max_pool2d(F.relu(self.conv2(x)), 2)",
+                                     "F.adaptive_max_pool2d(F.relu(self.conv2(x)), 6)")
+
+
+def test_02_5_a_changed_pooling_is_named(capsys):
+    checks._wrong_tries.clear()
+    cls = _lesson02_class("SmallNet", ADAPTIVE_SMALLNET.format(pad="", features="12 * 6 * 6",
+                                                               flatten="torch.flatten(x, 1)", start="x"))
+    assert checks.check("02.5", cls) is False
+    assert "keep the poolings as they are" in said(capsys)
+
+
+def test_02_1_refuses_a_recorder_built_on_shape_trace(capsys, monkeypatch):
+    import helpers
+    monkeypatch.setitem(sys.modules, "helpers", helpers)
+    checks._wrong_tries.clear()
+
+    def wrapper(model, x):
+        return [(n, s) for n, s in helpers.shape_trace(model, x) if not n.endswith("()")]
+
+    assert checks.check("02.1", wrapper) is False
+    assert "write the hooks yourself" in said(capsys)
+    assert helpers.shape_trace(torch.nn.ReLU(), torch.zeros(1)) is not None  # restored after the check
+    shape_trace = helpers.shape_trace  # imported by name: `from helpers import shape_trace`
+    assert checks.check("02.1", lambda model, x: [r for r in shape_trace(model, x) if "()" not in r[0]]) is False
+    assert "write the hooks yourself" in said(capsys)
 
 
 def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):

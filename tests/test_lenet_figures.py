@@ -139,3 +139,10 @@ def test_draw_digit_maps_draws_the_digit_then_each_map(channels):
     for k, ax in enumerate(axes[1:]):
         assert ax.get_title() == f"C1 map {k}" and ax.images[0].get_cmap().name == "viridis"
         assert (ax.images[0].get_array() == maps[k].numpy()).all()
+
+
+def test_draw_digit_maps_marks_a_map_that_is_0_everywhere():
+    maps = torch.rand(3, 28, 28)
+    maps[1] = 0
+    axes = lenet_figures.draw_digit_maps(torch.rand(28, 28), maps)
+    assert [ax.get_title() for ax in axes[1:]] == ["C1 map 0", "C1 map 1\n(all 0)", "C1 map 2"]
