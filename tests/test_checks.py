@@ -349,6 +349,13 @@ def test_01_4_a_range_that_is_not_uniform_over_plus_minus_bound_or_an_own_repr_i
         out = said(capsys)
         assert "spread evenly" in out, (what, out)
         assert ("None is below 0" in out) == (what == "positive only"), (what, out)
+    with_bias = linear(uniform, uniform, extra_repr=lambda self: "in_features=%d, out_features=%d, bias=True" % self.sizes)
+    assert not checks.check("01.4", with_bias)
+    assert "the prompt asks for the two sizes only" in said(capsys)
+    without = linear(uniform, uniform, extra_repr=lambda self: "%d, %d" % self.sizes)
+    assert not checks.check("01.4", without)
+    out = said(capsys)
+    assert "extra_repr should give" in out and "two sizes only" not in out, out
     own_repr = linear(uniform, uniform, __repr__=lambda self: "MyLinear(in_features=7, out_features=3)")
     assert not checks.check("01.4", own_repr)
     assert "replaces __repr__" in said(capsys)

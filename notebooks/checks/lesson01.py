@@ -240,8 +240,9 @@ def _my_linear(cls) -> bool:
         raise Refused("steps 1–2 (__init__ and forward) pass; step 3 (extra_repr) still raises "
                       "NotImplementedError.") from None
     if text != f"{cls.__name__}(in_features=7, out_features=3)":
+        no_bias = " (no bias=…: the prompt asks for the two sizes only)" if "bias" in text else ""
         raise Refused(f"print(layer) shows {text!r}; extra_repr should give "
-                      "'in_features=7, out_features=3' (nn.Module adds the class name and brackets).")
+                      f"'in_features=7, out_features=3'{no_bias} (nn.Module adds the class name and brackets).")
     return True
 
 
@@ -333,6 +334,7 @@ EXERCISES = {
         hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 8, "
                "the range of section 9, the formula of section 1, the text of section 4.",
                "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
-               "nn.Linear(3, 2)'s: the words before this hint name the requirement not met yet."),
+               "nn.Linear(3, 2)'s: the message before this hint names the first requirement your class "
+               "does not meet yet."),
     ),
 }
