@@ -1099,6 +1099,51 @@ def test_06_3_hint_1_nudges_and_hint_2_names_where_the_buffer_lives(capsys):
     assert "once" not in hints[0] and "optimizer.state" in hints[1] and "plain SGD" in hints[1]
 
 
+def test_06_1_a_wrong_function_is_told_its_weights_differ_not_that_a_shape_is_right(capsys):
+    checks._wrong_tries.clear()
+
+    @torch.no_grad()
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            buffers[k] = p.grad.clone() if buffers[k] is None else mu * buffers[k] + p.grad
+            p -= 2 * lr * buffers[k]  # twice the step
+
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    out = capsys.readouterr().out
+    assert "your function runs, but the weights it produces differ" in out and "shape" not in out
+
+
+def test_06_2_a_number_written_as_a_string_counts_as_that_number(capsys):
+    from checks.lesson06 import _critical_lr
+    X = torch.tensor([[1.0, 0.5], [0.2, 2.0], [1.5, -1.0]], dtype=torch.float64)
+    y = torch.tensor([1.0, 0.0, 2.0], dtype=torch.float64)
+    checks._wrong_tries.clear()
+    assert checks.check("06.2", str(_critical_lr(X, y)), X=X, y=y) is True
+    assert checks.check("06.2", str(2 * _critical_lr(X, y)), X=X, y=y) is False
+    assert "holds X twice" in capsys.readouterr().out  # judged as the number: its named mistake
+    assert checks.check("06.2", "a fifth", X=X, y=y) is False
+    assert "The answer is a number" in capsys.readouterr().out
+
+
+def test_06_3_momentum_zero_is_told_it_has_no_momentum_not_to_move_the_optimizer(capsys):
+    checks._wrong_tries.clear()
+    for fresh in (False, True):
+        assert checks.check("06.3", _06_3_train(fresh_each_step=fresh, clear=True, order="lr=lr, momentum=0.0")) is False
+        out = capsys.readouterr().out
+        assert "momentum 0" in out and "before the loop" not in out
+    assert torch.optim.SGD.__name__ == "SGD"  # the recording class is gone after the check
+    assert checks.check("06.3", _06_3_train(fresh_each_step=False, clear=False, order="lr=lr")) is False
+    assert "momentum 0" in capsys.readouterr().out  # torch's default momentum is 0 too
+
+
+def test_06_3_a_wrong_train_is_told_its_weights_differ(capsys):
+    checks._wrong_tries.clear()
+    train = _06_3_train(fresh_each_step=False, clear=True, order="lr=2 * lr, momentum=0.9")
+    assert checks.check("06.3", train) is False
+    out = capsys.readouterr().out
+    assert "your train runs, but the weights it produces differ" in out and "shape" not in out
+
+
 def _06_3_train(fresh_each_step: bool, clear: bool, order: str = "lr=lr, momentum=0.9"):
     import torch.nn.functional as F
 

@@ -54,7 +54,10 @@ class Exercise:
     kind of value to give (shown when the answer has the wrong type). ``same`` may replace the
     default comparison (``same(answer, expected, objects) -> bool``). ``run`` turns a function or
     module the student wrote into the value compared (``run(answer, **objects)``); ``unanswered``
-    tells an answer that is still the exercise as given (a debug snippet untouched).
+    tells an answer that is still the exercise as given (a debug snippet untouched). ``mismatch``,
+    if given, replaces the words "the shape is right, the values are not." for a tensor of the
+    right shape with wrong values (say, the weights a student's function produced: the student
+    gave a function, not a shape).
     """
     expected: Callable[..., Any]
     hints: tuple[str, ...]
@@ -65,6 +68,7 @@ class Exercise:
     atol: float = 1e-6
     run: Callable[..., Any] | None = None
     unanswered: Callable[[Any, dict], bool] | None = None
+    mismatch: str | None = None
 
 
 class Refused(Exception):
@@ -114,6 +118,9 @@ def _as_shape(value):
     return value
 
 
+_VALUES_DIFFER = "the shape is right, the values are not."
+
+
 def same(answer, expected, rtol: float = 1e-5, atol: float = 1e-6) -> tuple[bool, str]:
     """Compare ``answer`` with ``expected``; returns (right?, what is wrong, in words).
 
@@ -137,7 +144,7 @@ def same(answer, expected, rtol: float = 1e-5, atol: float = 1e-6) -> tuple[bool
             ok = torch.allclose(answer.double(), expected.double(), rtol=rtol, atol=atol)
         else:
             ok = torch.equal(answer, expected)
-        return ok, "" if ok else "the shape is right, the values are not."
+        return ok, "" if ok else _VALUES_DIFFER
     expected, answer = _as_number(expected), _as_number(answer)
     expected, answer = _as_shape(expected), _as_shape(answer)
     if isinstance(expected, bool) and isinstance(answer, int) and answer in (0, 1):
@@ -204,6 +211,8 @@ def check(exercise_id: str, answer, **objects) -> bool:
         ok, detail = bool(_safely(exercise.same, answer, expected, objects)), ""
     else:
         ok, detail = same(answer, expected, exercise.rtol, exercise.atol)
+        if detail == _VALUES_DIFFER and exercise.mismatch is not None:
+            detail = exercise.mismatch
     if ok:
         _wrong_tries.pop(exercise_id, None)
         print(f"✓ {name}: right.")

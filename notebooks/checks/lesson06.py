@@ -107,10 +107,40 @@ def _close(a, b) -> bool:
 
 
 def _train_result(train, lr: float = 0.5) -> torch.Tensor:
-    """The weights after the student's ``train(model, x, y, steps, lr)`` on the check's problem."""
+    """The weights after the student's ``train(model, x, y, steps, lr)`` on the check's problem.
+
+    While it runs, ``torch.optim.SGD`` records the momentum of each optimizer the loop makes: a loop
+    whose optimizers all have momentum 0 is told so (its steps are plain SGD, whether it makes one
+    optimizer or one per step), not that it should make the optimizer once.
+    """
     model, x, y = _problem()
-    train(model, x, y, _STEPS, lr)
+    momenta: list[float] = []
+    sgd = torch.optim.SGD
+
+    class RecordingSGD(sgd):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            momenta.append(self.defaults["momentum"])
+
+    torch.optim.SGD = RecordingSGD
+    try:
+        train(model, x, y, _STEPS, lr)
+    finally:
+        torch.optim.SGD = sgd
+    if momenta and not any(momenta):
+        raise Refused("your optimizer has momentum 0, so its steps are plain SGD. The loop is meant to be "
+                      "SGD with momentum 0.9: keep momentum=0.9 and look for what stops the buffer building.")
     return _weights(model)
+
+
+def _as_number_if_written_as_one(answer):
+    """A number written as a string ("0.06") counts as that number, so the wrong type costs no hint."""
+    if isinstance(answer, str):
+        try:
+            return float(answer)
+        except ValueError:
+            pass
+    return answer
 
 
 def _reference_training(lr: float = 0.5, mu: float = 0.9, clear: bool = True, fresh: bool = False) -> torch.Tensor:
@@ -156,6 +186,7 @@ EXERCISES = {
         expected=lambda lr, mu: _optim_momentum(lr, mu),
         run=lambda step, lr, mu: _run_momentum(step, lr, mu),
         form="a function that updates the parameters and buffers in place",
+        mismatch="your function runs, but the weights it produces differ from torch.optim.SGD(momentum=mu)'s.",
         rtol=1e-4, atol=1e-6,
         hints=("Each parameter has its own buffer. At the first step (buffer None) the buffer is a copy "
                "of the gradient; afterwards it is μ times itself plus the gradient. Then step along the buffer.",
@@ -179,6 +210,7 @@ EXERCISES = {
     ),
     "06.2": Exercise(
         expected=lambda X, y: _critical_lr(X, y),
+        run=lambda answer, X, y: _as_number_if_written_as_one(answer),
         form="a number (a float)",
         rtol=0.1,  # a prediction from the rounded 0.25 (0.06) is right too; the known wrong answers are factors of 2 away
         hints=("The limit is 2 / λ_max of the Hessian H = 2 XᵀX / N. What happens to H when X doubles?",
@@ -197,6 +229,7 @@ EXERCISES = {
         run=lambda train: _train_result(train),
         unanswered=lambda train, objects: _unchanged(train),
         form="the fixed function",
+        mismatch="your train runs, but the weights it produces differ from SGD with momentum 0.9's.",
         hints=("Print len(optimizer.state) just before each step(): where does SGD keep a weight's momentum "
                "buffer, and what happens to it on the next pass of the loop?",
                "The buffer b lives in the optimizer (optimizer.state). A new optimizer starts with no "
