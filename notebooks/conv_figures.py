@@ -346,5 +346,8 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
             ticks = sorted([t for t in ticks if abs(t - guide - col * shift) > 2] + [guide + col * shift])
         for ax in ax_pair:
             ax.set(xticks=ticks, yticks=range(0, 28, 7))
+        ax_pair[1].set_xlabel("column")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("row")
     fig.colorbar(im, ax=axes[1], label="output (shared scale; white = 0)", shrink=0.8)
     return fig

@@ -987,26 +987,65 @@ def test_03_1_refuses_tensor_unfold_and_tells_a_list_it_is_not_a_tensor(capsys):
 
 
 @pytest.mark.parametrize("answer, named", [
-    ((16, 12), "rounded up"), ((15, 11), "n + 2p"), ((14, 11), "This layer has padding"),
-    ((16, 12.5), "does not simply halve"), ((12, 15), "Height comes first")])
+    ((16, 12), ("rounded up", "divided n by the stride")), ((15, 11), ("added the padding once",)),
+    ((14, 11), ("left out the padding", "left out the final + 1")),
+    ((16, 12.5), ("does not simply halve",)), ((12, 15), ("Height comes first",))])
 def test_03_2_each_common_mistake_gives_its_own_answer_and_hint(capsys, answer, named):
     checks._wrong_tries.clear()
     conv, x = torch.nn.Conv2d(3, 8, kernel_size=5, stride=2, padding=1), torch.zeros(1, 3, 32, 25)
     assert checks.check("03.2", (15, 12), conv=conv, x=x)
     said(capsys)
     assert not checks.check("03.2", answer, conv=conv, x=x)
-    assert named in said(capsys)
+    out = said(capsys)
+    assert all(words in out for words in named)
 
 
-@pytest.mark.parametrize("answer, named", [(2, "ordinary kernel"), (8, "grows the image"), (9, "whole span"),
-                                           (5, "number of taps")])
+@pytest.mark.parametrize("layer, size", [((5, 2, 1), (32, 25)), ((3, 1, 1), (28, 28)), ((5, 2, 2), (28, 27)),
+                                         ((3, 3, 0), (20, 31))])
+def test_03_2_an_answer_two_slips_give_names_both_and_no_other(capsys, layer, size):
+    """For each slip of the size formula, the hint for its answer names every slip giving that answer
+    (the notebook's layer first: there, no padding and no + 1 collide, and so do rounding up and n // s)."""
+    from checks import lesson03
+
+    k, s, p = layer
+    objects = dict(conv=torch.nn.Conv2d(3, 8, kernel_size=k, stride=s, padding=p), x=torch.zeros(1, 3, *size))
+    right = lesson03._size_by(objects, lambda n, k, s, p: (n + 2 * p - k) // s + 1)
+    by_answer = {}
+    for name, rule, text in lesson03._SIZE_SLIPS:
+        by_answer.setdefault(lesson03._size_by(objects, rule), []).append((name, text))
+    print({answer: [name for name, _ in slips] for answer, slips in by_answer.items()})  # which slips collide
+    for answer, slips in by_answer.items():
+        if answer == right:
+            continue  # a slip that changes nothing for this layer is no mistake here
+        checks._wrong_tries.clear()
+        said(capsys)
+        assert not checks.check("03.2", answer, **objects)
+        hint = said(capsys).split("Hint:")[1]
+        named = {name for name, _, text in lesson03._SIZE_SLIPS if text[1:40] in hint}
+        assert named == {name for name, _ in slips}
+
+
+@pytest.mark.parametrize("answer, named", [(2, "ordinary kernel"), (12, "grows the image"), (13, "whole span"),
+                                           (5, "number of taps"), (4, "k − 1"), (3, "dilation itself")])
 def test_03_3_the_answer_differs_from_k_d_and_the_span(capsys, answer, named):
     checks._wrong_tries.clear()
-    objects = dict(size=28, kernel_size=5, dilation=2)
-    assert checks.check("03.3", 4, **objects)
+    objects = dict(size=28, kernel_size=5, dilation=3)
+    assert checks.check("03.3", 6, **objects)
     said(capsys)
     assert not checks.check("03.3", answer, **objects)
     assert named in said(capsys)
+
+
+def test_03_5_the_field_of_s4_itself_is_told_the_new_layer_widens_it(capsys):
+    checks._wrong_tries.clear()
+    torch.manual_seed(0)
+    nn = torch.nn
+    layers = [nn.Conv2d(1, 6, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.Conv2d(16, 16, 3)]
+    assert checks.check("03.5", 24, layers=layers)
+    assert not checks.check("03.5", 16, layers=layers)
+    assert "S4's own field" in said(capsys)
+    assert not checks.check("03.5", 18, layers=layers)
+    assert "1 pixel apart" in said(capsys)
 
 
 def _downsampler(kernel=3, padding=0, pad_in_forward=0):

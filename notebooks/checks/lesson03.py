@@ -198,6 +198,46 @@ def _size_by(objects, rule) -> tuple:
     return tuple(rule(n, k, s, p) for n, k, s, p in zip((height, width), conv.kernel_size, conv.stride, conv.padding))
 
 
+# 03.2's slips in the size formula: (name, rule (n, k, s, p) -> size, what the slip is). Two slips
+# can give the same numbers (with s = 2 and p = 1, leaving out the padding is leaving out the + 1):
+# an answer gets every slip that gives it, so the hint never names a mistake the student did not make.
+_SIZE_SLIPS = (
+    ("round up", lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
+     "you rounded up, but the floor drops a last step that does not fit"),
+    ("n // s", lambda n, k, s, p: n // s,
+     "you divided n by the stride, but a stride does not simply halve n: it divides how far the kernel "
+     "can move, n + 2p − k, and the + 1 adds the first position"),
+    ("one side", lambda n, k, s, p: (n + p - k) // s + 1,
+     "you added the padding once, but padding p adds p pixels on each side: n + 2p"),
+    ("no padding", lambda n, k, s, p: (n - k) // s + 1,
+     "you left out the padding, which this layer adds on both sides before the kernel slides"),
+    ("no + 1", lambda n, k, s, p: (n + 2 * p - k) // s,
+     "you left out the final + 1, which counts the kernel's first position"),
+)
+
+
+def _slips(answer, objects) -> tuple:
+    """The names of the slips of _SIZE_SLIPS that give ``answer`` for this layer and input."""
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        return ()
+    return tuple(name for name, rule, _ in _SIZE_SLIPS if tuple(answer) == _size_by(objects, rule))
+
+
+def _slip_hint(names) -> str:
+    said = [text for name, _, text in _SIZE_SLIPS if name in names]
+    if len(said) == 1:
+        return said[0][0].upper() + said[0][1:] + "."
+    return ("Different slips give these same numbers here; which one did you make? Either "
+            + "; or ".join(said) + ".")
+
+
+def _slip_mistakes() -> tuple:
+    """One (test, hint) per set of slips that can give the same answer: every non-empty subset."""
+    names = [name for name, _, _ in _SIZE_SLIPS]
+    subsets = [tuple(n for i, n in enumerate(names) if mask >> i & 1) for mask in range(1, 2 ** len(names))]
+    return tuple((lambda a, e, o, chosen=chosen: _slips(a, o) == chosen, _slip_hint(chosen)) for chosen in subsets)
+
+
 def _is_int(a) -> bool:
     return isinstance(a, int) and not isinstance(a, bool)
 
@@ -252,15 +292,9 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a, tuple) and any(isinstance(v, float) and v != int(v) for v in a),
              "A size is a whole number: the formula divides by the stride and rounds down (the floor); "
              "a stride of 2 does not simply halve n."),
-            (lambda a, e, o: isinstance(a, tuple) and tuple(a) == _size_by(o, lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1),
-             "You rounded up: the floor drops a last step that does not fit."),
-            (lambda a, e, o: isinstance(a, tuple) and tuple(a) == _size_by(o, lambda n, k, s, p: (n + p - k) // s + 1),
-             "Padding p adds p pixels on each side: the padded size is n + 2p."),
-            (lambda a, e, o: isinstance(a, tuple) and tuple(a) == _size_by(o, lambda n, k, s, p: (n - k) // s + 1),
-             "This layer has padding: add it (on both sides) before subtracting the kernel."),
             (lambda a, e, o: isinstance(a, tuple) and tuple(a) == (e[1], e[0]) and e[0] != e[1],
              "Height comes first: a tensor's shape is (batch, channels, height, width)."),
-        ),
+        ) + _slip_mistakes(),
     ),
     "03.3": Exercise(
         expected=lambda size, kernel_size, dilation: _same_padding(size, kernel_size, dilation),
@@ -280,6 +314,11 @@ EXERCISES = {
              "back on two sides."),
             (lambda a, e, o: _is_int(a) and a == o["kernel_size"],
              "That is the number of taps in a row; the padding depends on the span they cover."),
+            (lambda a, e, o: _is_int(a) and a == o["kernel_size"] - 1 and o["dilation"] > 1,
+             "That is k − 1, what an ordinary kernel of this size takes away in all. Dilation "
+             "spreads the taps over a wider span, and padding=p adds p pixels on each side."),
+            (lambda a, e, o: _is_int(a) and a == o["dilation"] and o["dilation"] > 1,
+             "That is the dilation itself; the padding depends on the span the dilated taps cover."),
             (lambda a, e, o: isinstance(a, str) and a.strip().strip("'\"") == "same",
              "padding='same' would do it in PyTorch (at stride 1), but the question asks which number it "
              "computes: give that int."),
@@ -311,7 +350,7 @@ EXERCISES = {
     "03.5": Exercise(
         expected=lambda layers: _field_width(layers),
         form="an int (the width of the field in input pixels)",
-        hints=("Start from what section 9 found for an S4 unit, its field and its jump, and apply the "
+        hints=("Start from what section 10 found for an S4 unit, its field and its jump, and apply the "
                "recurrence once more for the new layer.",
                "A new layer widens the field by (k − 1) times the jump of the layer before it: neighbouring "
                "S4 units are not 1 pixel apart."),
@@ -322,6 +361,8 @@ EXERCISES = {
             (lambda a, e, o: _is_int(a) and a == e + _jump(o["layers"][:-1]),
              "You added k jumps; a k-wide kernel reaches only k − 1 units past its first one, whose field "
              "is already counted."),
+            (lambda a, e, o: _is_int(a) and a == _field_width(o["layers"][:-1]),
+             "That is S4's own field; the new layer reads several S4 units side by side, so it widens the field."),
             (lambda a, e, o: _is_int(a) and a == o["layers"][-1].kernel_size[0],
              "That is the kernel's width in S4 units; the question asks how many input pixels the unit sees."),
         ),

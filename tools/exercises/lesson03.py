@@ -62,8 +62,8 @@ ATTEMPTS = {
         "minutes": 3,
         "misconception": 'pads for an ordinary 5x5 kernel and ignores the dilation',
         "wrong": 'ex3_padding = (5 - 1) // 2',
-        "right": 'ex3_padding = 4',
-        "alternative": 'ex3_padding = torch.tensor(2 * (5 - 1) // 2)',
+        "right": 'ex3_padding = 6',
+        "alternative": 'ex3_padding = torch.tensor(3 * (5 - 1) // 2)',
     },
     "03.4": {
         "kind": "debug",
