@@ -925,6 +925,40 @@ def test_04_1_names_the_indexed_tensor_for_booleans_and_for_ones_and_zeros(capsy
     assert "taking a part of a tensor (indexing)" in said(capsys)
 
 
+def test_04_1_a_wrong_a_or_b_gets_the_rule_first(capsys):
+    checks._wrong_tries.clear()
+    a = torch.randn(3, requires_grad=True)
+    with torch.no_grad():
+        c = a * 2
+    assert not checks.check("04.1", (False, True, False, True), a=a, b=a * 2, c=c, d=a[0])
+    out = said(capsys)
+    assert "section 1's rule" in out and "no_grad" not in out
+
+
+@pytest.mark.parametrize("returned, words", [(None, "returned None; expected a list of tensors"),
+                                             (7, "returned one value; expected a list of tensors")])
+def test_04_2_a_function_that_returns_no_list_is_told_what_it_returned(capsys, returned, words):
+    checks._wrong_tries.clear()
+    assert not checks.check("04.2", lambda output: returned)
+    out = said(capsys)
+    assert words in out and "raised" not in out
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda leaf, out: None, "returned None; expected a tensor shaped like x"),
+    (lambda leaf, out: torch.autograd.grad(out, leaf), "returns a tuple, one gradient per input"),
+])
+def test_04_4_a_function_that_returns_no_tensor_is_told_what_it_returned(capsys, make, words):
+    checks._wrong_tries.clear()
+
+    def row(net, x, i):
+        leaf = x.clone().requires_grad_()
+        return make(leaf, net(leaf)[0, i])
+
+    assert not checks.check("04.4", row)
+    assert words in said(capsys)
+
+
 def _loop_conv2d(x, weight, bias, stride=1, padding=0):
     """A right answer to 03.1, written here from the prompt."""
     x = torch.nn.functional.pad(x, (padding,) * 4)

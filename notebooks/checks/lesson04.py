@@ -120,12 +120,16 @@ def _refusing(f, targets, why: str):
 _WALK_REFUSED = ("The exercise asks you to walk next_functions yourself: your function called "
                  "backward, autograd.grad or graph_figures.")
 _ROW_REFUSED = "The exercise asks for backward: jacobian, jacrev and jacfwd compute the whole Jacobian."
+_WALK_NONE = "returned None"
+_WALK_ONE = "returned one value"
 
 
 def _run_walk(f):
     """The names of the tensors ``f`` returns for each case (duplicates kept, "not a tensor" for
     anything else); backward, autograd.grad and graph_figures' walkers refuse while it runs, and
-    a refused call makes the answer ``_WALK_REFUSED`` (told by its own hint, not the ladder's)."""
+    a refused call makes the answer ``_WALK_REFUSED`` (told by its own hint, not the ladder's).
+    A return value that is not a collection makes it ``_WALK_NONE`` or ``_WALK_ONE``, so the
+    student hears what their function returned rather than an error raised by this loop."""
     import graph_figures
     cases = _leaf_cases()
     found = []
@@ -135,8 +139,13 @@ def _run_walk(f):
                        _WALK_REFUSED):
             for output, named, _ in cases:
                 by_id = {id(t): n for n, t in named.items()}
+                returned = f(output)
+                if returned is None:
+                    return _WALK_NONE
+                if isinstance(returned, torch.Tensor) or not hasattr(returned, "__iter__"):
+                    return _WALK_ONE
                 found.append(sorted(by_id.get(id(t), "another tensor") if isinstance(t, torch.Tensor)
-                                    else "not a tensor" for t in f(output)))
+                                    else "not a tensor" for t in returned))
     except Refused:
         return _WALK_REFUSED
     return tuple(found)
@@ -265,6 +274,9 @@ EXERCISES = {
         hints=("Ask of each tensor: did autograd record an operation that made it?",
                "Does each tensor have a grad_fn? Print it for the one you are unsure of."),
         mistakes=(
+            (lambda a, e, o: _bools(a) is not None and _bools(a)[:2] != e[:2],
+             "Start from section 1's rule: a tensor is a leaf when it has no grad_fn, that is, when no "
+             "operation that autograd recorded made it. Ask that of ex1_a and of ex1_b first."),
             (lambda a, e, o: _bools(a) is not None and _bools(a)[3] and not e[3] and _bools(a)[:3] == e[:3],
              "Look again at ex1_d: taking a part of a tensor (indexing) is an operation too. Is it recorded "
              "when ex1_a requires a gradient?"),
@@ -284,6 +296,10 @@ EXERCISES = {
                "node (or None) when you meet it again."),
         mistakes=(
             (lambda a, e, o: a == _WALK_REFUSED, _WALK_REFUSED),
+            (lambda a, e, o: a == _WALK_NONE,
+             "Your function returned None; expected a list of tensors. Does it end with `return`?"),
+            (lambda a, e, o: a == _WALK_ONE,
+             "Your function returned one value; expected a list of tensors (the leaves, each once)."),
             (lambda a, e, o: all(sorted(set(x)) == y for x, y in zip(a, e)) and a != e,
              "Some leaves come back more than once: a tensor used twice is reached along two paths "
              "(section 4). Remember the nodes already visited."),
@@ -313,11 +329,20 @@ EXERCISES = {
         run=lambda f: _run_row(f),
         same=_right_rows,
         form="a function returning a tensor shaped like x",
-        hints=("Section 9: out.backward(v) leaves v J in the .grad of an input that requires a gradient. "
-               "Which part of J do you want?",
+        hints=("Section 9: out.backward(v) leaves v J in the .grad of an input that requires a gradient "
+               "(torch.autograd.grad returns it instead). Which part of J do you want?",
                "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
             (lambda a, e, o: a == _ROW_REFUSED, _ROW_REFUSED),
+            (lambda a, e, o: any(r is None for r in a[0]),
+             "Your function returned None; expected a tensor shaped like x, (1, 1, 28, 28). Does it end "
+             "with `return`?"),
+            (lambda a, e, o: any(isinstance(r, (tuple, list)) for r in a[0]),
+             "Your function returned a tuple (or a list); expected one tensor shaped like x. "
+             "torch.autograd.grad returns a tuple, one gradient per input: take its element."),
+            (lambda a, e, o: not all(isinstance(r, torch.Tensor) for r in a[0]),
+             "Your function returned something other than a tensor; expected a tensor shaped like x, "
+             "(1, 1, 28, 28)."),
             (lambda a, e, o: _same_rows(a[0], _row_reference(ones=True)),
              "A v of ones adds all ten rows of J together: v must pick row i alone."),
             (lambda a, e, o: any(_same_rows(a[0], _row_reference(shift=s)) for s in (1, -1)),
