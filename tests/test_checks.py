@@ -648,12 +648,16 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert net.conv1.bias.grad is None  # the check worked on a copy
 
 
-@pytest.mark.parametrize("answer, ok", [(3, True), (torch.tensor(3), True), (4, False), (6, False)])
-def test_05_3_counts_the_entries_relu_and_max_pool_let_through(answer, ok):
+@pytest.mark.parametrize("answer, ok, said_", [(3, True, "right"), (torch.tensor(3), True, "right"),
+                                               (3.0, True, "right"), (4, False, "all negative"),
+                                               (6, False, "every positive entry"), (16, False, "not to all four"),
+                                               (torch.tensor(8), False, "not to all four")])
+def test_05_3_counts_the_entries_relu_and_max_pool_let_through(answer, ok, said_, capsys):
     checks._wrong_tries.clear()
     x = torch.tensor([[[[1.0, -2.0, 0.5, -1.0], [-3.0, 2.0, -0.5, -2.0],
                         [-1.0, -4.0, 3.0, 1.0], [-2.0, -0.5, 2.0, -1.0]]]])
     assert checks.check("05.3", answer, x=x) is ok
+    assert said_ in said(capsys)
 
 
 def _lesson02_class(name: str, source: str):

@@ -262,7 +262,9 @@ EXERCISES = {
         mistakes=((lambda a, e, o: a == 4, "One per window would be right if every window held a positive "
                                            "number: look at the window whose numbers are all negative."),
                   (lambda a, e, o: a == int((o["x"] > 0).sum()), "That counts every positive entry: max-pool "
-                                                                 "passes the gradient to one entry per window only.")),
+                                                                 "passes the gradient to one entry per window only."),
+                  (lambda a, e, o: a >= 8, "Max-pool passes each window's gradient to one entry, its maximum, "
+                                           "not to all four: the other three get 0.")),
     ),
     "05.4": Exercise(
         expected=lambda net, images, target: [_grad_of_batch(net, x, y) for x, y in _batches(images, target)],
