@@ -1389,3 +1389,25 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     grid[8, 7] = 51  # the expected value comes from the image: 51 / 255 = 0.2
     assert checks.check("00.1", 0.2, image=Image.fromarray(grid))
     assert not checks.check("00.1", 0.9961, image=Image.fromarray(grid))
+
+
+def test_00_1_refuses_an_answer_read_from_the_tensor_and_accepts_typed_forms(capsys):
+    """The prompt says predict without running code: the tensor section 3 made, or its value read
+    to every digit, gets ✗ with a hint; a typed number passes in any of its forms."""
+    from PIL import Image
+    import numpy as np
+    from torchvision.transforms.functional import to_tensor
+    grid = np.zeros((28, 28), np.uint8)
+    grid[8, 7] = 254
+    image = Image.fromarray(grid)
+    x = to_tensor(image)
+    for read in (x[0, 8, 7], torch.tensor(0.996)):
+        assert not checks.check("00.1", read, image=image)
+        out = capsys.readouterr().out
+        assert "You gave a tensor" in out and "Hint: " in out
+    for read in (x[0, 8, 7].item(), float(x[0, 8, 7]), x.numpy()[0, 8, 7]):
+        assert not checks.check("00.1", read, image=image)
+        out = capsys.readouterr().out
+        assert "read from the tensor" in out and "Hint: " in out
+    for typed in (0.996, 0.9961, 254 / 255, 1 - 1 / 255, np.float32(0.9961), grid[8, 7] / 255):
+        assert checks.check("00.1", typed, image=image), typed

@@ -1,13 +1,16 @@
 """Checks for 00_start_here's exercise.
 
-The expected value is computed from the image the exercise cell passes, never typed in.
+The expected value is computed from the image the exercise cell passes, never typed in. The
+exercise asks for a prediction, so an answer read from the tensor (a tensor, or its float32 value
+to every digit) is refused with a hint.
 """
 from __future__ import annotations
 
 import numpy as np
+import torch
 from torchvision.transforms.functional import to_tensor
 
-from checks import Exercise
+from checks import Exercise, Refused
 
 ROW, COLUMN = 8, 7  # the pixel the exercise names: 254 in the grid of test digit 0
 
@@ -32,6 +35,21 @@ def _is_number(answer) -> bool:
     return True
 
 
+def _typed(answer, image):
+    """The answer as typed, or ``Refused`` if it was read from a tensor: the prompt says predict.
+
+    A tensor is refused, and so is a number equal, to every digit, to the float32 pixel
+    (``x[0, 8, 7].item()``, ``float(...)``, NumPy's copy): a typed 254 / 255 is a float64 and differs.
+    """
+    if isinstance(answer, torch.Tensor):
+        raise Refused("You gave a tensor: type the number you predict, as a plain float like 0.5, "
+                      "not code that reads it.")
+    if _is_number(answer) and float(answer) == _as_tensor(image) != _stored(image) / 255:
+        raise Refused("That is the value read from the tensor, to every digit: type the number you "
+                      "predict, to 4 decimals, not code that reads it.")
+    return answer
+
+
 def _near(value):
     """A mistake test: the answer is ``value(objects)``, to 4 decimals."""
     return lambda a, e, o: _is_number(a) and abs(float(a) - value(o["image"])) < 1e-4
@@ -41,6 +59,7 @@ EXERCISES = {
     "00.1": Exercise(
         expected=lambda image: _as_tensor(image),
         form="a float between 0 and 1, to 4 decimals",
+        run=_typed,  # a predict exercise: an answer read from the tensor does not pass
         rtol=0.0, atol=1e-4,  # "to 4 decimals": 0.9961 and 0.996 pass, 0.9922 does not
         hints=("`to_tensor` divides every pixel by the largest value one pixel can hold. Mode `L` keeps "
                "a pixel in one byte: what is the largest whole number 8 bits can write?",

@@ -8,6 +8,7 @@ ATTEMPTS = {
         "misconception": "divides by 256, how many values a byte holds, not by the largest (counting from 0)",
         "wrong": 'ex1_pixel = 254 / 256',
         "right": 'ex1_pixel = 0.9961',
-        "alternative": 'ex1_pixel = torch.tensor(0.996)',
+        "alternative": 'ex1_pixel = 1 - 1 / 255  # one step below the brightest white',
+        "loophole": 'ex1_pixel = x[0, 8, 7]  # read from the tensor section 3 made, not predicted',
     },
 }
