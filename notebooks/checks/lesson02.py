@@ -487,7 +487,7 @@ EXERCISES = {
                    "For some batch size the rows of scores still differ from the digits: the flattening "
                    "must keep the batch dimension whatever its size."),
                   (lambda a, e, o: a == "batch typed in",
-                   "Your flattening fits one batch size only: with another, view cannot make its rows. "
+                   "Your flattening fits one batch size only: with another it cannot make its rows. "
                    "The flattening must keep the batch dimension whatever its size: take it from x, "
                    "not from a typed number."),
                   (lambda a, e, o: a == "padded",
