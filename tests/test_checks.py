@@ -551,6 +551,25 @@ def test_07_2_normalizing_the_loaders_floats_again_is_named(capsys):
     assert "normalized floats already" in said(capsys)
 
 
+def test_07_2_a_loop_without_step_is_named(capsys):
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):
+        total = 0.0
+        for images, targets in loader:
+            loss = F.cross_entropy(model(images), targets)
+            optimizer.zero_grad()
+            loss.backward()  # and no optimizer.step(): the weights never move
+            total += loss.item()
+        return total / len(loader)
+
+    checks._wrong_tries.clear()
+    g = torch.Generator().manual_seed(0)
+    assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
+                            y=torch.randint(0, 10, (2_048,), generator=g))
+    assert "optimizer.step() never ran" in said(capsys)
+
+
 def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(capsys):
     import checks.lesson07  # noqa: F401
     checks._wrong_tries.clear()
@@ -582,6 +601,12 @@ def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(c
     assert not checks.check("07.4", 1000 * kB, checkpoint=checkpoint)
     assert "looks like bytes" in said(capsys)
     assert checks.check("07.4", 1.02 * kB, checkpoint=checkpoint)
+    assert checks.check("07.4", torch.tensor(0.97 * kB), checkpoint=checkpoint)  # a 0-d tensor is a number too
+    assert not checks.check("07.4", 1.5 * kB, checkpoint=checkpoint)
+    out = said(capsys)
+    assert "more than 5 % away from the checkpoint's real size" in out and "experiment" not in out  # a prediction
+    assert not checks.check("07.4", f"{kB}", checkpoint=checkpoint)
+    assert "Give one number" in said(capsys)
 
 
 def test_07_5_hint_says_which_way_to_go(capsys):

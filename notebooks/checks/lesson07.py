@@ -120,8 +120,16 @@ def _checkpoint_kB(checkpoint) -> float:
     return len(buffer.getvalue()) / 1000
 
 
+def _number(a) -> float | None:
+    """``a`` as a float if it is one number (an int, a float, a one-element tensor), else None."""
+    if isinstance(a, torch.Tensor) and a.numel() == 1:
+        a = a.item()
+    return float(a) if isinstance(a, (int, float)) and not isinstance(a, bool) else None
+
+
 def _near(a, target, tolerance=0.05) -> bool:
-    return isinstance(a, (int, float)) and not isinstance(a, bool) and abs(a - target) <= tolerance * target
+    a = _number(a)
+    return a is not None and abs(a - target) <= tolerance * target
 
 
 class _Accuracy(float):
@@ -203,14 +211,16 @@ EXERCISES = {
         ),
     ),
     "07.4": Exercise(
-        expected=lambda checkpoint: Range(0.95 * _checkpoint_kB(checkpoint), 1.05 * _checkpoint_kB(checkpoint),
-                                          "within 5 % of the checkpoint file's size"),
+        expected=lambda checkpoint: _checkpoint_kB(checkpoint),
+        same=lambda a, e, o: _near(a, e),  # a prediction: right within 5 % of the real size
         form="a number of kB",
-        hints=("What does the checkpoint hold besides the weights? How many numbers does Adam keep for "
-               "each weight, and how many bytes is each?",
-               "Adam keeps two running averages per weight, m and v, each a float32 like the weight: "
-               "compare with the size of section 9's weights file."),
+        hints=("That is more than 5 % away from the checkpoint's real size. What does the checkpoint hold "
+               "besides the weights? How many numbers does Adam keep for each weight, and how many bytes is each?",
+               "Still more than 5 % away. Adam keeps two running averages per weight, m and v, each a float32 "
+               "like the weight: compare with the size of section 9's weights file."),
         mistakes=(
+            (lambda a, e, o: _number(a) is None,
+             "Give one number: the file's size in kB (an int or a float)."),
             (lambda a, e, o: _near(a, 1000 * _checkpoint_kB(o["checkpoint"]), 0.1),
              "That looks like bytes: give kB (1 kB = 1,000 bytes)."),
             (lambda a, e, o: _near(a, _checkpoint_kB(o["checkpoint"]) / 3, 0.1),
