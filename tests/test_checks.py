@@ -255,6 +255,18 @@ def test_01_3_the_given_cell_is_unanswered_and_wrong_fixes_get_their_hints(capsy
     given = importlib.import_module("given_tower").Tower
     assert not checks.check("01.3", given)
     assert "not answered yet" in said(capsys)
+    # only forward edited: checked (still wrong), not "not answered yet"
+    edited = source.replace("t = F.relu(self.first(t))", "t = torch.relu(self.first(t))")
+    assert edited != source
+    (tmp_path / "forward_edited_tower.py").write_text("import torch\nfrom torch import nn\nimport torch.nn.functional as F\n" + edited)
+    assert not checks.check("01.3", importlib.import_module("forward_edited_tower").Tower)
+    out = said(capsys)
+    assert "not answered yet" not in out and "✗" in out, out
+    # a class defined through exec (no source to read): the untouched one is still unanswered
+    namespace = {"nn": nn, "F": torch.nn.functional}
+    exec(source, namespace)
+    assert not checks.check("01.3", namespace["Tower"])
+    assert "not answered yet" in said(capsys)
 
     def tower(hidden):
         class Tower(nn.Module):

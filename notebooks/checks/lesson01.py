@@ -120,14 +120,21 @@ def _tower_expected() -> _TowerCounts:
     return _TowerCounts(tuple(_TowerCount(w, d, _tower_numbers(w, d), (2, 3)) for w, d in _TOWER_SIZES))
 
 
-# The __init__ of the exercise cell as given: the untouched cell says "not answered yet", any
-# changed __init__ is checked (and gets a hint if it is still wrong).
+# The methods of the exercise cell as given: the untouched cell says "not answered yet"; a class
+# with either method changed is checked (and gets a hint if it is still wrong).
 _GIVEN_TOWER_INIT = """
     def __init__(self, width, depth):
         super().__init__()
         self.first = nn.Linear(8, width)
         self.hidden = nn.ModuleList([nn.Linear(width, width)] * depth)
         self.last = nn.Linear(width, 3)
+"""
+_GIVEN_TOWER_FORWARD = """
+    def forward(self, t):
+        t = F.relu(self.first(t))
+        for layer in self.hidden:
+            t = F.relu(layer(t))
+        return self.last(t)
 """
 
 
@@ -136,22 +143,30 @@ def _code_only(source: str) -> str:
     return "".join(re.sub(r"#.*", "", line).replace(" ", "") for line in source.splitlines())
 
 
-def _given_tower_init_code():
-    """The code object of the given __init__, compiled here: compared with the student's when no
+def _given_tower_code(method: str):
+    """The code object of a given method, compiled here: compared with the student's when no
     source can be read (a class defined through exec)."""
     namespace = {"nn": nn}
-    exec(compile("class Tower(nn.Module):" + _GIVEN_TOWER_INIT, "<given>", "exec"), namespace)
-    return namespace["Tower"].__init__.__code__
+    exec(compile("class Tower(nn.Module):" + _GIVEN_TOWER_INIT + _GIVEN_TOWER_FORWARD, "<given>", "exec"),
+         namespace)
+    return getattr(namespace["Tower"], method).__code__
 
 
 def _tower_untouched(cls, objects) -> bool:
-    try:
-        source = inspect.getsource(cls.__init__)
-    except (OSError, TypeError):  # no source to read: compare the compiled code instead
-        code, given = getattr(cls.__init__, "__code__", None), _given_tower_init_code()
-        return code is not None and all(getattr(code, name) == getattr(given, name)
-                                        for name in ("co_code", "co_names", "co_consts", "co_varnames"))
-    return _code_only(source) == _code_only(_GIVEN_TOWER_INIT)
+    """Whether both __init__ and forward are still the given ones."""
+    for method, given_source in (("__init__", _GIVEN_TOWER_INIT), ("forward", _GIVEN_TOWER_FORWARD)):
+        function = getattr(cls, method, None)
+        try:
+            source = inspect.getsource(function)
+        except (OSError, TypeError):  # no source to read: compare the compiled code instead
+            code, given = getattr(function, "__code__", None), _given_tower_code(method)
+            if code is None or not all(getattr(code, name) == getattr(given, name)
+                                       for name in ("co_code", "co_names", "co_consts", "co_varnames")):
+                return False
+            continue
+        if _code_only(source) != _code_only(given_source):
+            return False
+    return True
 
 
 def _raises_not_implemented(call, cls) -> bool:
@@ -205,7 +220,7 @@ def _my_linear(cls) -> bool:
         raise Refused("a parameter has requires_grad=False: it would never learn.")
     if cls.__repr__ is not nn.Module.__repr__:
         raise Refused("your class replaces __repr__: the exercise asks for extra_repr, the part that "
-                      "nn.Module's own printout asks each module for (section 4).")
+                      "nn.Module's own printout asks each module for (section 5).")
     wide = cls(40, 1000)
     bound = 1 / math.sqrt(40)
     for module, fan_in in ((layer, 7), (wide, 40)):
@@ -311,12 +326,12 @@ EXERCISES = {
         unanswered=_tower_untouched,
         form="the fixed class",
         hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds "
-               "(it yields each tensor once: section 8): which hidden layers have weights of their own?",
+               "(it yields each tensor once: section 9): which hidden layers have weights of their own?",
                "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
                "one layer, with one set of weights."),
         mistakes=((lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0),
                    "No hidden layer is registered now: a plain Python list is not a module, so the module "
-                   "does not look inside it (section 7)."),
+                   "does not look inside it (section 8)."),
                   (lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 1),
                    "Only one hidden layer's weights are registered, although Tower(5, 3) has three hidden "
                    "layers: are they three layers, or one layer object listed three times?"),
@@ -331,8 +346,8 @@ EXERCISES = {
         expected=lambda: True,
         run=lambda cls: _my_linear(cls),
         form="the class MyLinear",
-        hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 8, "
-               "the range of section 9, the formula of section 1, the text of section 4.",
+        hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 9, "
+               "the range of section 10, the formula of section 1, the text of section 5.",
                "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
                "nn.Linear(3, 2)'s: the message before this hint names the first requirement your class "
                "does not meet yet."),
