@@ -875,8 +875,13 @@ def test_04_4_jacobian_and_jacrev_are_refused_and_a_28x28_row_passes(capsys):
     assert torch.autograd.functional.jacobian.__name__ == "jacobian" and jacrev.__name__ == "jacrev"
 
 
-@pytest.mark.parametrize("answer, words", [(6, "the first x * w2"), (8, "sum to more than 0")])
-def test_04_3_names_the_forgotten_first_multiplication_and_the_wrongly_taken_relu(capsys, answer, words):
+@pytest.mark.parametrize("x, answer, right, words", [
+    ((0.1, 0.1), 6, 7, ["the first x * w2"]),
+    ((0.1, 0.1), 8, 7, ["sum to more than 0", "one doubling too many"]),  # both slips give 8 here
+    ((4.0, 1.0), 3, 2, ["One doubling too many?"]),  # with or without the ReLU: 2, so only the loop
+])
+def test_04_3_names_the_forgotten_first_multiplication_the_relu_and_the_extra_doubling(capsys, x, answer, right,
+                                                                                      words):
     checks._wrong_tries.clear()
     w2 = torch.tensor([0.5, -1.0], requires_grad=True)
 
@@ -888,9 +893,10 @@ def test_04_3_names_the_forgotten_first_multiplication_and_the_wrongly_taken_rel
             h = h * 2
         return h.sum()
 
-    assert not checks.check("04.3", answer, fn=dynamic, x=torch.tensor([0.1, 0.1]))
-    assert words in said(capsys)
-    assert checks.check("04.3", 7, fn=dynamic, x=torch.tensor([0.1, 0.1]))
+    assert not checks.check("04.3", answer, fn=dynamic, x=torch.tensor(x))
+    out = said(capsys)
+    assert all(w in out for w in words) and out.count("Hint:") == 1
+    assert checks.check("04.3", right, fn=dynamic, x=torch.tensor(x))
 
 
 def test_04_5_shows_one_hint_only(capsys):

@@ -119,7 +119,8 @@ def _refusing(f, targets, why: str):
 
 _WALK_REFUSED = ("The exercise asks you to walk next_functions yourself: your function called "
                  "backward, autograd.grad or graph_figures.")
-_ROW_REFUSED = "The exercise asks for backward: jacobian, jacrev and jacfwd compute the whole Jacobian."
+_ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd compute the whole "
+                "Jacobian.")
 _WALK_NONE = "returned None"
 _WALK_ONE = "returned one value"
 
@@ -320,8 +321,15 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: isinstance(a, int) and a == e - 1,
              "You counted the doublings only: the first x * w2 is a multiplication too."),
+            (lambda a, e, o: isinstance(a, int) and a == e + 1 == _muls_relu_flipped(o["fn"], o["x"]),
+             "Your count is what the graph has if the ReLU runs, or if you count one doubling too many: "
+             "check both. Does h = x * w2 sum to more than 0? And the while loop stops as soon as the "
+             "length reaches 4."),
             (lambda a, e, o: isinstance(a, int) and a == _muls_relu_flipped(o["fn"], o["x"]) != e,
              "Does h = x * w2 sum to more than 0? Only then does the ReLU run."),
+            (lambda a, e, o: isinstance(a, int) and a == e + 1,
+             "One doubling too many? The while loop stops as soon as the length reaches 4: follow its "
+             "test one doubling at a time."),
         ),
     ),
     "04.4": Exercise(
