@@ -792,6 +792,22 @@ def test_02_2_names_the_channels_and_the_rounding(capsys, answer, words):
     assert words in said(capsys)
 
 
+EX3_FULL = 6 * 26 + 32 * 55 + 120 * 1153 + 84 * 121 + 10 * 85  # TutorialNet with 32 filters in conv2
+
+
+@pytest.mark.parametrize("answer, words", [
+    (EX3_FULL, "✓"),
+    (EX3_FULL - 10, "One term lacks its biases"),   # fc3's + 1 forgotten
+    (EX3_FULL - 32, "One term lacks its biases"),   # conv2's + 1 forgotten
+    (EX3_FULL - 6 - 32 - 120 - 84 - 10, "You counted the weights only"),
+    (EX3_FULL - 1, "Add up out·(in·k·k + 1)"),  # no layer has a single bias: the generic hint
+])
+def test_02_3_a_forgotten_bias_in_one_term_is_named(capsys, answer, words):
+    checks._wrong_tries.clear()
+    assert checks.check("02.3", answer) is (words == "✓")
+    assert words in said(capsys)
+
+
 DIGITNET = """
 class DigitNet(nn.Module):
     def __init__(self):

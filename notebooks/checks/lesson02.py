@@ -69,6 +69,13 @@ def _count_without(model: nn.Module, what: str) -> int:
     return sum(p.numel() for name, p in model.named_parameters() if not name.endswith(what))
 
 
+def _one_layer_without_bias(model: nn.Module, count: int) -> bool:
+    """Whether ``count`` is the full count less one layer's biases (a + 1 forgotten in one term)."""
+    full = sum(p.numel() for p in model.parameters())
+    return any(count == full - layer.bias.numel() for layer in model.modules()
+               if isinstance(layer, (nn.Conv2d, nn.Linear)) and layer.bias is not None)
+
+
 def _conv2_as_5x5(model: nn.Module) -> int:
     conv2 = model.conv2
     full = sum(p.numel() for p in model.parameters())
@@ -418,6 +425,8 @@ EXERCISES = {
                "last pooled maps (32 filters change the channels, not the sides)."),
         mistakes=((lambda a, e, o: a == _count_without(_ex3_model(o), ".bias"),
                    "You counted the weights only: each output channel or unit also has a bias (the + 1)."),
+                  (lambda a, e, o: _one_layer_without_bias(_ex3_model(o), a),
+                   "One term lacks its biases: every layer adds out of them (the + 1)."),
                   (lambda a, e, o: a == _fc1_as(_ex3_model(o), 16 * 6 * 6),
                    "fc1 still takes 576 = 16 x 6 x 6 there: with 32 filters in conv2, 32 maps reach fc1."),
                   (lambda a, e, o: a == _conv2_as_5x5(_ex3_model(o)),
