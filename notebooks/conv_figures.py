@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from figure_style import OKABE_ITO
+from figure_style import OKABE_ITO, PALE
 from helpers import check_conv_args, conv_output_size
 
 
@@ -84,7 +84,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
             if row * stride + i < full and col * stride + j < full:
                 grid[row * stride + i, col * stride + j] += 2
     orange = "#e6550d"
-    ax_in.imshow(grid.numpy(), cmap=ListedColormap(["#bdbdbd", "white", "#fdae6b", orange]), vmin=0, vmax=3)
+    ax_in.imshow(grid.numpy(), cmap=ListedColormap(["white", PALE["blue"], "#fdae6b", orange]), vmin=0, vmax=3)  # padding white, as in the GIFs
     if out:  # cells past the last kernel position are never read (the floor dropped them): cross them out
         reach = (out - 1) * stride + span
         unread = [(r, c) for r in range(full) for c in range(full) if r >= reach or c >= reach]
@@ -95,7 +95,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
                               ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
                               hatch=None if out else "//"))
     edge = max(full, span) - 0.5
-    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(grey: padding; orange: kernel taps, pale on padding"
+    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(white: padding; orange: kernel taps, pale on padding"
               + (")\n(x: never read)" if out and (full - span) % stride else ")"),
               ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
     chosen = torch.zeros(max(out, 1), max(out, 1))
