@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from figure_style import OKABE_ITO
+from figure_style import OKABE_ITO, PALE
 from helpers import check_conv_args, conv_output_size
 
 
@@ -20,7 +20,7 @@ def describe_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0
     Lines: the formula; its numbers and result; the padded input and the kernel's span; what
     the floor drops, if anything; the shape a real ``nn.Conv2d`` gives for a ``(1, 1, size,
     size)`` input. An invalid combination gives a line ``invalid: <conv_output_size's reason>``
-    (and nn.Conv2d's own refusal). The global random state is left as it was.
+    right after the formula (before its meaningless number), and nn.Conv2d's own refusal. The global random state is left as it was.
     Introduced in 03_convolution_arithmetic.
     """
     n, k, s, p, d = size, kernel_size, stride, padding, dilation
@@ -36,7 +36,7 @@ def describe_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0
     try:
         conv_output_size(n, k, s, p, d)
     except ValueError as exc:
-        lines.append(f"invalid: {exc}")
+        lines.insert(1, f"invalid: {exc}")  # first, before the formula's meaningless number
     else:
         if top % s:
             lines.append(f"the floor drops {top % s}: the last {top % s} row(s) and column(s) of "
@@ -84,7 +84,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
             if row * stride + i < full and col * stride + j < full:
                 grid[row * stride + i, col * stride + j] += 2
     orange = "#e6550d"
-    ax_in.imshow(grid.numpy(), cmap=ListedColormap(["#bdbdbd", "white", "#fdae6b", orange]), vmin=0, vmax=3)
+    ax_in.imshow(grid.numpy(), cmap=ListedColormap(["white", PALE["blue"], "#fdae6b", orange]), vmin=0, vmax=3)  # padding white, as in the GIFs
     if out:  # cells past the last kernel position are never read (the floor dropped them): cross them out
         reach = (out - 1) * stride + span
         unread = [(r, c) for r in range(full) for c in range(full) if r >= reach or c >= reach]
@@ -95,7 +95,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
                               ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
                               hatch=None if out else "//"))
     edge = max(full, span) - 0.5
-    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(grey: padding; orange: kernel taps, pale on padding"
+    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(white: padding; orange: kernel taps, pale on padding"
               + (")\n(x: never read)" if out and (full - span) % stride else ")"),
               ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
     chosen = torch.zeros(max(out, 1), max(out, 1))
@@ -229,7 +229,7 @@ def draw_field_growth(layers: list, size: int = 28, unit: int = 2):
 
     ``layers`` is a list of ``(name, kernel, stride, padding)`` from the input up (no dilation);
     ``unit`` is the index of the unit of the last layer to follow. One row per layer, input at the
-    bottom (padding grey); each unit sits at the centre of its receptive field in input pixels, so
+    bottom (padding white); each unit sits at the centre of its receptive field in input pixels, so
     its neighbours are ``j`` (the jump) pixels apart; the units the chosen one depends on are orange,
     joined by lines to the first and the last unit they read. Beside each row: its ``r`` and ``j``.
     Returns the figure. Introduced in 03_convolution_arithmetic.

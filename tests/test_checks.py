@@ -1053,6 +1053,27 @@ def test_03_1_refuses_a_convolution_under_any_name_and_names_a_wrong_shape(capsy
     assert "7 rows and 6 columns" in said(capsys)
 
 
+def test_03_1_names_a_square_image_assumption_that_raises(capsys):
+    def square(x, weight, bias, stride=1, padding=0):  # W = H: the columns run past the image
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        k, size = weight.shape[-1], x.shape[1]
+        n = (size - k) // stride + 1
+        out = torch.empty(weight.shape[0], n, n)
+        for o in range(weight.shape[0]):
+            for i in range(n):
+                for j in range(n):
+                    out[o, i, j] = (x[:, i * stride:i * stride + k, j * stride:j * stride + k] * weight[o]).sum() + bias[o]
+        return out
+
+    checks._wrong_tries.clear()
+    with pytest.raises(RuntimeError):
+        square(torch.zeros(3, 7, 6), torch.zeros(4, 3, 3, 3), torch.zeros(4))
+    assert not checks.check("03.1", square)
+    assert "7 high and 6 wide: compute H_out from the height and W_out from the width" in said(capsys)
+    assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: 1 / 0)  # any other error: reported as raised
+    assert "your code raised ZeroDivisionError" in said(capsys)
+
+
 def test_03_1_refuses_f_unfold_which_cuts_out_the_windows(capsys):
     F = torch.nn.functional
 

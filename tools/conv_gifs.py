@@ -71,11 +71,12 @@ def conv_gif_frames(size: int, kernel_size: int, stride: int = 1, padding: int =
     padding (white, dashed) below left; the kernel's taps on it in dark blue (with dilation, the
     cells between taps stay light) inside the outline of its span; thin lines to the output grid
     on the right, where finished cells are light green, the current one dark green and the rest
-    white. Above: ``title``, the output-size formula and the formula with the numbers filled in.
+    white. Above: ``title``, the output-size formula and the formula with the numbers filled in
+    (without dilation, d = 1, in section 2's form ``floor((n + 2p − k) / s) + 1``).
     With ``values`` (a ``size`` x ``size`` integer tensor) each input cell shows its number, the
     window's largest is ringed in vermillion and each finished output cell shows its maximum.
     Input cells the kernel never reaches (the floor in the formula drops them) are grey, crossed.
-    The heading is ``title`` followed by the five numbers (n, k, p, s, d).
+    The heading is ``title`` followed by the numbers n, k, p, s (and d when it is not 1).
     Returns ``(frames, layout)``: palette ("P") PIL images and a ``ConvLayout``.
     Introduced in 03_convolution_arithmetic; draws imgs/*.gif.
     """
@@ -83,6 +84,8 @@ def conv_gif_frames(size: int, kernel_size: int, stride: int = 1, padding: int =
 
     n, k, s, p, d = size, kernel_size, stride, padding, dilation
     formula, filled, out = conv_formula(n, k, s, p, d)
+    if d == 1:  # section 2's form: dilation appears only in the dilation animation
+        formula, filled = "output size = floor((n + 2p − k) / s) + 1", f"= floor(({n} + 2·{p} − {k}) / {s}) + 1 = {out}"
     if values is not None:
         values = torch.as_tensor(values)
         if tuple(values.shape) != (n, n) or p:
@@ -95,7 +98,8 @@ def conv_gif_frames(size: int, kernel_size: int, stride: int = 1, padding: int =
     # captions at 18 and 16 px: readable on a projector at the GIF's own width; numbers in cells at 15
     text, small, bold, big = _gif_font(18), _gif_font(16), _gif_font(18, bold=True), _gif_font(15)
     margin, gap, top = 16, 3 * cell, 16 + 3 * 27 + 14
-    heading = f"{title}: n={n}, k={k}, p={p}, s={s}, d={d}" if title else f"n={n}, k={k}, p={p}, s={s}, d={d}"
+    numbers = f"n={n}, k={k}, p={p}, s={s}" + (f", d={d}" if d != 1 else "")
+    heading = f"{title}: {numbers}" if title else numbers
     width = max(margin * 2 + (full + out) * cell + gap, 20 + int(text.getlength(filled)) + 2 * margin,
                 8 + int(text.getlength(formula)) + 2 * margin, 8 + int(bold.getlength(heading)) + 2 * margin)
     height = top + full * cell + 46 + (21 if layout_unused else 0)

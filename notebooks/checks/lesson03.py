@@ -49,8 +49,25 @@ class _ConvolutionCalled(Exception):
     pass
 
 
+class _SquareOnly:
+    """What 03.1's run returns when the function raises on the check's 7x6 image yet is right on
+    a square one: it assumes a square image (the same size for rows and columns)."""
+
+
+def _right_on_a_square_image(f) -> bool:
+    x, w, b = _conv_inputs()
+    square = x[:, :6, :6]
+    try:
+        with _NoConvolution():
+            got = [f(square.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
+    except Exception:
+        return False
+    return _all_close(got, [F.conv2d(square[None], w, b, stride=s, padding=p)[0] for s, p in _SETTINGS])
+
+
 def _run_my_conv2d(f):
-    """``f`` on the check's inputs in every setting; refused if it calls a convolution of torch."""
+    """``f`` on the check's inputs in every setting; refused if it calls a convolution of torch.
+    If ``f`` raises but is right on a square image, a ``_SquareOnly`` names that slip."""
     x, w, b = _conv_inputs()
     try:
         with _NoConvolution():
@@ -58,6 +75,12 @@ def _run_my_conv2d(f):
     except _ConvolutionCalled:
         raise Refused("the exercise asks for loops: your function calls a convolution of torch "
                       "(or unfold, which cuts out the windows for you, or as_strided).") from None
+    except NotImplementedError:
+        raise
+    except Exception:
+        if _right_on_a_square_image(f):
+            return _SquareOnly()
+        raise
 
 
 def _shape_is(answer, expected, change) -> bool:
@@ -253,6 +276,10 @@ EXERCISES = {
                "Output (o, i, j) reads the window of the padded image that starts at row i · stride and "
                "column j · stride, k rows and k columns, through all channels; then add bias[o]."),
         mistakes=(
+            (lambda a, e, o: isinstance(a, _SquareOnly),
+             "Your code fails on the check's image but is right on a square one: it uses one size for both "
+             "dimensions. The check's image is 7 high and 6 wide: compute H_out from the height and W_out "
+             "from the width, separately."),
             (lambda a, e, o: isinstance(a, list) and any(not isinstance(t, torch.Tensor) for t in a),
              "Your function does not return a tensor: the answer is a function returning a tensor of "
              "shape (O, H_out, W_out), as F.conv2d does for one image (not a list or a number)."),
