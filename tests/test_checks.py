@@ -1270,6 +1270,23 @@ def test_06_1_a_wrong_function_is_told_its_weights_differ_not_that_a_shape_is_ri
     assert "your function runs, but the weights it produces differ" in out and "shape" not in out
 
 
+def test_06_1_an_aliased_buffer_is_refused_naming_the_in_place_zero_grad(capsys):
+    checks._wrong_tries.clear()
+
+    @torch.no_grad()
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            if buffers[k] is None:
+                buffers[k] = p.grad  # no copy
+            else:
+                buffers[k].mul_(mu).add_(p.grad)
+            p -= lr * buffers[k]
+
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    out = capsys.readouterr().out
+    assert "p.grad itself" in out and "set_to_none=False" in out  # the default zero_grad() leaves it intact
+
+
 def test_06_2_a_number_written_as_a_string_counts_as_that_number(capsys):
     from checks.lesson06 import _critical_lr
     X = torch.tensor([[1.0, 0.5], [0.2, 2.0], [1.5, -1.0]], dtype=torch.float64)

@@ -40,8 +40,9 @@ def _with_momentum(update, lr: float, mu: float) -> torch.Tensor:
         F.cross_entropy(model(x), y).backward()
         update(params, buffers, lr, mu)
         if any(b is not None and b.data_ptr() == p.grad.data_ptr() for b, p in zip(buffers, params)):
-            raise Refused("your buffer is the tensor p.grad itself, not a copy: the next zero_grad() empties "
-                          "it in place, and backward() writes the new gradient into it. Keep a copy.")
+            raise Refused("your buffer is the tensor p.grad itself, not a copy. With zero_grad(set_to_none=False), "
+                          "which this check and some training code use, zero_grad() empties it in place and "
+                          "backward() writes the new gradient into it. Keep a copy, as optim.SGD does.")
     return _weights(model)
 
 
@@ -214,7 +215,7 @@ EXERCISES = {
         form="a number (a float)",
         rtol=0.1,  # a prediction from the rounded 0.25 (0.06) is right too; the known wrong answers are factors of 2 away
         hints=("The limit is 2 / λ_max of the Hessian H = 2 XᵀX / N. What happens to H when X doubles?",
-               "Count how many times X appears in H."),
+               "What does scaling a matrix by 2 do to its eigenvalues? And to XᵀX?"),
         mistakes=((lambda a, e, o: _near(a, 2 * e),
                    "Doubling X doubles the slope, but the Hessian 2 XᵀX / N holds X twice: the curvature "
                    "grows more than twice."),
