@@ -1488,6 +1488,23 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     assert not checks.check("00.1", 0.9961, image=Image.fromarray(grid))
 
 
+def test_00_1_second_hint_nudges_without_giving_the_division(capsys):
+    """An unnamed wrong answer twice: the second hint is a smaller case to count, not 254 / 255."""
+    from PIL import Image
+    import numpy as np
+    grid = np.zeros((28, 28), np.uint8)
+    grid[8, 7] = 254
+    image = Image.fromarray(grid)
+    assert checks.check("00.1", 0.9961, image=image)  # a right answer resets the count of tries
+    capsys.readouterr()
+    assert not checks.check("00.1", 0.5, image=image)
+    first = capsys.readouterr().out
+    assert not checks.check("00.1", 0.99, image=image)
+    second = capsys.readouterr().out
+    assert "largest" in first and "Hint: " in second and second != first
+    assert not any(s in second for s in ("255", "254", "/", "divide", "2**8 - 1")), second
+
+
 def test_00_1_refuses_an_answer_read_from_the_tensor_and_accepts_typed_forms(capsys):
     """The prompt says predict without running code: the tensor section 3 made, or its value read
     to every digit, gets ✗ with a hint; a typed number passes in any of its forms."""
