@@ -998,6 +998,18 @@ def test_04_1_a_wrong_a_or_b_gets_the_rule_first(capsys):
     assert "section 1's rule" in out and "no_grad" not in out
 
 
+@pytest.mark.parametrize("answer", [(True, False, True), [True, False, True, True, False]])
+def test_04_1_a_wrong_length_is_told_to_give_one_boolean_per_tensor(capsys, answer):
+    checks._wrong_tries.clear()
+    a = torch.randn(3, requires_grad=True)
+    with torch.no_grad():
+        c = a * 2
+    for _ in range(2):  # the length hint, not a hint to run code, on every try
+        assert not checks.check("04.1", answer, a=a, b=a * 2, c=c, d=a[0])
+        out = said(capsys)
+        assert "one boolean for each of ex1_a, ex1_b, ex1_c, ex1_d" in out and "Print" not in out
+
+
 @pytest.mark.parametrize("returned, words", [(None, "returned None; expected a list of tensors"),
                                              (7, "returned one value; expected a list of tensors")])
 def test_04_2_a_function_that_returns_no_list_is_told_what_it_returned(capsys, returned, words):

@@ -273,8 +273,10 @@ EXERCISES = {
         expected=lambda a, b, c, d: (a.is_leaf, b.is_leaf, c.is_leaf, d.is_leaf),
         form="a tuple of four booleans (True or False; 1 and 0 do too)",
         hints=("Ask of each tensor: did autograd record an operation that made it?",
-               "Does each tensor have a grad_fn? Print it for the one you are unsure of."),
+               "Does each tensor have a grad_fn? Decide it from the line that makes each one."),
         mistakes=(
+            (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) != len(e),
+             "Give one boolean for each of ex1_a, ex1_b, ex1_c, ex1_d."),
             (lambda a, e, o: _bools(a) is not None and _bools(a)[:2] != e[:2],
              "Start from section 1's rule: a tensor is a leaf when it has no grad_fn, that is, when no "
              "operation that autograd recorded made it. Ask that of ex1_a and of ex1_b first."),
