@@ -781,6 +781,7 @@ def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):
     (196, "That is one map"),                  # the channels forgotten
     (16 * 15 * 15, "rounds down, not up"),     # pooling an odd size rounded up
     (16 * 5 * 5, "the blitz's number"),
+    (16 * 13 * 13, "k - 1 fewer positions"),  # each convolution taking k off, not k - 1
     (6 * 14 * 14, "come from the last convolution"),  # the first convolution's channels
 ])
 def test_02_2_names_the_channels_and_the_rounding(capsys, answer, words):
