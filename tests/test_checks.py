@@ -396,6 +396,29 @@ def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
     assert "your weight is computed from a Parameter" in out and "Hint:" in out, out
 
 
+
+def test_01_4_a_forward_without_the_transpose_is_named(capsys):
+    """t @ self.weight + self.bias with weight (out, in): the check names the missing .T."""
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    class NoTranspose(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.sizes, b = (in_features, out_features), in_features ** -0.5
+            self.weight = nn.Parameter(torch.rand(out_features, in_features) * 2 * b - b)
+            self.bias = nn.Parameter(torch.rand(out_features) * 2 * b - b)
+
+        def forward(self, t):
+            return t @ self.weight + self.bias
+
+        def extra_repr(self):
+            return "in_features=%d, out_features=%d" % self.sizes
+
+    assert not checks.check("01.4", NoTranspose)
+    out = said(capsys)
+    assert "multiply by weight.T (section 1)" in out and "cannot be multiplied" in out, out
+
 def test_05_2_one_full_batch_backward_is_refused(capsys):
     import helpers
     checks._wrong_tries.clear()

@@ -245,6 +245,12 @@ def _my_linear(cls) -> bool:
         out = layer(x)
     except NotImplementedError:
         raise Refused("step 1 (__init__) passes; step 2 (forward) still raises NotImplementedError.") from None
+    except RuntimeError as error:
+        if "cannot be multiplied" not in str(error):
+            raise
+        # the weight is (out, in), checked above: x @ weight without .T does not fit
+        raise Refused(f"forward raised RuntimeError: {error}. weight is (out_features, in_features): one row "
+                      "per output, so multiply by weight.T (section 1).") from None
     if tuple(out.shape) != (4, 3) or not torch.allclose(out, x @ weight.T + bias, atol=1e-5):
         raise Refused("forward on a batch of 4 inputs of 7 features does not give x @ W.T + b, shape (4, 3).")
     if out.grad_fn is None:
