@@ -353,7 +353,7 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
         axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray", vmin=0, vmax=1)
         axes[0, col].set_title(name)
         im = axes[1, col].imshow(out.detach().numpy(), **scale)
-        axes[1, col].set_title("output map (vertical edges)")
+        axes[1, col].set_title("vertical-edge map")
         if guide is not None:
             for ax in axes[:, col]:
                 ax.axvline(guide + col * shift, color=OKABE_ITO[2], ls="--", lw=1.5)
