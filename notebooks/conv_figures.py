@@ -18,7 +18,7 @@ def describe_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0
     """The text the convolution explorer prints: the formula with the numbers filled in.
 
     Lines: the formula; its numbers and result; the padded input and the kernel's span; what
-    the floor drops, if anything; the shape a real ``nn.Conv2d`` gives for a ``(1, 1, size,
+    the floor drops, if anything; the rows and columns dilation's gaps skip, if any; the shape a real ``nn.Conv2d`` gives for a ``(1, 1, size,
     size)`` input. An invalid combination gives a line ``invalid: <conv_output_size's reason>``
     right after the formula (before its meaningless number), and nn.Conv2d's own refusal. The global random state is left as it was.
     Introduced in 03_convolution_arithmetic.
@@ -38,9 +38,16 @@ def describe_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0
     except ValueError as exc:
         lines.insert(1, f"invalid: {exc}")  # first, before the formula's meaningless number
     else:
+        read = _read_lines(n + 2 * p, k, s, d)
         if top % s:
-            lines.append(f"the floor drops {top % s}: the last {top % s} row(s) and column(s) of "
+            last = "row and column" if top % s == 1 else _rows_cols(top % s)
+            lines.append(f"the floor drops {top % s}: the last {last} of "
                          "the padded input are never under the kernel")
+        gaps = [i for i in range(n + 2 * p - top % s) if i not in read]
+        if gaps:
+            lines.append(f"the taps step over {_rows_cols(len(gaps))} inside the reach, never read: "
+                         f"{', '.join(map(str, gaps))} ("
+                         + ("dilation's gaps" if s <= span else "the stride is longer than the kernel's span") + ")")
     conv = f"nn.Conv2d(1, 1, kernel_size={k}, stride={s}, padding={p}, dilation={d})"
     with torch.random.fork_rng(devices=[]), torch.no_grad():  # the layer's init draws numbers
         try:
@@ -52,13 +59,24 @@ def describe_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0
 
 
 
+def _rows_cols(m: int) -> str:
+    """'1 row and column' or 'm rows and columns'."""
+    return f"{m} row and column" if m == 1 else f"{m} rows and columns"
+
+
+def _read_lines(full: int, k: int, s: int, d: int) -> set[int]:
+    """Indices of the padded input's rows (or columns) that some kernel tap reads."""
+    out = (full - d * (k - 1) - 1) // s + 1
+    return {start * s + d * t for start in range(max(out, 0)) for t in range(k)}
+
+
 def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1,
               out_row: int = 0, out_col: int = 0, axes=None):
     """Draw the padded input, the kernel's footprint for one output cell, and the output grid.
 
     Left image codes: 0 padding, 1 input, 2 kernel tap on padding, 3 kernel tap on input;
-    right image: 1 marks the chosen output cell. Cells that no kernel position covers (the rows and
-    columns the formula's floor drops) are crossed out. An ``out_row``/``out_col`` outside the output is
+    right image: 1 marks the chosen output cell. Cells that no kernel tap reads (the rows and
+    columns the formula's floor drops, and those between dilated taps) are crossed out. An ``out_row``/``out_col`` outside the output is
     moved to the nearest cell, and the output's title says so. If the kernel does not fit, its outline overflows in red and there is no output.
     Returns the two axes. Introduced in 03_convolution_arithmetic.
     """
@@ -85,18 +103,17 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
                 grid[row * stride + i, col * stride + j] += 2
     orange = "#e6550d"
     ax_in.imshow(grid.numpy(), cmap=ListedColormap(["white", PALE["blue"], "#fdae6b", orange]), vmin=0, vmax=3)  # padding white, as in the GIFs
-    if out:  # cells past the last kernel position are never read (the floor dropped them): cross them out
-        reach = (out - 1) * stride + span
-        unread = [(r, c) for r in range(full) for c in range(full) if r >= reach or c >= reach]
-        if unread:
-            ax_in.plot([c for _, c in unread], [r for r, _ in unread], "x", color="0.3", ms=5, mew=1,
-                       label="never read")
+    read = _read_lines(full, kernel_size, stride, dilation)
+    unread = [(r, c) for r in range(full) for c in range(full) if r not in read or c not in read] if out else []
+    if unread:  # cells no kernel tap reads: past the last position (the floor) or between dilated taps
+        ax_in.plot([c for _, c in unread], [r for r, _ in unread], "x", color="0.3", ms=5, mew=1,
+                   label="never read")
     ax_in.add_patch(Rectangle((col * stride - 0.5, row * stride - 0.5), span, span, lw=2,
                               ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
                               hatch=None if out else "//"))
     edge = max(full, span) - 0.5
     ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(white: padding; orange: kernel taps, pale on padding"
-              + (")\n(x: never read)" if out and (full - span) % stride else ")"),
+              + (")\n(x: never read)" if unread else ")"),
               ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
     chosen = torch.zeros(max(out, 1), max(out, 1))
     chosen[row, col] = float(out > 0)
@@ -336,7 +353,7 @@ def draw_shifted_maps(image: torch.Tensor, shifted: torch.Tensor, kernel: torch.
         axes[0, col].imshow(picture[0, 0].numpy(), cmap="gray", vmin=0, vmax=1)
         axes[0, col].set_title(name)
         im = axes[1, col].imshow(out.detach().numpy(), **scale)
-        axes[1, col].set_title("output map (vertical edges)")
+        axes[1, col].set_title("vertical-edge map")
         if guide is not None:
             for ax in axes[:, col]:
                 ax.axvline(guide + col * shift, color=OKABE_ITO[2], ls="--", lw=1.5)

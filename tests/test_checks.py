@@ -1258,7 +1258,33 @@ def test_03_4_padding_only_down1_is_told_that_down2_needs_the_same_fix(capsys):
     checks._wrong_tries.clear()
     assert not checks.check("03.4", only_down1)
     out = said(capsys)
-    assert "down2 needs the same fix" in out and "RuntimeError" not in out.split("Hint:")[1]
+    assert "down2 must give 7x7 from 14x14" in out and "RuntimeError" not in out.split("Hint:")[1]
+    down2_too_much = _downsampler(padding=1)
+    original2 = down2_too_much.__init__
+
+    def init2(self):
+        original2(self)
+        self.down2 = nn.Conv2d(8, 8, kernel_size=3, stride=2, padding=2)  # 14 -> 8: changed, still wrong
+    down2_too_much.__init__ = init2
+    assert not checks.check("03.4", down2_too_much)
+    out = said(capsys)
+    assert "down2 must give 7x7 from 14x14" in out and "same fix" not in out
+
+
+def test_03_1_names_an_output_size_that_ignores_the_stride(capsys):
+    def no_stride_size(x, weight, bias, stride=1, padding=0):  # loops over (H + 2p - k) + 1 positions
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        k = weight.shape[-1]
+        out = torch.empty(weight.shape[0], x.shape[1] - k + 1, x.shape[2] - k + 1)
+        for o in range(weight.shape[0]):
+            for i in range(out.shape[1]):
+                for j in range(out.shape[2]):
+                    out[o, i, j] = (x[:, i * stride:i * stride + k, j * stride:j * stride + k] * weight[o]).sum() + bias[o]
+        return out
+
+    checks._wrong_tries.clear()
+    assert not checks.check("03.1", no_stride_size)
+    assert "your output size ignores the stride" in said(capsys)
 
 
 def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):

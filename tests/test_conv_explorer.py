@@ -74,8 +74,10 @@ def test_describe_conv_floor_note_matches_the_pixels_torch_never_reads(n, k, s, 
     read = x.grad[0, 0].abs().sum(0) > 0  # columns any kernel tap touches
     unread = len(read) - 1 - int(read.nonzero().max())
     text = conv_figures.describe_conv(n, k, s, p, d)
-    note = f"the floor drops {unread}: the last {unread} row(s) and column(s)"
+    note = f"the floor drops {unread}: the last " + ("row and column" if unread == 1 else f"{unread} rows and columns")
     assert (note in text) == (unread > 0)
+    gaps = [i for i in range(len(read) - unread) if not read[i]]  # inside the reach, between dilated taps
+    assert (f"step over {len(gaps)} " in text and "never read: " + ", ".join(map(str, gaps)) + " (" in text) == bool(gaps)
 
 
 def test_describe_conv_leaves_the_random_state_alone():
@@ -169,12 +171,13 @@ def test_the_explorer_figure_fits_the_display_width_for_every_setting_near_lenet
     assert widest <= figure_style.MAX_WIDTH_PX - 60, f"the explorer's figure reaches {widest} px"
 
 
-@pytest.mark.parametrize("n, k, s, p", [(8, 3, 2, 0), (28, 5, 2, 0), (7, 3, 2, 1), (28, 5, 1, 2)])
-def test_draw_conv_crosses_out_exactly_the_cells_torch_never_reads(n, k, s, p):
-    ax_in, _ = conv_figures.draw_conv(n, k, s, p)
+@pytest.mark.parametrize("n, k, s, p, d", [(8, 3, 2, 0, 1), (28, 5, 2, 0, 1), (7, 3, 2, 1, 1), (28, 5, 1, 2, 1),
+                                           (8, 3, 2, 0, 2), (9, 2, 3, 1, 2), (12, 3, 4, 0, 3), (10, 3, 1, 1, 2)])
+def test_draw_conv_crosses_out_exactly_the_cells_torch_never_reads(n, k, s, p, d):
+    ax_in, _ = conv_figures.draw_conv(n, k, s, p, d)
     crossed = {(int(y), int(x)) for line in ax_in.lines for x, y in zip(*line.get_data())}
     grads = torch.zeros(1, 1, n + 2 * p, n + 2 * p, requires_grad=True)
-    F.conv2d(grads, torch.ones(1, 1, k, k), stride=s).sum().backward()  # 0 where no kernel position reads
+    F.conv2d(grads, torch.ones(1, 1, k, k), stride=s, dilation=d).sum().backward()  # 0 where no kernel tap reads
     unread = {(r, c) for r, c in (grads.grad[0, 0] == 0).nonzero().tolist()}
     assert crossed == unread
     plt.close("all")

@@ -65,6 +65,22 @@ def _right_on_a_square_image(f) -> bool:
     return _all_close(got, [F.conv2d(square[None], w, b, stride=s, padding=p)[0] for s, p in _SETTINGS])
 
 
+class _StrideIgnored:
+    """What 03.1's run returns when the function raises with a stride above 1 yet is right at
+    stride 1: its output size leaves the stride out of the formula."""
+
+
+def _right_at_stride_one(f) -> bool:
+    x, w, b = _conv_inputs()
+    ones = [(s, p) for s, p in _SETTINGS if s == 1]
+    try:
+        with _NoConvolution():
+            got = [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in ones]
+    except Exception:
+        return False
+    return _all_close(got, _reference(settings=ones))
+
+
 def _run_my_conv2d(f):
     """``f`` on the check's inputs in every setting; refused if it calls a convolution of torch.
     If ``f`` raises but is right on a square image, a ``_SquareOnly`` names that slip."""
@@ -80,6 +96,8 @@ def _run_my_conv2d(f):
     except Exception:
         if _right_on_a_square_image(f):
             return _SquareOnly()
+        if _right_at_stride_one(f):
+            return _StrideIgnored()
         raise
 
 
@@ -280,6 +298,9 @@ EXERCISES = {
              "Your code fails on the check's image but is right on a square one: it uses one size for both "
              "dimensions. The check's image is 7 high and 6 wide: compute H_out from the height and W_out "
              "from the width, separately."),
+            (lambda a, e, o: isinstance(a, _StrideIgnored),
+             "Your code is right with stride 1 but raises with a larger stride: your output size ignores "
+             "the stride. Divide by it, as section 2's formula does (then round down)."),
             (lambda a, e, o: isinstance(a, list) and any(not isinstance(t, torch.Tensor) for t in a),
              "Your function does not return a tensor: the answer is a function returning a tensor of "
              "shape (O, H_out, W_out), as F.conv2d does for one image (not a list or a number)."),
@@ -365,7 +386,8 @@ EXERCISES = {
              "Keep the 3x3 kernels and the stride of 2: the question is how much padding they need."),
             (lambda a, e, o: a[0] == e[0] and a[1] != e[1] and a[2] != e[2],
              "down1 now halves, 28 → 14, but down2 does not give 7x7 from 14x14, so fc still gets the "
-             "wrong number of features: down2 needs the same fix."),
+             "wrong number of features: down2 must give 7x7 from 14x14. Which padding does section 2's "
+             "formula need for that?"),
             (lambda a, e, o: a[0] != e[0] and a[1] == e[1],
              "down1 still does not give 14x14, and down2 makes up for it: each strided layer must halve, "
              "28 → 14, then 14 → 7."),
