@@ -1469,6 +1469,20 @@ def test_08_4_a_wrong_fix_gets_a_hint_and_the_counts_not_unanswered(capsys):
         assert "parameters() holds 20,490 numbers; all its layers hold 25,578" in out
 
 
+def test_08_4_registering_only_the_tensors_is_refused(capsys):
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+
+    class TensorsOnly(_list_cnn()):  # the blocks stay in a plain list; only their tensors are registered
+        def __init__(self):
+            super().__init__()
+            self.params = torch.nn.ParameterList([p for b in self.blocks for p in b.parameters()])
+
+    assert not checks.check("08.4", TensorsOnly, images=images)
+    out = said(capsys)
+    assert "not answered yet" not in out and "modules() does not list the two blocks" in out
+
+
 def test_08_5_judges_the_widths_before_training_then_the_measured_drop(capsys):
     checks._wrong_tries.clear()
     trained = []

@@ -108,6 +108,10 @@ def _registered(cls, images) -> tuple[int, tuple]:
     if count > full:
         raise Refused(f"parameters() holds {count:,} numbers, more than ListCNN's layers ({full:,}): "
                       "keep its layers the same and make the ones it has count.")
+    if sum(isinstance(m, nn.Conv2d) for m in cls().modules()) < 2:  # e.g. a ParameterList of the blocks' tensors
+        raise Refused("parameters() counts every number, but modules() does not list the two blocks: they are "
+                      "still not sub-modules (train()/eval() and .to() miss them, state_dict names their tensors "
+                      "oddly). Register the blocks themselves, not their tensors.")
     try:
         with torch.no_grad():
             model = cls()
