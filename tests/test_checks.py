@@ -305,6 +305,8 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
     for wrong in (((3, 16, 3, 3), (32, 256)), ((16, 3, 3, 3), (256, 32))):
         assert not checks.check("01.1", wrong, **shapes)
         assert "stored output first" in said(capsys), wrong
+    assert not checks.check("01.1", ((16, 3, 5, 5), (32, 256)), **shapes)
+    assert "the last two dimensions, kH and kW" in said(capsys)
     conv = dict(conv_args=dict(in_channels=4, out_channels=8, kernel_size=3))
     for wrong, words in ((1 / 3, "one channel's window"), (1 / 2, "channels only"),
                          (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),

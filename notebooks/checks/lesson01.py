@@ -284,7 +284,11 @@ EXERCISES = {
                    and (tuple(a[1]) == tuple(reversed(e[1]))
                         or tuple(a[0]) == (e[0][1], e[0][0], *e[0][2:]) != e[0]),
                    "The order of the constructor's arguments (in, out) is not the order of the weight's "
-                   "dimensions: a weight is stored output first, (out, in, …)."),),
+                   "dimensions: a weight is stored output first, (out, in, …)."),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and len(a[0]) == 4
+                   and tuple(a[0][2:]) != e[0][2:],
+                   "kernel_size=3 means a 3 × 3 window: the last two dimensions, kH and kW, are the kernel's "
+                   "height and width."),),
     ),
     "01.2": Exercise(
         expected=_init_bound,
