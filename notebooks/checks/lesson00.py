@@ -63,8 +63,8 @@ EXERCISES = {
         rtol=0.0, atol=1e-4,  # "to 4 decimals": 0.9961 and 0.996 pass, 0.9922 does not
         hints=("`to_tensor` divides every pixel by the largest value one pixel can hold. Mode `L` keeps "
                "a pixel in one byte: what is the largest whole number 8 bits can write?",
-               "Count small first: 2 bits write 00, 01, 10 and 11, four whole numbers whose largest is 3. "
-               "What is the largest for 8 bits?"),
+               "`to_tensor` divides by the largest value one pixel can hold. Count small first: 2 bits write "
+               "00, 01, 10 and 11, four whole numbers whose largest is 3. What is the largest for 8 bits?"),
         mistakes=((lambda a, e, o: isinstance(a, bool),
                    "expected a number, not True or False: give the tensor's value as a float."),
                   (lambda a, e, o: _is_number(a) and float(a) == _stored(o["image"]),
