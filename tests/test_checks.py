@@ -793,6 +793,32 @@ def test_02_1_refuses_a_recorder_built_on_shape_trace(capsys, monkeypatch):
     assert "write the hooks yourself" in said(capsys)
 
 
+def test_02_1_a_names_dictionary_of_another_model_is_named(capsys):
+    checks._wrong_tries.clear()
+    other = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    names = {module: name for name, module in other.named_modules()}  # section 1's `names`, of net
+
+    def record_shapes(model, x):
+        records, handles = [], []
+        for module in model.modules():
+            if not list(module.children()):
+                handles.append(module.register_forward_hook(
+                    lambda m, i, out: records.append((names[m], tuple(out.shape)))))
+        try:
+            model(x)
+        finally:
+            for handle in handles:
+                handle.remove()
+        return records
+
+    assert checks.check("02.1", record_shapes) is False
+    out = said(capsys)
+    assert "KeyError with a module as the key" in out and "names dictionary does not know this module" in out
+    assert "model.named_modules() of the model you are given" in out and "walk every level" not in out
+    assert checks.check("02.1", lambda model, x: {}["conv1"]) is False  # any other KeyError: as before
+    assert "your code raised KeyError" in said(capsys)
+
+
 def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):
     checks._wrong_tries.clear()
     source = SMALLNET.replace("nn.Linear({features}, 84)", "nn.LazyLinear(84)")

@@ -165,6 +165,10 @@ def _recorder_verdict(fn) -> bool | str:
             setattr(helpers, name, refuse)
         with torch.no_grad():
             got = fn(model, x)
+    except KeyError as error:  # a names dictionary built from another model (section 1's, of net)
+        if error.args and isinstance(error.args[0], nn.Module):
+            return "foreign names"
+        raise
     finally:
         for name, function in barred.items():
             setattr(helpers, name, function)
@@ -378,6 +382,10 @@ EXERCISES = {
                    "Every record has the same name: a function made in a loop looks the loop variable up when "
                    "it runs, after the loop. Freeze it with a default argument (name=name) or look the name up "
                    "from the module, as section 1 did."),
+                  (lambda a, e, o: a == "foreign names",
+                   "Your code raised KeyError with a module as the key: your names dictionary does not know "
+                   "this module. Build it inside record_shapes from model.named_modules() of the model you are "
+                   "given (section 1's `names` belongs to `net`)."),
                   (lambda a, e, o: a == "children only",
                    "You recorded the model's children, as section 1 did, but here one child is an nn.Sequential "
                    "with layers (and another Sequential) inside: record the layers inside, at every depth, "
