@@ -72,7 +72,7 @@ ATTEMPTS = {
     },
     "07.5": {
         "kind": "experiment",
-        "title": 'few big steps need a bigger learning rate (experiment)',
+        "title": 'a learning rate for 48 steps (experiment)',
         "minutes": 8,
         "misconception": "keeps Adam's usual 0.001, too small for 48 big steps",
         "wrong": 'ex5_lr = 0.001',
