@@ -64,7 +64,7 @@ def test_wrong_answers_never_show_the_expected_value(fake_lesson, capsys):
 
 def test_wrong_type_says_the_form(fake_lesson, capsys):
     checks.check("99.3", "a lot")
-    assert "expected a number, got str. The answer is an int." in capsys.readouterr().out
+    assert "Expected a number, got str. The answer is an int." in capsys.readouterr().out
 
 
 def test_unknown_exercise_id_says_the_format():
@@ -109,7 +109,7 @@ def test_a_function_is_run_and_judged_by_what_it_returns(code_lessons, capsys):
         return out
     assert checks.check("99.5", right) is True
     assert checks.check("99.5", lambda x: x + 1) is False
-    assert capsys.readouterr().out.splitlines()[-1].startswith("✗ exercise 99.5: not yet. the shape is right")
+    assert capsys.readouterr().out.splitlines()[-1].startswith("✗ exercise 99.5: not yet. The shape is right")
 
 
 def test_the_untouched_stub_is_not_answered_yet(code_lessons, capsys):
@@ -124,10 +124,10 @@ def test_student_code_that_raises_gets_the_error_and_a_hint_not_a_traceback(code
         return x @ torch.ones(3)
     assert checks.check("99.5", broken) is False
     out = capsys.readouterr().out
-    assert out.startswith("✗ exercise 99.5: not yet. your code raised RuntimeError: ") and "Hint: multiply by two" in out
+    assert out.startswith("✗ exercise 99.5: not yet. Your code raised RuntimeError: ") and "Hint: multiply by two" in out
     assert "Traceback" not in out
     assert checks.check("99.5", lambda x: None) is False
-    assert "your code returned None: does it end with `return`?" in capsys.readouterr().out
+    assert "Your code returned None: does it end with `return`?" in capsys.readouterr().out
 
 
 def test_a_debug_snippet_as_given_is_not_answered_yet_and_its_fix_passes(code_lessons, capsys):
@@ -199,7 +199,7 @@ def test_01_4_nn_linear_is_refused_and_a_layer_that_is_not_one_is_told_why(capsy
             return ""
 
     assert checks.check("01.4", Right)
-    for wrong, words in ((Borrowed, "linear layer"), (Zeros, "many weights are equal"),
+    for wrong, words in ((Borrowed, "linear layer"), (Zeros, "Many weights are equal"),
                          (Plain, "exactly two"), (Frozen, "requires_grad=False"), (Unnamed, "extra_repr")):
         assert not checks.check("01.4", wrong)
         out = said(capsys)
@@ -232,7 +232,7 @@ def test_01_4_a_step_left_as_the_stub_is_named_and_the_untouched_stub_is_unanswe
     for stubs, words in ((("extra_repr",), "step 3 (extra_repr) still raises"),
                          (("forward", "extra_repr"), "step 2 (forward) still raises"),
                          (("forward",), "step 2 (forward) still raises"),
-                         (("__init__",), "step 1 (__init__) still raises NotImplementedError, although you wrote forward and extra_repr"),
+                         (("__init__",), "Step 1 (__init__) still raises NotImplementedError, although you wrote forward and extra_repr"),
                          (("__init__", "forward"), "although you wrote extra_repr:")):
         assert not checks.check("01.4", linear(*stubs)), stubs
         out = said(capsys)
@@ -395,7 +395,7 @@ def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
 
     assert not checks.check("01.4", Outside)
     out = said(capsys)
-    assert "your weight is computed from a Parameter" in out and "Hint:" in out, out
+    assert "Your weight is computed from a Parameter" in out and "Hint:" in out, out
 
 
 
@@ -509,7 +509,7 @@ def _05_1_attempts():
 
     wrong = [(no_gate, "gate is missing or always open"), (gate_always_open, "gate is missing or always open"),
              (bias_mean, "by the batch size"), (gated_by_gradient, "not on the gradient arriving"),
-             (by_autograd, "autograd is switched off here"), (dx_ungated, "dW and db are right, dx is not"),
+             (by_autograd, "Autograd is switched off here"), (dx_ungated, "dW and db are right, dx is not"),
              (only_dx_right, "dx is right, dW or db is not"), (turned_round, "W's shape"),
              (db_keepdim, "without keepdim"), (dw_with_a_batch_axis, "the shape of its tensor")]
     return right, wrong
@@ -816,7 +816,7 @@ def test_02_1_a_names_dictionary_of_another_model_is_named(capsys):
     assert "KeyError with a module as the key" in out and "names dictionary does not know this module" in out
     assert "model.named_modules() of the model you are given" in out and "walk every level" not in out
     assert checks.check("02.1", lambda model, x: {}["conv1"]) is False  # any other KeyError: as before
-    assert "your code raised KeyError" in said(capsys)
+    assert "Your code raised KeyError" in said(capsys)
 
 
 def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):
@@ -1135,7 +1135,7 @@ def test_03_1_names_a_square_image_assumption_that_raises(capsys):
     assert not checks.check("03.1", square)
     assert "7 high and 6 wide: compute H_out from the height and W_out from the width" in said(capsys)
     assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: 1 / 0)  # any other error: reported as raised
-    assert "your code raised ZeroDivisionError" in said(capsys)
+    assert "Your code raised ZeroDivisionError" in said(capsys)
 
 
 def test_03_1_refuses_f_unfold_which_cuts_out_the_windows(capsys):
@@ -1357,7 +1357,7 @@ def test_06_1_a_wrong_function_is_told_its_weights_differ_not_that_a_shape_is_ri
 
     assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
     out = capsys.readouterr().out
-    assert "your function runs, but the weights it produces differ" in out and "shape" not in out
+    assert "Your function runs, but the weights it produces differ" in out and "shape" not in out
 
 
 def test_06_1_an_aliased_buffer_is_refused_naming_the_in_place_zero_grad(capsys):
@@ -1405,7 +1405,7 @@ def test_06_3_a_wrong_train_is_told_its_weights_differ(capsys):
     train = _06_3_train(fresh_each_step=False, clear=True, order="lr=2 * lr, momentum=0.9")
     assert checks.check("06.3", train) is False
     out = capsys.readouterr().out
-    assert "your train runs, but the weights it produces differ" in out and "shape" not in out
+    assert "Your train runs, but the weights it produces differ" in out and "shape" not in out
 
 
 def _06_3_train(fresh_each_step: bool, clear: bool, order: str = "lr=lr, momentum=0.9"):

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -230,6 +231,8 @@ def _wrong(exercise_id: str, exercise: Exercise, answer, expected, objects: dict
     if hint is None:
         hint = exercise.hints[min(tries, len(exercise.hints)) - 1]
     form = f" The answer is {exercise.form}." if detail.startswith("expected ") else ""
+    if re.match(r"[a-z]+[ ,:;]", detail):  # a sentence starts with a capital; `p.grad …` stays as typed
+        detail = detail[0].upper() + detail[1:]
     print(f"✗ exercise {exercise_id}: not yet. {detail}{form} Hint: {hint}".replace("  ", " "))
     return False
 
