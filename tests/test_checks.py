@@ -312,7 +312,7 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
                          (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),
                          (1 / 36, "1/fan_in"), (1 / 72 ** 0.5, "out_channels counts the outputs"),
                          (0.167, "to 4 decimals"), (0.17, "to 4 decimals"), (0.1666, "round to the nearest"),
-                         (0.1668, "check how you rounded"), (-0.1667, "positive end"), (-1 / 6, "positive end"),
+                         (0.1668, "check how you rounded"), (-0.1667, "positive end"), (-1 / 6, "positive end"), (0.2, "conv1's bound"),
                          ("0.1667", "got str: remove the quotes"), ("0.17", "got str")):
         assert not checks.check("01.2", wrong, **conv)
         assert words in said(capsys), wrong

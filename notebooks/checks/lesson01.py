@@ -328,7 +328,10 @@ EXERCISES = {
                    or math.isclose(float(a), _fan_in_bound(o, k_power=1, channels=False), rel_tol=1e-2),
                    "kernel_size=3 means a 3 × 3 window: count both its height and its width."),
                   (lambda a, e, o: math.isclose(float(a), e * e, rel_tol=1e-2),
-                   "That is 1/fan_in: the bound is one over its square root.")),
+                   "That is 1/fan_in: the bound is one over its square root."),
+                  (lambda a, e, o: math.isclose(float(a), 1 / 5, rel_tol=1e-3),
+                   "0.2 is conv1's bound (fan_in 1 × 5 × 5 = 25, section 10). This layer has its own "
+                   "in_channels and kernel_size: count the numbers in one of its filters.")),
     ),
     "01.3": Exercise(
         expected=lambda: _tower_expected(),
@@ -356,7 +359,7 @@ EXERCISES = {
         expected=lambda: True,
         run=lambda cls: _my_linear(cls),
         form="the class MyLinear",
-        hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 9, "
+        hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 6, "
                "the range of section 10, the formula of section 1, the text of section 5.",
                "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
                "nn.Linear(3, 2)'s: the message before this hint names the first requirement your class "
