@@ -190,12 +190,14 @@ def draw_lenet_family(nets, axes=None):
     return axes
 
 
-def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input"):
+def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input", show_max: bool = False):
     """Draw one digit beside the feature maps a layer makes of it, in one row.
 
     ``digit`` is ``(H, W)`` (gray), ``maps`` is ``(C, H', W')`` (viridis, each map on its own
     scale, titled "C1 map k", with "(all 0)" under the title of a map that is 0 everywhere, since its
-    own scale would draw it like a map that is low everywhere). Returns the axes. Introduced in 02_lenet §1.
+    own scale would draw it like a map that is low everywhere). ``show_max``: write each other map's
+    maximum, to 2 decimals, under its title ("max 1.16"), so the figure shows its scales. Returns the
+    axes. Introduced in 02_lenet §1.
     """
     import matplotlib.pyplot as plt
 
@@ -204,7 +206,25 @@ def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input
     axes[0].set_title(title)
     for k, (ax, fmap) in enumerate(zip(axes[1:], maps)):
         ax.imshow(fmap.detach().numpy(), cmap="viridis")  # detach: a map may still track its gradient
-        ax.set_title(f"C1 map {k}" + ("\n(all 0)" if not fmap.any() else ""))
+        under = f"\nmax {fmap.max().item():.2f}" if show_max else ""
+        ax.set_title(f"C1 map {k}" + ("\n(all 0)" if not fmap.any() else under))
     for ax in axes:
         ax.set_axis_off()
     return axes
+
+
+LENET_ALT = ("LeNet-5 drawn left to right from its real shapes: a 28x28 input, C1 6@28x28, S2 6@14x14, "
+             "C3 16@10x10, S4 16@5x5, 400 flattened, C5 120, F6 84, OUTPUT 10; ReLU marked on C1, C3, "
+             "C5 and F6 only.")
+"""Alt text of 02_lenet §1's drawing of ``helpers.LeNet``."""
+
+DIGIT_MAPS_ALT = ("The first MNIST test digit, a 7, and the six 28x28 maps the untrained C1 makes of it "
+                  "after ReLU, each on its own colour scale with its maximum under its title: map 0 "
+                  "lights the top bar, maps 2-4 the strokes, map 5 a few pixels, maps 3 and 4 keep an "
+                  "even background (their positive bias), map 1 is 0 everywhere.")
+"""Alt text of 02_lenet §1's digit and its C1 maps."""
+
+FAMILY_ALT = ("The three LeNets drawn one under the other on one scale, from the input through two "
+              "convolutions and poolings: 576 features reach fc1 in TutorialNet, 400 in BlitzNet, "
+              "192 in the Sequential.")
+"""Alt text of 02_lenet's Going-deeper figure of the three tutorial LeNets."""

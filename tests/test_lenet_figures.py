@@ -146,3 +146,18 @@ def test_draw_digit_maps_marks_a_map_that_is_0_everywhere():
     maps[1] = 0
     axes = lenet_figures.draw_digit_maps(torch.rand(28, 28), maps)
     assert [ax.get_title() for ax in axes[1:]] == ["C1 map 0", "C1 map 1\n(all 0)", "C1 map 2"]
+
+
+def test_draw_digit_maps_shows_each_maximum_when_asked():
+    maps = torch.rand(3, 28, 28)
+    maps[1] = 0
+    maps[2, 0, 0] = 1.16
+    axes = lenet_figures.draw_digit_maps(torch.rand(28, 28), maps, show_max=True)
+    assert axes[2].get_title() == "C1 map 1\n(all 0)"
+    assert axes[3].get_title() == "C1 map 2\nmax 1.16"
+    assert axes[1].get_title() == f"C1 map 0\nmax {maps[0].max().item():.2f}"
+
+
+def test_alt_texts_are_plain_sentences():
+    for alt in (lenet_figures.LENET_ALT, lenet_figures.DIGIT_MAPS_ALT, lenet_figures.FAMILY_ALT):
+        assert isinstance(alt, str) and 100 < len(alt) < 400 and alt.endswith(".")

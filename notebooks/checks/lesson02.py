@@ -323,6 +323,8 @@ def _smallnet_run(cls, batch: int) -> str | None:
             hook.remove()
         per_digit = _two_stages(convs, x).shape[1]
         if scores is None:  # fc1 refused the rows it got: which side is wrong?
+            if reached[-1] == (batch, _two_stages(convs, F.pad(x, (2, 2, 2, 2))).shape[1]):
+                return "padded"  # the digits padded to 32x32, whatever fc1 takes
             if reached[-1][0] == batch:
                 return "fc1 does not fit"
             return "rows of the old length" if fc1.in_features == per_digit else "other"
