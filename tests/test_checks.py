@@ -1448,63 +1448,97 @@ def test_06_3_dropping_zero_grad_is_named_and_one_optimizer_passes(capsys):
     assert checks.check("06.3", _06_3_train(fresh_each_step=False, clear=True)) is True
 
 
-def _list_cnn(registered=False):
+class ConvBlock(torch.nn.Sequential):  # 08's ConvBlock, a global as in the notebook (08.4's forward reads it)
+    def __init__(self, c_in, c_out):
+        nn = torch.nn
+        super().__init__(nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+
+
+def _two_block_cnn(fixed=False):
     nn = torch.nn
 
-    def block(c_in, c_out):
-        return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
-
-    class ListCNN(nn.Module):
+    class TwoBlockCNN(nn.Module):
         def __init__(self):
             super().__init__()
-            blocks = [block(3, 16), block(16, 32)]
-            self.blocks = nn.ModuleList(blocks) if registered else blocks
+            self.block1 = ConvBlock(3, 16)
             self.fc = nn.Linear(32 * 8 * 8, 10)
 
         def forward(self, x):
-            for b in self.blocks:
-                x = b(x)
+            x = self.block1(x)
+            x = ConvBlock(16, 32)(x)
             return self.fc(x.flatten(1))
-    return ListCNN
 
+    class Fixed(TwoBlockCNN):
+        def __init__(self):
+            super().__init__()
+            self.block2 = ConvBlock(16, 32)
 
-def test_08_4_the_list_as_given_is_unanswered_and_a_registered_one_passes(capsys):
-    checks._wrong_tries.clear()
-    images = torch.zeros(2, 3, 32, 32)
-    assert not checks.check("08.4", _list_cnn(), images=images)
-    assert "not answered yet" in said(capsys)
-    assert checks.check("08.4", _list_cnn(registered=True), images=images)
-
-
-def test_08_4_a_wrong_fix_gets_a_hint_and_the_counts_not_unanswered(capsys):
-    checks._wrong_tries.clear()
-    images = torch.zeros(2, 3, 32, 32)
-    given = _list_cnn()
-
-    class SequentialInForward(given):  # builds the container at every call: still not registered
         def forward(self, x):
-            return self.fc(torch.nn.Sequential(*self.blocks)(x).flatten(1))
-
-    class Tuple(given):
-        def __init__(self):
-            super().__init__()
-            self.blocks = tuple(self.blocks)
-
-    for wrong in (SequentialInForward, Tuple):
-        assert not checks.check("08.4", wrong, images=images)
-        out = said(capsys)
-        assert "not answered yet" not in out and "Hint:" in out
-        assert "parameters() holds 20,490 numbers; all its layers hold 25,578" in out
+            return self.fc(self.block2(self.block1(x)).flatten(1))
+    return (Fixed if fixed else TwoBlockCNN), ConvBlock
 
 
-def test_08_4_registering_only_the_tensors_is_refused(capsys):
+def test_08_4_the_class_as_given_is_unanswered_and_a_held_block_passes(capsys):
     checks._wrong_tries.clear()
     images = torch.zeros(2, 3, 32, 32)
+    assert not checks.check("08.4", _two_block_cnn()[0], images=images)
+    assert "not answered yet" in said(capsys)
+    assert checks.check("08.4", _two_block_cnn(fixed=True)[0], images=images)
 
-    class TensorsOnly(_list_cnn()):  # the blocks stay in a plain list; only their tensors are registered
+
+def test_08_4_a_block_still_built_in_forward_or_a_seed_in_forward_gets_a_hint(capsys):
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+    given, ConvBlock = _two_block_cnn()
+
+    class HeldButUnused(given):  # block2 registered, forward still builds a fresh one
         def __init__(self):
             super().__init__()
-            self.params = torch.nn.ParameterList([p for b in self.blocks for p in b.parameters()])
+            self.block2 = ConvBlock(16, 32)
+
+    assert not checks.check("08.4", HeldButUnused, images=images)
+    out = said(capsys)
+    assert "not answered yet" not in out and "new random weights" in out
+
+    class SeededInForward(given):  # the same output every call, but block 2 is still not held
+        def forward(self, x):
+            torch.manual_seed(0)
+            return super().forward(x)
+
+    with torch.random.fork_rng(devices=[]):
+        assert not checks.check("08.4", SeededInForward, images=images)
+    out = said(capsys)
+    assert "not answered yet" not in out and "parameters() holds 20,938 numbers; all its layers hold 25,578" in out
+
+
+def test_08_4_a_module_dict_iterated_by_key_and_tensors_only_are_named(capsys):
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+    given, ConvBlock = _two_block_cnn()
+
+    class ByKey(given):
+        def __init__(self):
+            super().__init__()
+            self.blocks = torch.nn.ModuleDict({"one": self.block1, "two": ConvBlock(16, 32)})
+            del self.block1
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.fc(x.flatten(1))
+
+    assert not checks.check("08.4", ByKey, images=images)
+    out = said(capsys)
+    assert "not answered yet" not in out and "yields its keys" in out
+
+    class TensorsOnly(given):  # block 2 in a plain list; only its tensors are registered
+        def __init__(self):
+            super().__init__()
+            self.spare = [ConvBlock(16, 32)]
+            self.params = torch.nn.ParameterList(self.spare[0].parameters())
+
+        def forward(self, x):
+            return self.fc(self.spare[0](self.block1(x)).flatten(1))
 
     assert not checks.check("08.4", TensorsOnly, images=images)
     out = said(capsys)
@@ -1529,6 +1563,9 @@ def test_08_5_judges_the_widths_before_training_then_the_measured_drop(capsys):
     assert "wrong sign" in said(capsys)
     assert not checks.check("08.5", 0.1, widths=(4, 8), train=train)  # not what was measured
     assert "not what ex5_train measures" in said(capsys)
+    seeded = {((16, 32), 0): 0.88, ((4, 8), 0): 0.835, ((16, 32), 1): 0.906, ((4, 8), 1): 0.803}
+    assert not checks.check("08.5", 0.1, widths=(4, 8), train=lambda w, seed=0: seeded[tuple(w), seed])
+    assert "the drop with seed 1" in said(capsys)
     assert checks.check("08.5", 0.045, widths=[4, 8], train=train)
     assert checks.check("08.5", torch.tensor(0.05), widths=(4, 8), train=train)  # two decimals
     assert not checks.check("08.5", 0.2, widths=(4, 8), train=lambda w: {(16, 32): 0.9, (4, 8): 0.7}[tuple(w)])
@@ -1570,6 +1607,20 @@ def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_war
     assert not checks.check("08.1", children_only)
     assert "not only the model's direct children" in said(capsys)
     assert not checks.check("08.1", without_hooks)
+
+    def by_type(model, x):
+        stats, handles = {}, []
+        for _, module in model.named_modules():
+            if not list(module.children()):
+                handles.append(module.register_forward_hook(
+                    lambda m, i, out: stats.__setitem__(type(m).__name__, (out.mean().item(), out.std().item()))))
+        model(x)
+        for h in handles:
+            h.remove()
+        return stats
+
+    assert not checks.check("08.1", by_type)
+    assert "qualified name" in said(capsys)
     assert checks.check("08.1", tensors)
     assert not [w for w in recwarn if "requires_grad" in str(w.message)]
 

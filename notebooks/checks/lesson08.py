@@ -104,9 +104,10 @@ def _registered(cls, images) -> tuple[int, tuple]:
         raise
     full = _list_cnn_count()
     if count < full:
-        raise Refused(f"parameters() holds {count:,} numbers; all its layers hold {full:,}.")
+        raise Refused(f"parameters() holds {count:,} numbers; all its layers hold {full:,}: a layer the model "
+                      "does not hold as an attribute (or in a container module) is never trained.")
     if count > full:
-        raise Refused(f"parameters() holds {count:,} numbers, more than ListCNN's layers ({full:,}): "
+        raise Refused(f"parameters() holds {count:,} numbers, more than TwoBlockCNN's layers ({full:,}): "
                       "keep its layers the same and make the ones it has count.")
     if sum(isinstance(m, nn.Conv2d) for m in cls().modules()) < 2:  # e.g. a ParameterList of the blocks' tensors
         raise Refused("parameters() counts every number, but modules() does not list the two blocks: they are "
@@ -117,10 +118,22 @@ def _registered(cls, images) -> tuple[int, tuple]:
             model = cls()
             shape = tuple(model(images).shape)
     except Exception as error:  # registered, but the forward fails: a mistake hint says so
-        return count, _ForwardFailed(f"{type(error).__name__}: {error}")
+        dict_keys = any(isinstance(m, nn.ModuleDict) for m in model.modules()) if "model" in locals() else False
+        return count, (_DictKeys if dict_keys else _ForwardFailed)(f"{type(error).__name__}: {error}")
+    if not _same_twice(model, images):
+        return count, _FreshEachCall("two calls on the same images differ")
     if not _computes_as_given(model, images):
         return count, _ForwardChanged("the forward computes something else than the given one")
     return count, shape
+
+
+def _same_twice(model, images) -> bool:
+    """Two eval() calls on the same random images (global RNG untouched) give the same output."""
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.manual_seed(1)
+        x = torch.randn(images.shape)
+        model.eval()
+        return torch.equal(model(x), model(x))
 
 
 def _computes_as_given(model, images) -> bool:
@@ -145,28 +158,36 @@ class _ForwardFailed(str):
     """What ``_registered`` returns instead of a shape when the fixed class's forward raised."""
 
 
+class _DictKeys(str):
+    """What ``_registered`` returns instead of a shape when a forward raised in a model holding a ModuleDict."""
+
+
+class _FreshEachCall(str):
+    """What ``_registered`` returns instead of a shape when two calls on the same images differ."""
+
+
 class _ForwardChanged(str):
     """What ``_registered`` returns instead of a shape when the fixed class computes something else."""
 
 
-class _ListCNNAsGiven(nn.Module):
+class _TwoBlockCNNAsGiven(nn.Module):
     """The exercise's forward, exactly as handed out (its bytecode tells an untouched forward)."""
 
     def forward(self, x):
-        for block in self.blocks:
-            x = block(x)
+        x = self.block1(x)
+        x = ConvBlock(16, 32)(x)  # noqa: F821 (never run: only its bytecode is compared)
         return self.fc(x.flatten(1))
 
 
 def _untouched(cls) -> bool:
-    """``cls`` is the exercise as given: blocks in a plain list, only fc registered, forward as given."""
-    given, theirs = _ListCNNAsGiven.forward.__code__, getattr(getattr(cls, "forward", None), "__code__", None)
+    """``cls`` is the exercise as given: only block1 and fc registered, forward as given."""
+    given, theirs = _TwoBlockCNNAsGiven.forward.__code__, getattr(getattr(cls, "forward", None), "__code__", None)
     return (theirs is not None and (theirs.co_code, theirs.co_names) == (given.co_code, given.co_names)
-            and isinstance(getattr(cls(), "blocks", None), list) and _count(cls) == 32 * 8 * 8 * 10 + 10)
+            and _count(cls) == (3 * 16 * 9 + 16) + (32 * 8 * 8 * 10 + 10))
 
 
 def _list_cnn_count() -> int:
-    """What a ListCNN with every layer registered holds: two ConvBlocks (3 -> 16 -> 32) and fc."""
+    """What a TwoBlockCNN with every layer registered holds: two ConvBlocks (3 -> 16 -> 32) and fc."""
     return (3 * 16 * 9 + 16) + (16 * 32 * 9 + 32) + (32 * 8 * 8 * 10 + 10)
 
 
@@ -199,6 +220,18 @@ def _measure_drop(drop, widths, train):
     return widths, float(drop), measured
 
 
+def _seed_1_drop(answer, train) -> bool:
+    """The reported drop is the one ``train`` measures with seed=1 (about 2 s, only for a wrong
+    answer with the right widths; False for a ``train`` without a seed)."""
+    widths, drop, measured = answer
+    if measured is None or abs(drop - measured) <= _DROP_TOLERANCE:
+        return False
+    try:
+        return abs(drop - (train((16, 32), seed=1) - train(widths, seed=1))) <= _DROP_TOLERANCE
+    except TypeError:
+        return False
+
+
 def _drop_right(answer, expected, objects) -> bool:
     widths, drop, measured = answer
     return measured is not None and abs(drop - measured) <= _DROP_TOLERANCE and expected.low <= drop <= expected.high
@@ -225,6 +258,9 @@ EXERCISES = {
             (lambda a, e, o: _keys(a) > set(e),
              "Your dict has entries for containers too (the model itself, its Sequentials): hook only the "
              "leaves, the modules without children."),
+            (lambda a, e, o: _keys(a) and _keys(a) <= {type(m).__name__ for m in _stats_model()[0].modules()},
+             "Your keys are class names (Conv2d, ReLU, ...): two leaves of one class would share a key. Key "
+             "each leaf by the qualified name named_modules() yields with it (block.0, head.2, ...)."),
             (lambda a, e, o: _keys(a) and not set(e) <= _keys(a),
              "Some leaves are missing from your dict: hook every leaf of the whole tree "
              "(named_modules walks it), not only the model's direct children."),
@@ -283,21 +319,29 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a[1], _ModuleListArgs),
              "Building your class raised a TypeError: nn.ModuleList takes one iterable, not the modules "
              "one by one. Put the blocks in a list: nn.ModuleList([block_a, block_b])."),
+            (lambda a, e, o: isinstance(a[1], _DictKeys),
+             "Your layers are registered now: parameters() counts them all. But the forward raised an error: "
+             "iterating an nn.ModuleDict yields its keys (strings), not its modules; use .values(), or an "
+             "attribute per block."),
             (lambda a, e, o: isinstance(a[1], _ForwardFailed),
              "Your layers are registered now: parameters() counts them all. But the forward raised an "
-             "error: it should stay as given (only __init__ needed a fix)."),
+             "error: it should compute what the given one does (block 1, block 2, then fc)."),
+            (lambda a, e, o: isinstance(a[1], _FreshEachCall),
+             "Your layers are registered now: parameters() counts them all. But two calls on the same images "
+             "give different outputs: forward still builds a new block, with new random weights, at every "
+             "call. Use the block the model holds."),
             (lambda a, e, o: isinstance(a[1], _ForwardChanged),
              "Your layers are registered now: parameters() counts them all. But the output is not what "
-             "the given forward computes (the two blocks, then fc): keep the forward as given (only "
-             "__init__ needed a fix)."),
+             "block 1, block 2 and then fc compute: the forward must use the blocks the model holds."),
             (lambda a, e, o: a[0] == e[0] and a[1] != e[1],
              "Your layers are registered now: parameters() counts them all. But the output is not one "
-             "row of 10 scores per image: the forward should stay as given (only __init__ needed a fix)."),
+             "row of 10 scores per image: keep the forward's computation (block 1, block 2, then fc)."),
         ),
-        hints=("Print [name for name, _ in ListCNN().named_modules()]: which sub-modules does the model "
-               "know about? Only those are trained, saved and moved.",
-               "A module registers the modules held as its attributes and those inside a container "
-               "module; a Python list is not a module (01 showed the container for a list)."),
+        hints=("Call TwoBlockCNN().eval() twice on the same images: do the two outputs match? Then print "
+               "[name for name, _ in TwoBlockCNN().named_parameters()]: which layers does the model hold?",
+               "A layer built inside forward is a new layer, with new random weights, at every call, and "
+               "the model does not hold it: an optimizer built from parameters() never sees it. Build each "
+               "layer once, where the model keeps its layers."),
     ),
     "08.5": Exercise(
         expected=lambda widths, train: Range(0.0, 0.15, "a sixteenth of conv 2's weights costs a few points "
@@ -324,9 +368,12 @@ EXERCISES = {
             (lambda a, e, o: abs(a[1]) > 0.5 and abs(a[1] - 100 * a[2]) <= 100 * _DROP_TOLERANCE,
              "Your widths are right and so is your measurement, but in percent: give the drop as a "
              "fraction, like the accuracies ex5_train returns."),
+            (lambda a, e, o: _seed_1_drop(a, o["train"]),
+             "Your widths are right, and your number is the drop with seed 1: the check measures the "
+             "default seed, ex5_train(w) (seed 0). Report that drop; compare it with seed 1 afterwards."),
             (lambda a, e, o: abs(a[1] - a[2]) > _DROP_TOLERANCE,
              "Your widths are right, but your number is not what ex5_train measures with them: measure "
-             "both accuracies with ex5_train and subtract (round to two decimals, do not cut the rest off)."),
+             "both accuracies with ex5_train's default seed and subtract (round to two decimals, do not cut the rest off)."),
             (lambda a, e, o: True,
              "The drop ex5_train measured is outside what this experiment gives: a sixteenth of conv 2's "
              "weights costs a few points after 64 short steps. Did x_train or ex5_train change?"),

@@ -69,22 +69,23 @@ ATTEMPTS = {
     },
     "08.4": {
         "kind": "debug",
-        "title": "the blocks that do not train",
-        "minutes": 6,
-        "misconception": "passes the list itself to nn.Sequential, which wants the modules one by one",
+        "title": "the block that never learns",
+        "minutes": 8,
+        "misconception": "registers the second block in __init__ but forward still builds a new one at every call",
         "wrong": (
-            "class ListCNN(nn.Module):\n"
+            "class TwoBlockCNN(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.blocks = nn.Sequential([ConvBlock(3, 16), ConvBlock(16, 32)])\n"
+            "        self.block1 = ConvBlock(3, 16)\n"
+            "        self.block2 = ConvBlock(16, 32)\n"
             "        self.fc = nn.Linear(32 * 8 * 8, 10)\n"
             "\n"
             "    def forward(self, x):\n"
-            "        for block in self.blocks:\n"
-            "            x = block(x)\n"
+            "        x = self.block1(x)\n"
+            "        x = ConvBlock(16, 32)(x)\n"
             "        return self.fc(x.flatten(1))"),
         "right": (
-            "class ListCNN(nn.Module):\n"
+            "class TwoBlockCNN(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"
             "        self.blocks = nn.Sequential(ConvBlock(3, 16), ConvBlock(16, 32))\n"
@@ -93,15 +94,27 @@ ATTEMPTS = {
             "    def forward(self, x):\n"
             "        return self.fc(self.blocks(x).flatten(1))"),
         "alternative": (
-            "class ListCNN(nn.Module):\n"
+            "class TwoBlockCNN(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.block1, self.block2 = ConvBlock(3, 16), ConvBlock(16, 32)\n"
+            "        self.block1 = ConvBlock(3, 16)\n"
+            "        self.fc = nn.Linear(32 * 8 * 8, 10)\n"
+            "        self.extra = nn.ModuleList([ConvBlock(16, 32)])\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        x = self.extra[0](self.block1(x))\n"
+            "        return self.fc(x.flatten(1))"),
+        "loophole": (
+            "class TwoBlockCNN(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.block1 = ConvBlock(3, 16)\n"
             "        self.fc = nn.Linear(32 * 8 * 8, 10)\n"
             "\n"
             "    def forward(self, x):\n"
-            "        for block in (self.block1, self.block2):\n"
-            "            x = block(x)\n"
+            "        x = self.block1(x)\n"
+            "        torch.manual_seed(0)\n"
+            "        x = ConvBlock(16, 32)(x)\n"
             "        return self.fc(x.flatten(1))"),
     },
     "08.5": {
