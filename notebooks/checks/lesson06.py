@@ -40,7 +40,7 @@ def _with_momentum(update, lr: float, mu: float) -> torch.Tensor:
         F.cross_entropy(model(x), y).backward()
         update(params, buffers, lr, mu)
         if any(b is not None and b.data_ptr() == p.grad.data_ptr() for b, p in zip(buffers, params)):
-            raise Refused("your buffer is the tensor p.grad itself, not a copy. With zero_grad(set_to_none=False), "
+            raise Refused("Your buffer is the tensor p.grad itself, not a copy. With zero_grad(set_to_none=False), "
                           "which this check and some training code use, zero_grad() empties it in place and "
                           "backward() writes the new gradient into it. Keep a copy, as optim.SGD does.")
     return _weights(model)
@@ -74,13 +74,13 @@ def _optim_momentum(lr: float, mu: float, dampening: float = 0.0, nesterov: bool
 def _run_momentum(step, lr: float, mu: float) -> torch.Tensor:
     """The student's step over several steps, refused if it hands the work to torch.optim."""
     if {"optim", "SGD"} & set(getattr(getattr(step, "__code__", None), "co_names", ())):
-        raise Refused("the exercise asks you to write the update: your function calls torch.optim.")
+        raise Refused("The exercise asks you to write the update: your function calls torch.optim.")
     try:
         return _with_momentum(step, lr, mu)
     except RuntimeError as error:
         if "leaf Variable" not in str(error):
             raise
-        raise Refused("autograd refused to change a parameter in place: it records the change unless "
+        raise Refused("Autograd refused to change a parameter in place: it records the change unless "
                       "the update runs inside torch.no_grad() (section 1).") from None
 
 
@@ -129,7 +129,7 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
     finally:
         torch.optim.SGD = sgd
     if momenta and not any(momenta):
-        raise Refused("your optimizer has momentum 0, so its steps are plain SGD. The loop is meant to be "
+        raise Refused("Your optimizer has momentum 0, so its steps are plain SGD. The loop is meant to be "
                       "SGD with momentum 0.9: keep momentum=0.9 and look for what stops the buffer building.")
     return _weights(model)
 
