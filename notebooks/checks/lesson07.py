@@ -240,13 +240,14 @@ EXERCISES = {
                "Too small and too large both fail, so the rate you need lies between the largest that "
                "failed low and the smallest that failed high: try one in the middle (on a log scale) and repeat."),
         mistakes=(
-            (lambda a, e, o: 0.0 < getattr(a, "lr", 0.0) <= 0.001,
-             "Adam's usual 0.001 and below are too small here: 48 steps are few, so each step must go "
-             "further. Go up, by a factor of about 3 at a time."),
-            (lambda a, e, o: getattr(a, "lr", 0.0) > 0.001,
-             "That rate falls short. Too small and too large both fail, and near the edges the side can "
-             "differ from one CPU to another: try it 3 times smaller and 3 times larger, and follow "
-             "the one that does better."),
+            (lambda a, e, o: getattr(a, "lr", 0.0) > 0.01,
+             "Above 0.01 a failing rate is most likely too large: Adam's steps overshoot. Go down, by a "
+             "factor of about 3. Near the edges the side can differ from one CPU to another: if going "
+             "down does worse, try 3 times larger instead."),
+            (lambda a, e, o: 0.0 < getattr(a, "lr", 0.0) <= 0.01,
+             "At or below 0.01 a failing rate is most likely too small: 48 steps are few, so each step "
+             "must go further. Go up, by a factor of about 3. Near the edges the side can differ from "
+             "one CPU to another: if going up does worse, try 3 times smaller instead."),
         ),
     ),
 }
