@@ -980,6 +980,21 @@ def test_04_5_shows_one_hint_only(capsys):
     assert said(capsys).count("Hint:") == 1
 
 
+def test_04_5_an_edit_under_no_grad_is_told_the_version_still_changes(capsys):
+    checks._wrong_tries.clear()
+
+    def edit_under_no_grad(x, w):
+        h = x * w
+        square = h * h
+        with torch.no_grad():
+            h += 1
+        return (square + h).sum()
+
+    assert not checks.check("04.5", edit_under_no_grad)
+    out = said(capsys)
+    assert "not the version counter" in out and out.count("Hint:") == 1 and "Which operation saved" not in out
+
+
 def test_04_5_a_detached_copy_is_told_it_cut_the_graph(capsys):
     checks._wrong_tries.clear()
 

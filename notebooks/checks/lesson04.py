@@ -236,11 +236,14 @@ def _shift_inputs():
 
 
 _CUT_OFF = "a result cut off from the graph"
+_UNRECORDED_EDIT = "an in-place edit under no_grad()"
+_GRAD_OFF = {"no_grad", "set_grad_enabled", "inference_mode"}
 
 
 def _run_shift(f):
     """(the sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers
-    (``_CUT_OFF`` if the sum does not require a gradient: .detach() or no_grad inside ``f``)."""
+    (``_CUT_OFF`` if the sum does not require a gradient: .detach() or no_grad inside ``f``;
+    ``_UNRECORDED_EDIT`` if backward() finds a saved tensor edited and ``f`` turns recording off)."""
     x, w = _shift_inputs()
     total = f(x, w)
     if isinstance(total, torch.Tensor) and not total.requires_grad:
@@ -248,6 +251,8 @@ def _run_shift(f):
     try:
         total.backward()
     except RuntimeError as error:  # keep the message, not PyTorch's own "Hint: …" after it
+        if "inplace" in str(error) and _GRAD_OFF & set(f.__code__.co_names):
+            return _UNRECORDED_EDIT  # e.g. `with torch.no_grad(): h += 1`: still a new version of h
         raise RuntimeError(str(error).split("; expected")[0]) from None
     return torch.cat([total.detach().reshape(1), w.grad])
 
@@ -381,6 +386,9 @@ EXERCISES = {
                "Give the shifted values a tensor of their own, and leave the h that the product saved "
                "as it was."),
         mistakes=(
+            (lambda a, e, o: isinstance(a, str) and a == _UNRECORDED_EDIT,
+             "no_grad() stops the recording, not the version counter: h += 1 still edits the h that the "
+             "product saved, and backward() refuses. Make a new tensor instead of editing the saved one."),
             (lambda a, e, o: isinstance(a, str) and a == _CUT_OFF,
              "You cut the result off from the graph (.detach() or no_grad): w can't get a gradient. Make a "
              "new tensor that stays in the graph."),

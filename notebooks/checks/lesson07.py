@@ -217,14 +217,14 @@ EXERCISES = {
         hints=("That is more than 5 % away from the checkpoint's real size. What does the checkpoint hold "
                "besides the weights? How many numbers does Adam keep for each weight, and how many bytes is each?",
                "Still more than 5 % away. Adam keeps two running averages per weight, m and v, each a float32 "
-               "like the weight: compare with the size of section 9's weights file."),
+               "like the weight: compare with the size of section 8's weights file."),
         mistakes=(
             (lambda a, e, o: _number(a) is None,
              "Give one number: the file's size in kB (an int or a float)."),
             (lambda a, e, o: _near(a, 1000 * _checkpoint_kB(o["checkpoint"]), 0.1),
              "That looks like bytes: give kB (1 kB = 1,000 bytes)."),
             (lambda a, e, o: _near(a, _checkpoint_kB(o["checkpoint"]) / 3, 0.1),
-             "That is about the weights alone (section 9's file): the checkpoint holds Adam's running "
+             "That is about the weights alone (section 8's file): the checkpoint holds Adam's running "
              "averages too."),
             (lambda a, e, o: _near(a, 2 * _checkpoint_kB(o["checkpoint"]) / 3, 0.1),
              "Two float32 numbers per weight is one too few: the weights, m and v."),
@@ -241,11 +241,13 @@ EXERCISES = {
                "failed low and the smallest that failed high: try one in the middle (on a log scale) and repeat."),
         mistakes=(
             (lambda a, e, o: getattr(a, "lr", 0.0) > 0.01,
-             "That rate is too large: Adam's steps overshoot and the accuracy falls. Go down, by a factor "
-             "of about 3."),
+             "Above 0.01 a failing rate is most likely too large: Adam's steps overshoot. Go down, by a "
+             "factor of about 3. Near the edges the side can differ from one CPU to another: if going "
+             "down does worse, try 3 times larger instead."),
             (lambda a, e, o: 0.0 < getattr(a, "lr", 0.0) <= 0.01,
-             "That rate is too small: 48 steps are few, so each step must go further. Go up, by a factor "
-             "of about 3."),
+             "At or below 0.01 a failing rate is most likely too small: 48 steps are few, so each step "
+             "must go further. Go up, by a factor of about 3. Near the edges the side can differ from "
+             "one CPU to another: if going up does worse, try 3 times smaller instead."),
         ),
     ),
 }

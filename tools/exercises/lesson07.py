@@ -54,7 +54,7 @@ ATTEMPTS = {
     "07.3": {
         "kind": "write",
         "title": 'accuracy of every class (write)',
-        "minutes": 5,
+        "minutes": 8,
         "misconception": 'divides the right answers of class k by all digits instead of the digits labelled k',
         "wrong": "return torch.stack([((predictions == k) & (labels == k)).float().mean() for k in range(10)])",
         "right": "return torch.stack([(predictions[labels == k] == k).float().mean() for k in range(10)])",
