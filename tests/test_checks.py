@@ -421,6 +421,30 @@ def test_01_4_a_forward_without_the_transpose_is_named(capsys):
     out = said(capsys)
     assert "multiply by weight.T (section 1)" in out and "cannot be multiplied" in out, out
 
+
+def test_01_4_sizes_not_kept_as_attributes_are_named(capsys):
+    """extra_repr reading self.in_features that __init__ never stored: the check names step 1."""
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    class NoSizes(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            b = in_features ** -0.5
+            self.weight = nn.Parameter(torch.rand(out_features, in_features) * 2 * b - b)
+            self.bias = nn.Parameter(torch.rand(out_features) * 2 * b - b)
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+        def extra_repr(self):
+            return f"in_features={self.in_features}, out_features={self.out_features}"
+
+    assert not checks.check("01.4", NoSizes)
+    out = said(capsys)
+    assert "Step 1 keeps in_features and out_features as attributes" in out, out
+
+
 def test_05_2_one_full_batch_backward_is_refused(capsys):
     import helpers
     checks._wrong_tries.clear()

@@ -260,6 +260,11 @@ def _my_linear(cls) -> bool:
     except NotImplementedError:
         raise Refused("steps 1–2 (__init__ and forward) pass; step 3 (extra_repr) still raises "
                       "NotImplementedError.") from None
+    except AttributeError as error:
+        if "_features" not in str(error):
+            raise
+        raise Refused(f"extra_repr raised AttributeError: {error}. Step 1 keeps in_features and "
+                      "out_features as attributes of self, so that extra_repr can read them.") from None
     if text != f"{cls.__name__}(in_features=7, out_features=3)":
         no_bias = " (no bias=…: the prompt asks for the two sizes only)" if "bias" in text else ""
         raise Refused(f"print(layer) shows {text!r}; extra_repr should give "
