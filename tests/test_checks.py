@@ -884,6 +884,19 @@ def test_02_3_a_forgotten_bias_in_one_term_is_named(capsys, answer, words):
     assert words in said(capsys)
 
 
+
+@pytest.mark.parametrize("answer, words", [
+    (float(EX3_FULL), "✓"),
+    (torch.tensor(EX3_FULL), "✓"),
+    (EX3_FULL + 0.4, "your answer has a fractional part"),  # a count is an integer: no tolerance
+    (EX3_FULL - 1e-6, "your answer has a fractional part"),
+    (str(EX3_FULL), "Give the count as a number"),
+])
+def test_02_3_a_count_is_an_integer(capsys, answer, words):
+    checks._wrong_tries.clear()
+    assert checks.check("02.3", answer) is (words == "✓")
+    assert words in said(capsys)
+
 DIGITNET = """
 class DigitNet(nn.Module):
     def __init__(self):

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from checks import Exercise, Refused
+from checks import same as _same
 
 
 def _flat_features(layers: nn.Module, x: torch.Tensor) -> int:
@@ -93,6 +94,29 @@ def _fc1_as(model: nn.Module, in_features: int) -> int:
 
 def _count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def _whole(answer):
+    """``answer`` as an int if it is a whole number (151290, 151290.0, tensor(151290)), else None."""
+    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
+        answer = answer.item()
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        return None
+    return int(answer) if float(answer).is_integer() else None
+
+
+def _same_count(answer, expected) -> bool:
+    """A count is right only as that exact integer: 151290.4 is not a parameter count."""
+    return _whole(answer) is not None and _whole(answer) == expected and _same(answer, expected)[0]
+
+
+def _as_float(answer) -> float | None:
+    """``answer`` as a float if it is a number (or a one-number tensor), else None."""
+    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
+        answer = answer.item()
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        return None
+    return float(answer)
 
 
 def _tutorial_net(conv2_filters: int) -> nn.Module:
@@ -433,12 +457,17 @@ EXERCISES = {
     ),
     "02.3": Exercise(
         expected=lambda **o: _count(_ex3_model(o)),
+        same=lambda a, e, o: _same_count(a, e),
         form="an int",
         hints=("Add up out·(in·k·k + 1) for each convolution and out·(in + 1) for each linear layer, "
                "reading the sizes from print(tutorial_net) and changing what 32 filters change.",
                "32 filters change two layers: conv2, and fc1, which takes channels x height x width of the "
                "last pooled maps (32 filters change the channels, not the sides)."),
-        mistakes=((lambda a, e, o: a == _count_without(_ex3_model(o), ".bias"),
+        mistakes=((lambda a, e, o: _whole(a) is None and isinstance(_as_float(a), float),
+                   "A parameter count is a whole number: your answer has a fractional part. Give an int."),
+                  (lambda a, e, o: _as_float(a) is None,
+                   "Give the count as a number, an int."),
+                  (lambda a, e, o: a == _count_without(_ex3_model(o), ".bias"),
                    "You counted the weights only: each output channel or unit also has a bias (the + 1)."),
                   (lambda a, e, o: _one_layer_without_bias(_ex3_model(o), a),
                    "One term lacks its biases: every layer adds out of them (the + 1)."),
