@@ -1,4 +1,5 @@
 """The exercise-check engine (notebooks/checks/__init__.py): equivalent forms, hints, no answers shown."""
+import linecache
 import sys
 from pathlib import Path
 
@@ -805,6 +806,14 @@ def test_02_5_the_class_as_given_is_the_notebooks_and_comments_do_not_answer_it(
     commented = snippet.replace("    def forward", "    # the digits are 28x28 now\n\n    def forward")
     assert checks.check("02.5", _lesson02_class("SmallNet", commented)) is False
     assert "not answered yet" in said(capsys)
+    for source, verdict in ((commented, "not answered yet"), (snippet.replace("12 * 6 * 6)\n", "432)\n"),
+                                                                        "still gives 50 rows")):
+        filename = f"<cell {verdict}>"  # a notebook cell: inspect finds its source, as IPython lets it
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        namespace = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}
+        exec(compile(source, filename, "exec"), namespace)
+        assert checks.check("02.5", namespace["SmallNet"]) is False
+        assert verdict in said(capsys)
     renamed = snippet.replace("x = x.view", "flat = x.view").replace("self.fc1(x)", "self.fc1(flat)")
     assert checks.check("02.5", _lesson02_class("SmallNet", renamed)) is False
     out = said(capsys)
