@@ -1,5 +1,7 @@
 """The exercise-check engine (notebooks/checks/__init__.py): equivalent forms, hints, no answers shown."""
+import linecache
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -780,6 +782,10 @@ class SmallNet(nn.Module):
     ("", "300", "x.view(-1, 300)", "✓", "x"),
     ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "as they are", "F.pad(x, (2, 2, 2, 2))"),  # digits padded: ruled out
     ("", "12 * 6 * 6", "torch.flatten(x, 1)", "as they are", "F.pad(x, (2, 2, 2, 2))"),
+    ("", "12 * 6 * 6", "x.reshape(-1, 12 * 6 * 6)", "still gives 50 rows", "x"),  # changed, rows cut as before
+    ("", "300", "torch.flatten(x)", "flattened the batch too", "x"),            # the 1 forgotten
+    ("", "12 * 6 * 6", "torch.flatten(x)", "flattened the batch too", "x"),
+    ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)  # TODO: look at this", "not answered yet", "x"),  # a comment only
 ])
 def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten,
                                                                             verdict, start):
@@ -787,6 +793,31 @@ def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(ca
     cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten, start=start))
     assert checks.check("02.5", cls) is (verdict == "✓")
     assert verdict in said(capsys)
+
+
+def test_02_5_the_class_as_given_is_the_notebooks_and_comments_do_not_answer_it(capsys):
+    import json
+    from checks import lesson02
+    cells = json.load(open(Path(__file__).parent.parent / "notebooks" / "02_lenet.ipynb"))["cells"]
+    cell = next("".join(c["source"]) for c in cells if c["metadata"].get("exercise", {}).get("id") == "02.5")
+    snippet = cell.split("# END TODO")[0]
+    assert lesson02._smallnet_as_given(_lesson02_class("SmallNet", snippet))
+    checks._wrong_tries.clear()
+    commented = snippet.replace("    def forward", "    # the digits are 28x28 now\n\n    def forward")
+    assert checks.check("02.5", _lesson02_class("SmallNet", commented)) is False
+    assert "not answered yet" in said(capsys)
+    for source, verdict in ((commented, "not answered yet"), (snippet.replace("12 * 6 * 6)\n", "432)\n"),
+                                                                        "still gives 50 rows")):
+        filename = f"<cell {verdict}>"  # a notebook cell: inspect finds its source, as IPython lets it
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        namespace = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}
+        exec(compile(source, filename, "exec"), namespace)
+        assert checks.check("02.5", namespace["SmallNet"]) is False
+        assert verdict in said(capsys)
+    renamed = snippet.replace("x = x.view", "flat = x.view").replace("self.fc1(x)", "self.fc1(flat)")
+    assert checks.check("02.5", _lesson02_class("SmallNet", renamed)) is False
+    out = said(capsys)
+    assert "still gives 50 rows" in out and "not answered yet" not in out
 
 
 ADAPTIVE_SMALLNET = SMALLNET.replace("F.max_pool2d(F.relu(self.conv2(x)), 2)",

@@ -9,8 +9,13 @@ own and compare its scores with the right computation from the class's own layer
 """
 from __future__ import annotations
 
+import inspect
+import io
+import linecache
 import re
 import sys
+import textwrap
+import tokenize
 
 import torch
 import torch.nn.functional as F
@@ -346,6 +351,8 @@ def _smallnet_run(cls, batch: int) -> str | None:
         finally:
             hook.remove()
         per_digit = _two_stages(convs, x).shape[1]
+        if reached and len(reached[-1]) == 1:
+            return "batch flattened"  # torch.flatten(x) without the 1: all the digits in one row
         if scores is None:  # fc1 refused the rows it got: which side is wrong?
             if reached[-1] == (batch, _two_stages(convs, F.pad(x, (2, 2, 2, 2))).shape[1]):
                 return "padded"  # the digits padded to 32x32, whatever fc1 takes
@@ -371,6 +378,8 @@ def _smallnet_verdict(cls) -> bool | str:
     convs, linears = _layers(cls(), ("conv1", "conv2", "fc1", "fc2"))
     if [_conv_config(c) for c in convs] != SMALLNET_CONVS or len(linears) != 2:
         return "layers changed"
+    if _fifty_rows(cls):
+        return "still 50 rows"  # changed (else check says "not answered yet"), but rows cut as before
     for batch in (72, 5):
         wrong = _smallnet_run(cls, batch)
         if wrong is not None:
@@ -380,8 +389,71 @@ def _smallnet_verdict(cls) -> bool | str:
     return True
 
 
+SMALLNET_AS_GIVEN = """
+class SmallNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 3)
+        self.conv2 = nn.Conv2d(6, 12, 3)
+        self.fc1 = nn.Linear(12 * 6 * 6, 84)
+        self.fc2 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = x.view(-1, 12 * 6 * 6)
+        return self.fc2(F.relu(self.fc1(x)))
+"""
+"""Exercise 02.5's class as the notebook hands it out (a test holds it to the notebook's cell): an
+attempt compiled to the same code, whatever its comments and blank lines, is not answered yet."""
+
+
+def _code_key(code):
+    """What a code object computes, without its line numbers and file: comments do not change it."""
+    consts = tuple(_code_key(c) if hasattr(c, "co_code") else (type(c).__name__, repr(c)) for c in code.co_consts)
+    return code.co_code, code.co_names, code.co_varnames, code.co_argcount, consts
+
+
+def _source_key(f) -> tuple | None:
+    """The tokens of ``f``'s source without comments and blank lines, or None when Python cannot
+    find its source (a class made by exec, as in the tests)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(f))
+        return tuple(t.string for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                     if t.type not in (tokenize.COMMENT, tokenize.NL))
+    except Exception:
+        return None
+
+
+def _methods_key(cls, by_source: bool) -> dict | None:
+    try:
+        return {name: _source_key(f) if by_source else _code_key(f.__code__)
+                for name, f in vars(cls).items() if hasattr(f, "__code__")}
+    except Exception:
+        return None
+
+
+def _given_class():
+    """SMALLNET_AS_GIVEN made into a class whose source inspect can find, as a notebook cell's."""
+    filename = "<02.5 as given>"
+    linecache.cache[filename] = (len(SMALLNET_AS_GIVEN), None, SMALLNET_AS_GIVEN.splitlines(True), filename)
+    namespace = {"nn": nn, "F": F, "torch": torch}
+    exec(compile(SMALLNET_AS_GIVEN, filename, "exec", dont_inherit=True), namespace)
+    return namespace["SmallNet"]
+
+
 def _smallnet_as_given(cls) -> bool:
-    """The snippet as handed out: 72 digits give 50 rows of scores."""
+    """The snippet as handed out: the same source (comments and blank lines aside; the same code
+    when the source cannot be found), and 72 digits give 50 rows of scores. A changed class that
+    still gives 50 rows is answered: it gets a hint naming that."""
+    given = _given_class()
+    student = _methods_key(cls, by_source=True)
+    by_source = student is not None and None not in student.values()
+    return _methods_key(cls, by_source) == _methods_key(given, by_source) and _fifty_rows(cls)
+
+
+def _fifty_rows(cls) -> bool:
+    """72 digits give 50 rows of scores, as with the snippet handed out."""
     model = _seeded(cls(), 26)
     with torch.no_grad():
         try:
@@ -536,6 +608,14 @@ EXERCISES = {
                   (lambda a, e, o: a == "rows of the old length",
                    "fc1 is right now, but the flattening still cuts the numbers into rows of the old "
                    "length (view(-1, 432) makes rows of 432): give fc1 one row per digit."),
+                  (lambda a, e, o: a == "still 50 rows",
+                   "Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
+                   "reshape(-1, 432), like view(-1, 432), cuts the numbers into rows of 432 whatever the "
+                   "batch. Flatten per image, keeping the batch dimension."),
+                  (lambda a, e, o: a == "batch flattened",
+                   "fc1 receives one long row: the flattening flattened the batch too (torch.flatten(x) "
+                   "without the 1 starts at dimension 0). Start at dimension 1, so each digit keeps its "
+                   "own row."),
                   (lambda a, e, o: a == "rows",
                    "For some batch size the rows of scores still differ from the digits: the flattening "
                    "must keep the batch dimension whatever its size."),
