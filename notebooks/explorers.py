@@ -140,3 +140,13 @@ def batch_gradient_error(batch_size: int, batches: int = 400, seed: int = 0) -> 
     errors = [(gradient(torch.randperm(len(X), generator=gen)[:batch_size]) - full).norm() / full.norm()
               for _ in range(batches)]
     return torch.stack(errors).mean().item()
+
+
+def noise_floor(lr: float, batch_size: int, steps: int, seeds: int = 3) -> float:
+    """How far ``bowl_sgd(lr, batch_size, steps, seed)`` stays above the bowl's lowest loss: its loss
+    averaged over the second half of the steps and over seeds ``0 .. seeds - 1``, minus
+    ``bowl_minimum()``'s loss (at least 0: rounding can give -1e-17).
+    Introduced in 06_manual_weight_updates.
+    """
+    tails = [bowl_sgd(lr, batch_size, steps, seed)[steps // 2:] for seed in range(seeds)]
+    return max(sum(sum(tail) / len(tail) for tail in tails) / seeds - bowl_minimum()[1], 0.0)

@@ -157,6 +157,21 @@ def draw_loss_curves(curves: dict, ax=None, ylim=None):
     return ax
 
 
+def draw_loss_panels(panels: dict, figsize: tuple = (4.4, 4.1)):
+    """Panels of ``draw_loss_curves``, stacked over one shared step axis: ``panels`` maps a panel's
+    title to its ``curves`` (a label to the losses, one per step). Returns the figure.
+    Introduced in 06_manual_weight_updates.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(panels), 1, figsize=figsize, sharex=True, squeeze=False)
+    for ax, (title, curves) in zip(axes[:, 0], panels.items()):
+        draw_loss_curves(curves, ax)
+        ax.set(title=title, ylabel="loss (log scale)", xlabel="")
+    axes[-1, 0].set_xlabel("step")
+    return fig
+
+
 def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: int = 5, axes=None):
     """Two panels from a training ``history``: left, the running training loss (mean of every
     ``steps_per_epoch / chunks_per_epoch`` steps) and the end-of-epoch training and validation

@@ -1531,6 +1531,38 @@ def test_06_3_dropping_zero_grad_is_named_and_one_optimizer_passes(capsys):
     assert checks.check("06.3", _06_3_train(fresh_each_step=False, clear=True)) is True
 
 
+def test_06_3_a_train_that_returns_no_list_of_losses_is_refused(capsys):
+    checks._wrong_tries.clear()
+    right = _06_3_train(fresh_each_step=False, clear=True)
+
+    def no_return(net, x, y, steps, lr):
+        right(net, x, y, steps, lr)  # the right steps, but nothing returned
+
+    def too_short(net, x, y, steps, lr):
+        return right(net, x, y, steps, lr)[:-1]
+
+    def tensors(net, x, y, steps, lr):
+        return [torch.tensor(v) for v in right(net, x, y, steps, lr)]
+
+    for train in (no_return, too_short, tensors):
+        assert checks.check("06.3", train) is False
+        assert "return losses" in capsys.readouterr().out
+
+
+def test_06_1_an_average_from_zero_is_told_it_averaged(capsys):
+    checks._wrong_tries.clear()
+
+    @torch.no_grad()
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            b = torch.zeros_like(p) if buffers[k] is None else buffers[k]
+            buffers[k] = mu * b + (1 - mu) * p.grad  # Adam's average, from 0
+            p -= lr * buffers[k]
+
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "You averaged" in capsys.readouterr().out
+
+
 class ConvBlock(torch.nn.Sequential):  # 08's ConvBlock, a global as in the notebook (08.4's forward reads it)
     def __init__(self, c_in, c_out):
         nn = torch.nn

@@ -283,3 +283,11 @@ def test_batch_gradient_error_is_the_mean_relative_error_of_closed_form_batch_gr
 def test_batch_gradient_error_refuses_a_bad_batch_size(bad):
     with pytest.raises(ValueError, match="batch_size must be a whole number from 1 to 64"):
         explorers.batch_gradient_error(bad)
+
+
+def test_noise_floor_is_the_mean_of_the_second_half_above_the_lowest_loss():
+    _, lowest = explorers.bowl_minimum()
+    tails = [explorers.bowl_sgd(0.1, 16, 40, seed)[20:] for seed in range(2)]
+    expected = (sum(tails[0]) / len(tails[0]) + sum(tails[1]) / len(tails[1])) / 2 - lowest
+    assert explorers.noise_floor(0.1, 16, 40, seeds=2) == pytest.approx(expected, rel=1e-12)
+    assert explorers.noise_floor(0.1, 64, 600) < 1e-12 < explorers.noise_floor(0.1, 4, 600)  # full batch settles

@@ -194,3 +194,13 @@ def test_feature_maps_share_one_scale_with_a_colour_bar():
     fig = training_figures.draw_training_curves(history, steps_per_epoch=10)
     assert len(fig.axes[1].get_lines()) == 3                             # training, validation, 99 %
     plt.close(fig)
+
+
+def test_draw_loss_panels_stacks_one_titled_panel_per_entry_over_one_step_axis():
+    import matplotlib.pyplot as plt
+    fig = training_figures.draw_loss_panels({"a": {"x": [2.3, 1.0]}, "b": {"y": [2.3, 2.2], "z": [2.3, 0.5]}})
+    axes = fig.axes
+    assert [ax.get_title() for ax in axes] == ["a", "b"] and [len(ax.get_lines()) for ax in axes] == [1, 2]
+    assert axes[-1].get_xlabel() == "step" and axes[0].get_xlabel() == ""
+    assert axes[0].get_shared_x_axes().joined(axes[0], axes[1])
+    plt.close(fig)

@@ -61,6 +61,16 @@ def _step_then_update(params, buffers, lr: float, mu: float, start_at_zero: bool
             buffers[k].mul_(mu).add_(p.grad)
 
 
+def _average_from_zero(params, buffers, lr: float, mu: float) -> None:
+    """Adam's kind of average: b = μ·b + (1 − μ)·g, with b starting at 0."""
+    with torch.no_grad():
+        for k, p in enumerate(params):
+            if buffers[k] is None:
+                buffers[k] = torch.zeros_like(p)
+            buffers[k].mul_(mu).add_(p.grad, alpha=1 - mu)
+            p.sub_(lr * buffers[k])
+
+
 def _optim_momentum(lr: float, mu: float, dampening: float = 0.0, nesterov: bool = False) -> torch.Tensor:
     model, x, y = _problem()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=mu, dampening=dampening, nesterov=nesterov)
@@ -125,9 +135,12 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
 
     torch.optim.SGD = RecordingSGD
     try:
-        train(model, x, y, _STEPS, lr)
+        losses = train(model, x, y, _STEPS, lr)
     finally:
         torch.optim.SGD = sgd
+    if not (isinstance(losses, list) and len(losses) == _STEPS and all(isinstance(v, float) for v in losses)):
+        raise Refused(f"Your train returned {type(losses).__name__}, not its losses: keep `return losses`, "
+                      f"a list with one float (loss.item()) per step ({_STEPS} here).")
     if momenta and not any(momenta):
         raise Refused("Your optimizer has momentum 0, so its steps are plain SGD. The loop is meant to be "
                       "SGD with momentum 0.9: keep momentum=0.9 and look for what stops the buffer building.")
@@ -199,7 +212,8 @@ EXERCISES = {
                   (lambda a, e, o: _close(a, _optim_momentum(o["lr"], 0.0)),
                    "Your steps are plain SGD: the buffer is not kept from one call to the next. Store it in "
                    "the list buffers, at the parameter's index."),
-                  (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], dampening=o["mu"])),
+                  (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], dampening=o["mu"]))
+                   or _close(a, _with_momentum(_average_from_zero, o["lr"], o["mu"])),
                    "You averaged, μ·b + (1 − μ)·g: PyTorch's buffer adds the whole gradient, μ·b + g."),
                   (lambda a, e, o: _close(a, _optim_momentum(o["lr"], o["mu"], nesterov=True)),
                    "You stepped along g + μ·b, a look-ahead (Nesterov's momentum, SGD(nesterov=True)): "
