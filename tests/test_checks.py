@@ -1146,7 +1146,8 @@ def test_04_1_a_wrong_length_is_told_to_give_one_boolean_per_tensor(capsys, answ
 
 
 @pytest.mark.parametrize("returned, words", [(None, "returned None; expected a list of tensors"),
-                                             (7, "returned one value; expected a list of tensors")])
+                                             (7, "returned one value; expected a list of tensors"),
+                                             ([], "returned no leaves (an empty list)")])
 def test_04_2_a_function_that_returns_no_list_is_told_what_it_returned(capsys, returned, words):
     checks._wrong_tries.clear()
     assert not checks.check("04.2", lambda output: returned)
