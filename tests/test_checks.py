@@ -1492,6 +1492,40 @@ def test_06_3_a_wrong_train_is_told_its_weights_differ(capsys):
     assert "Your train runs, but the weights it produces differ" in out and "shape" not in out
 
 
+def test_06_3_zero_grad_between_backward_and_step_is_named_and_tensor_losses_are_told(capsys):
+    import torch.nn.functional as F
+    checks._wrong_tries.clear()
+
+    def train(net, x, y, steps, lr):
+        optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
+        losses = []
+        for _ in range(steps):
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.zero_grad()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+    for _ in range(2):
+        assert checks.check("06.3", train) is False
+        out = capsys.readouterr().out
+        assert "zeroed gradients" in out and "zero_grad() goes before" in out and "Make one optimizer" not in out
+
+    def tensors(net, x, y, steps, lr):
+        optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
+        losses = []
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss)
+        return losses
+    assert checks.check("06.3", tensors) is False
+    out = capsys.readouterr().out
+    assert "list of tensors" in out and "loss.item()" in out
+
+
 def _06_3_train(fresh_each_step: bool, clear: bool, order: str = "lr=lr, momentum=0.9"):
     import torch.nn.functional as F
 

@@ -138,6 +138,9 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
         losses = train(model, x, y, _STEPS, lr)
     finally:
         torch.optim.SGD = sgd
+    if isinstance(losses, list) and losses and all(isinstance(v, torch.Tensor) for v in losses):
+        raise Refused("Your train returned a list of tensors: keep `return losses`, but append the number "
+                      "loss.item(), not the tensor loss.")
     if not (isinstance(losses, list) and len(losses) == _STEPS and all(isinstance(v, float) for v in losses)):
         raise Refused(f"Your train returned {type(losses).__name__}, not its losses: keep `return losses`, "
                       f"a list with one float (loss.item()) per step ({_STEPS} here).")
@@ -255,6 +258,9 @@ EXERCISES = {
                   (lambda a, e, o: _close(a, _reference_training(clear=False, fresh=True))
                    or _close(a, _reference_training(clear=False)),
                    "Your gradients now pile up: backward() adds to .grad, so keep zero_grad() before each "
-                   "backward(). Momentum's memory is the buffer b, not .grad."),),
+                   "backward(). Momentum's memory is the buffer b, not .grad."),
+                  (lambda a, e, o: _close(a, _weights(_problem()[0])),
+                   "Your weights never moved: your step() sees zeroed gradients. zero_grad() goes before "
+                   "backward(), not between backward() and step()."),),
     ),
 }
