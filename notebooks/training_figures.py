@@ -283,3 +283,26 @@ def draw_feature_maps(image, maps: torch.Tensor, more: torch.Tensor | None = Non
     fig.colorbar(im, ax=axes, shrink=0.85, label="activation")
     fig.suptitle(title or "Feature maps after ReLU, on one shared scale")
     return fig
+
+
+def lr_explorer():
+    """The learning-rate slider: a log-scale slider **lr** from 0.001 to 1; each move prints
+    ``lr_summary(lr)`` and shows ``draw_lr_curve(lr)``.
+
+    Returns the ``ipywidgets.interactive`` (show it as a cell's last value).
+    Introduced in 06_manual_weight_updates.
+    """
+    import ipywidgets as widgets
+
+    import figure_style
+    from explorers import lr_summary
+
+    def show_lr(lr: float) -> str:
+        summary = lr_summary(lr)
+        print(summary)
+        figure_style.show(draw_lr_curve(lr).figure, alt=f"The loss over {LR_STEPS} steps of gradient descent on the "
+                          f"bowl at lr = {lr:.3g}, on a fixed log scale, with a dashed line at the lowest possible loss.")
+        return summary
+
+    slider = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0, step=0.05, description="lr", readout_format=".4f")
+    return widgets.interactive(show_lr, lr=slider)

@@ -204,3 +204,15 @@ def test_draw_loss_panels_stacks_one_titled_panel_per_entry_over_one_step_axis()
     assert axes[-1].get_xlabel() == "step" and axes[0].get_xlabel() == ""
     assert axes[0].get_shared_x_axes().joined(axes[0], axes[1])
     plt.close(fig)
+
+
+def test_lr_explorer_prints_the_summary_of_the_sliders_rate(capsys):
+    import explorers
+    explorer = training_figures.lr_explorer()
+    slider = next(c for c in explorer.children if getattr(c, "description", "") == "lr")
+    assert (slider.min, slider.max, slider.value) == (-3, 0, 0.1)
+    explorer.update()
+    assert explorers.lr_summary(0.1) in capsys.readouterr().out
+    slider.value = 0.3
+    assert explorer.result == explorers.lr_summary(0.3) and "diverges" in explorer.result
+    _figure_tools().close("all")
