@@ -211,7 +211,6 @@ def test_lr_explorer_prints_the_summary_of_the_sliders_rate(capsys):
     explorer = training_figures.lr_explorer()
     slider = next(c for c in explorer.children if getattr(c, "description", "") == "lr")
     assert (slider.min, slider.max, slider.value) == (-3, 0, 0.1)
-    explorer.update()
     assert explorers.lr_summary(0.1) in capsys.readouterr().out
     slider.value = 0.3
     assert explorer.result == explorers.lr_summary(0.3) and "diverges" in explorer.result
