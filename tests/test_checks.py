@@ -594,6 +594,26 @@ def test_07_2_the_last_batch_loss_is_not_the_mean(capsys):
     assert "not the mean of this epoch's batch losses" in said(capsys)
 
 
+def test_07_2_a_sum_of_loss_tensors_is_refused(capsys):
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):
+        total = 0
+        for images, targets in loader:
+            loss = F.cross_entropy(model(images), targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total = total + loss  # keeps every batch's graph alive
+        return total / len(loader)
+
+    checks._wrong_tries.clear()
+    g = torch.Generator().manual_seed(0)
+    assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
+                            y=torch.randint(0, 10, (2_048,), generator=g))
+    assert "Add up loss.item(), not loss" in said(capsys)
+
+
 def test_07_2_normalizing_the_loaders_floats_again_is_named(capsys):
     import helpers
     import torch.nn.functional as F

@@ -7,11 +7,12 @@ import torch.nn.functional as F
 from checks import Exercise, Range, Refused
 
 
-def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool, int]:
+def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool, int, bool]:
     """(first epoch's returned value, second epoch's, accuracy after, largest gap between a returned
     value and the true mean cross-entropy of that epoch's batches, the same gap had the loss been
     taken of softmax probabilities instead of logits, whether the model was ever fed something other
-    than the loader's images, e.g. normalized twice, how many times ``optimizer.step()`` ran) of
+    than the loader's images, e.g. normalized twice, how many times ``optimizer.step()`` ran, whether
+    a returned value was a tensor that requires grad, e.g. a sum of loss tensors) of
     ``train_one_epoch`` on the
     check's own DataLoader: 2,048 training digits as normalized floats, batches of 64, a fresh
     seeded LeNet and Adam at 0.001. Hooks record each batch's model input and logits, the loader each
@@ -53,7 +54,7 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     pre_handle = model.register_forward_pre_hook(lambda module, inputs: fed.append(inputs[0].detach()))
     steps = []
     step_handle = optimizer.register_step_post_hook(lambda opt, args, kwargs: steps.append(1))
-    changed = False
+    changed = graph = False
     losses, gaps, softmax_gaps = [], [], []
     try:
         for _ in range(2):
@@ -61,6 +62,7 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
             value = train_one_epoch(model, Recording(), optimizer)
             changed = changed or any(a.shape != b.shape or not torch.allclose(a.cpu().float(), b, atol=1e-6)
                                      for a, b in zip(fed, given))
+            graph = graph or (isinstance(value, torch.Tensor) and value.requires_grad)
             value = float(value.item() if isinstance(value, torch.Tensor) else value)
             losses.append(value)
             if len(logits) != len(targets) or not targets:
@@ -81,12 +83,12 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     with torch.no_grad():
         model.eval()
         accuracy = (torch.cat([model(xb) for xb in images.split(256)]).argmax(dim=1) == labels).float().mean().item()
-    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed, len(steps)
+    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed, len(steps), graph
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy, gap, _, changed, steps = answer
-    return gap < 1e-4 and second < first and accuracy >= 0.6 and not changed and steps > 0  # untrained: about 0.1
+    first, second, accuracy, gap, _, changed, steps, graph = answer
+    return gap < 1e-4 and second < first and accuracy >= 0.6 and not changed and steps > 0 and not graph  # untrained: about 0.1
 
 
 def _per_class_run(per_class_accuracy):
@@ -181,6 +183,9 @@ EXERCISES = {
              "The number returned is not the mean of this epoch's batch losses (the check recomputes it "
              "from the logits of every batch): add up each batch's loss.item() and divide by the number "
              "of batches."),
+            (lambda a, e, o: a[7],
+             "Add up loss.item(), not loss: a sum of loss tensors keeps every batch's graph in memory "
+             "for the whole epoch (the returned value still requires grad)."),
             (lambda a, e, o: a[6] == 0,
              "The parameters never moved: optimizer.step() never ran. backward only fills every "
              "p.grad; step is what changes the weights."),
