@@ -1656,6 +1656,39 @@ def test_08_4_the_class_as_given_is_unanswered_and_a_held_block_passes(capsys):
     assert checks.check("08.4", _two_block_cnn(fixed=True)[0], images=images)
 
 
+def test_08_4_a_plain_list_and_a_changed_forward_get_their_own_hints(capsys):
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+    nn = torch.nn
+
+    class InAList(nn.Module):  # the blocks in a plain Python list: parameters() misses them
+        def __init__(self):
+            super().__init__()
+            self.blocks = [ConvBlock(3, 16), ConvBlock(16, 32)]
+            self.fc = nn.Linear(32 * 8 * 8, 10)
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.fc(x.flatten(1))
+
+    assert not checks.check("08.4", InAList, images=images)
+    out = said(capsys)
+    assert "plain Python list" in out and "nn.ModuleList" in out and "inside forward" not in out
+
+    class ReluOnLogits(InAList):  # registered, but the forward adds a ReLU to the scores
+        def __init__(self):
+            super().__init__()
+            self.blocks = nn.ModuleList(self.blocks)
+
+        def forward(self, x):
+            return super().forward(x).relu()
+
+    assert not checks.check("08.4", ReluOnLogits, images=images)
+    out = said(capsys)
+    assert "block 1, block 2 and then fc compute" in out and "blocks the model holds" not in out
+
+
 def test_08_4_a_block_still_built_in_forward_or_a_seed_in_forward_gets_a_hint(capsys):
     checks._wrong_tries.clear()
     images = torch.zeros(2, 3, 32, 32)

@@ -103,6 +103,9 @@ def _registered(cls, images) -> tuple[int, tuple]:
             return None, _ModuleListArgs(f"TypeError: {error}")
         raise
     full = _list_cnn_count()
+    if count < full and any(isinstance(v, (list, tuple)) and any(isinstance(m, nn.Module) for m in v)
+                            for v in vars(cls()).values()):
+        return count, _PlainList("the blocks sit in a plain list")
     if count < full:
         raise Refused(f"parameters() holds {count:,} numbers; all its layers hold {full:,}: a layer the model "
                       "does not hold as an attribute (or in a container module) is never trained.")
@@ -152,6 +155,10 @@ def _computes_as_given(model, images) -> bool:
 
 class _ModuleListArgs(str):
     """What ``_registered`` returns instead of a shape when nn.ModuleList got the blocks one by one."""
+
+
+class _PlainList(str):
+    """What ``_registered`` returns instead of a shape when the model keeps modules in a plain list."""
 
 
 class _ForwardFailed(str):
@@ -319,6 +326,9 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a[1], _ModuleListArgs),
              "Building your class raised a TypeError: nn.ModuleList takes one iterable, not the modules "
              "one by one. Put the blocks in a list: nn.ModuleList([block_a, block_b])."),
+            (lambda a, e, o: isinstance(a[1], _PlainList),
+             "parameters() misses some layers: the model keeps modules in a plain Python list, which is "
+             "not a container module, so nn.Module never sees them. Use nn.ModuleList (01 §9)."),
             (lambda a, e, o: isinstance(a[1], _DictKeys),
              "Your layers are registered now: parameters() counts them all. But the forward raised an error: "
              "iterating an nn.ModuleDict yields its keys (strings), not its modules; use .values(), or an "
@@ -332,7 +342,7 @@ EXERCISES = {
              "call. Use the block the model holds."),
             (lambda a, e, o: isinstance(a[1], _ForwardChanged),
              "Your layers are registered now: parameters() counts them all. But the output is not what "
-             "block 1, block 2 and then fc compute: the forward must use the blocks the model holds."),
+             "block 1, block 2 and then fc compute: keep the forward's computation as given."),
             (lambda a, e, o: a[0] == e[0] and a[1] != e[1],
              "Your layers are registered now: parameters() counts them all. But the output is not one "
              "row of 10 scores per image: keep the forward's computation (block 1, block 2, then fc)."),
@@ -369,7 +379,7 @@ EXERCISES = {
              "Your widths are right and so is your measurement, but in percent: give the drop as a "
              "fraction, like the accuracies ex5_train returns."),
             (lambda a, e, o: _seed_1_drop(a, o["train"]),
-             "Your widths are right, and your number is the drop with seed 1: the check measures the "
+             "Your widths are right, and your number matches the drop with seed 1: the check measures the "
              "default seed, ex5_train(w) (seed 0). Report that drop; compare it with seed 1 afterwards."),
             (lambda a, e, o: abs(a[1] - a[2]) > _DROP_TOLERANCE,
              "Your widths are right, but your number is not what ex5_train measures with them: measure "

@@ -119,7 +119,7 @@ ATTEMPTS = {
     },
     "08.5": {
         "kind": "experiment",
-        "title": "what do fewer channels cost?",
+        "title": "how fast do fewer channels learn?",
         "minutes": 8,
         "misconception": "narrows the widths by the factor the weights should shrink by (16), not its square root",
         "wrong": "ex5_widths = (1, 2)\nex5_drop = ex5_train((16, 32)) - ex5_train(ex5_widths)",
