@@ -1,0 +1,1 @@
+../notebooks/saved_memory.py
