@@ -1648,6 +1648,23 @@ def _two_block_cnn(fixed=False):
     return (Fixed if fixed else TwoBlockCNN), ConvBlock
 
 
+def test_08_2_running_statistics_pass_in_any_form_and_each_classic_slip_is_named(capsys):
+    checks._wrong_tries.clear()
+    torch.manual_seed(8)
+    batch = torch.randn(4, 1, 4, 4)
+    batch = 5 + 3 * (batch - batch.mean()) / batch.std()
+    assert not checks.check("08.2", None, batch=batch)
+    assert "not answered yet" in said(capsys)
+    for answer in ((0.5, 1.8), torch.tensor([0.5, 1.8]), [torch.tensor(0.5), 1.8]):
+        assert checks.check("08.2", answer, batch=batch)
+    biased = 0.9 + 0.1 * batch.var(correction=0).item()
+    for answer, words in (((5, 9), "batch's own mean"), ((4.5, 8.2), "weight of the *new* batch"),
+                          ((0.5, 0.9), "where running_var starts"), ((0.5, biased), "dividing by n - 1"),
+                          ((0.5, 1.2), "not its standard deviation")):
+        assert not checks.check("08.2", answer, batch=batch)
+        assert words in said(capsys)
+
+
 def test_08_4_the_class_as_given_is_unanswered_and_a_held_block_passes(capsys):
     checks._wrong_tries.clear()
     images = torch.zeros(2, 3, 32, 32)

@@ -82,10 +82,26 @@ def _kept_value(drop: nn.Dropout) -> float:
     return value
 
 
-def _built_side(model) -> int:
-    """Side of the feature maps for the image size ``model`` was built for (from fc1's in_features)."""
-    channels = model.features[-1].conv.out_channels
-    return round((model.classifier.fc1.in_features / channels) ** 0.5)
+def _running_stats(batch) -> tuple[float, float]:
+    """(running_mean, running_var) of a fresh BatchNorm2d in train() mode after one call on ``batch``."""
+    bn = nn.BatchNorm2d(batch.shape[1])
+    with torch.no_grad():
+        bn(batch)
+    return bn.running_mean[0].item(), bn.running_var[0].item()
+
+
+def _biased_var(batch) -> float:
+    """The batch's variance dividing by n (what BatchNorm normalizes with, not what it stores)."""
+    return batch.var(correction=0).item()
+
+
+def _pair_close(answer, expected) -> bool:
+    """``answer`` is two numbers (ints, floats, 0-d tensors, a 2-element tensor) close to ``expected``."""
+    try:
+        values = [float(v) for v in (answer.tolist() if isinstance(answer, torch.Tensor) else answer)]
+    except (TypeError, ValueError):
+        return False
+    return len(values) == 2 and all(abs(v - w) <= 1e-3 for v, w in zip(values, expected))
 
 
 def _count(cls) -> int:
@@ -277,26 +293,30 @@ EXERCISES = {
         ),
     ),
     "08.2": Exercise(
-        expected=lambda model, images: tuple(model.features(images).shape),
-        form="a tuple (batch, channels, height, width) of ints",
-        hints=("Follow one ConvBlock: what does its 3x3 convolution with padding=1 do to height and width, "
-               "and what does its pool do?",
-               "Each ConvBlock keeps the size in its convolution and halves it in its pool; the channels "
-               "are the last block's width."),
+        expected=lambda batch: _running_stats(batch),
+        same=lambda answer, expected, objects: _pair_close(answer, expected),
+        form="a pair (running_mean, running_var) of numbers",
+        hints=("A fresh BatchNorm starts from running_mean 0 and running_var 1, and one train() call moves "
+               "each a small step towards the batch's own statistic: how big a step (momentum=0.1)?",
+               "Each update keeps most of the old value and adds a little of the batch's. For the variance, "
+               "which one does BatchNorm feed it: the one dividing by n, or by n - 1?"),
         mistakes=(
-            (lambda a, e, o: len(tuple(a)) == len(e) - 1,
-             "Three numbers: you dropped the batch dimension. features' output keeps it first, "
-             "(batch, channels, height, width)."),
-            (lambda a, e, o: len(tuple(a)) != len(e),
-             "features' output is still a batch of feature maps, four numbers (batch, channels, height, "
-             "width): the flattening happens later, in the classifier."),
-            (lambda a, e, o: tuple(a) == tuple(e[:2]) + (_built_side(o["model"]),) * 2,
-             "That is the shape for the 32x32 images the model was built for. The convolutions and pools "
-             "do not know image_size: they work on whatever size arrives. Only fc1 is tied to 32x32."),
-            (lambda a, e, o: tuple(a)[:2] == tuple(e[:2]) and tuple(a)[2] != e[2] and tuple(a)[2] < e[2],
-             "With padding=1 a 3x3 convolution keeps height and width; only the pools shrink the image."),
-            (lambda a, e, o: tuple(a)[1] != e[1],
-             "Count the channels again: they are the out_channels of the last ConvBlock."),
+            (lambda a, e, o: _pair_close(a, (5.0, 9.0)),
+             "Those are the batch's own mean and variance: running_mean and running_var move only a step "
+             "(momentum=0.1) from where they start towards them."),
+            (lambda a, e, o: _pair_close(a, (0.9 * 5, 0.1 + 0.9 * 9)),
+             "Momentum 0.1 is the weight of the *new* batch, not of the old value: the running statistics "
+             "keep 0.9 of what they were."),
+            (lambda a, e, o: _pair_close(a, (0.5, 0.9)),
+             "Your mean is right; for the variance, do not forget where running_var starts: 1, not 0."),
+            (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * _biased_var(o["batch"]))),
+             "Your mean is right; the variance is the one dividing by n. running_var is fed the unbiased "
+             "variance, the one dividing by n - 1 (what var() gives), even though the output is normalized "
+             "with the other one."),
+            (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * 3)),
+             "Your mean is right; for running_var use the batch's variance, not its standard deviation."),
+            (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * 3 ** 0.5)) or _pair_close(a, (0.5, 1.0)),
+             "Your mean is right; running_var moves towards the batch's variance, 9."),
         ),
     ),
     "08.3": Exercise(

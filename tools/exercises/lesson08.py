@@ -51,12 +51,12 @@ ATTEMPTS = {
     },
     "08.2": {
         "kind": "predict",
-        "title": 'bigger images',
-        "minutes": 3,
-        "misconception": 'gives the shape for the 32x32 images the model was built for',
-        "wrong": 'ex2_shape = (2, 32, 8, 8)',
-        "right": 'ex2_shape = (2, 32, 16, 16)',
-        "alternative": 'ex2_shape = torch.Size([2, 32, 64 // 4, 64 // 4])',
+        "title": "BatchNorm's running statistics",
+        "minutes": 4,
+        "misconception": "applies momentum 0.1 to the old value instead of the batch's statistic",
+        "wrong": 'ex2_stats = (0.9 * 5, 0.1 * 1 + 0.9 * 9)',
+        "right": 'ex2_stats = (0.5, 1.8)',
+        "alternative": 'ex2_stats = torch.tensor([5 / 10, 1 - 0.1 + 9 / 10])',
     },
     "08.3": {
         "kind": "predict",
