@@ -1175,6 +1175,25 @@ def test_04_2_a_function_that_returns_no_list_is_told_what_it_returned(capsys, r
     assert words in out and "raised" not in out
 
 
+def test_04_2_copies_of_the_leaves_are_told_to_return_the_tensors_themselves(capsys):
+    checks._wrong_tries.clear()
+
+    def copies(output):
+        leaves, seen, todo = [], set(), [output.grad_fn]
+        while todo:
+            node = todo.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            if hasattr(node, "variable"):
+                leaves.append(node.variable.clone())
+            todo.extend(child for child, _ in node.next_functions)
+        return leaves
+
+    assert not checks.check("04.2", copies)
+    assert "not copies" in said(capsys)
+
+
 @pytest.mark.parametrize("make, words", [
     (lambda leaf, out: None, "returned None; expected a tensor shaped like x"),
     (lambda leaf, out: torch.autograd.grad(out, leaf), "returns a tuple, one gradient per input"),

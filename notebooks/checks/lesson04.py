@@ -314,6 +314,9 @@ EXERCISES = {
             (lambda a, e, o: any("not a tensor" in x for x in a),
              "Return the tensors themselves, not nodes or (node, index) pairs: an AccumulateGrad node's "
              ".variable is its tensor."),
+            (lambda a, e, o: any("another tensor" in x for x in a) and all(len(x) == len(y) for x, y in zip(a, e)),
+             "Return the leaf tensors themselves (node.variable), not copies: the check compares the "
+             "tensors you return with the graph's own."),
             (lambda a, e, o: all(x == [] for x in a),
              "Your function returned no leaves (an empty list): start from output.grad_fn and put each "
              "AccumulateGrad node's .variable into the list."),
