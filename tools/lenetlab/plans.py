@@ -21,8 +21,7 @@ PLANS = {
         ("03", "core", "§1–§10 as the note at its top plans them: three minutes of free play with §7's explorer, "
                        "576, 400 and 192 derived in pairs before §9's table, exercise 3.2 together."),
         ("break", 10, SAVE_NOTE),
-        ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`; "
-                       "the note at its top plans 24 minutes live: take the extra from the slack."),
+        ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`."),
         ("05", "core", ""),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`."),
         ("07", "demo", "Shut down every other kernel first (*Running* tab → *Shut Down All*), then *Run All* "
