@@ -1677,9 +1677,11 @@ def test_08_2_running_statistics_pass_in_any_form_and_each_classic_slip_is_named
     for answer in ((0.5, 1.8), torch.tensor([0.5, 1.8]), [torch.tensor(0.5), 1.8]):
         assert checks.check("08.2", answer, batch=batch)
     biased = 0.9 + 0.1 * batch.var(correction=0).item()
-    for answer, words in (((5, 9), "batch's own mean"), ((4.5, 8.2), "weight of the *new* batch"),
+    for answer, words in (((5, 9), "batch's own statistics"), ((5, 3), "batch's own statistics"),
+                          ((4.5, 8.2), "weight of the *new* batch"),
                           ((0.5, 0.9), "where running_var starts"), ((0.5, biased), "dividing by n - 1"),
-                          ((0.5, 1.2), "not its standard deviation")):
+                          ((0.5, 1.2), "not its standard deviation"),
+                          ((0.5, 0.9 + 0.1 * 3 ** 0.5), "std squared")):
         assert not checks.check("08.2", answer, batch=batch)
         assert words in said(capsys)
 

@@ -299,10 +299,11 @@ EXERCISES = {
         hints=("A fresh BatchNorm starts from running_mean 0 and running_var 1, and one train() call moves "
                "each a small step towards the batch's own statistic: how big a step (momentum=0.1)?",
                "Each update keeps most of the old value and adds a little of the batch's. For the variance, "
-               "which one does BatchNorm feed it: the one dividing by n, or by n - 1?"),
+               "square the standard deviation you were given (std() divides by n - 1, as the "
+               "variance BatchNorm stores does)."),
         mistakes=(
-            (lambda a, e, o: _pair_close(a, (5.0, 9.0)),
-             "Those are the batch's own mean and variance: running_mean and running_var move only a step "
+            (lambda a, e, o: _pair_close(a, (5.0, 9.0)) or _pair_close(a, (5.0, 3.0)),
+             "Those are the batch's own statistics: running_mean and running_var move only a step "
              "(momentum=0.1) from where they start towards them."),
             (lambda a, e, o: _pair_close(a, (0.9 * 5, 0.1 + 0.9 * 9)),
              "Momentum 0.1 is the weight of the *new* batch, not of the old value: the running statistics "
@@ -316,7 +317,8 @@ EXERCISES = {
             (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * 3)),
              "Your mean is right; for running_var use the batch's variance, not its standard deviation."),
             (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * 3 ** 0.5)) or _pair_close(a, (0.5, 1.0)),
-             "Your mean is right; running_var moves towards the batch's variance, 9."),
+             "Your mean is right; running_var moves towards the batch's variance, the std "
+             "squared: 9."),
         ),
     ),
     "08.3": Exercise(
@@ -348,7 +350,7 @@ EXERCISES = {
              "one by one. Put the blocks in a list: nn.ModuleList([block_a, block_b])."),
             (lambda a, e, o: isinstance(a[1], _PlainList),
              "parameters() misses some layers: the model keeps modules in a plain Python list, which is "
-             "not a container module, so nn.Module never sees them. Use nn.ModuleList (01 §9)."),
+             "not a container module, so nn.Module never sees them. Use nn.ModuleList (01 §8)."),
             (lambda a, e, o: isinstance(a[1], _DictKeys),
              "Your layers are registered now: parameters() counts them all. But the forward raised an error: "
              "iterating an nn.ModuleDict yields its keys (strings), not its modules; use .values(), or an "
