@@ -93,7 +93,7 @@ def lr_summary(lr: float) -> str:
         verdict = "converges"
     else:
         verdict = "converges slowly"
-    return (f"lr={lr:.3g}: loss {first:.4f} at the start, {last:.4g} after {LR_STEPS} steps "
+    return (f"lr={lr:.4g}: loss {first:.4f} at the start, {last:.4g} after {LR_STEPS} steps "
             f"(lowest possible {best:.4f}): {verdict}")
 
 

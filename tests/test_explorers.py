@@ -287,3 +287,7 @@ def test_noise_floor_is_the_mean_of_the_second_half_above_the_lowest_loss():
     expected = (sum(tails[0]) / len(tails[0]) + sum(tails[1]) / len(tails[1])) / 2 - lowest
     assert explorers.noise_floor(0.1, 16, 40, seeds=2) == pytest.approx(expected, rel=1e-12)
     assert explorers.noise_floor(0.1, 64, 600) < 1e-12 < explorers.noise_floor(0.1, 4, 600)  # full batch settles
+
+
+def test_lr_summary_prints_the_rate_to_4_significant_digits():
+    assert explorers.lr_summary(0.2512).startswith("lr=0.2512:")
