@@ -34,7 +34,7 @@ PLANS = {
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
-        ("break", 40, "Lunch. On Binder the session is gone after the break: download before, "
+        ("break", 35, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
         ("05", "all", ""),
         ("06", "all", ""),
