@@ -224,6 +224,7 @@ def _widths_right(widths) -> bool:
     return widths[1] == 2 * widths[0] and _conv2_share(widths) == 1 / 16
 
 
+_REGISTERED = "Your layers are registered now: parameters() counts them all. But "  # 08.4's hints
 _DROP_TOLERANCE = 0.0051
 """How far a reported drop may be from the measured one: two decimals are enough."""
 
@@ -352,21 +353,21 @@ EXERCISES = {
              "parameters() misses some layers: the model keeps modules in a plain Python list, which is "
              "not a container module, so nn.Module never sees them. Use nn.ModuleList (01 §8)."),
             (lambda a, e, o: isinstance(a[1], _DictKeys),
-             "Your layers are registered now: parameters() counts them all. But the forward raised an error: "
+             _REGISTERED + "the forward raised an error: "
              "iterating an nn.ModuleDict yields its keys (strings), not its modules; use .values(), or an "
              "attribute per block."),
             (lambda a, e, o: isinstance(a[1], _ForwardFailed),
-             "Your layers are registered now: parameters() counts them all. But the forward raised an "
+             _REGISTERED + "the forward raised an "
              "error: it should compute what the given one does (block 1, block 2, then fc)."),
             (lambda a, e, o: isinstance(a[1], _FreshEachCall),
-             "Your layers are registered now: parameters() counts them all. But two calls on the same images "
+             _REGISTERED + "two calls on the same images "
              "give different outputs: forward still builds a new block, with new random weights, at every "
              "call. Use the block the model holds."),
             (lambda a, e, o: isinstance(a[1], _ForwardChanged),
-             "Your layers are registered now: parameters() counts them all. But the output is not what "
+             _REGISTERED + "the output is not what "
              "block 1, block 2 and then fc compute: keep the forward's computation as given."),
             (lambda a, e, o: a[0] == e[0] and a[1] != e[1],
-             "Your layers are registered now: parameters() counts them all. But the output is not one "
+             _REGISTERED + "the output is not one "
              "row of 10 scores per image: keep the forward's computation (block 1, block 2, then fc)."),
         ),
         hints=("Call TwoBlockCNN().eval() twice on the same images: do the two outputs match? Then print "
