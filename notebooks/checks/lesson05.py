@@ -133,15 +133,18 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 _TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there are batches: the exercise "
                       "keeps the loop's backward() and .grad, and fixes them.")
+_SET_TO_NONE = ("Your list is right, but conv1.bias.grad was replaced by a new tensor on the way (the default "
+                "zero_grad() sets it to None, and the next backward() makes a new one), so no copy was needed. "
+                "The exercise keeps zero_grad(set_to_none=False), as older code does: fix the loop with it.")
 
 
 def _per_batch(f, net, images, target):
     """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
     (ones), as ``net`` does after section 2 and as a network in a training loop does; or, unless
     backward() filled conv1.bias.grad once per batch (the exercise is about ``.grad``), the message
-    saying so (told alone, by its own hint, not the ladder's). A right list is refused when
-    conv1.bias.grad was replaced on the way (the default ``zero_grad()`` sets it to None): the prompt
-    keeps the in-place clearing."""
+    saying so (told alone, by its own hint, not the ladder's). So is a right list when conv1.bias.grad
+    was replaced on the way (the default ``zero_grad()`` sets it to None): the prompt keeps the
+    in-place clearing."""
     each = [_grad_of_batch(net, x, y) for x, y in _batches(images, target)]
     net = copy.deepcopy(net)
     for p in net.parameters():
@@ -156,9 +159,7 @@ def _per_batch(f, net, images, target):
     grads = [torch.as_tensor(g).detach() for g in grads]
     right = len(grads) == len(each) and all(torch.allclose(a, e, rtol=1e-5, atol=1e-7) for a, e in zip(grads, each))
     if right and net.conv1.bias.grad is not held:
-        raise Refused("conv1.bias.grad was replaced by a new tensor on the way (the default zero_grad() sets "
-                      "it to None, and the next backward() makes a new one), so no copy was needed. The "
-                      "exercise keeps zero_grad(set_to_none=False), as older code does: fix the loop with it.")
+        return _SET_TO_NONE
     return grads
 
 
@@ -288,7 +289,8 @@ EXERCISES = {
                "(images[2:], target[2:])])`, then print `grads` and `grads[0] is grads[1]`. What do you see?",
                "Compare each entry with a fresh `torch.autograd.grad` of its own batch's loss, and look again "
                "at `grads[0] is grads[1]`: which two facts about .grad from section 4 explain what you see?"),
-        mistakes=((lambda a, e, o: a == _TOO_FEW_BACKWARDS if isinstance(a, str) else False, _TOO_FEW_BACKWARDS),
+        mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # told alone
+                    for m in (_TOO_FEW_BACKWARDS, _SET_TO_NONE)),
                   (lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
                    "Some entries of your list are one and the same tensor, .grad itself, which later batches "
                    "change in place (`grads[0] is grads[1]`): each entry must keep its batch's gradient as "
