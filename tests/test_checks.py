@@ -714,20 +714,21 @@ def test_hints_never_hand_over_the_solution_line():
 def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     """The check's copy of the network holds an earlier step's gradient: the snippet as handed out
     reads as not answered, one zero_grad() before the loop or one after each backward() gets its named hint,
-    one per batch before backward() passes."""
+    the default zero_grad() (set to None) is refused, one in place per batch before backward() passes."""
     import helpers
     checks._wrong_tries.clear()
     torch.manual_seed(0)
     net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
 
-    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False, copy: bool = True):
+    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False, copy: bool = True,
+                    to_none: bool = False):
         def f(net, batches):
             grads = []
             if clear_once:
                 net.zero_grad()
             for x, y in batches:
                 if clear_each:
-                    net.zero_grad(set_to_none=copy)
+                    net.zero_grad(set_to_none=to_none)
                 torch.nn.MSELoss()(net(x), y).backward()
                 grads.append(net.conv1.bias.grad.clone() if copy else net.conv1.bias.grad)
                 if clear_after:
@@ -752,6 +753,9 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert not checks.check("05.4", by_autograd_grad, net=net, images=images, target=target)
     out = said(capsys)
     assert "fewer times than there are batches" in out and out.count("Hint:") == 1 and "Run it yourself" not in out, out
+    assert not checks.check("05.4", batch_grads(True, False, copy=False, to_none=True), net=net, images=images,
+                            target=target)
+    assert "keeps zero_grad(set_to_none=False)" in said(capsys)  # right, but not by the route the prompt keeps
     assert checks.check("05.4", batch_grads(True, False), net=net, images=images, target=target)
     assert net.conv1.bias.grad is None  # the check worked on a copy
 

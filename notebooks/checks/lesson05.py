@@ -133,23 +133,34 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 _TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there are batches: the exercise "
                       "keeps the loop's backward() and .grad, and fixes them.")
+_SET_TO_NONE = ("Your list is right, but conv1.bias.grad was replaced by a new tensor on the way (the default "
+                "zero_grad() sets it to None, and the next backward() makes a new one), so no copy was needed. "
+                "The exercise keeps zero_grad(set_to_none=False), as older code does: fix the loop with it.")
 
 
 def _per_batch(f, net, images, target):
     """``f(net, batches)`` on a copy of ``net`` that still holds a gradient from an earlier step
     (ones), as ``net`` does after section 2 and as a network in a training loop does; or, unless
     backward() filled conv1.bias.grad once per batch (the exercise is about ``.grad``), the message
-    saying so (told alone, by its own hint, not the ladder's)."""
+    saying so (told alone, by its own hint, not the ladder's). So is a right list when conv1.bias.grad
+    was replaced on the way (the default ``zero_grad()`` sets it to None): the prompt keeps the
+    in-place clearing."""
+    each = [_grad_of_batch(net, x, y) for x, y in _batches(images, target)]
     net = copy.deepcopy(net)
     for p in net.parameters():
         p.grad = torch.ones_like(p)
+    held = net.conv1.bias.grad
     backwards = []
     net.conv1.bias.register_post_accumulate_grad_hook(lambda p: backwards.append(1))
     batches = _batches(images, target)
     grads = f(net, batches)
     if len(backwards) < len(batches):
         return _TOO_FEW_BACKWARDS
-    return [torch.as_tensor(g).detach() for g in grads]
+    grads = [torch.as_tensor(g).detach() for g in grads]
+    right = len(grads) == len(each) and all(torch.allclose(a, e, rtol=1e-5, atol=1e-7) for a, e in zip(grads, each))
+    if right and net.conv1.bias.grad is not held:
+        return _SET_TO_NONE
+    return grads
 
 
 def _each(objects: dict) -> list:
@@ -200,9 +211,9 @@ EXERCISES = {
         hints=("Go backward one step at a time: first through the ReLU (which entries of dr pass?), then "
                "through the linear layer, with section 2's three rules for fc3 (its weight, its bias, its "
                "input h).",
-               "Once the ReLU has gated dr, the linear layer sees that gated gradient: its weight rule is "
-               "section 2's gᵀ x, its bias rule a sum over the batch, and its input gets one gradient per "
-               "row, through W: dx has x's shape (n, k)."),
+               "Once the ReLU has gated dr, the linear layer sees that gated gradient, as fc3 saw g in "
+               "section 2, with x in the place of h. Each of dW, db and dx has the shape of its tensor: let "
+               "the shapes tell you which products and sums to take."),
         mistakes=((lambda a, e, o: _close_grads(a, _without_gate()),
                    "Right for a linear layer alone: no entry of dr is blocked, so the ReLU's gate is missing "
                    "or always open (`r >= 0` is always true: r is a ReLU output). Which value of r tells you "
@@ -214,7 +225,8 @@ EXERCISES = {
                    "db is smaller than autograd's by the batch size: every row of the batch uses the same b, "
                    "and each row's gradient adds into it."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) == (7, 3),
-                   "dW must have W's shape (m, k): section 2's gᵀ h, with g the gradient after the gate."),
+                   "dW must have W's shape (m, k): which product of the gated gradient (n, m) and x (n, k) "
+                   "gives (m, k)?"),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
                    "db has one number per bias entry: every row of the batch uses the same b."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (1, 3),
@@ -277,7 +289,8 @@ EXERCISES = {
                "(images[2:], target[2:])])`, then print `grads` and `grads[0] is grads[1]`. What do you see?",
                "Compare each entry with a fresh `torch.autograd.grad` of its own batch's loss, and look again "
                "at `grads[0] is grads[1]`: which two facts about .grad from section 4 explain what you see?"),
-        mistakes=((lambda a, e, o: a == _TOO_FEW_BACKWARDS if isinstance(a, str) else False, _TOO_FEW_BACKWARDS),
+        mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # told alone
+                    for m in (_TOO_FEW_BACKWARDS, _SET_TO_NONE)),
                   (lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
                    "Some entries of your list are one and the same tensor, .grad itself, which later batches "
                    "change in place (`grads[0] is grads[1]`): each entry must keep its batch's gradient as "

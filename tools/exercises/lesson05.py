@@ -76,9 +76,9 @@ ATTEMPTS = {
             'def ex4_batch_grads(net, batches):\n'
             '    grads = []\n'
             '    for images, target in batches:\n'
-            '        net.zero_grad()  # set to None: each backward() makes a new .grad tensor\n'
+            '        net.zero_grad(set_to_none=False)\n'
             '        nn.MSELoss()(net(images), target).backward()\n'
-            '        grads.append(net.conv1.bias.grad)\n'
+            '        grads.append(net.conv1.bias.grad.tolist())\n'
             '    return grads'),
     },
 }
