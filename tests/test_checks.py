@@ -309,6 +309,9 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
         assert "stored output first" in said(capsys), wrong
     assert not checks.check("01.1", ((16, 3, 5, 5), (32, 256)), **shapes)
     assert "the last two dimensions, kH and kW" in said(capsys)
+    for wrong in (((16, 1, 3, 3), (32, 256)), ((16, 27, 3, 3), (32, 256))):  # in_channels copied from conv1, or kH·kW·C
+        assert not checks.check("01.1", wrong, **shapes)
+        assert "The second dimension is in_channels" in said(capsys), wrong
     conv = dict(conv_args=dict(in_channels=4, out_channels=8, kernel_size=3))
     for wrong, words in ((1 / 3, "one channel's window"), (1 / 2, "channels only"),
                          (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),

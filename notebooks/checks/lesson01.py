@@ -293,7 +293,11 @@ EXERCISES = {
                   (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and len(a[0]) == 4
                    and tuple(a[0][2:]) != e[0][2:],
                    "kernel_size=3 means a 3 × 3 window: the last two dimensions, kH and kW, are the kernel's "
-                   "height and width."),),
+                   "height and width."),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and len(a[0]) == 4
+                   and a[0][0] == e[0][0] and a[0][1] != e[0][1],
+                   "The second dimension is in_channels: one kH × kW slice per input channel. How many "
+                   "channels does this layer read?"),),
     ),
     "01.2": Exercise(
         expected=_init_bound,
