@@ -1925,6 +1925,31 @@ def test_00_1_the_idea_is_shown_even_after_a_named_mistake(capsys):
     assert "divides by the largest value one pixel can hold" in second and "Count small first" in second
 
 
+def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
+    """first_batch is called with the check's k on the dataset passed; the channel, the scale, the
+    count and the dtype each get their own hint."""
+    from PIL import Image
+    import numpy as np
+    from torchvision.transforms.functional import to_tensor
+    rng = np.random.default_rng(0)
+    dataset = [(Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)), i % 10) for i in range(8)]
+
+    def right(d, k):
+        return torch.stack([to_tensor(d[i][0]) for i in range(k)])
+
+    assert checks.check("00.2", right, dataset=dataset)
+    capsys.readouterr()
+    wrong = {"lost their channel": lambda d, k: torch.cat([to_tensor(d[i][0]) for i in range(k)]),
+             "0 to 255": lambda d, k: torch.stack([torch.tensor(np.asarray(d[i][0])) for i in range(k)]),
+             "hold k images": lambda d, k: right(d, 3),
+             "not float32": lambda d, k: right(d, k).double(),
+             "not return a tensor": lambda d, k: [to_tensor(d[i][0]) for i in range(k)]}
+    for words, attempt in wrong.items():
+        assert not checks.check("00.2", attempt, dataset=dataset)
+        assert words in capsys.readouterr().out
+    assert not checks.check("00.2", lambda d, k: right(d[1:], k), dataset=dataset)  # other images
+
+
 def test_00_section2_names_a_library_that_is_not_installed(monkeypatch):
     """Section 2 runs when a library is missing: cell 10 says "not installed", cell 12 says "missing: …"."""
     import importlib.metadata

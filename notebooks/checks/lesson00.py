@@ -1,8 +1,11 @@
-"""Checks for 00_start_here's exercise.
+"""Checks for 00_start_here's exercises.
 
-The expected value is computed from the image the exercise cell passes, never typed in. The
+00.1: the expected value is computed from the image the exercise cell passes, never typed in. The
 exercise asks for a prediction, so an answer read from the tensor (a tensor, or its float32 value
 to every digit) is refused with a hint.
+
+00.2: the student's ``first_batch`` runs on the dataset the cell passes with a ``k`` of the check's
+own, against ``to_tensor`` and ``torch.stack``; the batch must be float32, as a network's weights are.
 """
 from __future__ import annotations
 
@@ -55,6 +58,28 @@ def _near(value):
     return lambda a, e, o: _is_number(a) and abs(float(a) - value(o["image"])) < 1e-4
 
 
+BATCH_K = 5  # the k the check gives first_batch: not one the student tried
+
+
+def _first_batch(dataset, k: int = BATCH_K) -> torch.Tensor:
+    """The first ``k`` images of ``dataset`` as a float32 batch (k, 1, 28, 28), values 0 to 1."""
+    return torch.stack([to_tensor(dataset[i][0]) for i in range(k)])
+
+
+def _is_batch(answer, expected, objects) -> bool:
+    return (isinstance(answer, torch.Tensor) and answer.dtype == torch.float32
+            and answer.shape == expected.shape and torch.allclose(answer, expected))
+
+
+def _tensor_of(dims: int):
+    """A mistake test: the answer is a tensor with ``dims`` dimensions."""
+    return lambda a, e, o: isinstance(a, torch.Tensor) and a.dim() == dims
+
+
+def _above_one(a) -> bool:
+    return isinstance(a, torch.Tensor) and a.numel() > 0 and a.double().max() > 1
+
+
 EXERCISES = {
     "00.1": Exercise(
         expected=lambda image: _as_tensor(image),
@@ -77,5 +102,35 @@ EXERCISES = {
                    "1 would be the brightest white a pixel can hold. This pixel is a little below it."),
                   (lambda a, e, o: _is_number(a) and not 0 <= float(a) <= 1,
                    "`to_tensor` gives floats from 0 to 1 (section 3): your answer is outside."),),
+    ),    "00.2": Exercise(
+        expected=lambda dataset: _first_batch(dataset),
+        run=lambda f, dataset: f(dataset, BATCH_K),  # the check's own k
+        same=_is_batch,
+        form="a float32 tensor of shape (k, 1, 28, 28)",
+        hints=("Indexing the dataset gives an (image, label) pair. Turn each of the first k images into a "
+               "tensor as section 3 did, collect them in a list, then stack the list.",
+               "Check the pieces one at a time in a new cell: print the shape of one image's tensor, then "
+               "of first_batch(train_set, 2), which should be (2, 1, 28, 28)."),
+        mistakes=((lambda a, e, o: not isinstance(a, torch.Tensor),
+                   "Your function does not return a tensor: `torch.stack` turns a list of tensors of one "
+                   "shape into one tensor."),
+                  (lambda a, e, o: _tensor_of(3)(a, e, o) and _above_one(a),
+                   "You stacked the pixel grids as stored: whole numbers from 0 to 255, and no channel "
+                   "dimension. `to_tensor` (section 3) makes each image what a network takes."),
+                  (_tensor_of(3),
+                   "Your batch has 3 dimensions: the images lost their channel dimension. A batch is "
+                   "(N, C, H, W): keep each image's (1, 28, 28) whole and add a new first dimension."),
+                  (lambda a, e, o: _tensor_of(4)(a, e, o) and a.shape[0] != BATCH_K and a.shape[1:] == e.shape[1:],
+                   "Your batch does not hold k images: the first k are dataset[0] to dataset[k - 1], and "
+                   "the check calls your function with a k of its own."),
+                  (lambda a, e, o: _tensor_of(4)(a, e, o) and a.shape != e.shape,
+                   "Your batch has its 4 dimensions in another order: a batch is (N, C, H, W), the images "
+                   "first, then channels, height and width."),
+                  (lambda a, e, o: _above_one(a),
+                   "Your values go above 1: those are the pixels as stored, 0 to 255. `to_tensor` scales "
+                   "them to 0 to 1 (section 3)."),
+                  (lambda a, e, o: a.dtype != torch.float32 and torch.allclose(a.double(), e.double()),
+                   "The values are right, but your tensor is not float32: a network's weights are float32, "
+                   "and it refuses input of another float type."),),
     ),
 }

@@ -1,4 +1,4 @@
-"""Attempts at the exercise of 00_start_here (see tools/exercises/__init__.py)."""
+"""Attempts at the exercises of 00_start_here (see tools/exercises/__init__.py)."""
 
 ATTEMPTS = {
     "00.1": {
@@ -10,5 +10,19 @@ ATTEMPTS = {
         "right": 'ex1_pixel = 0.9961',
         "alternative": 'ex1_pixel = 1 - 1 / 255  # one step below the brightest white',
         "loophole": 'ex1_pixel = x[0, 8, 7]  # read from the tensor section 3 made, not predicted',
+    },
+    "00.2": {
+        "kind": "write",
+        "title": "the first k training images as one batch (k, 1, 28, 28)",
+        "minutes": 8,
+        "misconception": "stacks the pixel grids as stored: no channel dimension, whole numbers from 0 to 255",
+        "wrong": "return torch.stack([torch.tensor(np.asarray(dataset[i][0])) for i in range(k)])",
+        "right": (
+            "to_tensor = torchvision.transforms.functional.to_tensor\n"
+            "tensors = [to_tensor(dataset[i][0]) for i in range(k)]\n"
+            "return torch.stack(tensors)"),
+        "alternative": (
+            "grids = np.stack([np.asarray(dataset[i][0]) for i in range(k)])  # (k, 28, 28) bytes\n"
+            "return torch.from_numpy(grids).float().div(255).unsqueeze(1)"),
     },
 }
