@@ -912,6 +912,7 @@ def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):
 @pytest.mark.parametrize("answer, words", [
     (3136, "✓"), (torch.tensor(3136), "✓"),
     (196, "That is one map"),                  # the channels forgotten
+    (14, "the side length of one map"),        # the side of the last maps, not their numbers
     (16 * 15 * 15, "rounds down, not up"),     # pooling an odd size rounded up
     (16 * 5 * 5, "the blitz's number"),
     (16 * 13 * 13, "k - 1 fewer positions"),  # each convolution taking k off, not k - 1
@@ -993,6 +994,18 @@ def test_02_4_whatever_follows_the_last_linear_is_named(capsys, features, last, 
     cls = _lesson02_class("DigitNet", source)
     assert checks.check("02.4", cls) is (words == "✓")
     assert words in said(capsys)
+
+
+@pytest.mark.parametrize("pools", [(0,), (1,), (0, 1)])
+def test_02_4_average_pooling_is_named_not_blamed_on_fc1(capsys, pools):
+    checks._wrong_tries.clear()
+    source = DIGITNET.format(first="", last_made=LINEARS.format(features="20 * 6 * 6"), last="", relu="F.relu")
+    parts = source.split("F.max_pool2d")  # the two poolings of forward, in order
+    source = parts[0] + "".join(("F.avg_pool2d" if i in pools else "F.max_pool2d") + part
+                                for i, part in enumerate(parts[1:]))
+    for attempt in range(2):  # the same hint on a second try: it names the mistake
+        assert checks.check("02.4", _lesson02_class("DigitNet", source)) is False
+        assert "the list asks for max pooling" in said(capsys)
 
 
 def test_04_2_a_helper_that_calls_graph_figures_or_backward_is_refused(capsys):

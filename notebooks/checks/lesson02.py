@@ -255,11 +255,12 @@ DIGITNET_CONVS = [(1, 8, (3, 3), (1, 1), (1, 1)), (8, 20, (3, 3), (0, 0), (1, 1)
 """Exercise 02.4's convolutions: 8 filters 3x3 padded by 1, then 20 filters 3x3 unpadded."""
 
 
-def _two_stages(convs: list[nn.Conv2d], x: torch.Tensor, relus: tuple[bool, bool] = (True, True)) -> torch.Tensor:
+def _two_stages(convs: list[nn.Conv2d], x: torch.Tensor, relus: tuple[bool, bool] = (True, True),
+                pools: tuple = (F.max_pool2d, F.max_pool2d)) -> torch.Tensor:
     """``x`` through both convolutions, each followed by a ReLU (unless ``relus`` says no) and 2x2
-    max pooling, flattened per image."""
-    for conv, relu in zip(convs, relus):
-        x = F.max_pool2d(F.relu(conv(x)) if relu else conv(x), 2)
+    pooling (max unless ``pools`` says otherwise), flattened per image."""
+    for conv, relu, pool in zip(convs, relus, pools):
+        x = pool(F.relu(conv(x)) if relu else conv(x), 2)
     return torch.flatten(x, 1)
 
 
@@ -304,6 +305,9 @@ def _digitnet_verdict(cls) -> bool | str:
         right = linears[1](F.relu(hidden))
         without_conv_relu = [linears[1](F.relu(linears[0](_two_stages(convs, x, relus))))
                              for relus in ((False, True), (True, False), (False, False))]
+        with_avg_pool = [linears[1](F.relu(linears[0](_two_stages(convs, x, pools=pools))))
+                         for pools in ((F.avg_pool2d, F.max_pool2d), (F.max_pool2d, F.avg_pool2d),
+                                       (F.avg_pool2d, F.avg_pool2d))]
     if not isinstance(scores, torch.Tensor) or scores.shape != right.shape:
         return "shape"
     if torch.allclose(scores, right, atol=1e-5):
@@ -318,6 +322,8 @@ def _digitnet_verdict(cls) -> bool | str:
         return "no hidden relu"
     if any(torch.allclose(scores, other, atol=1e-5) for other in without_conv_relu):
         return "no conv relu"
+    if any(torch.allclose(scores, other, atol=1e-5) for other in with_avg_pool):
+        return "avg pool"
     if (scores.gather(1, right.argsort(1)).diff(dim=1) >= -1e-6).all():  # same order: a squashing after head
         return "squashed"
     return "other"
@@ -519,6 +525,8 @@ EXERCISES = {
                    "takes 2 off each side length."),
                   (lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
+                  (lambda a, e, o: a * a * _last_channels(_ex2(o)[0]) == e,
+                   "That is the side length of one map: fc1 receives every channel's map, each height x width."),
                   (lambda a, e, o: a * _last_channels(_ex2(o)[0]) == e,
                    "That is one map: how many channels does the last convolution make?"),
                   (lambda a, e, o: a * _last_channels(_ex2(o)[0]) == e * _first_channels(_ex2(o)[0]),
@@ -559,8 +567,8 @@ EXERCISES = {
         form="the class with its __init__ and forward written",
         hints=("Follow the list of stages in order: every layer with weights is made in __init__, and "
                "forward takes x through them, with a ReLU and the pooling where the list says.",
-               "fc1's in_features is channels x height x width of the last pooled maps: follow the side "
-               "length through each convolution and pooling, as in exercise 2.2."),
+               "Compare forward with the list, stage by stage: each layer, each ReLU, each 2x2 max pooling, "
+               "in the list's order, and nothing else."),
         mistakes=((lambda a, e, o: a == "layers",
                    "DigitNet has two convolutions and two linear layers, made in __init__ (pooling and "
                    "ReLU have no weights: use them as functions or as one module each)."),
@@ -588,6 +596,9 @@ EXERCISES = {
                   (lambda a, e, o: a == "no conv relu",
                    "A ReLU follows each convolution, as the list says (before or after the pooling: "
                    "both give the same numbers)."),
+                  (lambda a, e, o: a == "avg pool",
+                   "fc1 is right, but the list asks for max pooling (nn.MaxPool2d or F.max_pool2d), "
+                   "not average pooling."),
                   (lambda a, e, o: a == "no hidden relu",
                    "Almost: fc1's output goes through a ReLU before head (without it fc1 and head "
                    "collapse into one linear map)."),),
