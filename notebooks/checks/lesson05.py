@@ -133,9 +133,9 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 _TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there are batches: the exercise "
                       "keeps the loop's backward() and .grad, and fixes them.")
-_SET_TO_NONE = ("Your list is right, but conv1.bias.grad was replaced by a new tensor on the way (the default "
-                "zero_grad() sets it to None, and the next backward() makes a new one), so no copy was needed. "
-                "The exercise keeps zero_grad(set_to_none=False), as older code does: fix the loop with it.")
+_SET_TO_NONE = ("Not this way: the exercise keeps zero_grad(set_to_none=False), as older code does; fix the loop "
+                "with it. (Your loop let conv1.bias.grad be replaced by a new tensor: the default zero_grad() "
+                "sets it to None and the next backward() makes a new one, so it needed no copy.)")
 
 
 def _per_batch(f, net, images, target):
