@@ -215,7 +215,8 @@ def _my_linear(cls) -> bool:
     weight, bias = params["weight"], params["bias"]
     if tuple(weight.shape) != (3, 7) or tuple(bias.shape) != (3,):
         raise Refused(f"for in_features=7, out_features=3 your weight is {tuple(weight.shape)} and your "
-                      f"bias {tuple(bias.shape)}.")
+                      f"bias {tuple(bias.shape)}; they should be (out_features, in_features) = (3, 7) "
+                      "and (out_features,) = (3,).")
     if not (weight.requires_grad and bias.requires_grad):
         raise Refused("a parameter has requires_grad=False: it would never learn.")
     if cls.__repr__ is not nn.Module.__repr__:
