@@ -361,8 +361,9 @@ EXERCISES = {
         run=lambda f: _run_row(f),
         same=_right_rows,
         form="a function returning a tensor shaped like x",
-        hints=("Section 9: out.backward(v) leaves v J in the .grad of an input that requires a gradient "
-               "(torch.autograd.grad returns it instead). Which part of J do you want?",
+        hints=("Section 9: out.backward(v) leaves v J in the .grad of an input that requires a gradient; "
+               "torch.autograd.grad returns it instead, and adds nothing into the .grad of net's parameters "
+               "(cleaner here). Which part of J do you want?",
                "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
             (lambda a, e, o: a == _ROW_REFUSED, _ROW_REFUSED),
