@@ -1214,6 +1214,45 @@ def test_04_2_copies_of_the_leaves_are_told_to_return_the_tensors_themselves(cap
     assert "not copies" in said(capsys)
 
 
+def _walk_with_in_recursive(output):
+    found = []
+
+    def visit(node):
+        if node is None:
+            return
+        if hasattr(node, "variable") and node.variable not in found:  # `in` compares tensors by value
+            found.append(node.variable)
+        for child, _ in node.next_functions:
+            visit(child)
+
+    visit(output.grad_fn)
+    return found
+
+
+def _walk_with_in_and_seen(output):
+    found, seen, todo = [], set(), [output.grad_fn]
+    while todo:
+        node = todo.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        if hasattr(node, "variable") and node.variable not in found:
+            found.append(node.variable)
+        todo.extend(child for child, _ in node.next_functions)
+    return found
+
+
+@pytest.mark.parametrize("walk", [_walk_with_in_recursive, _walk_with_in_and_seen])
+def test_04_2_in_on_a_list_of_tensors_is_named_not_the_ladders_hint(capsys, walk):
+    """`tensor in a_list` compares by value (a size mismatch, or an ambiguous boolean): the hint
+    says so, on a first and a second try, rather than the ladder's hints."""
+    checks._wrong_tries.clear()
+    for _ in range(2):
+        assert not checks.check("04.2", walk)
+        out = said(capsys)
+        assert "`in` on a list compares tensors by value" in out and "Section 2's loop" not in out
+
+
 @pytest.mark.parametrize("make, words", [
     (lambda leaf, out: None, "returned None; expected a tensor shaped like x"),
     (lambda leaf, out: torch.autograd.grad(out, leaf), "returns a tuple, one gradient per input"),

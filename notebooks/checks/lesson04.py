@@ -123,6 +123,8 @@ _ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd comp
                 "Jacobian.")
 _WALK_NONE = "returned None"
 _WALK_ONE = "returned one value"
+_WALK_IN = "compared tensors by value"
+_TENSOR_COMPARED = ("must match the size", "Boolean value of Tensor")  # == on tensors, as `in` on a list does
 
 
 def _run_walk(f):
@@ -130,7 +132,8 @@ def _run_walk(f):
     anything else); backward, autograd.grad and graph_figures' walkers refuse while it runs, and
     a refused call makes the answer ``_WALK_REFUSED`` (told by its own hint, not the ladder's).
     A return value that is not a collection makes it ``_WALK_NONE`` or ``_WALK_ONE``, so the
-    student hears what their function returned rather than an error raised by this loop."""
+    student hears what their function returned rather than an error raised by this loop; an
+    error from comparing tensors (``t in a_list``) makes it ``_WALK_IN``."""
     import graph_figures
     cases = _leaf_cases()
     found = []
@@ -149,6 +152,10 @@ def _run_walk(f):
                                     else "not a tensor" for t in returned))
     except Refused:
         return _WALK_REFUSED
+    except (RuntimeError, TypeError) as error:
+        if any(words in str(error) for words in _TENSOR_COMPARED):
+            return _WALK_IN
+        raise
     return tuple(found)
 
 
@@ -308,6 +315,10 @@ EXERCISES = {
              "Your function returned None; expected a list of tensors. Does it end with `return`?"),
             (lambda a, e, o: a == _WALK_ONE,
              "Your function returned one value; expected a list of tensors (the leaves, each once)."),
+            (lambda a, e, o: a == _WALK_IN,
+             "Your code raised an error comparing two tensors: `in` on a list compares tensors by value, "
+             "element by element. Keep what you found in a set (of nodes, or of tensors): a set finds a tensor "
+             "by its identity."),
             (lambda a, e, o: all(sorted(set(x)) == y for x, y in zip(a, e)) and a != e,
              "Some leaves come back more than once: a tensor used twice is reached along two paths "
              "(section 4). Remember the nodes already visited."),
@@ -350,8 +361,9 @@ EXERCISES = {
         run=lambda f: _run_row(f),
         same=_right_rows,
         form="a function returning a tensor shaped like x",
-        hints=("Section 9: out.backward(v) leaves v J in the .grad of an input that requires a gradient "
-               "(torch.autograd.grad returns it instead). Which part of J do you want?",
+        hints=("Section 9: out.backward(v) leaves v J in the .grad of an input that requires a gradient; "
+               "torch.autograd.grad returns it instead, and adds nothing into the .grad of net's parameters "
+               "(cleaner here). Which part of J do you want?",
                "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
             (lambda a, e, o: a == _ROW_REFUSED, _ROW_REFUSED),
