@@ -1008,6 +1008,16 @@ def test_02_4_average_pooling_is_named_not_blamed_on_fc1(capsys, pools):
         assert "the list asks for max pooling" in said(capsys)
 
 
+@pytest.mark.parametrize("flatten", ["torch.flatten(x)", "x.flatten()", "x.view(-1)"])
+def test_02_4_a_flatten_without_the_1_is_named(capsys, flatten):
+    checks._wrong_tries.clear()
+    source = DIGITNET.format(first="", last_made=LINEARS.format(features="20 * 6 * 6"), last="", relu="F.relu")
+    assert source.count("torch.flatten(x, 1)") == 1
+    cls = _lesson02_class("DigitNet", source.replace("torch.flatten(x, 1)", flatten))
+    assert checks.check("02.4", cls) is False
+    assert "torch.flatten(x) without the 1 starts at dimension 0" in said(capsys)
+
+
 def test_04_2_a_helper_that_calls_graph_figures_or_backward_is_refused(capsys):
     import graph_figures
     checks._wrong_tries.clear()

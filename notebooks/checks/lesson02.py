@@ -300,7 +300,16 @@ def _digitnet_verdict(cls) -> bool | str:
         flat = _two_stages(convs, x)
         if linears[0].in_features != flat.shape[1]:
             return "no second pool" if linears[0].in_features == 4 * flat.shape[1] else "in_features"
-        scores = model(x)
+        reached = []  # the shape of what reaches fc1
+        hook = linears[0].register_forward_pre_hook(lambda module, args: reached.append(tuple(args[0].shape)))
+        try:
+            scores = model(x)
+        except RuntimeError:
+            if reached and len(reached[-1]) == 1:
+                return "batch flattened"  # torch.flatten(x) without the 1: the 3 digits in one row
+            raise
+        finally:
+            hook.remove()
         hidden = linears[0](flat)
         right = linears[1](F.relu(hidden))
         without_conv_relu = [linears[1](F.relu(linears[0](_two_stages(convs, x, relus))))
@@ -579,6 +588,9 @@ EXERCISES = {
                    "Check the convolutions against the list: channels in and out, kernel size, padding."),
                   (lambda a, e, o: a == "no second pool",
                    "conv2's maps are pooled too before flattening: 8@14x14 -> conv2 -> ? -> pooled -> ?"),
+                  (lambda a, e, o: a == "batch flattened",
+                   "fc1 receives the whole batch as one long row: torch.flatten(x) without the 1 starts at "
+                   "dimension 0 and flattens the batch too. Flatten from dimension 1: torch.flatten(x, 1)."),
                   (lambda a, e, o: a == "in_features",
                    "Check fc1: fc1's in_features is channels x height x width of the last pooled maps "
                    "(follow the side length through each convolution and pooling)."),
