@@ -243,8 +243,8 @@ EXERCISES = {
              "(the steps throw the weights about), and so does one far too small (in 48 steps the weights "
              "barely move). Which is yours? Compare with a rate 10 times smaller and one 10 times larger."),
             (lambda a, e, o: 0.2 <= float(a) < 0.93,
-             "The model learns, but falls short of 93 %. A rate a little too small does this, and so does "
-             "one a little too large. Run ex5_train at 3 times your rate and at a third of it, and move "
+             "The model learns, but falls short of 93 %. A rate too small does this, and so can one too "
+             "large. Run ex5_train at 3 times your rate and at a third of it, and move "
              "towards whichever does better."),
         ),
     ),
