@@ -695,14 +695,16 @@ def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(c
     assert "Give one number" in said(capsys)
 
 
-def test_07_5_hint_says_which_way_to_go(capsys):
-    """A failing learning rate above 0.01 is told to go down, one at or below it to go up."""
+def test_07_5_hint_describes_the_outcome_not_the_rate(capsys):
+    """A failing rate is told what its accuracy means and what to compare, never a threshold on lr."""
     checks._wrong_tries.clear()
-    fake = {0.001: 0.90, 0.02: 0.88, 0.01: 0.96}.__getitem__
-    assert not checks.check("07.5", 0.02, train=fake)
-    assert "Go down" in said(capsys)
+    fake = {0.001: 0.86, 0.03: 0.13, 0.01: 0.96}.__getitem__
+    assert not checks.check("07.5", 0.03, train=fake)
+    out = said(capsys)
+    assert "chance" in out and "0.01" not in out
     assert not checks.check("07.5", 0.001, train=fake)
-    assert "Go up" in said(capsys)
+    out = said(capsys)
+    assert "falls short" in out and "0.01" not in out
     assert checks.check("07.5", 0.01, train=fake)
 
 
