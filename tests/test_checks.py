@@ -472,6 +472,10 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
         halves = [torch.nn.MSELoss()(net(images[h]), target[h]) for h in (slice(0, 2), slice(2, 4))]
         ((halves[0] + halves[1]) / 2).backward()
 
+    def each_half_over_4(net, images, target):
+        for half in (slice(0, 2), slice(2, 4)):
+            (torch.nn.MSELoss()(net(images[half]), target[half]) / 4).backward()
+
     def one_and_three(net, images, target):
         for piece in (slice(0, 1), slice(1, 4)):
             (torch.nn.MSELoss()(net(images[piece]), target[piece]) * len(images[piece]) / 4).backward()
@@ -487,6 +491,8 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
     assert "more than 2 digits at once" in out and out.count("Hint:") == 1, out
     assert not checks.check("05.2", cleared_between, net=net, images=images, target=target)
     assert "second half's gradient alone" in said(capsys)
+    assert not checks.check("05.2", each_half_over_4, net=net, images=images, target=target)
+    assert "exactly half" in said(capsys)
     assert checks.check("05.2", two_pieces, net=net, images=images, target=target)
     assert net.conv1.weight.grad is None  # the check worked on a copy
 
@@ -768,7 +774,8 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
 @pytest.mark.parametrize("answer, ok, said_", [(3, True, "right"), (torch.tensor(3), True, "right"),
                                                (3.0, True, "right"), (4, False, "all negative"),
                                                (6, False, "every positive entry"), (16, False, "not to all four"),
-                                               (torch.tensor(8), False, "not to all four")])
+                                               (torch.tensor(8), False, "not to all four"),
+                                               (2, False, "Too few"), (0, False, "Too few")])
 def test_05_3_counts_the_entries_relu_and_max_pool_let_through(answer, ok, said_, capsys):
     checks._wrong_tries.clear()
     x = torch.tensor([[[[1.0, -2.0, 0.5, -1.0], [-3.0, 2.0, -0.5, -2.0],

@@ -260,6 +260,8 @@ EXERCISES = {
                   (_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
                              "adds its half's gradient: compare what the 4-digit loss averages over with what "
                              "each half's loss averages over."),
+                  (_is(0.5), "Your .grad is exactly half the 4-digit loss's gradient: each half's loss is already a "
+                             "mean over its own 20 numbers."),
                   (lambda a, e, o: _second_half_alone(a, o),
                    "Your .grad holds the second half's gradient alone: something cleared it between the two "
                    "backward() calls. Let them add."),),
@@ -276,7 +278,9 @@ EXERCISES = {
                   (lambda a, e, o: a == int((o["x"] > 0).sum()), "That counts every positive entry: max-pool "
                                                                  "passes the gradient to one entry per window only."),
                   (lambda a, e, o: a >= 8, "Max-pool passes each window's gradient to one entry, its maximum, "
-                                           "not to all four: the other three get 0.")),
+                                           "not to all four: the other three get 0."),
+                  (lambda a, e, o: a < e, "Too few: in a window whose maximum is positive, the ReLU's gate at "
+                                          "that maximum is open, so the gradient gets through.")),
     ),
     "05.4": Exercise(
         expected=lambda net, images, target: [_grad_of_batch(net, x, y) for x, y in _batches(images, target)],
