@@ -32,12 +32,12 @@ def _reference(weight_change=lambda w: w, bias_scale=1.0, settings=_SETTINGS):
 
 class _NoConvolution(TorchDispatchMode):
     """Refuses every convolution of torch, whatever name or alias reaches it (F.conv2d,
-    nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution; and F.unfold or
-    Tensor.unfold or Tensor.as_strided, which cut out every window for you (aten.im2col, aten.unfold,
-    aten.as_strided)."""
+    nn.Conv2d, an imported alias, torch.ops): they all end in aten.convolution, and
+    torch._C._nn.thnn_conv2d in aten._slow_conv2d_forward; and F.unfold or Tensor.unfold or
+    Tensor.as_strided, which cut out every window for you (aten.im2col, aten.unfold, aten.as_strided)."""
     _REFUSED = {torch.ops.aten.convolution, torch.ops.aten._convolution, torch.ops.aten.conv2d,
                 torch.ops.aten.conv1d, torch.ops.aten.mkldnn_convolution, torch.ops.aten.im2col,
-                torch.ops.aten.unfold, torch.ops.aten.as_strided}
+                torch.ops.aten.unfold, torch.ops.aten.as_strided, torch.ops.aten._slow_conv2d_forward}
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         if func.overloadpacket in self._REFUSED:
@@ -145,6 +145,8 @@ def _downsampler_shapes(cls):
     If the model raises a RuntimeError (fc gets the wrong number of features), the output is the
     error's text and the shapes are those recorded before it: a half-fix is told what changed.
     padding="same" is refused by PyTorch with a stride: said plainly, not as its ValueError."""
+    if isinstance(cls, nn.Module):
+        raise Refused("Pass the class, not an instance: check(\"03.4\", Downsampler), without ().")
     try:
         model = cls()
     except ValueError as error:
@@ -177,6 +179,8 @@ _GIVEN_ERROR = "mat1 and mat2 shapes cannot be multiplied (2x288 and 392x10)"
 def _as_given(cls, objects) -> bool:
     """The debug snippet untouched: the layers as given (kernels, strides, no padding, fc for 7x7
     maps) and a forward that still fails with the given shape error."""
+    if isinstance(cls, nn.Module):
+        return False
     model = cls()
     layers = (model.down1, model.down2)
     if not (all(m.kernel_size == (3, 3) and m.stride == (2, 2) and m.padding == (0, 0) and m.dilation == (1, 1)
