@@ -314,7 +314,8 @@ EXERCISES = {
                   (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
                    "The weights lie between −bound and +bound: the bound is the positive end of the range."),
                   (lambda a, e, o: _too_coarse(a, e),
-                   "Right idea, but give the bound to 4 decimals."),
+                   "Right idea, but give the bound to 4 decimals, rounded to the nearest. (Python drops "
+                   "trailing zeros, so 4 decimals ending in 0 read as 3: if yours ended in 0, that 0 is wrong.)"),
                   (lambda a, e, o: _rounded_down(a, e),
                    "Just below the bound: either the bound cut after 4 decimals (round to the nearest 4th "
                    "decimal instead: a 5th decimal of 5 or more rounds the 4th up), or the largest weight "
@@ -373,6 +374,7 @@ EXERCISES = {
                "the range of section 10, the formula of section 1, the text of section 5.",
                "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
                "nn.Linear(3, 2)'s: the message before this hint names the first requirement your class "
-               "does not meet yet."),
+               "does not meet yet.",
+               "Fix what the message before this hint names, then run the cell again."),
     ),
 }
