@@ -57,12 +57,17 @@ def autograd_graph(tensor: torch.Tensor, params: dict | None = None) -> Autograd
 
 def _child_offsets(heights: list[int]) -> list[float]:
     """Columns of a node's children relative to it, given how deep each child's graph goes: the
-    deepest sits straight below (the spine), the others in order on both sides; ties centred."""
+    deepest sits straight below (the spine), the others on both sides, deeper ones leftmost (so a
+    layer's weight, with or without its TBackward0, sits left of its bias); ties centred."""
     top = max(heights, default=0)
     if heights.count(top) > 1:
         return [j - (len(heights) - 1) / 2 for j in range(len(heights))]
-    sides = iter(sorted((k // 2 + 1) * (-1) ** k for k in range(len(heights) - 1)))  # -1, 1, ...
-    return [0 if h == top else next(sides) for h in heights]
+    others = sorted((j for j, h in enumerate(heights) if h != top), key=lambda j: -heights[j])
+    sides = sorted((k // 2 + 1) * (-1) ** k for k in range(len(others)))  # -1, 1, -2, 2, ...
+    offsets = [0.0] * len(heights)
+    for j, side in zip(others, sides):
+        offsets[j] = side
+    return offsets
 
 
 def _graph_layout(graph: AutogradGraph) -> tuple[list[int], list[float]]:

@@ -147,8 +147,8 @@ def test_draw_autograd_graph_on_given_axes_side_by_side():
 
 
 @pytest.mark.parametrize("heights, offsets", [
-    ([0, 5, 1], [-1, 0, 1]), ([5, 0, 0], [0, -1, 1]), ([0, 0], [-0.5, 0.5]), ([3], [0]),
-    ([0, 2, 0, 0, 1], [-2, 0, -1, 1, 2])])
+    ([0, 5, 1], [1, 0, -1]), ([5, 0, 0], [0, -1, 1]), ([0, 0], [-0.5, 0.5]), ([3], [0]),
+    ([0, 2, 0, 0, 1], [-1, 0, 1, 2, -2])])
 def test_child_offsets_keep_the_deepest_child_straight_below(heights, offsets):
     assert graph_figures._child_offsets(heights) == offsets
 
@@ -202,3 +202,13 @@ def test_drawn_edge_labels_sit_on_their_arrows_between_the_boxes():
         lo, hi = sorted([(box[parent].x0 + box[parent].x1) / 2, (box[child].x0 + box[child].x1) / 2])
         assert lo - 1 <= x <= hi + 1, text
     plt.close(ax.figure)
+
+
+def test_lenet_drawing_puts_every_weight_left_of_its_bias():
+    net = helpers.LeNet()
+    loss = nn.MSELoss()(net(torch.randn(1, 1, 28, 28)), torch.randn(1, 10))
+    graph = graph_figures.autograd_graph(loss, dict(net.named_parameters()))
+    _, col = graph_figures._graph_layout(graph)
+    at = {node.label: col[i] for i, node in enumerate(graph.nodes) if node.label}
+    for layer in ("conv1", "conv2", "fc1", "fc2", "fc3"):
+        assert at[f"{layer}.weight"] < at[f"{layer}.bias"], layer
