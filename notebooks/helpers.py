@@ -249,7 +249,8 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> ShapeTrace:
     shape outside any leaf module (``F.max_pool2d``, ``x.view``, ``torch.flatten``) are listed
     too, as ``max_pool2d()``, ``view()``, ``flatten()``. When an ``nn.Linear`` receives the
     wrong number of features, raises ``ShapeError`` naming the layer, what it received (with
-    the shape of the layer before) and what it expects, and the likely cause. Introduced in 02_lenet.
+    the shape of the layer before) and what it expects, then the smallest square image the
+    layer fits and the two fixes. Introduced in 02_lenet.
     """
     names = {m: n for n, m in model.named_modules()}
 
@@ -272,7 +273,7 @@ def shape_trace(model: nn.Module, x: torch.Tensor) -> ShapeTrace:
         for h in checks:
             h.remove()
     if msg is not None:
-        raise ShapeError(msg + _likely_cause(model, layer, x, layer.in_features)) from None
+        raise ShapeError(msg + _likely_cause(model, layer, x, names[layer], got)) from None
     trace = [(e.name, tuple(e.output.shape)) for e in events
              if e.module is not None or changes_shape(e)]
     return ShapeTrace(trace, tuple(x.shape))
@@ -289,12 +290,15 @@ def changes_shape(event: ForwardEvent) -> bool:
     return isinstance(first, torch.Tensor) and first.shape != event.output.shape
 
 
-def _likely_cause(model, layer, x, want) -> str:
-    """The end of ShapeError's message: which square image size would give ``want`` features."""
+def _likely_cause(model, layer, x, name, got) -> str:
+    """The end of ShapeError's message: the smallest square image that ``layer`` fits, and the
+    two fixes (bring the image to that size, or make ``in_features`` what the layer received)."""
     if x.dim() == 4:
         for size in range(1, 257):
-            if _features_at(model, layer, x.new_zeros(1, x.shape[1], size, size)) == want:
-                return f": the image is {x.shape[-2]}x{x.shape[-1]}, this model expects {size}x{size}."
+            if _features_at(model, layer, x.new_zeros(1, x.shape[1], size, size)) == layer.in_features:
+                verb = "pad" if size >= max(x.shape[-2:]) else "resize"
+                return (f": {name} fits a {size}x{size} image, this one is {x.shape[-2]}x{x.shape[-1]}. "
+                        f"Either {verb} the image to {size}x{size} or set {name}'s in_features to {got}.")
     return ": check in_features against the output of the layer before (shape_trace shows it)."
 
 

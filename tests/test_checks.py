@@ -986,7 +986,7 @@ LINEARS = "self.fc1 = nn.Linear({features}, 64); self.head = nn.Linear(64, 10)"
     ("20 * 6 * 6", "", "✓", "F.relu", False),
     ("20 * 6 * 6", "", "✓", "F.relu", True),  # the linear layers made before the convolutions
     ("20 * 6 * 6", "F.relu", "which get no ReLU", "F.relu", False),
-    ("20 * 6 * 6", "(lambda s: s.softmax(1))", "F.cross_entropy applies it itself", "F.relu", False),
+    ("20 * 6 * 6", "(lambda s: s.softmax(1))", "the loss (05) applies it itself", "F.relu", False),
     ("20 * 6 * 6", "torch.tanh", "nothing goes after the last Linear", "F.relu", False),
     ("20 * 6 * 6", "F.leaky_relu", "nothing goes after the last Linear", "F.relu", False),
     ("20 * 7 * 7", "", "fc1's in_features is channels x height x width", "F.relu", False),

@@ -178,8 +178,22 @@ def test_shape_error_names_layer_features_and_cause():
     with pytest.raises(helpers.ShapeError) as info:
         helpers.shape_trace(Blitz(), torch.zeros(1, 1, 28, 28))
     assert str(info.value) == ("fc1 expects 400 input features but received 256 (16 x 4 x 4): "
-                               "the image is 28x28, this model expects 32x32.")
+                               "fc1 fits a 32x32 image, this one is 28x28. "
+                               "Either pad the image to 32x32 or set fc1's in_features to 256.")
     helpers.shape_trace(Blitz(), torch.zeros(1, 1, 32, 32))  # and the right size passes
+    model = Blitz()
+    model.fc1 = nn.Linear(256, 120)  # the other fix
+    helpers.shape_trace(model, torch.zeros(1, 1, 28, 28))
+
+
+@pytest.mark.parametrize("side, verb, fits", [(7, "pad", 40), (3, "resize", 24)])
+def test_shape_error_when_in_features_is_wrong_offers_both_fixes(side, verb, fits):
+    model = Blitz()
+    model.fc1 = nn.Linear(16 * side * side, 120)  # a slip in in_features; the 32x32 images are right
+    with pytest.raises(helpers.ShapeError) as info:
+        helpers.shape_trace(model, torch.zeros(1, 1, 32, 32))
+    assert str(info.value).endswith(f"fc1 fits a {fits}x{fits} image, this one is 32x32. Either "
+                                    f"{verb} the image to {fits}x{fits} or set fc1's in_features to 400.")
 
 
 def test_shape_trace_lists_functional_steps_that_change_the_shape():

@@ -600,7 +600,7 @@ EXERCISES = {
                    "Your scores are the right ones with the negatives cut to 0: head gives logits, "
                    "which get no ReLU."),
                   (lambda a, e, o: a == "softmax",
-                   "A softmax turns the scores into probabilities: F.cross_entropy applies it itself and "
+                   "A softmax turns the scores into probabilities; the loss (05) applies it itself and "
                    "wants the raw scores. Nothing goes after head."),
                   (lambda a, e, o: a == "squashed",
                    "The scores are in the right order but squashed by something after head: nothing goes "
