@@ -1903,7 +1903,7 @@ def test_00_1_second_hint_nudges_without_giving_the_division(capsys):
 
 def test_00_1_the_idea_is_shown_even_after_a_named_mistake(capsys):
     """A named mistake (185) counts as a wrong try, so the next unnamed one gets the second hint:
-    that hint carries the idea too, as the Exercises section says (a general hint, more direct from the second try)."""
+    that hint carries the idea too (a general hint, more direct from the second try)."""
     from PIL import Image
     import numpy as np
     grid = np.zeros((28, 28), np.uint8)
