@@ -6,6 +6,8 @@ to every digit) is refused with a hint.
 
 00.2: the student's ``first_batch`` runs on the dataset the cell passes with a ``k`` of the check's
 own, against ``to_tensor`` and ``torch.stack``; the batch must be float32, as a network's weights are.
+A batch of the right shape, type and range but other values is named: other images (a global
+dataset, an off-by-one start), or the right images scaled by another factor.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from torchvision.transforms.functional import to_tensor
 
 from checks import Exercise, Refused
 
-ROW, COLUMN = 8, 7  # the pixel the exercise names: 254 in the grid of test digit 0
+ROW, COLUMN = 7, 7  # the pixel the exercise names: 185 in the grid of test digit 0
 
 
 def _stored(image) -> int:
@@ -42,7 +44,7 @@ def _typed(answer, image):
     """The answer as typed, or ``Refused`` if it was read from a tensor: the prompt says predict.
 
     A tensor is refused, and so is a number equal, to every digit, to the float32 pixel
-    (``x[0, 8, 7].item()``, ``float(...)``, NumPy's copy): a typed 254 / 255 is a float64 and differs.
+    (``x[0, 7, 7].item()``, ``float(...)``, NumPy's copy): a typed 185 / 255 is a float64 and differs.
     """
     if isinstance(answer, torch.Tensor):
         raise Refused("You gave a tensor: type the number you predict, as a plain float like 0.5, "
@@ -80,6 +82,17 @@ def _above_one(a) -> bool:
     return isinstance(a, torch.Tensor) and a.numel() > 0 and a.double().max() > 1
 
 
+def _whole(a) -> bool:
+    """Every value a whole number: pixels as stored (0 to 255), not divided."""
+    return bool(torch.equal(a.double(), a.double().round()))
+
+
+def _other_images(a, e, o) -> bool:
+    """Shape, dtype and range right, values not: other images than the first k of ``dataset``."""
+    return (isinstance(a, torch.Tensor) and a.dtype == torch.float32 and a.shape == e.shape
+            and a.numel() > 0 and 0 <= a.min() and a.max() <= 1)
+
+
 EXERCISES = {
     "00.1": Exercise(
         expected=lambda image: _as_tensor(image),
@@ -99,10 +112,11 @@ EXERCISES = {
                    "You divided by 256, how many different values one byte holds. The largest of them is "
                    "smaller: counting starts at 0."),
                   (lambda a, e, o: _is_number(a) and float(a) == 1.0,
-                   "1 would be the brightest white a pixel can hold. This pixel is a little below it."),
+                   "1 would be the brightest white a pixel can hold, 255 in the grid: this pixel is darker."),
                   (lambda a, e, o: _is_number(a) and not 0 <= float(a) <= 1,
                    "`to_tensor` gives floats from 0 to 1 (section 3): your answer is outside."),),
-    ),    "00.2": Exercise(
+    ),
+    "00.2": Exercise(
         expected=lambda dataset: _first_batch(dataset),
         run=lambda f, dataset: f(dataset, BATCH_K),  # the check's own k
         same=_is_batch,
@@ -126,11 +140,21 @@ EXERCISES = {
                   (lambda a, e, o: _tensor_of(4)(a, e, o) and a.shape != e.shape,
                    "Your batch has its 4 dimensions in another order: a batch is (N, C, H, W), the images "
                    "first, then channels, height and width."),
-                  (lambda a, e, o: _above_one(a),
-                   "Your values go above 1: those are the pixels as stored, 0 to 255. `to_tensor` scales "
-                   "them to 0 to 1 (section 3)."),
+                  (lambda a, e, o: _above_one(a) and _whole(a),
+                   "Your values are whole numbers above 1: those are the pixels as stored, 0 to 255. "
+                   "`to_tensor` scales them to 0 to 1 (section 3)."),
+                  (lambda a, e, o: _above_one(a) or (a.numel() > 0 and a.double().min() < 0),
+                   "Your values go outside 0 to 1: they were shifted or scaled. Keep `to_tensor`'s values "
+                   "from 0 to 1 (section 3), unchanged."),
                   (lambda a, e, o: a.dtype != torch.float32 and torch.allclose(a.double(), e.double()),
                    "The values are right, but your tensor is not float32: a network's weights are float32, "
-                   "and it refuses input of another float type."),),
+                   "and it refuses input of another float type."),
+                  (lambda a, e, o: _other_images(a, e, o) and a.max() > 0
+                   and torch.allclose(a / a.max(), e / e.max(), atol=1e-6),
+                   "Right images, but scaled by another factor: `to_tensor` divides every pixel by 255, the "
+                   "largest value one byte holds (section 3)."),
+                  (_other_images,
+                   "Right shape, type and range, but these are not the first k images of `dataset`: start at "
+                   "`dataset[0]`, and use the function's arguments, not a variable from outside it."),),
     ),
 }
