@@ -1,5 +1,6 @@
 """The exercise-check engine (notebooks/checks/__init__.py): equivalent forms, hints, no answers shown."""
 import linecache
+import math
 import sys
 from pathlib import Path
 
@@ -1429,6 +1430,8 @@ def test_03_5_the_field_of_s4_itself_is_told_the_new_layer_widens_it(capsys):
     assert "S4's own field" in said(capsys)
     assert not checks.check("03.5", 18, layers=layers)
     assert "1 pixel apart" in said(capsys)
+    assert not checks.check("03.5", 20, layers=layers)  # 16 + 2 · 2: conv2's jump, before pool2
+    assert "pool2's stride doubles it" in said(capsys)
 
 
 def _downsampler(kernel=3, padding=0, pad_in_forward=0):
@@ -1487,7 +1490,7 @@ def test_03_4_padding_only_down1_is_told_that_down2_needs_the_same_fix(capsys):
     checks._wrong_tries.clear()
     assert not checks.check("03.4", only_down1)
     out = said(capsys)
-    assert "down2 must give 7x7 from 14x14" in out and "RuntimeError" not in out.split("Hint:")[1]
+    assert "down2 does not give 7x7 from 14x14" in out and "RuntimeError" not in out.split("Hint:")[1]
     down2_too_much = _downsampler(padding=1)
     original2 = down2_too_much.__init__
 
@@ -1497,7 +1500,20 @@ def test_03_4_padding_only_down1_is_told_that_down2_needs_the_same_fix(capsys):
     down2_too_much.__init__ = init2
     assert not checks.check("03.4", down2_too_much)
     out = said(capsys)
-    assert "down2 must give 7x7 from 14x14" in out and "same fix" not in out
+    assert "down2 does not give 7x7 from 14x14" in out and "same fix" not in out
+
+
+def test_03_4_resizing_the_maps_before_fc_is_told_the_fix_belongs_in_the_convolutions(capsys):
+    F = torch.nn.functional
+    resized = _downsampler()
+
+    def forward(self, x):  # the 6x6 maps of down2 resized to 7x7 before fc
+        x = F.relu(self.down2(F.relu(self.down1(x))))
+        return self.fc(F.interpolate(x, size=7).flatten(1))
+    resized.forward = forward
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", resized)
+    assert "not after them (in fc or by resizing the maps)" in said(capsys)
 
 
 def test_03_1_names_an_output_size_that_ignores_the_stride(capsys):
@@ -1513,7 +1529,37 @@ def test_03_1_names_an_output_size_that_ignores_the_stride(capsys):
 
     checks._wrong_tries.clear()
     assert not checks.check("03.1", no_stride_size)
-    assert "your output size ignores the stride" in said(capsys)
+    assert "your output size ignores the stride, or rounds up" in said(capsys)
+
+
+def _rounding_conv2d(rule, skip_partial):
+    """03.1 with the output size ``rule(x)`` of x = (n + 2p − k) / s; with ``skip_partial``, a window
+    that runs past the image is left at 0 instead of raising."""
+    def conv(x, weight, bias, stride=1, padding=0):
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        k = weight.shape[-1]
+        rows, cols = (rule((size - k) / stride) + 1 for size in x.shape[1:])
+        out = torch.zeros(weight.shape[0], rows, cols)
+        for o in range(weight.shape[0]):
+            for i in range(rows):
+                for j in range(cols):
+                    window = x[:, i * stride:i * stride + k, j * stride:j * stride + k]
+                    if skip_partial and window.shape != weight[o].shape:
+                        continue
+                    out[o, i, j] = (window * weight[o]).sum() + bias[o]
+        return out
+    return conv
+
+
+@pytest.mark.parametrize("rule", [round, math.ceil])
+def test_03_1_an_output_size_rounded_up_is_told_to_round_down(capsys, rule):
+    checks._wrong_tries.clear()
+    assert checks.check("03.1", _rounding_conv2d(int, skip_partial=False))  # int() is the floor here: all sizes >= 0
+    said(capsys)
+    assert not checks.check("03.1", _rounding_conv2d(rule, skip_partial=False))  # raises at stride 2 or 3
+    assert "or rounds up. Divide by it and round down with //" in said(capsys)
+    assert not checks.check("03.1", _rounding_conv2d(rule, skip_partial=True))  # runs, one row or column too many
+    assert "a row or a column too big: you rounded up" in said(capsys)
 
 
 def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):

@@ -101,6 +101,22 @@ def _run_my_conv2d(f):
         raise
 
 
+def _sizes_by(rule) -> list:
+    """The output shape of 03.1's check in each setting if the output size is ``rule(n, k, s, p)``."""
+    x, w, _ = _conv_inputs()
+    return [(w.shape[0],) + tuple(rule(n, w.shape[-1], s, p) for n in x.shape[1:]) for s, p in _SETTINGS]
+
+
+# Output sizes that round (n + 2p − k) / s up or to the nearest, not down: wrong only with a stride above 1.
+_ROUNDING_UP = (lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1, lambda n, k, s, p: round((n + 2 * p - k) / s) + 1)
+
+
+def _rounds_up(answer, expected) -> bool:
+    """Every output has the shape of a size rounded up (or to the nearest), and some shape is wrong."""
+    return (isinstance(answer, list) and all(isinstance(a, torch.Tensor) for a in answer) and _wrong_shape(answer, expected)
+            and any([tuple(a.shape) for a in answer] == _sizes_by(rule) for rule in _ROUNDING_UP))
+
+
 def _shape_is(answer, expected, change) -> bool:
     """Some output has the wrong shape, and every shape is ``change`` of the right one."""
     return (isinstance(answer, list) and len(answer) == len(expected)
@@ -304,7 +320,12 @@ EXERCISES = {
              "from the width, separately."),
             (lambda a, e, o: isinstance(a, _StrideIgnored),
              "Your code is right with stride 1 but raises with a larger stride: your output size ignores "
-             "the stride. Divide by it, as section 2's formula does (then round down)."),
+             "the stride, or rounds up. Divide by it and round down with //, as section 2's formula does: "
+             "a last step that does not fit is dropped (section 4)."),
+            (lambda a, e, o: _rounds_up(a, e),
+             "With a stride above 1 some output is a row or a column too big: you rounded up (or to the "
+             "nearest). Section 2's formula rounds down with //: a last step that does not fit is dropped "
+             "(section 4)."),
             (lambda a, e, o: isinstance(a, list) and any(not isinstance(t, torch.Tensor) for t in a),
              "Your function does not return a tensor: the answer is a function returning a tensor of "
              "shape (O, H_out, W_out), as F.conv2d does for one image (not a list or a number)."),
@@ -390,14 +411,13 @@ EXERCISES = {
              "Keep the 3x3 kernels and the stride of 2: the question is how much padding they need."),
             (lambda a, e, o: a[0] == e[0] and a[1] != e[1] and a[2] != e[2],
              "down1 now halves, 28 → 14, but down2 does not give 7x7 from 14x14, so fc still gets the "
-             "wrong number of features: down2 must give 7x7 from 14x14. Which padding does section 2's "
-             "formula need for that?"),
+             "wrong number of features. Which padding does section 2's formula need for 14 → 7?"),
             (lambda a, e, o: a[0] != e[0] and a[1] == e[1],
              "down1 still does not give 14x14, and down2 makes up for it: each strided layer must halve, "
              "28 → 14, then 14 → 7."),
             (lambda a, e, o: a[2] == e[2] and a[1] != e[1],
              "The model runs now, but its maps are not 14x14 and 7x7: the fix belongs in the convolutions, "
-             "not in fc."),
+             "not after them (in fc or by resizing the maps)."),
         ),
     ),
     "03.5": Exercise(
@@ -411,6 +431,10 @@ EXERCISES = {
             (lambda a, e, o: _is_int(a) and a == _field_width(o["layers"][:-1]) + o["layers"][-1].kernel_size[0] - 1,
              "You added k − 1 input pixels, as if neighbouring S4 units were 1 pixel apart: after two "
              "poolings they are further apart (the jump)."),
+            (lambda a, e, o: _is_int(a) and a == _field_width(o["layers"][:-1])
+             + (o["layers"][-1].kernel_size[0] - 1) * _jump(o["layers"][:-2]),
+             "You used conv2's jump, 2 pixels; pool2's stride doubles it: neighbouring S4 units are 4 pixels "
+             "apart (section 10: pool2 r=16 j=4)."),
             (lambda a, e, o: _is_int(a) and a == e + _jump(o["layers"][:-1]),
              "You added k jumps; a k-wide kernel reaches only k − 1 units past its first one, whose field "
              "is already counted."),
