@@ -725,9 +725,11 @@ def test_hints_never_hand_over_the_solution_line():
 
 def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     """The check's copy of the network holds an earlier step's gradient: the snippet as handed out
-    reads as not answered, one zero_grad() before the loop or one after each backward() gets its named hint,
+    reads as not answered (judged by its code: real edits that still alias .grad get the aliasing
+    hint), one zero_grad() before the loop or one after each backward() gets its named hint,
     the default zero_grad() (set to None) is refused, one in place per batch before backward() passes."""
     import helpers
+    import checks.lesson05
     checks._wrong_tries.clear()
     torch.manual_seed(0)
     net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
@@ -748,14 +750,25 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
             return grads
         return f
 
-    assert not checks.check("05.4", batch_grads(False, False, copy=False), net=net, images=images, target=target)
+    handed_out = {"nn": torch.nn}
+    exec(checks.lesson05._HANDED_OUT.replace("(set_to_none=False)", "(set_to_none=False)  # a comment"), handed_out)
+    assert not checks.check("05.4", handed_out["ex4_batch_grads"], net=net, images=images, target=target)
     assert "not answered yet" in said(capsys)
+    # real edits that still return one shared tensor get the aliasing hint, not "not answered":
+    # (a) the zero_grad line deleted; (b) one more zero_grad before the loop, .grad still appended
+    for edit in ("        net.zero_grad(set_to_none=False)\n",
+                 "    for images, target in batches:\n"):
+        attempt = {"nn": torch.nn}
+        new_line = "" if "zero_grad" in edit else "    net.zero_grad(set_to_none=False)\n" + edit
+        exec(checks.lesson05._HANDED_OUT.replace(edit, new_line, 1), attempt)
+        assert not checks.check("05.4", attempt["ex4_batch_grads"], net=net, images=images, target=target)
+        assert "one and the same tensor" in said(capsys), edit
     assert not checks.check("05.4", batch_grads(False, False), net=net, images=images, target=target)
     assert "still add up from batch to batch" in said(capsys)
     assert not checks.check("05.4", batch_grads(False, True), net=net, images=images, target=target)
     assert "one clearing before the loop is not enough" in said(capsys)
     assert not checks.check("05.4", batch_grads(False, False, clear_after=True), net=net, images=images, target=target)
-    assert "Clear before each backward(), not after it" in said(capsys)
+    assert "added onto the gradient the network arrived with" in said(capsys)
     assert not checks.check("05.4", batch_grads(True, False, copy=False), net=net, images=images, target=target)
     assert "one and the same tensor" in said(capsys)
 
