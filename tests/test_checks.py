@@ -382,7 +382,8 @@ def test_01_4_a_range_that_is_not_uniform_over_plus_minus_bound_or_an_own_repr_i
 
 
 def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
-    """nn.Parameter(torch.rand(o, i)) * 2 * b - b is a plain tensor: the check says why."""
+    """nn.Parameter(torch.rand(o, i)) * 2 * b - b, or a tensor with requires_grad=True and no
+    nn.Parameter, is a plain computed tensor: the check says why, true in both cases."""
     checks._wrong_tries.clear()
     nn = torch.nn
 
@@ -399,9 +400,18 @@ def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
         def extra_repr(self):
             return "in_features=%d, out_features=%d" % self.sizes
 
-    assert not checks.check("01.4", Outside)
-    out = said(capsys)
-    assert "Your weight is computed from a Parameter" in out and "Hint:" in out, out
+    class NoParameter(Outside):  # requires_grad=True, but no nn.Parameter anywhere
+        def __init__(self, in_features, out_features):
+            nn.Module.__init__(self)
+            self.sizes, b = (in_features, out_features), in_features ** -0.5
+            self.weight = torch.rand(out_features, in_features, requires_grad=True) * 2 * b - b
+            self.bias = torch.rand(out_features, requires_grad=True) * 2 * b - b
+
+    for cls, names in ((Outside, "weight is"), (NoParameter, "weight and bias are")):
+        assert not checks.check("01.4", cls)
+        out = said(capsys)
+        assert f"Your {names} the result of a computation (it has a grad_fn), not an nn.Parameter" in out, out
+        assert "wrap the result in nn.Parameter(…)" in out and "Hint:" in out, out
 
 
 

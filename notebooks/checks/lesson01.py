@@ -205,10 +205,11 @@ def _my_linear(cls) -> bool:
     params = dict(layer.named_parameters())
     computed = [name for name in ("weight", "bias") if name not in params
                 and isinstance(getattr(layer, name, None), torch.Tensor) and getattr(layer, name).grad_fn is not None]
-    if computed:  # nn.Parameter(...) * 2 * b - b: arithmetic on a Parameter returns a plain tensor
-        raise Refused(f"your {' and '.join(computed)} {'is' if len(computed) == 1 else 'are'} computed from a "
-                      "Parameter: arithmetic on a Parameter gives a plain tensor, which the module does not "
-                      "register. Do the arithmetic inside nn.Parameter(…).")
+    if computed:  # nn.Parameter(...) * 2 * b - b, or torch.rand(..., requires_grad=True) * 2 * b - b
+        verb = "is" if len(computed) == 1 else "are"
+        raise Refused(f"your {' and '.join(computed)} {verb} the result of a computation (it has a grad_fn), "
+                      "not an nn.Parameter, so the module does not register it (section 7): do the arithmetic "
+                      "first, then wrap the result in nn.Parameter(…).")
     if set(params) != {"weight", "bias"}:
         raise Refused(f"the module registers {sorted(params)} as parameters; a linear layer registers "
                       "exactly two, weight and bias.")
