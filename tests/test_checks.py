@@ -842,7 +842,8 @@ class SmallNet(nn.Module):
     ("", "300", "x.view(-1, 300)", "✓", "x"),
     ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "as they are", "F.pad(x, (2, 2, 2, 2))"),  # digits padded: ruled out
     ("", "12 * 6 * 6", "torch.flatten(x, 1)", "as they are", "F.pad(x, (2, 2, 2, 2))"),
-    ("", "12 * 6 * 6", "x.reshape(-1, 12 * 6 * 6)", "still gives 50 rows", "x"),  # changed, rows cut as before
+    ("", "12 * 6 * 6", "x.reshape(-1, 12 * 6 * 6)", "did: reshape(-1, 432)", "x"),  # changed, rows cut as before
+    ("", "300", "x.reshape(-1, 12 * 6 * 6)", "(reshape(-1, 432) makes rows", "x"),  # the hint names the call used
     ("", "300", "torch.flatten(x)", "flattened the batch too", "x"),            # the 1 forgotten
     ("", "12 * 6 * 6", "torch.flatten(x)", "flattened the batch too", "x"),
     ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)  # TODO: look at this", "not answered yet", "x"),  # a comment only
@@ -867,7 +868,7 @@ def test_02_5_the_class_as_given_is_the_notebooks_and_comments_do_not_answer_it(
     assert checks.check("02.5", _lesson02_class("SmallNet", commented)) is False
     assert "not answered yet" in said(capsys)
     for source, verdict in ((commented, "not answered yet"), (snippet.replace("12 * 6 * 6)\n", "432)\n"),
-                                                                        "still gives 50 rows")):
+                                                                        "did: view(-1, 432) cuts")):
         filename = f"<cell {verdict}>"  # a notebook cell: inspect finds its source, as IPython lets it
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         namespace = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}

@@ -393,10 +393,12 @@ def _smallnet_verdict(cls) -> bool | str:
     convs, linears = _layers(cls(), ("conv1", "conv2", "fc1", "fc2"))
     if [_conv_config(c) for c in convs] != SMALLNET_CONVS or len(linears) != 2:
         return "layers changed"
-    if _fifty_rows(cls):
-        return "still 50 rows"  # changed (else check says "not answered yet"), but rows cut as before
+    if _fifty_rows(cls):  # changed (else check says "not answered yet"), but rows cut as before
+        return "still 50 rows" + {"view": " (view)", "reshape": " (reshape)"}.get(_row_cutter(cls), "")
     for batch in (72, 5):
         wrong = _smallnet_run(cls, batch)
+        if wrong == "rows of the old length":
+            return wrong + {"reshape": " (reshape)"}.get(_row_cutter(cls), "")
         if wrong is not None:
             return wrong
     if _batch_from_view(_seeded(cls(), 26), 25):  # view(-1, 300): 25 images of 32x32 give 36 rows
@@ -476,6 +478,30 @@ def _fifty_rows(cls) -> bool:
         except RuntimeError:
             return False
     return tuple(scores.shape) == (50, 10)
+
+
+class _CallNames(torch.overrides.TorchFunctionMode):
+    """Records the name of every torch function and tensor method called while it is active."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.names.append(getattr(func, "__name__", ""))
+        return func(*args, **(kwargs or {}))
+
+
+def _row_cutter(cls) -> str | None:
+    """"view" or "reshape": the last of the two that ``cls()``'s forward calls on 72 digits (the
+    call that cut the rows, for the hint to name what the student wrote), or None."""
+    calls = _CallNames()
+    with torch.no_grad(), calls:
+        try:
+            _seeded(cls(), 26)(torch.zeros(72, 1, 28, 28))
+        except RuntimeError:  # fc1 refuses the rows: the calls before it are recorded
+            pass
+    return next((name for name in reversed(calls.names) if name in ("view", "reshape")), None)
 
 
 EXERCISES = {
@@ -631,10 +657,21 @@ EXERCISES = {
                   (lambda a, e, o: a == "rows of the old length",
                    "fc1 is right now, but the flattening still cuts the numbers into rows of the old "
                    "length (view(-1, 432) makes rows of 432): give fc1 one row per digit."),
+                  (lambda a, e, o: a == "rows of the old length (reshape)",
+                   "fc1 is right now, but the flattening still cuts the numbers into rows of the old "
+                   "length (reshape(-1, 432) makes rows of 432): give fc1 one row per digit."),
+                  (lambda a, e, o: a == "still 50 rows (view)",
+                   "Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
+                   "view(-1, 432) cuts the numbers into rows of 432 whatever the batch. Flatten per "
+                   "image, keeping the batch dimension."),
+                  (lambda a, e, o: a == "still 50 rows (reshape)",
+                   "Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
+                   "reshape(-1, 432), like view(-1, 432), cuts the numbers into rows of 432 whatever "
+                   "the batch. Flatten per image, keeping the batch dimension."),
                   (lambda a, e, o: a == "still 50 rows",
                    "Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
-                   "reshape(-1, 432), like view(-1, 432), cuts the numbers into rows of 432 whatever the "
-                   "batch. Flatten per image, keeping the batch dimension."),
+                   "its flattening cuts the numbers into rows of 432 whatever the batch. Flatten per "
+                   "image, keeping the batch dimension."),
                   (lambda a, e, o: a == "batch flattened",
                    "fc1 receives one long row: the flattening flattened the batch too (torch.flatten(x) "
                    "without the 1 starts at dimension 0). Start at dimension 1, so each digit keeps its "
