@@ -1186,6 +1186,18 @@ def test_04_4_a_function_that_changes_the_callers_x_is_caught(capsys):
     assert "changed the x it was given" in said(capsys)
 
 
+@pytest.mark.parametrize("row, words", [
+    (lambda net, x, i: torch.autograd.grad(net(x)[0, i], x)[0], "make a leaf of your own from it"),
+    (lambda net, x, i: torch.autograd.grad(net(leaf := x.clone().requires_grad_()), leaf, torch.ones(10))[0],
+     "v must have out's shape, (1, 10)"),
+])
+def test_04_4_a_gradient_of_the_callers_x_or_a_v_of_the_wrong_shape_gets_its_own_hint(capsys, row, words):
+    checks._wrong_tries.clear()
+    assert not checks.check("04.4", row)
+    out = said(capsys)
+    assert out.count("Hint:") == 1 and words in out.split("Hint:")[1] and "which v picks" not in out
+
+
 @pytest.mark.parametrize("exercise_id, route, words", [
     ("04.2", lambda output: output.backward() or [], "walk next_functions yourself"),
     ("04.4", lambda net, x, i: torch.autograd.functional.jacobian(net, x)[0, i], "jacobian, jacrev"),

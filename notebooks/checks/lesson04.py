@@ -121,6 +121,8 @@ _WALK_REFUSED = ("The exercise asks you to walk next_functions yourself: your fu
                  "backward, autograd.grad or graph_figures.")
 _ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd compute the whole "
                 "Jacobian.")
+_ROW_NO_LEAF = "raised: does not require grad"  # autograd asked for the gradient of the caller's x
+_ROW_V_SHAPE = "raised: mismatch in shape"  # a v shaped unlike out
 _WALK_NONE = "returned None"
 _WALK_ONE = "returned one value"
 _WALK_IN = "compared tensors by value"
@@ -189,7 +191,8 @@ def _run_row(f):
     """(what ``f`` returns on each case, what a second call on the same x returns, what ``f``
     changed in the x it was given: a sorted tuple of "grad" and "requires_grad", empty if nothing),
     with jacobian, jacrev and jacfwd refusing: a refused call makes the answer ``_ROW_REFUSED``
-    (told by its own hint, not the ladder's)."""
+    (told by its own hint, not the ladder's), and so do the errors of a gradient asked of the
+    caller's x (``_ROW_NO_LEAF``) and of a v shaped unlike out (``_ROW_V_SHAPE``)."""
     cases = _row_cases()
     firsts, seconds, changed = [], [], set()
     try:
@@ -202,6 +205,12 @@ def _run_row(f):
                 changed |= {"grad"} if x.grad is not None else set()
     except Refused:
         return _ROW_REFUSED
+    except RuntimeError as error:  # two typical errors get their own hint; any other is reported as raised
+        if "does not require grad" in str(error):
+            return _ROW_NO_LEAF
+        if "Mismatch in shape" in str(error):
+            return _ROW_V_SHAPE
+        raise
     return firsts, seconds, tuple(sorted(changed))
 
 
@@ -367,6 +376,12 @@ EXERCISES = {
                "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
             (lambda a, e, o: a == _ROW_REFUSED, _ROW_REFUSED),
+            (lambda a, e, o: a == _ROW_NO_LEAF,
+             "Your code raised RuntimeError (\"… does not require grad\"): autograd differentiates only "
+             "with respect to a tensor that requires a gradient, and the caller's x must stay as it was: "
+             "make a leaf of your own from it."),
+            (lambda a, e, o: a == _ROW_V_SHAPE,
+             "Your code raised RuntimeError (\"Mismatch in shape …\"): v must have out's shape, (1, 10)."),
             (lambda a, e, o: any(r is None for r in a[0]),
              "Your function returned None; expected a tensor shaped like x, (1, 1, 28, 28). Does it end "
              "with `return`?"),
