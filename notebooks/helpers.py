@@ -78,6 +78,7 @@ def prepare_mnist(root: str | Path | None = None) -> Path:
                     f"{expected} for {name}. The archive is altered: restore it "
                     f"(git checkout -- data/MNIST/raw/{archive.name}) or copy it again from a good clone of the repository."
                 )
+            os.chmod(tmp, 0o644)  # mkstemp makes it private (0600); others on a shared folder read it too
             os.replace(tmp, target)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise DataError(

@@ -2094,6 +2094,7 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
     capsys.readouterr()
     wrong = {"lost their channel": lambda d, k: torch.cat([to_tensor(d[i][0]) for i in range(k)]),
              "0 to 255": lambda d, k: torch.stack([torch.tensor(np.asarray(d[i][0])) for i in range(k)]),
+             "5 dimensions": lambda d, k: torch.stack([to_tensor(d[i][0]).unsqueeze(0) for i in range(k)]),
              "hold k images": lambda d, k: right(d, 3),
              "not float32": lambda d, k: right(d, k).double(),
              "not return a tensor": lambda d, k: [to_tensor(d[i][0]) for i in range(k)],

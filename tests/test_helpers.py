@@ -50,6 +50,7 @@ def test_prepare_extracts_verified_files_atomically(tmp_path):
     assert helpers.prepare_mnist(tmp_path) == raw
     assert helpers._md5(raw / "t10k-labels-idx1-ubyte") == helpers.MNIST_MD5["t10k-labels-idx1-ubyte"]
     assert sorted(p.name for p in raw.iterdir()) == ["t10k-labels-idx1-ubyte", "t10k-labels-idx1-ubyte.gz"]
+    assert (raw / "t10k-labels-idx1-ubyte").stat().st_mode & 0o044 == 0o044  # readable by others (shared folder)
 
 
 def test_truncated_archive_is_a_clear_error_and_leaves_nothing(tmp_path):

@@ -128,6 +128,9 @@ EXERCISES = {
         mistakes=((lambda a, e, o: not isinstance(a, torch.Tensor),
                    "Your function does not return a tensor: `torch.stack` turns a list of tensors of one "
                    "shape into one tensor."),
+                  (_tensor_of(5),
+                   "Your batch has 5 dimensions: `to_tensor` already gives each image its channel, (1, 28, 28), "
+                   "and `torch.stack` adds the batch dimension itself."),
                   (lambda a, e, o: _tensor_of(3)(a, e, o) and _above_one(a),
                    "You stacked the pixel grids as stored: whole numbers from 0 to 255, and no channel "
                    "dimension. `to_tensor` (section 3) makes each image what a network takes."),
