@@ -1834,14 +1834,17 @@ def test_08_2_running_statistics_pass_in_any_form_and_each_classic_slip_is_named
     batch = 5 + 3 * (batch - batch.mean()) / batch.std()
     assert not checks.check("08.2", None, batch=batch)
     assert "not answered yet" in said(capsys)
-    for answer in ((0.5, 1.8), torch.tensor([0.5, 1.8]), [torch.tensor(0.5), 1.8]):
+    for answer in ((0.95, 2.52), torch.tensor([0.95, 2.52]), [torch.tensor(0.95), 2.52]):
         assert checks.check("08.2", answer, batch=batch)
-    biased = 0.9 + 0.1 * batch.var(correction=0).item()
-    for answer, words in (((5, 9), "batch's own statistics"), ((5, 3), "batch's own statistics"),
+    biased = 0.81 + 0.19 * batch.var(correction=0).item()
+    for answer, words in ((0.95, "two numbers"), ((0.95, 2.52, 0), "two numbers"),
+                          ((0.5, 1.8), "where the first call leaves"),
+                          ((5, 9), "batch's own statistics"), ((5, 3), "batch's own statistics"),
+                          ((1.0, 2.6), "keeps only 0.9"), ((1.0, 3.6), "keeps only 0.9"),
                           ((4.5, 8.2), "weight of the *new* batch"),
-                          ((0.5, 0.9), "where running_var starts"), ((0.5, biased), "dividing by n - 1"),
-                          ((0.5, 1.2), "not its standard deviation"),
-                          ((0.5, 0.9 + 0.1 * 3 ** 0.5), "std squared")):
+                          ((4.95, 8.92), "weight of the *new* batch"),
+                          ((0.95, 1.71), "where running_var starts"), ((0.95, biased), "dividing by n - 1"),
+                          ((0.95, 0.81 + 0.19 * 3), "not its standard deviation")):
         assert not checks.check("08.2", answer, batch=batch)
         assert words in said(capsys)
 

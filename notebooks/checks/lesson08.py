@@ -82,12 +82,20 @@ def _kept_value(drop: nn.Dropout) -> float:
     return value
 
 
-def _running_stats(batch) -> tuple[float, float]:
-    """(running_mean, running_var) of a fresh BatchNorm2d in train() mode after one call on ``batch``."""
+def _running_stats(batch, calls: int = 2) -> tuple[float, float]:
+    """(running_mean, running_var) of a fresh BatchNorm2d in train() mode after ``calls`` calls on ``batch``."""
     bn = nn.BatchNorm2d(batch.shape[1])
     with torch.no_grad():
-        bn(batch)
+        for _ in range(calls):
+            bn(batch)
     return bn.running_mean[0].item(), bn.running_var[0].item()
+
+
+def _two_steps(mean_start, var_start, mean, var, m=0.1) -> tuple[float, float]:
+    """Two running-statistics updates with momentum ``m`` towards the same (mean, var)."""
+    for _ in range(2):
+        mean_start, var_start = (1 - m) * mean_start + m * mean, (1 - m) * var_start + m * var
+    return mean_start, var_start
 
 
 def _biased_var(batch) -> float:
@@ -95,13 +103,24 @@ def _biased_var(batch) -> float:
     return batch.var(correction=0).item()
 
 
+def _values(answer) -> list[float] | None:
+    """``answer`` as a list of floats (ints, floats, 0-d tensors, a tensor), or None."""
+    try:
+        return [float(v) for v in (answer.tolist() if isinstance(answer, torch.Tensor) else answer)]
+    except (TypeError, ValueError):
+        return None
+
+
 def _pair_close(answer, expected) -> bool:
     """``answer`` is two numbers (ints, floats, 0-d tensors, a 2-element tensor) close to ``expected``."""
-    try:
-        values = [float(v) for v in (answer.tolist() if isinstance(answer, torch.Tensor) else answer)]
-    except (TypeError, ValueError):
-        return False
-    return len(values) == 2 and all(abs(v - w) <= 1e-3 for v, w in zip(values, expected))
+    values = _values(answer)
+    return values is not None and len(values) == 2 and all(abs(v - w) <= 1e-3 for v, w in zip(values, expected))
+
+
+def _mean_close(answer, mean) -> bool:
+    """``answer`` is a pair whose first number is close to ``mean``."""
+    values = _values(answer)
+    return values is not None and len(values) == 2 and abs(values[0] - mean) <= 1e-3
 
 
 def _count(cls) -> int:
@@ -297,29 +316,33 @@ EXERCISES = {
         expected=lambda batch: _running_stats(batch),
         same=lambda answer, expected, objects: _pair_close(answer, expected),
         form="a pair (running_mean, running_var) of numbers",
-        hints=("A fresh BatchNorm starts from running_mean 0 and running_var 1, and one train() call moves "
-               "each a small step towards the batch's own statistic: how big a step (momentum=0.1)?",
-               "Each update keeps most of the old value and adds a little of the batch's. For the variance, "
-               "square the standard deviation you were given (std() divides by n - 1, as the "
-               "variance BatchNorm stores does)."),
+        hints=("Where does the first call leave running_mean and running_var? The second call starts "
+               "from there, not from 0 and 1.",
+               "Apply the update of section 4 twice, each time to the values the call before left. The "
+               "variance the layer moves towards is the square of the standard deviation you were given "
+               "(std() divides by n - 1, as the variance BatchNorm stores does)."),
         mistakes=(
+            (lambda a, e, o: (_values(a) is None or len(_values(a)) != 2),
+             "Give two numbers, (running_mean, running_var), in that order."),
+            (lambda a, e, o: _pair_close(a, (0.5, 1.8)),
+             "That is where the first call leaves them; the second call moves them again, from there."),
             (lambda a, e, o: _pair_close(a, (5.0, 9.0)) or _pair_close(a, (5.0, 3.0)),
-             "Those are the batch's own statistics: running_mean and running_var move only a step "
-             "(momentum=0.1) from where they start towards them."),
-            (lambda a, e, o: _pair_close(a, (0.9 * 5, 0.1 + 0.9 * 9)),
-             "Momentum 0.1 is the weight of the *new* batch, not of the old value: the running statistics "
+             "Those are the batch's own statistics: each call moves running_mean and running_var only a "
+             "step (momentum=0.1) towards them."),
+            (lambda a, e, o: _mean_close(a, 1.0),
+             "Your second step added 0.1 of the batch's mean again, but the update also keeps only 0.9 of "
+             "the value the first call left."),
+            (lambda a, e, o: _pair_close(a, (4.5, 8.2)) or _pair_close(a, _two_steps(0, 1, 5, 9, m=0.9)),
+             "momentum=0.1 is the weight of the *new* batch, not of the old value: the running statistics "
              "keep 0.9 of what they were."),
-            (lambda a, e, o: _pair_close(a, (0.5, 0.9)),
+            (lambda a, e, o: _pair_close(a, _two_steps(0, 0, 5, 9)),
              "Your mean is right; for the variance, do not forget where running_var starts: 1, not 0."),
-            (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * _biased_var(o["batch"]))),
+            (lambda a, e, o: _pair_close(a, _two_steps(0, 1, 5, _biased_var(o["batch"]))),
              "Your mean is right; the variance is the one dividing by n. running_var is fed the unbiased "
              "variance, the one dividing by n - 1 (what var() gives), even though the output is normalized "
              "with the other one."),
-            (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * 3)),
+            (lambda a, e, o: _pair_close(a, _two_steps(0, 1, 5, 3)),
              "Your mean is right; for running_var use the batch's variance, not its standard deviation."),
-            (lambda a, e, o: _pair_close(a, (0.5, 0.9 + 0.1 * 3 ** 0.5)) or _pair_close(a, (0.5, 1.0)),
-             "Your mean is right; running_var moves towards the batch's variance, the std "
-             "squared: 9."),
         ),
     ),
     "08.3": Exercise(

@@ -51,12 +51,12 @@ ATTEMPTS = {
     },
     "08.2": {
         "kind": "predict",
-        "title": "BatchNorm's running statistics",
-        "minutes": 4,
-        "misconception": "applies momentum 0.1 to the old value instead of the batch's statistic",
-        "wrong": 'ex2_stats = (0.9 * 5, 0.1 * 1 + 0.9 * 9)',
-        "right": 'ex2_stats = (0.5, 1.8)',
-        "alternative": 'ex2_stats = torch.tensor([5 / 10, 1 - 0.1 + 9 / 10])',
+        "title": "BatchNorm's running statistics after two calls",
+        "minutes": 5,
+        "misconception": "adds the first call's step again, forgetting that the second call keeps only 0.9 of what the first left",
+        "wrong": 'ex2_stats = (0.5 + 0.5, 1.8 + 0.8)',
+        "right": 'ex2_stats = (0.9 * 0.5 + 0.5, 0.9 * 1.8 + 0.9)',
+        "alternative": 'ex2_stats = torch.tensor([0.19 * 5, 0.81 + 0.19 * 9])',
     },
     "08.3": {
         "kind": "predict",
@@ -119,7 +119,7 @@ ATTEMPTS = {
     },
     "08.5": {
         "kind": "experiment",
-        "title": "how fast do fewer channels learn?",
+        "title": "what do fewer channels cost after 64 steps?",
         "minutes": 8,
         "misconception": "narrows the widths by the factor the weights should shrink by (16), not its square root",
         "wrong": "ex5_widths = (1, 2)\nex5_drop = ex5_train((16, 32)) - ex5_train(ex5_widths)",
