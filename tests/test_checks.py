@@ -673,6 +673,39 @@ def test_07_2_a_loop_without_step_is_named(capsys):
     assert "optimizer.step() never ran" in said(capsys)
 
 
+def test_07_2_the_accuracy_is_asked_for_as_a_fraction_from_the_losss_logits(capsys):
+    import torch.nn.functional as F
+
+    def loop(accuracy_of):
+        def train_one_epoch(model, loader, optimizer):
+            total, right = 0.0, 0
+            for images, targets in loader:
+                logits = model(images)
+                loss = F.cross_entropy(logits, targets)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                total += loss.item()
+                right += accuracy_of(model, images, targets, logits)
+            return total / len(loader), right / 2_048
+        return train_one_epoch
+
+    def loss_alone(model, loader, optimizer):
+        return loop(lambda *batch: 0)(model, loader, optimizer)[0]
+
+    import helpers
+    x, y = helpers.mnist_tensors(train=True, normalize=False)
+    data = dict(x=x[:4_096], y=y[:4_096])  # real digits: the model must learn for the loss hints to pass
+    checks._wrong_tries.clear()
+    assert not checks.check("07.2", loss_alone, **data)
+    assert "now return two numbers" in said(capsys)
+    assert not checks.check("07.2", loop(lambda m, x, t, z: 100 * (z.argmax(1) == t).sum().item()), **data)
+    assert "looks like a percentage" in said(capsys)
+    assert not checks.check("07.2", loop(lambda m, x, t, z: (m(x).argmax(1) == t).sum().item()), **data)  # after the step
+    assert "more than once for a batch" in said(capsys)
+    assert checks.check("07.2", loop(lambda m, x, t, z: (z.argmax(1) == t).sum().item()), **data)
+
+
 def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(capsys):
     import checks.lesson07  # noqa: F401
     checks._wrong_tries.clear()

@@ -7,13 +7,16 @@ import torch.nn.functional as F
 from checks import Exercise, Range, Refused
 
 
-def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool, int, bool]:
-    """(first epoch's returned value, second epoch's, accuracy after, largest gap between a returned
-    value and the true mean cross-entropy of that epoch's batches, the same gap had the loss been
+def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool, int, bool,
+                                                  bool, float, float, bool]:
+    """(first epoch's returned loss, second epoch's, accuracy after, largest gap between a returned
+    loss and the true mean cross-entropy of that epoch's batches, the same gap had the loss been
     taken of softmax probabilities instead of logits, whether the model was ever fed something other
     than the loader's images, e.g. normalized twice, how many times ``optimizer.step()`` ran, whether
-    a returned value was a tensor that requires grad, e.g. a sum of loss tensors) of
-    ``train_one_epoch`` on the
+    a returned loss was a tensor that requires grad, e.g. a sum of loss tensors, whether every
+    return was a pair (loss, accuracy), the largest gap between a returned accuracy and the fraction
+    of that epoch's digits whose batch logits were right, the same gap had it been read as a
+    percentage, whether the model ran more than once for some batch) of ``train_one_epoch`` on the
     check's own DataLoader: 2,048 training digits as normalized floats, batches of 64, a fresh
     seeded LeNet and Adam at 0.001. Hooks record each batch's model input and logits, the loader each
     batch's images and targets. Refused if the function never reads the loader."""
@@ -54,12 +57,19 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     pre_handle = model.register_forward_pre_hook(lambda module, inputs: fed.append(inputs[0].detach()))
     steps = []
     step_handle = optimizer.register_step_post_hook(lambda opt, args, kwargs: steps.append(1))
-    changed = graph = False
+    changed = graph = extra = False
     losses, gaps, softmax_gaps = [], [], []
+    pair, acc_gaps, percent_gaps = True, [], []
     try:
         for _ in range(2):
             targets.clear(), logits.clear(), fed.clear(), given.clear()
             value = train_one_epoch(model, Recording(), optimizer)
+            if isinstance(value, (tuple, list)) and len(value) == 2:
+                value, epoch_acc = value
+                epoch_acc = float(epoch_acc.item() if isinstance(epoch_acc, torch.Tensor) else epoch_acc)
+            else:
+                pair, epoch_acc = False, math.nan
+            extra = extra or len(fed) > len(given)
             changed = changed or any(a.shape != b.shape or not torch.allclose(a.cpu().float(), b, atol=1e-6)
                                      for a, b in zip(fed, given))
             graph = graph or (isinstance(value, torch.Tensor) and value.requires_grad)
@@ -68,12 +78,18 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
             if len(logits) != len(targets) or not targets:
                 gaps.append(math.inf)
                 softmax_gaps.append(math.inf)
+                acc_gaps.append(math.inf)
+                percent_gaps.append(math.inf)
             else:
                 mean = sum(F.cross_entropy(z, t).item() for z, t in zip(logits, targets)) / len(targets)
                 gaps.append(abs(value - mean))
                 softmax_mean = sum(F.cross_entropy(F.softmax(z, dim=1), t).item()
                                    for z, t in zip(logits, targets)) / len(targets)
                 softmax_gaps.append(abs(value - softmax_mean))
+                right = sum((z.argmax(dim=1) == t).sum().item() for z, t in zip(logits, targets))
+                true_acc = right / sum(len(t) for t in targets)
+                acc_gaps.append(abs(epoch_acc - true_acc) if pair else math.inf)
+                percent_gaps.append(abs(epoch_acc / 100 - true_acc) if pair else math.inf)
     finally:
         handle.remove()
         pre_handle.remove()
@@ -83,12 +99,14 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     with torch.no_grad():
         model.eval()
         accuracy = (torch.cat([model(xb) for xb in images.split(256)]).argmax(dim=1) == labels).float().mean().item()
-    return losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed, len(steps), graph
+    return (losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed, len(steps), graph,
+            pair, max(acc_gaps), max(percent_gaps), extra)
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy, gap, _, changed, steps, graph = answer
-    return gap < 1e-4 and second < first and accuracy >= 0.6 and not changed and steps > 0 and not graph  # untrained: about 0.1
+    first, second, accuracy, gap, _, changed, steps, graph, pair, acc_gap, _, extra = answer
+    return (gap < 1e-4 and second < first and accuracy >= 0.6 and not changed and steps > 0 and not graph  # untrained: about 0.1
+            and pair and acc_gap < 1e-6 and not extra)
 
 
 def _per_class_run(per_class_accuracy):
@@ -159,12 +177,17 @@ EXERCISES = {
         expected=lambda x, y: "a falling loss and a model that learns",
         run=lambda f, x, y: _loader_run(f, x, y),
         same=_learned,
-        form="a function returning the mean batch loss of one epoch",
-        hints=("For every (images, targets) pair of the loader: forward, loss, then the three optimizer "
-               "lines of section 2's loop, in the same order; keep each batch's loss.item().",
+        form="a function returning (the mean batch loss, the training accuracy) of one epoch",
+        hints=("For every (images, targets) pair of the loader: forward, loss, clear the gradients, "
+               "backward, step. Keep each batch's loss.item(), and count the digits whose largest logit "
+               "is their label.",
                "Check the order: gradients are cleared before backward fills them, and step uses them "
-               "after; the function returns the mean of the batch losses."),
+               "after. Return two floats: the mean of the batch losses, and the digits counted right "
+               "divided by all the digits the loader gave."),
         mistakes=(
+            (lambda a, e, o: a[11],
+             "Your function runs the model more than once for a batch: one forward per batch is enough, "
+             "and its logits serve both the loss and the count of digits right."),
             (lambda a, e, o: a[5],
              "The model was fed something other than the loader's images: they are normalized floats "
              "already, so pass them to the model as they are; normalizing them again scales them wrongly."),
@@ -185,6 +208,15 @@ EXERCISES = {
             (lambda a, e, o: a[1] >= a[0] or a[2] < 0.6,
              "The loss did not go down over two epochs: are one batch's gradients cleared before the "
              "next backward? Look at the order of zero_grad, backward and step."),
+            (lambda a, e, o: not a[8],
+             "The loss is right; now return two numbers, mean_loss, accuracy: the accuracy is the "
+             "fraction of this epoch's digits that the model got right."),
+            (lambda a, e, o: a[9] >= 1e-6 and a[10] < 1e-6,
+             "That accuracy looks like a percentage: give a fraction between 0 and 1."),
+            (lambda a, e, o: a[9] >= 1e-6,
+             "The loss is right, the accuracy is not: count, in every batch, the digits whose largest "
+             "logit (the same logits the loss used) is their label, and divide the total by the number "
+             "of digits the loader gave, not by the number of batches."),
         ),
     ),
     "07.3": Exercise(
@@ -229,8 +261,8 @@ EXERCISES = {
         ),
     ),
     "07.5": Exercise(
-        expected=lambda train: Range(0.93, 1.0, "93 % or more: a learning rate large enough for 48 big "
-                                                "steps, and not so large that Adam's steps overshoot"),
+        expected=lambda train: Range(0.93, 1.0, "the exercise asks for 93 % or more: a rate large enough "
+                                                "for 48 big steps, not so large that Adam's steps overshoot"),
         run=lambda lr, train: _train_at(lr, train),
         form="a learning rate (a positive number)",
         hints=("Print what ex5_train returns for a few learning rates, a factor of about 3 apart: "

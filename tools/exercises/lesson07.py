@@ -11,45 +11,52 @@ ATTEMPTS = {
     },
     "07.2": {
         "kind": "write",
-        "title": 'a training loop over a DataLoader (write)',
-        "minutes": 10,
+        "title": 'a training loop over a DataLoader, with its accuracy (write)',
+        "minutes": 12,
         "misconception": 'clears the gradients after backward, so step never sees them',
         "wrong": (
             "model.train()\n"
-            "total = 0.0\n"
+            "total, right = 0.0, 0\n"
             "for images, targets in loader:\n"
-            "    loss = F.cross_entropy(model(images), targets)\n"
+            "    logits = model(images)\n"
+            "    loss = F.cross_entropy(logits, targets)\n"
             "    loss.backward()\n"
             "    optimizer.zero_grad()\n"
             "    optimizer.step()\n"
             "    total += loss.item()\n"
-            "return total / len(loader)"),
+            "    right += (logits.argmax(1) == targets).sum().item()\n"
+            "return total / len(loader), right / len(loader.dataset)"),
         "right": (
-            "losses = []\n"
+            "losses, hits = [], []\n"
             "for xb, yb in loader:\n"
             "    optimizer.zero_grad()\n"
-            "    loss = F.cross_entropy(model(xb), yb)\n"
+            "    out = model(xb)\n"
+            "    loss = F.cross_entropy(out, yb)\n"
             "    loss.backward()\n"
             "    optimizer.step()\n"
             "    losses.append(loss.item())\n"
-            "return sum(losses) / len(losses)"),
+            "    hits.append(out.argmax(dim=1) == yb)\n"
+            "return sum(losses) / len(losses), torch.cat(hits).float().mean().item()"),
         "alternative": (
-            "total, n = torch.tensor(0.0), 0\n"
+            "total, n, right, seen = torch.tensor(0.0), 0, torch.tensor(0), 0\n"
             "for xb, yb in loader:\n"
-            "    loss = F.nll_loss(F.log_softmax(model(xb), dim=1), yb)\n"
+            "    scores = F.log_softmax(model(xb), dim=1)\n"
+            "    loss = F.nll_loss(scores, yb)\n"
             "    optimizer.zero_grad(set_to_none=False)\n"
             "    loss.backward()\n"
             "    optimizer.step()\n"
             "    total, n = total + loss.detach(), n + 1\n"
-            "return total / n"),
+            "    right, seen = right + (scores.argmax(dim=1) == yb).sum(), seen + len(yb)\n"
+            "return [total / n, right / seen]"),
         "loophole": (
             "first = next(iter(loader))\n"
             "for _ in range(40):\n"
-            "    loss = F.cross_entropy(model(first[0]), first[1])\n"
+            "    logits = model(first[0])\n"
+            "    loss = F.cross_entropy(logits, first[1])\n"
             "    optimizer.zero_grad()\n"
             "    loss.backward()\n"
             "    optimizer.step()\n"
-            "return loss.item()"),
+            "return loss.item(), (logits.argmax(1) == first[1]).float().mean().item()"),
     },
     "07.3": {
         "kind": "write",
