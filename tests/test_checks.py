@@ -149,7 +149,7 @@ def test_an_experiment_accepts_a_range_and_says_what_it_means(code_lessons, caps
     assert checks.check("99.7", answer) is ok
     out = capsys.readouterr().out
     if isinstance(answer, (int, float)) and not ok:
-        assert "outside what this experiment gives (90 % give or take a seed's spread)" in out
+        assert "outside the range this check accepts (90 % give or take a seed's spread)" in out
 
 
 # ---- the lessons' own checks: forbidden routes refused, other right forms accepted ------------
@@ -2006,7 +2006,7 @@ def test_08_5_judges_the_widths_before_training_then_the_measured_drop(capsys):
     assert checks.check("08.5", 0.045, widths=[4, 8], train=train)
     assert checks.check("08.5", torch.tensor(0.05), widths=(4, 8), train=train)  # two decimals
     assert not checks.check("08.5", 0.2, widths=(4, 8), train=lambda w: {(16, 32): 0.9, (4, 8): 0.7}[tuple(w)])
-    assert "outside what this experiment gives" in said(capsys)
+    assert "outside the range this check accepts" in said(capsys)
 
 
 def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_warning(capsys, recwarn):

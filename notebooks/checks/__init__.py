@@ -132,7 +132,7 @@ def same(answer, expected, rtol: float = 1e-5, atol: float = 1e-6) -> tuple[bool
         if isinstance(answer, bool) or not isinstance(answer, (int, float)):
             return False, f"expected a number, got {type(answer).__name__}."
         ok = expected.low <= answer <= expected.high
-        return ok, "" if ok else f"got {answer:.4g}, outside what this experiment gives ({expected.meaning})."
+        return ok, "" if ok else f"got {answer:.4g}, outside the range this check accepts ({expected.meaning})."
     if isinstance(expected, torch.Tensor) and expected.dim() > 0:
         if not isinstance(answer, torch.Tensor):
             try:
