@@ -2006,7 +2006,7 @@ def test_08_5_judges_the_widths_before_training_then_the_measured_drop(capsys):
     assert checks.check("08.5", 0.045, widths=[4, 8], train=train)
     assert checks.check("08.5", torch.tensor(0.05), widths=(4, 8), train=train)  # two decimals
     assert not checks.check("08.5", 0.2, widths=(4, 8), train=lambda w: {(16, 32): 0.9, (4, 8): 0.7}[tuple(w)])
-    assert "outside the range this check accepts" in said(capsys)
+    assert "outside what this experiment gives" in said(capsys)
 
 
 def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_warning(capsys, recwarn):
