@@ -1357,6 +1357,25 @@ def test_04_4_a_function_that_returns_no_tensor_is_told_what_it_returned(capsys,
     assert words in said(capsys)
 
 
+def test_04_4_returning_the_grad_of_the_callers_x_is_told_why_it_is_none(capsys):
+    """Section 9a copied with x itself: out.backward(v) runs (the parameters require a gradient), but
+    x.grad stays None. The hint names x.grad and a leaf of one's own, on a first and a second try."""
+    checks._wrong_tries.clear()
+
+    def row(net, x, i):
+        out = net(x)
+        v = torch.zeros_like(out)
+        v[0, i] = 1
+        out.backward(v)
+        return x.grad
+
+    for _ in range(2):
+        assert not checks.check("04.4", row)
+        out = said(capsys)
+        assert ".grad stays None on a tensor that does not require a gradient" in out
+        assert "make a leaf of your own" in out
+
+
 def _loop_conv2d(x, weight, bias, stride=1, padding=0):
     """A right answer to 03.1, written here from the prompt."""
     x = torch.nn.functional.pad(x, (padding,) * 4)

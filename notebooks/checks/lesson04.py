@@ -383,8 +383,9 @@ EXERCISES = {
             (lambda a, e, o: a == _ROW_V_SHAPE,
              "Your code raised RuntimeError (\"Mismatch in shape …\"): v must have out's shape, (1, 10)."),
             (lambda a, e, o: any(r is None for r in a[0]),
-             "Your function returned None; expected a tensor shaped like x, (1, 1, 28, 28). Does it end "
-             "with `return`?"),
+             "Your function returned None; expected a tensor shaped like x, (1, 1, 28, 28). If it returns "
+             "x.grad: .grad stays None on a tensor that does not require a gradient; make a leaf of your own "
+             "from x, one that requires a gradient. Otherwise: does it end with `return`?"),
             (lambda a, e, o: any(isinstance(r, (tuple, list)) for r in a[0]),
              "Your function returned a tuple (or a list); expected one tensor shaped like x. "
              "torch.autograd.grad returns a tuple, one gradient per input: take its element."),
