@@ -777,7 +777,7 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     torch.manual_seed(0)
     net, images, target = helpers.LeNet(), torch.randn(4, 1, 28, 28), torch.randn(4, 10)
 
-    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False, copy: bool = True,
+    def batch_grads(clear_each: bool, clear_once: bool, clear_after: bool = False, copy: bool | str = True,
                     to_none: bool = False):
         def f(net, batches):
             grads = []
@@ -787,7 +787,8 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
                 if clear_each:
                     net.zero_grad(set_to_none=to_none)
                 torch.nn.MSELoss()(net(x), y).backward()
-                grads.append(net.conv1.bias.grad.clone() if copy else net.conv1.bias.grad)
+                grad = net.conv1.bias.grad
+                grads.append(grad.detach() if copy == "detach" else grad.clone() if copy else grad)
                 if clear_after:
                     net.zero_grad()
             return grads
@@ -805,7 +806,7 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
         new_line = "" if "zero_grad" in edit else "    net.zero_grad(set_to_none=False)\n" + edit
         exec(checks.lesson05._HANDED_OUT.replace(edit, new_line, 1), attempt)
         assert not checks.check("05.4", attempt["ex4_batch_grads"], net=net, images=images, target=target)
-        assert "one and the same tensor" in said(capsys), edit
+        assert "share one memory, .grad's, which" in said(capsys), edit
     assert not checks.check("05.4", batch_grads(False, False), net=net, images=images, target=target)
     assert "still add up from batch to batch" in said(capsys)
     assert not checks.check("05.4", batch_grads(False, True), net=net, images=images, target=target)
@@ -813,7 +814,10 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert not checks.check("05.4", batch_grads(False, False, clear_after=True), net=net, images=images, target=target)
     assert "added onto the gradient the network arrived with" in said(capsys)
     assert not checks.check("05.4", batch_grads(True, False, copy=False), net=net, images=images, target=target)
-    assert "one and the same tensor" in said(capsys)
+    assert "share one memory, .grad's, which" in said(capsys)
+    assert not checks.check("05.4", batch_grads(True, False, copy="detach"), net=net, images=images, target=target)
+    out = said(capsys)
+    assert "`.detach()` (or a view)" in out and "Keep a real copy: `.clone()`" in out, out
 
     def by_autograd_grad(net, batches):
         return [torch.autograd.grad(torch.nn.MSELoss()(net(x), y), net.conv1.bias)[0] for x, y in batches]

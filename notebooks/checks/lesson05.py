@@ -156,7 +156,8 @@ def _per_batch(f, net, images, target):
     grads = f(net, batches)
     if len(backwards) < len(batches):
         return _TOO_FEW_BACKWARDS
-    grads = [torch.as_tensor(g).detach() for g in grads]
+    grads = [g if isinstance(g, torch.Tensor) and not g.requires_grad else torch.as_tensor(g).detach()
+             for g in grads]  # the same objects as returned: the .detach() mistake is told by them
     right = len(grads) == len(each) and all(torch.allclose(a, e, rtol=1e-5, atol=1e-7) for a, e in zip(grads, each))
     if right and net.conv1.bias.grad is not held:
         return _SET_TO_NONE
@@ -305,15 +306,20 @@ EXERCISES = {
                                                       for x, y in zip(a, e)),
         form="the fixed function, returning one gradient per batch",
         hints=("Run it yourself: `grads = ex4_batch_grads(copy.deepcopy(net), [(images[:2], target[:2]), "
-               "(images[2:], target[2:])])`, then print `grads` and `grads[0] is grads[1]`. What do you see?",
+               "(images[2:], target[2:])])`, then print `grads` and `grads[0].data_ptr() == grads[1].data_ptr()` "
+               "(True: the two share one memory). What do you see?",
                "Compare each entry with a fresh `torch.autograd.grad` of its own batch's loss, and look again "
-               "at `grads[0] is grads[1]`: which two facts about .grad from section 4 explain what you see?"),
+               "at their `data_ptr()`: which two facts about .grad from section 4 explain what you see?"),
         mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # told alone
                     for m in (_TOO_FEW_BACKWARDS, _SET_TO_NONE)),
+                  (lambda a, e, o: len({g.data_ptr() for g in a}) < len({id(g) for g in a}),
+                   "Your entries are distinct tensors that share one memory, .grad's "
+                   "(`grads[0].data_ptr() == grads[1].data_ptr()`): `.detach()` (or a view) gives a new tensor "
+                   "on the same memory, so later batches still change it in place. Keep a real copy: `.clone()`."),
                   (lambda a, e, o: len({g.data_ptr() for g in a}) < len(a),
-                   "Some entries of your list are one and the same tensor, .grad itself, which later batches "
-                   "change in place (`grads[0] is grads[1]`): each entry must keep its batch's gradient as "
-                   "it was then."),
+                   "Some entries of your list share one memory, .grad's, which later batches change in place "
+                   "(`grads[0].data_ptr() == grads[1].data_ptr()`): each entry must keep its batch's gradient "
+                   "as it was then."),
                   (lambda a, e, o: _adds_up(a, o, start=1.0),
                    "Each entry keeps its own values now, but the gradients still add up from batch to batch, "
                    "starting from the earlier step's: backward() adds into .grad."),
