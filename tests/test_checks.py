@@ -407,10 +407,13 @@ def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
             self.weight = torch.rand(out_features, in_features, requires_grad=True) * 2 * b - b
             self.bias = torch.rand(out_features, requires_grad=True) * 2 * b - b
 
-    for cls, names in ((Outside, "weight is"), (NoParameter, "weight and bias are")):
+    for cls, said_here in ((Outside, "weight is the result of a computation (it has a grad_fn), not an "
+                                     "nn.Parameter, so the module does not register it"),
+                           (NoParameter, "weight and bias are the result of a computation (they have a "
+                                         "grad_fn), not nn.Parameters, so the module does not register them")):
         assert not checks.check("01.4", cls)
         out = said(capsys)
-        assert f"Your {names} the result of a computation (it has a grad_fn), not an nn.Parameter" in out, out
+        assert f"Your {said_here}" in out, out
         assert "wrap the result in nn.Parameter(…)" in out and "Hint:" in out, out
 
 

@@ -206,13 +206,15 @@ def _my_linear(cls) -> bool:
     computed = [name for name in ("weight", "bias") if name not in params
                 and isinstance(getattr(layer, name, None), torch.Tensor) and getattr(layer, name).grad_fn is not None]
     if computed:  # nn.Parameter(...) * 2 * b - b, or torch.rand(..., requires_grad=True) * 2 * b - b
-        verb = "is" if len(computed) == 1 else "are"
-        raise Refused(f"your {' and '.join(computed)} {verb} the result of a computation (it has a grad_fn), "
-                      "not an nn.Parameter, so the module does not register it (section 7): do the arithmetic "
+        one = len(computed) == 1
+        verb, has, it, an = ("is", "it has", "it", "an nn.Parameter") if one else \
+            ("are", "they have", "them", "nn.Parameters")
+        raise Refused(f"your {' and '.join(computed)} {verb} the result of a computation ({has} a grad_fn), "
+                      f"not {an}, so the module does not register {it} (section 7): do the arithmetic "
                       "first, then wrap the result in nn.Parameter(…).")
     if set(params) != {"weight", "bias"}:
-        raise Refused(f"the module registers {sorted(params)} as parameters; a linear layer registers "
-                      "exactly two, weight and bias.")
+        found = f"registers {sorted(params)} as parameters" if params else "registers no parameters"
+        raise Refused(f"the module {found}; a linear layer registers exactly two, weight and bias.")
     weight, bias = params["weight"], params["bias"]
     if tuple(weight.shape) != (3, 7) or tuple(bias.shape) != (3,):
         raise Refused(f"for in_features=7, out_features=3 your weight is {tuple(weight.shape)} and your "
