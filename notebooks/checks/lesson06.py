@@ -101,6 +101,11 @@ def _critical_lr(X, y) -> float:
     return 2 / torch.linalg.eigvalsh(hessian).max().item()
 
 
+def _factor(ratio: float) -> int | float:
+    """The ratio of two limits, as an int when it is a whole number (4 for X scaled by 2)."""
+    return round(ratio) if abs(ratio - round(ratio)) < 1e-9 * ratio else ratio
+
+
 def _number(a) -> float | None:
     try:
         return float(a)
@@ -227,7 +232,7 @@ EXERCISES = {
                    "follows the previous buffer: update b = μ·b + g first, then step along the new b.")),
     ),
     "06.2": Exercise(
-        expected=lambda X, X2, y: _critical_lr(X, y) / _critical_lr(X2, y),
+        expected=lambda X, X2, y: _factor(_critical_lr(X, y) / _critical_lr(X2, y)),
         run=lambda answer, X, X2, y: _as_number_if_written_as_one(answer),
         form="a number (how many times smaller)",
         # the default tolerance (1e-5): the factor is exact, and a smaller one is a rate above the new
