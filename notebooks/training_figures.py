@@ -87,6 +87,7 @@ def draw_bowl_runs(runs: dict, shown: int = 15, steps: int = LR_STEPS,
     the panels' (0: no loss row and no legend, the panels' titles name the runs). Returns the figure (``figsize`` inches). Introduced in 06_manual_weight_updates.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator
 
     X, y = bowl_problem()
     best_w, best = bowl_minimum()
@@ -113,6 +114,7 @@ def draw_bowl_runs(runs: dict, shown: int = 15, steps: int = LR_STEPS,
     if ax_loss is not None:
         ax_loss.axhline(best, color="0.3", linestyle=(0, (1, 3)), label=f"lowest possible ({best:.4f})")
         ax_loss.set(xlabel="step", ylabel="loss (log scale)")
+        ax_loss.yaxis.set_major_locator(LogLocator(numticks=20))  # a label at every power of 10, 1 included
         fig.legend(*ax_loss.get_legend_handles_labels(), loc="outside upper center", ncols=2, fontsize=9)
     return fig
 

@@ -1720,15 +1720,30 @@ def test_06_1_an_aliased_buffer_is_refused_naming_the_in_place_zero_grad(capsys)
 
 
 def test_06_2_a_number_written_as_a_string_counts_as_that_number(capsys):
-    from checks.lesson06 import _critical_lr
     X = torch.tensor([[1.0, 0.5], [0.2, 2.0], [1.5, -1.0]], dtype=torch.float64)
     y = torch.tensor([1.0, 0.0, 2.0], dtype=torch.float64)
     checks._wrong_tries.clear()
-    assert checks.check("06.2", str(_critical_lr(X, y)), X=X, y=y) is True
-    assert checks.check("06.2", str(2 * _critical_lr(X, y)), X=X, y=y) is False
+    assert checks.check("06.2", "4", X=X, X2=2 * X, y=y) is True
+    assert checks.check("06.2", "2", X=X, X2=2 * X, y=y) is False
     assert "holds X twice" in capsys.readouterr().out  # judged as the number: its named mistake
-    assert checks.check("06.2", "a fifth", X=X, y=y) is False
+    assert checks.check("06.2", "a fifth", X=X, X2=2 * X, y=y) is False
     assert "The answer is a number" in capsys.readouterr().out
+
+
+def test_06_2_a_factor_that_gives_a_diverging_rate_fails(capsys):
+    from checks.lesson06 import _critical_lr
+    import explorers
+    X, y = explorers.bowl_problem()
+    old, new = _critical_lr(X, y), _critical_lr(2 * X, y)
+    checks._wrong_tries.clear()
+    for right in (4, 4.0, torch.tensor(4.0), old / new):
+        assert checks.check("06.2", right, X=X, X2=2 * X, y=y) is True
+    # 0.07 diverges on 2X (1 - 0.07 * 4 * λ_max < -1): its factor, old / 0.07 = 3.6, must fail, as must 3.9
+    assert abs(1 - 0.07 * 2 / new) > 1  # the rate 0.07 is above the new limit
+    for diverging in (old / 0.07, 3.9):
+        assert checks.check("06.2", diverging, X=X, X2=2 * X, y=y) is False
+    assert checks.check("06.2", new, X=X, X2=2 * X, y=y) is False
+    assert "the new rate itself" in capsys.readouterr().out
 
 
 def test_06_3_momentum_zero_is_told_it_has_no_momentum_not_to_move_the_optimizer(capsys):

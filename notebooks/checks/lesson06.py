@@ -101,6 +101,11 @@ def _critical_lr(X, y) -> float:
     return 2 / torch.linalg.eigvalsh(hessian).max().item()
 
 
+def _factor(ratio: float) -> int | float:
+    """The ratio of two limits, as an int when it is a whole number (4 for X scaled by 2)."""
+    return round(ratio) if abs(ratio - round(ratio)) < 1e-9 * ratio else ratio
+
+
 def _number(a) -> float | None:
     try:
         return float(a)
@@ -227,20 +232,25 @@ EXERCISES = {
                    "follows the previous buffer: update b = μ·b + g first, then step along the new b.")),
     ),
     "06.2": Exercise(
-        expected=lambda X, y: _critical_lr(X, y),
-        run=lambda answer, X, y: _as_number_if_written_as_one(answer),
-        form="a number (a float)",
-        rtol=0.1,  # a prediction from the rounded 0.25 (0.06) is right too; the known wrong answers are factors of 2 away
+        expected=lambda X, X2, y: _factor(_critical_lr(X, y) / _critical_lr(X2, y)),
+        run=lambda answer, X, X2, y: _as_number_if_written_as_one(answer),
+        form="a number (how many times smaller)",
+        # the default tolerance (1e-5): the factor is exact, and a smaller one is a rate above the new
+        # limit, one that diverges (3.6, the old limit over 0.07, must fail)
         hints=("The limit is 2 / λ_max of the Hessian H = 2 XᵀX / N. What happens to H when X doubles?",
                "What does scaling a matrix by 2 do to its eigenvalues? And to XᵀX?"),
-        mistakes=((lambda a, e, o: _near(a, 2 * e),
+        mistakes=((lambda a, e, o: _near(a, e / 2),
                    "Doubling X doubles the slope, but the Hessian 2 XᵀX / N holds X twice: the curvature "
                    "grows more than twice."),
-                  (lambda a, e, o: _near(a, 4 * e),
-                   "That is the old limit: the bowl is steeper now, so the largest safe step is smaller."),
-                  (lambda a, e, o: _near(a, 16 * e) or _near(a, e / 4),
+                  (lambda a, e, o: _near(a, 1),
+                   "A factor 1 keeps the old limit: the bowl is steeper now, so the largest safe step is smaller."),
+                  (lambda a, e, o: _near(a, e * e) or _near(a, 1 / e),
                    "Scaling X scales the Hessian's eigenvalues, and the limit is 2 / λ_max: one factor, "
-                   "in the right direction.")),
+                   "in the right direction."),
+                  (lambda a, e, o: _number(a) is not None and 0 < _number(a) < 0.5
+                   and _near(a, _critical_lr(o["X2"], o["y"])),
+                   "That is the new rate itself: the exercise asks for the factor, how many times smaller "
+                   "the new limit is than the old.")),
     ),
     "06.3": Exercise(
         expected=lambda: _reference_training(),

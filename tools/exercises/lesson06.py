@@ -32,9 +32,9 @@ ATTEMPTS = {
         "title": "predict, then check — a steeper bowl",
         "minutes": 4,
         "misconception": "expects doubling X to halve the largest learning rate",
-        "wrong": "ex2_lr = critical_lr / 2",
-        "right": "ex2_lr = 0.25 * critical_lr",
-        "alternative": "ex2_lr = torch.tensor(critical_lr) / 4",
+        "wrong": "ex2_factor = 2",
+        "right": "ex2_factor = 2 ** 2",
+        "alternative": "ex2_factor = torch.tensor(4.0)",
     },
     "06.3": {
         "kind": "debug",
