@@ -1238,6 +1238,33 @@ def test_04_4_a_gradient_of_the_callers_x_or_a_v_of_the_wrong_shape_gets_its_own
     assert out.count("Hint:") == 1 and words in out.split("Hint:")[1] and "which v picks" not in out
 
 
+def _row_under_no_grad(net, x, i):
+    leaf = x.clone().requires_grad_()
+    with torch.no_grad():
+        out = net(leaf)
+    out[0, i].backward()
+    return leaf.grad
+
+
+def _row_leaf_made_late(net, x, i):
+    leaf = x.clone()
+    out = net(leaf)
+    leaf.requires_grad_()
+    return torch.autograd.grad(out[0, i], leaf)[0]
+
+
+@pytest.mark.parametrize("row, words", [
+    (_row_under_no_grad, "Was the forward run under no_grad() (section 8)?"),
+    (_row_leaf_made_late, "your leaf must require a gradient before net(x) runs"),
+])
+def test_04_4_a_forward_autograd_did_not_record_is_named(capsys, row, words):
+    """Under no_grad(), or with requires_grad_() after the forward: not 'make a leaf of your own'."""
+    checks._wrong_tries.clear()
+    assert not checks.check("04.4", row)
+    out = said(capsys)
+    assert out.count("Hint:") == 1 and words in out.split("Hint:")[1] and "leaf of your own" not in out, out
+
+
 @pytest.mark.parametrize("exercise_id, route, words", [
     ("04.2", lambda output: output.backward() or [], "walk next_functions yourself"),
     ("04.4", lambda net, x, i: torch.autograd.functional.jacobian(net, x)[0, i], "jacobian, jacrev"),

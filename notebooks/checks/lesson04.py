@@ -123,6 +123,8 @@ _ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd comp
                 "Jacobian.")
 _ROW_NO_LEAF = "raised: does not require grad"  # autograd asked for the gradient of the caller's x
 _ROW_V_SHAPE = "raised: mismatch in shape"  # a v shaped unlike out
+_ROW_NOT_RECORDED = "raised: no grad_fn"  # the forward ran where autograd records nothing (no_grad)
+_ROW_LEAF_LATE = "raised: not used in the graph"  # the leaf required a gradient only after the forward
 _WALK_NONE = "returned None"
 _WALK_ONE = "returned one value"
 _WALK_IN = "compared tensors by value"
@@ -206,8 +208,12 @@ def _run_row(f):
     except Refused:
         return _ROW_REFUSED
     except RuntimeError as error:  # two typical errors get their own hint; any other is reported as raised
+        if "element 0 of tensors does not require grad" in str(error):
+            return _ROW_NOT_RECORDED
         if "does not require grad" in str(error):
             return _ROW_NO_LEAF
+        if "not have been used in the graph" in str(error):
+            return _ROW_LEAF_LATE
         if "Mismatch in shape" in str(error):
             return _ROW_V_SHAPE
         raise
@@ -380,6 +386,12 @@ EXERCISES = {
              "Your code raised RuntimeError (\"… does not require grad\"): autograd differentiates only "
              "with respect to a tensor that requires a gradient, and the caller's x must stay as it was: "
              "make a leaf of your own from it."),
+            (lambda a, e, o: a == _ROW_NOT_RECORDED,
+             "Your code raised RuntimeError (\"element 0 of tensors does not require grad …\"): net(x)'s "
+             "output has no grad_fn. Was the forward run under no_grad() (section 8)? Autograd must record it."),
+            (lambda a, e, o: a == _ROW_LEAF_LATE,
+             "Your code raised RuntimeError (\"… not have been used in the graph\"): your leaf must require a "
+             "gradient before net(x) runs; autograd records only from then on."),
             (lambda a, e, o: a == _ROW_V_SHAPE,
              "Your code raised RuntimeError (\"Mismatch in shape …\"): v must have out's shape, (1, 10)."),
             (lambda a, e, o: any(r is None for r in a[0]),
