@@ -2143,6 +2143,10 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     assert not checks.check("00.1", 185 / 256, image=image)
     assert "how many different values" in capsys.readouterr().out
     assert checks.check("00.1", 0.7255, image=image)
+    assert not checks.check("00.1", 0.725, image=image)  # the right idea, to 3 decimals
+    assert "Right idea" in capsys.readouterr().out
+    assert not checks.check("00.1", 1 - 185 / 255, image=image)
+    assert "no inversion" in capsys.readouterr().out
     grid[7, 7] = 51  # the expected value comes from the image: 51 / 255 = 0.2
     assert checks.check("00.1", 0.2, image=Image.fromarray(grid))
     assert not checks.check("00.1", 0.7255, image=Image.fromarray(grid))
@@ -2189,7 +2193,7 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
     import numpy as np
     from torchvision.transforms.functional import to_tensor
     rng = np.random.default_rng(0)
-    dataset = [(Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)), i % 10) for i in range(8)]
+    dataset = [(Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)), i % 10) for i in range(10)]
 
     def right(d, k):
         return torch.stack([to_tensor(d[i][0]) for i in range(k)])
@@ -2202,13 +2206,44 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
              "hold k images": lambda d, k: right(d, 3),
              "not float32": lambda d, k: right(d, k).double(),
              "not return a tensor": lambda d, k: [to_tensor(d[i][0]) for i in range(k)],
-             "not the first k images": lambda d, k: right(d[1:], k),  # off by one, or a global dataset
+             "not the first k images": lambda d, k: right(d[1:], k),  # off by one
              "another factor": lambda d, k: right(d, k) * 255 / 256,
              "shifted or scaled": lambda d, k: (right(d, k) - 0.1307) / 0.3081,
              "whole numbers above 1": lambda d, k: right(d, k) * 255}
     for words, attempt in wrong.items():
         assert not checks.check("00.2", attempt, dataset=dataset)
         assert words in capsys.readouterr().out, words
+    # the exercise cell passes the global train_set: a function reading it, not its argument, fails
+    assert not checks.check("00.2", lambda d, k: right(dataset, k), dataset=dataset)
+    assert "not a variable from outside it" in capsys.readouterr().out
+
+
+def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():
+    """An MNIST-like dataset is copied without its first images, .data cut too: the .data route passes."""
+    from PIL import Image
+
+    class Digits:
+        def __init__(self):
+            self.data = torch.arange(8 * 28 * 28).reshape(8, 28, 28).remainder(256).to(torch.uint8)
+            self.targets = torch.arange(8)
+
+        def __len__(self):
+            return len(self.data)
+
+        def __getitem__(self, i):
+            return Image.fromarray(self.data[i].numpy(), mode="L"), int(self.targets[i])
+
+    dataset = Digits()
+    before = dataset.data.clone()
+    seen = []
+
+    def by_data(d, k):
+        seen.append(d)
+        return d.data[:k].unsqueeze(1).float() / 255
+
+    assert checks.check("00.2", by_data, dataset=dataset)
+    assert seen[0] is not dataset and torch.equal(seen[0].data, dataset.data[3:])
+    assert torch.equal(dataset.data, before) and len(dataset) == 8  # the passed dataset is unchanged
 
 
 def test_00_section2_names_a_library_that_is_not_installed(monkeypatch):

@@ -4,12 +4,15 @@
 exercise asks for a prediction, so an answer read from the tensor (a tensor, or its float32 value
 to every digit) is refused with a hint.
 
-00.2: the student's ``first_batch`` runs on the dataset the cell passes with a ``k`` of the check's
-own, against ``to_tensor`` and ``torch.stack``; the batch must be float32, as a network's weights are.
+00.2: the student's ``first_batch`` runs with a ``k`` of the check's own on a copy of the dataset the
+cell passes that starts a few images later (so a function reading a global dataset fails), against
+``to_tensor`` and ``torch.stack``; the batch must be float32, as a network's weights are.
 A batch of the right shape, type and range but other values is named: other images (a global
 dataset, an off-by-one start), or the right images scaled by another factor.
 """
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import torch
@@ -61,6 +64,19 @@ def _near(value):
 
 
 BATCH_K = 5  # the k the check gives first_batch: not one the student tried
+SKIP = 3  # the check's dataset starts this many images later than the one the cell passes
+
+
+def _later(dataset):
+    """``dataset`` without its first ``SKIP`` images: not the global the exercise cell passes.
+
+    torchvision's MNIST is copied with its ``.data`` and ``.targets`` cut, so a function that reads
+    ``dataset.data`` still works; a list (the tests) is sliced."""
+    if hasattr(dataset, "data") and hasattr(dataset, "targets"):
+        later = copy.copy(dataset)
+        later.data, later.targets = dataset.data[SKIP:], dataset.targets[SKIP:]
+        return later
+    return dataset[SKIP:]
 
 
 def _first_batch(dataset, k: int = BATCH_K) -> torch.Tensor:
@@ -105,6 +121,11 @@ EXERCISES = {
                "00, 01, 10 and 11, four whole numbers whose largest is 3. What is the largest for 8 bits?"),
         mistakes=((lambda a, e, o: isinstance(a, bool),
                    "expected a number, not True or False: give the tensor's value as a float."),
+                  (lambda a, e, o: _is_number(a) and abs(float(a) - e) < 1e-3,
+                   "Right idea, but not to 4 decimals: give 4 decimals, or type the division itself."),
+                  (_near(lambda image: 1 - _as_tensor(image)),
+                   "That is 1 minus the value: 0 is black in the grid and stays 0 in the tensor, with no "
+                   "inversion."),
                   (lambda a, e, o: _is_number(a) and float(a) == _stored(o["image"]),
                    "That is the pixel as stored in the grid. `to_tensor` turns it into a float between 0 and 1 "
                    "(section 3): what does it divide by?"),
@@ -117,8 +138,8 @@ EXERCISES = {
                    "`to_tensor` gives floats from 0 to 1 (section 3): your answer is outside."),),
     ),
     "00.2": Exercise(
-        expected=lambda dataset: _first_batch(dataset),
-        run=lambda f, dataset: f(dataset, BATCH_K),  # the check's own k
+        expected=lambda dataset: _first_batch(_later(dataset)),
+        run=lambda f, dataset: f(_later(dataset), BATCH_K),  # the check's own k and dataset
         same=_is_batch,
         form="a float32 tensor of shape (k, 1, 28, 28)",
         hints=("Indexing the dataset gives an (image, label) pair. Turn each of the first k images into a "
