@@ -2126,6 +2126,12 @@ def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_war
 
     assert not checks.check("08.1", by_type)
     assert "qualified name" in said(capsys)
+
+    def parameters(model, x):
+        return {name: (p.mean().item(), p.std().item()) for name, p in model.named_parameters()}
+
+    assert not checks.check("08.1", parameters)
+    assert "parameter names" in said(capsys)
     assert checks.check("08.1", tensors)
     assert not [w for w in recwarn if "requires_grad" in str(w.message)]
 

@@ -304,6 +304,9 @@ EXERCISES = {
             (lambda a, e, o: _keys(a) and _keys(a) <= {type(m).__name__ for m in _stats_model()[0].modules()},
              "Your keys are class names (Conv2d, ReLU, ...): two leaves of one class would share a key. Key "
              "each leaf by the qualified name named_modules() yields with it (block.0, head.2, ...)."),
+            (lambda a, e, o: _keys(a) and all(k.endswith((".weight", ".bias")) for k in _keys(a)),
+             "Your keys are parameter names (head.0.weight, ...): the statistics are of what each leaf "
+             "*module* outputs. Hook each leaf module and record its output, not its parameters."),
             (lambda a, e, o: _keys(a) and not set(e) <= _keys(a),
              "Some leaves are missing from your dict: hook every leaf of the whole tree "
              "(named_modules walks it), not only the model's direct children."),
