@@ -690,7 +690,7 @@ def test_07_2_the_accuracy_is_asked_for_as_a_fraction_from_the_losss_logits(caps
                 optimizer.step()
                 total += loss.item()
                 right += accuracy_of(model, images, targets, logits)
-            return total / len(loader), right / 2_048
+            return total / len(loader), right / len(loader.dataset)
         return train_one_epoch
 
     def loss_alone(model, loader, optimizer):
@@ -707,6 +707,38 @@ def test_07_2_the_accuracy_is_asked_for_as_a_fraction_from_the_losss_logits(caps
     assert not checks.check("07.2", loop(lambda m, x, t, z: (m(x).argmax(1) == t).sum().item()), **data)  # after the step
     assert "more than once for a batch" in said(capsys)
     assert checks.check("07.2", loop(lambda m, x, t, z: (z.argmax(1) == t).sum().item()), **data)
+
+
+def test_07_2_the_short_last_batch_separates_means_over_batches_and_over_digits(capsys):
+    import torch.nn.functional as F
+
+    def loop(per_digit_loss, per_batch_acc):
+        def train_one_epoch(model, loader, optimizer):
+            total, weighted, right, accs, n = 0.0, 0.0, 0, [], 0
+            for images, targets in loader:
+                logits = model(images)
+                loss = F.cross_entropy(logits, targets)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                total += loss.item()
+                weighted += loss.item() * len(targets)
+                right += (logits.argmax(1) == targets).sum().item()
+                accs.append((logits.argmax(1) == targets).float().mean().item())
+                n += len(targets)
+            mean_loss = weighted / n if per_digit_loss else total / len(loader)
+            return mean_loss, (sum(accs) / len(accs) if per_batch_acc else right / n)
+        return train_one_epoch
+
+    import helpers
+    x, y = helpers.mnist_tensors(train=True, normalize=False)
+    data = dict(x=x[:4_096], y=y[:4_096])
+    checks._wrong_tries.clear()
+    assert not checks.check("07.2", loop(per_digit_loss=False, per_batch_acc=True), **data)
+    assert "not by the number of batches" in said(capsys)
+    assert not checks.check("07.2", loop(per_digit_loss=True, per_batch_acc=False), **data)
+    assert "not the mean of this epoch" in said(capsys)
+    assert checks.check("07.2", loop(per_digit_loss=False, per_batch_acc=False), **data)
 
 
 def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(capsys):

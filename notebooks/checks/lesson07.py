@@ -17,14 +17,15 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     return was a pair (loss, accuracy), the largest gap between a returned accuracy and the fraction
     of that epoch's digits whose batch logits were right, the same gap had it been read as a
     percentage, whether the model ran more than once for some batch) of ``train_one_epoch`` on the
-    check's own DataLoader: 2,048 training digits as normalized floats, batches of 64, a fresh
+    check's own DataLoader: 2,000 training digits as normalized floats, batches of 64 (the last holds
+    16, so a mean over batches and a mean over digits differ), a fresh
     seeded LeNet and Adam at 0.001. Hooks record each batch's model input and logits, the loader each
     batch's images and targets. Refused if the function never reads the loader."""
     import helpers
     from torch.utils.data import DataLoader, TensorDataset
 
     torch.manual_seed(7)
-    pick = torch.randperm(len(x), generator=torch.Generator().manual_seed(7))[:2_048]
+    pick = torch.randperm(len(x), generator=torch.Generator().manual_seed(7))[:2_000]
     images, labels = helpers.normalize_batch(x[pick].cpu()), y[pick].cpu()
     used = []
 
