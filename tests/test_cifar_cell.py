@@ -34,22 +34,28 @@ def _fake_cifar(root, per_batch=40):
     (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": [str(i) for i in range(10)]}))
 
 
-def test_the_cifar_cell_trains_and_reports_an_accuracy(tmp_path, monkeypatch, capsys):
-    import torchvision.datasets.cifar as cifar
-
+def _run_cifar_cell(data_dir, monkeypatch, capsys) -> tuple[dict, str]:
+    """Run the cells the CIFAR cell needs, then the CIFAR cell with DATA_DIR = data_dir:
+    (its namespace, what the CIFAR cell printed)."""
     sources = ["".join(c["source"]) for c in json.loads(NOTEBOOK.read_text())["cells"]
                if c["cell_type"] == "code"]
-    _fake_cifar(tmp_path)
-    monkeypatch.setattr(cifar, "check_integrity", lambda *args, **kwargs: True)
     monkeypatch.chdir(ROOT / "notebooks")
     monkeypatch.syspath_prepend(str(ROOT / "notebooks"))
     namespace = {}
     for marker in NEEDED:
         exec(_cell(sources, marker), namespace)
-    namespace["DATA_DIR"] = str(tmp_path)
+    namespace["DATA_DIR"] = str(data_dir)
     capsys.readouterr()
     exec(_cell(sources, CIFAR_CELL), namespace)
-    printed = capsys.readouterr().out
+    return namespace, capsys.readouterr().out
+
+
+def test_the_cifar_cell_trains_and_reports_an_accuracy(tmp_path, monkeypatch, capsys):
+    import torchvision.datasets.cifar as cifar
+
+    _fake_cifar(tmp_path)
+    monkeypatch.setattr(cifar, "check_integrity", lambda *args, **kwargs: True)
+    namespace, printed = _run_cifar_cell(tmp_path, monkeypatch, capsys)
     assert "CIFAR-10 after one epoch: test accuracy" in printed, printed
     assert 0.0 <= namespace["cifar_acc"] <= 1.0
     assert tuple(namespace["cifar_x"].shape) == (200, 3, 32, 32)
@@ -58,15 +64,6 @@ def test_the_cifar_cell_trains_and_reports_an_accuracy(tmp_path, monkeypatch, ca
 
 
 def test_without_cifar_the_cell_says_so(tmp_path, monkeypatch, capsys):
-    sources = ["".join(c["source"]) for c in json.loads(NOTEBOOK.read_text())["cells"]
-               if c["cell_type"] == "code"]
-    monkeypatch.chdir(ROOT / "notebooks")
-    monkeypatch.syspath_prepend(str(ROOT / "notebooks"))
-    namespace = {}
-    for marker in NEEDED:
-        exec(_cell(sources, marker), namespace)
-    namespace["DATA_DIR"] = str(tmp_path)
-    capsys.readouterr()
-    exec(_cell(sources, CIFAR_CELL), namespace)
-    assert "CIFAR-10 is not in data/cifar-10-batches-py" in capsys.readouterr().out
+    namespace, printed = _run_cifar_cell(tmp_path, monkeypatch, capsys)
+    assert "CIFAR-10 is not in data/cifar-10-batches-py" in printed
     assert namespace["cifar_acc"] is None

@@ -406,6 +406,23 @@ def _smallnet_verdict(cls) -> bool | str:
     return True
 
 
+def _cut_rows_messages() -> tuple:
+    """(answer, hint) for a flattening that still cuts rows of 432, named by the call used."""
+    cutter = {"view": "view(-1, 432)", "reshape": "reshape(-1, 432), like view(-1, 432),"}
+    old_length = ("fc1 is right now, but the flattening still cuts the numbers into rows of the old "
+                  "length ({}(-1, 432) makes rows of 432): give fc1 one row per digit.")
+    fifty = ("Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
+             "{} cuts the numbers into rows of 432 whatever the batch. Flatten per image, keeping "
+             "the batch dimension.")
+    return (("rows of the old length", old_length.format("view")),
+            ("rows of the old length (reshape)", old_length.format("reshape")),
+            *((f"still 50 rows ({call})", fifty.format(words)) for call, words in cutter.items()),
+            ("still 50 rows", fifty.format("its flattening")))
+
+
+_CUT_ROWS = _cut_rows_messages()
+
+
 SMALLNET_AS_GIVEN = """
 class SmallNet(nn.Module):
     def __init__(self):
@@ -654,24 +671,7 @@ EXERCISES = {
         mistakes=((lambda a, e, o: a == "fc1 does not fit",
                    "The flattening keeps the batch now, and fc1 cannot take those rows: its in_features "
                    "was worked out for 32x32 images. What do 28x28 digits give?"),
-                  (lambda a, e, o: a == "rows of the old length",
-                   "fc1 is right now, but the flattening still cuts the numbers into rows of the old "
-                   "length (view(-1, 432) makes rows of 432): give fc1 one row per digit."),
-                  (lambda a, e, o: a == "rows of the old length (reshape)",
-                   "fc1 is right now, but the flattening still cuts the numbers into rows of the old "
-                   "length (reshape(-1, 432) makes rows of 432): give fc1 one row per digit."),
-                  (lambda a, e, o: a == "still 50 rows (view)",
-                   "Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
-                   "view(-1, 432) cuts the numbers into rows of 432 whatever the batch. Flatten per "
-                   "image, keeping the batch dimension."),
-                  (lambda a, e, o: a == "still 50 rows (reshape)",
-                   "Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
-                   "reshape(-1, 432), like view(-1, 432), cuts the numbers into rows of 432 whatever "
-                   "the batch. Flatten per image, keeping the batch dimension."),
-                  (lambda a, e, o: a == "still 50 rows",
-                   "Your class still gives 50 rows of scores for 72 digits, as the one handed out did: "
-                   "its flattening cuts the numbers into rows of 432 whatever the batch. Flatten per "
-                   "image, keeping the batch dimension."),
+                  *((lambda a, e, o, said=said: a == said, message) for said, message in _CUT_ROWS),
                   (lambda a, e, o: a == "batch flattened",
                    "fc1 receives one long row: the flattening flattened the batch too (torch.flatten(x) "
                    "without the 1 starts at dimension 0). Start at dimension 1, so each digit keeps its "
