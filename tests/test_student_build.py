@@ -139,6 +139,17 @@ def test_the_text_about_solutions_is_true_in_each_build():
     assert "folded cell" in nav.source(nb["cells"][1])  # the repository's own text is untouched
 
 
+def test_a_note_for_instructors_is_left_out_of_both_builds():
+    nb = notebook("T", exercises=1)
+    nb["cells"].insert(1, md("# T\n\nLearn this.\n\n<!--instructor-->\n*Instructors: run §1, skip §2 (5 minutes).*\n"
+                             "<!--/instructor-->\n\n**Prerequisites**\n- 00"))
+    nb["cells"].insert(2, md("## 2. Last\n\n<!--instructor-->\n*Instructors: point at the table.*\n<!--/instructor-->\n"))
+    for build in (student.student_notebook(nb), student.solutions_notebook(nb)):
+        assert nav.source(build["cells"][1]) == "# T\n\nLearn this.\n\n**Prerequisites**\n- 00"
+        assert nav.source(build["cells"][2]) == "## 2. Last"
+    assert "Instructors: run §1" in nav.source(nb["cells"][1])  # the repository's own text is untouched
+
+
 def test_the_solutions_release_shows_each_solution_in_place_of_its_exercise():
     nb = notebook("T", exercises=2)
     release = student.solutions_notebook(nb)
@@ -196,6 +207,15 @@ def test_the_real_student_copy_never_promises_a_solution_it_does_not_have(build)
                 assert "instructor" in text, (
                     f"{path.name}: the student copy has no solutions, but this cell speaks of one: "
                     f"{nav.source(cell)[:200]!r} (wrap the sentence in <!--solutions-->…<!--/solutions-->)")
+
+
+def test_every_note_for_instructors_is_marked_so_the_student_copy_leaves_it_out(build):
+    for path in REAL:
+        for cell in load(build / "notebooks" / path.name)["cells"]:
+            if cell["cell_type"] == "markdown":
+                assert not re.search(r"(^|\n)\*Instructors?\b", nav.source(cell)), (
+                    f"{path.name}: a note for instructors reached the student copy: {nav.source(cell)[:200]!r} "
+                    "(put it on its own lines between <!--instructor--> and <!--/instructor-->)")
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)

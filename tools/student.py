@@ -15,7 +15,9 @@ build/student/ holds
                               without the packages only the tests need (pytest, nbval, playwright)
 
 In the student copy, markdown between `<!--solutions-->` and `<!--/solutions-->` (the sentence
-that says where the solutions are) is replaced by STUDENT_SOLUTIONS. The solutions release
+that says where the solutions are) is replaced by STUDENT_SOLUTIONS, and a note for instructors,
+between `<!--instructor-->` and `<!--/instructor-->` (the minutes, which sections to run), is
+removed: a student reads the lesson, not the teacher's timetable. The solutions release
 (`--solutions`) is the same copy with every exercise cell replaced by its solution, shown.
 
 The folder is deleted and written anew on each run (only if it is a student build: it carries
@@ -43,11 +45,13 @@ SOLUTIONS = re.compile(r"<!--solutions-->.*?<!--/solutions-->", re.S)
 STUDENT_SOLUTIONS = ("Your instructor has the solutions; try each exercise first, then compare "
                      "with a neighbour.")
 SHOWN_SOLUTIONS = "Each exercise's solution is shown in its place."
+INSTRUCTOR_NOTE = re.compile(r"\n*<!--instructor-->.*?<!--/instructor-->\n*", re.S)
+"""A note for instructors, with the blank lines around it (one paragraph break is put back)."""
 
 
 def student_notebook(nb: dict) -> dict:
     """A copy of ``nb`` without solution cells; exercise cells with no outputs and no count;
-    the text saying where the solutions are replaced by STUDENT_SOLUTIONS."""
+    the text saying where the solutions are replaced by STUDENT_SOLUTIONS; no instructor notes."""
     nb = json.loads(json.dumps(nb))
     cells = []
     for cell in nb["cells"]:
@@ -57,9 +61,17 @@ def student_notebook(nb: dict) -> dict:
         if "exercise" in kinds and cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         _replace_solutions_text(cell, STUDENT_SOLUTIONS)
+        _remove_instructor_notes(cell)
         cells.append(cell)
     nb["cells"] = cells
     return nb
+
+
+def _remove_instructor_notes(cell: dict) -> None:
+    text = source(cell)
+    if cell["cell_type"] == "markdown" and "<!--instructor-->" in text:
+        text = INSTRUCTOR_NOTE.sub(lambda m: "\n\n" if m.start() and m.end() < len(text) else "", text)
+        cell["source"] = split_lines(text)
 
 
 def solutions_notebook(nb: dict) -> dict:
@@ -73,6 +85,7 @@ def solutions_notebook(nb: dict) -> dict:
         if "solution" in kinds:
             cell["metadata"].pop("jupyter", None)
         _replace_solutions_text(cell, SHOWN_SOLUTIONS)
+        _remove_instructor_notes(cell)
         cells.append(cell)
     nb["cells"] = cells
     return nb
