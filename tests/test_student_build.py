@@ -139,6 +139,15 @@ def test_the_text_about_solutions_is_true_in_each_build():
     assert "folded cell" in nav.source(nb["cells"][1])  # the repository's own text is untouched
 
 
+def test_a_pause_point_reaches_the_student_without_its_output():
+    nb = notebook("T", exercises=1)
+    nb["cells"].insert(1, {"cell_type": "code", "metadata": {"tags": ["pause"]}, "source": "print(6 * 6)",
+                           "execution_count": 2, "outputs": [{"output_type": "stream", "name": "stdout", "text": "36\n"}]})
+    copy = student.student_notebook(nb)
+    assert copy["cells"][1]["outputs"] == [] and copy["cells"][1]["execution_count"] is None
+    assert copy["cells"][1]["source"] == "print(6 * 6)" and nb["cells"][1]["outputs"]  # the original keeps it
+
+
 def test_a_note_for_instructors_is_left_out_of_both_builds():
     nb = notebook("T", exercises=1)
     nb["cells"].insert(1, md("# T\n\nLearn this.\n\n<!--instructor-->\n*Instructors: run §1, skip §2 (5 minutes).*\n"

@@ -5,7 +5,9 @@ solutions release an instructor hands out after the session (`make solutions` â†
 build/student/ holds
     notebooks/NN_name.ipynb   every notebook without its cells tagged `solution`; the cells tagged
                               `exercise` are kept with their outputs cleared and execution counts
-                              reset; every other cell is kept as it is, outputs included
+                              reset, and so are the cells tagged `pause` (a pause point: the room
+                              predicts what the cell prints before running it, so the answer is not
+                              on the screen yet); every other cell is kept as it is, outputs included
     notebooks/helpers.py      and any other file the notebooks sit beside (not *.pt checkpoints)
     data/MNIST/raw/*.gz       the shipped archives (helpers.DATA_DIR is helpers.py's parent's
                               parent / "data"; helpers.mnist extracts them on first use)
@@ -50,7 +52,7 @@ INSTRUCTOR_NOTE = re.compile(r"\n*<!--instructor-->.*?<!--/instructor-->\n*", re
 
 
 def student_notebook(nb: dict) -> dict:
-    """A copy of ``nb`` without solution cells; exercise cells with no outputs and no count;
+    """A copy of ``nb`` without solution cells; exercise and pause cells with no outputs and no count;
     the text saying where the solutions are replaced by STUDENT_SOLUTIONS; no instructor notes."""
     nb = json.loads(json.dumps(nb))
     cells = []
@@ -58,7 +60,7 @@ def student_notebook(nb: dict) -> dict:
         kinds = tags(cell)
         if "solution" in kinds:
             continue
-        if "exercise" in kinds and cell["cell_type"] == "code":
+        if ("exercise" in kinds or "pause" in kinds) and cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         _replace_solutions_text(cell, STUDENT_SOLUTIONS)
         _remove_instructor_notes(cell)
