@@ -512,65 +512,69 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
 
 
 def _05_1_attempts():
-    """Exercise 05.1's answers (dW, db, dx of a linear layer and its ReLU): the right one, then
+    """Exercise 05.1's answers (dW, db, dx of a linear layer and its leaky ReLU): the right one, then
     typical wrong ones with the words their hint must contain."""
-    def right(dr, r, x, W):
-        g = dr * (r > 0)
-        return g.T @ x, g.sum(dim=0), g @ W
+    def through(local):
+        def attempt(dr, r, x, W, slope):
+            g = dr * local(r, dr, slope)
+            return g.T @ x, g.sum(dim=0), g @ W
+        return attempt
 
-    def no_gate(dr, r, x, W):
-        return dr.T @ x, dr.sum(dim=0), dr @ W
+    right = through(lambda r, dr, slope: torch.where(r > 0, 1.0, slope).double())
+    right.__name__ = "right"
 
-    def gate_always_open(dr, r, x, W):
-        g = dr * (r >= 0)
-        return g.T @ x, g.sum(dim=0), g @ W
+    def right_other_form(dr, r, x, W, slope):
+        g = dr * (r > 0) + slope * dr * (r < 0)
+        return [torch.einsum("ni,nk->ik", g, x), g.sum(0), torch.einsum("ni,ik->nk", g, W)]
 
-    def bias_mean(dr, r, x, W):
-        g = dr * (r > 0)
+    def bias_mean(dr, r, x, W, slope):
+        g = torch.where(r > 0, dr, slope * dr)
         return g.T @ x, g.mean(dim=0), g @ W
 
-    def gated_by_gradient(dr, r, x, W):
-        g = dr * (dr > 0)
-        return g.T @ x, g.sum(dim=0), g @ W
-
-    def by_autograd(dr, r, x, W):
+    def by_autograd(dr, r, x, W, slope):
         return torch.autograd.grad((r * dr).sum(), (W, x), allow_unused=True)
 
-    def dx_ungated(dr, r, x, W):
-        g = dr * (r > 0)
+    def dx_ungated(dr, r, x, W, slope):
+        g = torch.where(r > 0, dr, slope * dr)
         return g.T @ x, g.sum(dim=0), dr @ W
 
-    def only_dx_right(dr, r, x, W):
-        g = dr * (r > 0)
-        return dr.T @ x, g.sum(dim=0), g @ W
+    def only_dx_right(dr, r, x, W, slope):
+        g = torch.where(r > 0, dr, slope * dr)
+        return dr.T @ x, dr.sum(dim=0), g @ W
 
-    def turned_round(dr, r, x, W):
-        g = dr * (r > 0)
+    def turned_round(dr, r, x, W, slope):
+        g = torch.where(r > 0, dr, slope * dr)
         return x.T @ g, g.sum(dim=0), g @ W
 
-    def db_keepdim(dr, r, x, W):  # right values, db of shape (1, m): torch.allclose alone would broadcast
-        g = dr * (r > 0)
+    def db_keepdim(dr, r, x, W, slope):  # right values, db of shape (1, m): torch.allclose alone would broadcast
+        g = torch.where(r > 0, dr, slope * dr)
         return g.T @ x, g.sum(dim=0, keepdim=True), g @ W
 
-    def dw_with_a_batch_axis(dr, r, x, W):  # dW of shape (1, m, k)
-        g = dr * (r > 0)
+    def dw_with_a_batch_axis(dr, r, x, W, slope):  # dW of shape (1, m, k)
+        g = torch.where(r > 0, dr, slope * dr)
         return (g.T @ x)[None], g.sum(dim=0), g @ W
 
-    wrong = [(no_gate, "gate is missing or always open"), (gate_always_open, "gate is missing or always open"),
-             (bias_mean, "by the batch size"), (gated_by_gradient, "not on the gradient arriving"),
-             (by_autograd, "Autograd is switched off here"), (dx_ungated, "dW and db are right, dx is not"),
-             (only_dx_right, "dx is right, dW or db is not"), (turned_round, "W's shape"),
-             (db_keepdim, "without keepdim"), (dw_with_a_batch_axis, "the shape of its tensor")]
-    return right, wrong
+    wrong = [(through(lambda r, dr, s: (r > 0).double()), "plain ReLU's gate"),
+             (through(lambda r, dr, s: (r >= 0).double()), "plain ReLU's gate"),
+             (through(lambda r, dr, s: torch.ones_like(r)), "a linear layer alone"),
+             (through(lambda r, dr, s: torch.where(r > 0, s, 1.0)), "slopes are swapped"),
+             (through(lambda r, dr, s: torch.where(r > 0, 1.0, 0.01)), "uses slope 0.01"),
+             (through(lambda r, dr, s: torch.where(dr > 0, 1.0, s)), "not on the gradient arriving"),
+             (bias_mean, "by the batch size"), (by_autograd, "Autograd is switched off here"),
+             (dx_ungated, "dW and db are right, dx is not"), (only_dx_right, "dx is right, dW or db is not"),
+             (turned_round, "W's shape"), (db_keepdim, "without keepdim"),
+             (dw_with_a_batch_axis, "the shape of its tensor")]
+    return (right, right_other_form), wrong
 
 
 def test_05_1_runs_the_function_on_its_own_layer_without_autograd(capsys):
     checks._wrong_tries.clear()
-    right, wrong = _05_1_attempts()
+    rights, wrong = _05_1_attempts()
     for attempt, hint in wrong:
-        assert not checks.check("05.1", attempt), attempt.__name__
-        assert hint in said(capsys), (attempt.__name__, hint)
-    assert checks.check("05.1", right)
+        assert not checks.check("05.1", attempt), hint
+        assert hint in said(capsys), hint
+    for right in rights:
+        assert checks.check("05.1", right), right.__name__
 
 
 @pytest.mark.parametrize("exercise_id, answer, objects", [

@@ -16,27 +16,29 @@ from checks import Exercise, Refused
 
 
 def _layer_case() -> tuple:
-    """The check's own linear layer with a ReLU, r = relu(x Wᵀ + b), and a gradient dr arriving at r
-    (fixed numbers, not the notebook's: an answer read off a retained .grad cannot pass)."""
+    """The check's own linear layer with a leaky ReLU, r = leaky_relu(x Wᵀ + b, slope), and a gradient
+    dr arriving at r (fixed numbers and its own slope, not the notebook's: an answer read off a retained
+    .grad, or a slope written in, cannot pass)."""
     gen = torch.Generator().manual_seed(5)
     x, W, b = (torch.randn(*shape, generator=gen, dtype=torch.float64) for shape in ((5, 7), (3, 7), (3,)))
     dr = torch.randn(5, 3, generator=gen, dtype=torch.float64)
-    return dr, torch.relu(x @ W.T + b), x, W, b
+    slope = 0.2
+    return dr, F.leaky_relu(x @ W.T + b, slope), x, W, b, slope
 
 
 def _layer_grads() -> tuple:
     """(dL/dW, dL/db, dL/dx) of the check's layer, by autograd."""
-    dr, _, x, W, b = _layer_case()
+    dr, _, x, W, b, slope = _layer_case()
     x, W, b = (t.clone().requires_grad_() for t in (x, W, b))
-    return torch.autograd.grad((torch.relu(x @ W.T + b) * dr).sum(), (W, b, x))
+    return torch.autograd.grad((F.leaky_relu(x @ W.T + b, slope) * dr).sum(), (W, b, x))
 
 
 def _run_backward(f) -> tuple:
-    """``f(dr, r, x, W)`` on the check's layer, with autograd switched off: three tensors."""
-    dr, r, x, W, _ = _layer_case()
+    """``f(dr, r, x, W, slope)`` on the check's layer, with autograd switched off: three tensors."""
+    dr, r, x, W, _, slope = _layer_case()
     with torch.no_grad():
         try:
-            answer = f(dr, r, x, W)
+            answer = f(dr, r, x, W, slope)
         except RuntimeError as error:
             if "does not require grad" in str(error):
                 raise Refused("autograd is switched off here (no graph reaches r): compute the gradients "
@@ -47,17 +49,21 @@ def _run_backward(f) -> tuple:
     return tuple(torch.as_tensor(a).detach().double() for a in answer)
 
 
-def _without_gate() -> tuple:
-    """What the layer's gradients would be with no ReLU (the gate forgotten)."""
-    dr, _, x, W, _ = _layer_case()
-    return dr.T @ x, dr.sum(dim=0), dr @ W
-
-
-def _gated_by_gradient() -> tuple:
-    """What the layer's gradients would be with the gate opened by dr's sign instead of r's."""
-    dr, _, x, W, _ = _layer_case()
-    g = dr * (dr > 0)
+def _with_local_slope(local) -> tuple:
+    """The layer's gradients when dr is multiplied by ``local(r, dr, slope)`` on the way to c: the
+    right local slope, or a typical wrong one."""
+    dr, r, x, W, _, slope = _layer_case()
+    g = dr * local(r, dr, slope)
     return g.T @ x, g.sum(dim=0), g @ W
+
+
+def _wrong_local(local, hint: str) -> tuple:
+    """A mistake: the answer is what the wrong ``local`` slope gives."""
+    return (lambda a, e, o: _close_grads(a, _with_local_slope(local)), hint)
+
+
+_PLAIN_GATE = ("That is the plain ReLU's gate: it blocks dr wherever c < 0. A leaky ReLU does not block "
+               "there: what is its slope where c < 0, and what does dr become?")
 
 
 def _close_grads(a, e) -> bool:
@@ -224,24 +230,35 @@ EXERCISES = {
         run=lambda f: _run_backward(f),
         form="a function returning three tensors (dW, db, dx)",
         same=lambda a, e, o: _close_grads(a, e),
-        hints=("Go backward one step at a time: first through the ReLU (which entries of dr pass?), then "
-               "through the linear layer, with section 2's three rules for fc3 (its weight, its bias, its "
-               "input h).",
-               "Once the ReLU has gated dr, the linear layer sees that gated gradient, as fc3 saw g in "
-               "section 2, with x in the place of h. Each of dW, db and dx has the shape of its tensor: let "
-               "the shapes tell you which products and sums to take."),
-        mistakes=((lambda a, e, o: _close_grads(a, _without_gate()),
-                   "Right for a linear layer alone: no entry of dr is blocked, so the ReLU's gate is missing "
-                   "or always open (`r >= 0` is always true: r is a ReLU output). Which value of r tells you "
-                   "the ReLU's input was negative?"),
-                  (lambda a, e, o: _close_grads(a, _gated_by_gradient()),
-                   "Your gate opens where the arriving gradient dr is positive. The gate depends on the "
-                   "forward pass (r), not on the gradient arriving."),
+        hints=("Go backward one step at a time: first through the leaky ReLU (its slope where c > 0, and "
+               "where c < 0?), then through the linear layer, with section 2's three rules for fc3 (its "
+               "weight, its bias, its input h).",
+               "You get r, not c, but with slope > 0, r = slope · c has the sign of c: r < 0 exactly where "
+               "c < 0. Multiply each entry of dr by its local slope; the linear layer then sees that "
+               "gradient, as fc3 saw g in section 2, with x in the place of h. Let the shapes tell you "
+               "which products and sums to take."),
+        mistakes=(_wrong_local(lambda r, dr, s: (r > 0).double(), _PLAIN_GATE),
+                  _wrong_local(lambda r, dr, s: (r >= 0).double(), _PLAIN_GATE),
+                  _wrong_local(lambda r, dr, s: torch.ones_like(r),
+                               "No entry of dr was changed: that is a linear layer alone. Where c < 0 the leaky "
+                               "ReLU's slope is not 1."),
+                  _wrong_local(lambda r, dr, s: torch.where(r > 0, s, 1.0),
+                               "The two slopes are swapped: where c > 0 the leaky ReLU is c itself (slope 1); "
+                               "the small slope is for c < 0."),
+                  _wrong_local(lambda r, dr, s: torch.where(r > 0, 1.0, 0.01),
+                               "Your answer uses slope 0.01, not the function's argument `slope`: the check's "
+                               "layer has a slope of its own."),
+                  _wrong_local(lambda r, dr, s: torch.where(r > 0, 1.0, 0.1),
+                               "Your answer uses slope 0.1, not the function's argument `slope`: the check's "
+                               "layer has a slope of its own."),
+                  _wrong_local(lambda r, dr, s: torch.where(dr > 0, 1.0, s),
+                               "Your local slope follows the sign of the arriving gradient dr. It depends on the "
+                               "forward pass (where c was negative: r tells), not on the gradient arriving."),
                   (lambda a, e, o: len(a) == 3 and _close_grads(a[1:2], (e[1] / len(_layer_case()[2]),)),
                    "db is smaller than autograd's by the batch size: every row of the batch uses the same b, "
                    "and each row's gradient adds into it."),
                   (lambda a, e, o: len(a) == 3 and tuple(a[0].shape) == (7, 3),
-                   "dW must have W's shape (m, k): which product of the gated gradient (n, m) and x (n, k) "
+                   "dW must have W's shape (m, k): which product of the gradient at c (n, m) and x (n, k) "
                    "gives (m, k)?"),
                   (lambda a, e, o: len(a) == 3 and tuple(a[1].shape) == (5, 3),
                    "db has one number per bias entry: every row of the batch uses the same b."),
@@ -254,13 +271,13 @@ EXERCISES = {
                    "db must have b's shape (m,): a gradient has the shape of its tensor."),
                   (lambda a, e, o: len(a) == 3 and tuple(torch.as_tensor(a[2]).shape) != tuple(e[2].shape),
                    "dx must have x's shape (n, k), one gradient per input number: which product of the "
-                   "gated gradient (n, m) and W (m, k) gives that shape?"),
+                   "gradient at c (n, m) and W (m, k) gives that shape?"),
                   (lambda a, e, o: len(a) == 3 and _close_grads(a[:2], e[:2]),
-                   "dW and db are right, dx is not: the input's gradient goes through W from the same gated "
-                   "gradient as dW and db."),
+                   "dW and db are right, dx is not: the input's gradient goes through W from the same "
+                   "gradient at c as dW and db, after the leaky ReLU."),
                   (lambda a, e, o: len(a) == 3 and _close_grads(a[2:], e[2:]),
-                   "dx is right, dW or db is not: both use the gated gradient, dW through the layer's input x, "
-                   "db summed over the batch."),),
+                   "dx is right, dW or db is not: both use the gradient at c (after the leaky ReLU), dW "
+                   "through the layer's input x, db summed over the batch."),),
     ),
     "05.2": Exercise(
         expected=lambda net, images, target: _full_batch_grad(net, images, target),

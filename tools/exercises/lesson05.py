@@ -3,19 +3,22 @@
 ATTEMPTS = {
     "05.1": {
         "kind": "write",
-        "title": 'backward through a linear layer and its ReLU',
+        "title": 'backward through a leaky ReLU layer',
         "minutes": 10,
-        "misconception": 'forgets the ReLU gate and backpropagates as through a linear layer alone',
+        "misconception": "reuses the plain ReLU's gate, blocking the gradient where the input was negative, "
+                         "where a leaky ReLU passes slope times it",
         "wrong": (
-            'dW = dr.T @ x\n'
-            'db = dr.sum(dim=0)\n'
-            'dx = dr @ W\n'
-            'return dW, db, dx'),
-        "right": (
-            'g = torch.where(r > 0, dr, torch.zeros_like(dr))\n'
+            'g = dr * (r > 0)\n'
             'return g.T @ x, g.sum(dim=0), g @ W'),
+        "right": (
+            'local = (r > 0).to(dr.dtype) + slope * (r < 0).to(dr.dtype)\n'
+            'g = dr * local\n'
+            'dW = g.T @ x\n'
+            'db = g.sum(dim=0)\n'
+            'dx = g @ W\n'
+            'return dW, db, dx'),
         "alternative": (
-            "g = dr * (r > 0).to(dr.dtype)\n"
+            "g = torch.where(r < 0, slope * dr, dr)\n"
             "dW = torch.einsum('ni,nk->ik', g, x)\n"
             "db = torch.einsum('ni->i', g)\n"
             "dx = torch.einsum('ni,ik->nk', g, W)\n"
