@@ -297,6 +297,8 @@ def test_learning_bullets(markdown, bullets):
 
 def test_words_ignore_link_targets_comments_and_symbols():
     assert notebooks.count_words("<!-- hidden words -->Read [the docs](https://x.org/a-b) now: `16 * 5 * 5` | don't") == 8
+    assert notebooks.count_words("Why is 1079 < 1600? Count <b>them</b>: c > 0 here.") == 9  # a "<" in prose is no tag
+    assert notebooks.count_words("Read this.\n\n<!--instructor-->\n*Instructors: run §1 and §2.*\n<!--/instructor-->\n") == 2
 
 
 def test_guide_tables_follow_the_timings(repo):
