@@ -1788,7 +1788,7 @@ def test_06_2_a_number_written_as_a_string_counts_as_that_number(capsys):
     checks._wrong_tries.clear()
     assert checks.check("06.2", "4", X=X, X2=2 * X, y=y) is True
     assert checks.check("06.2", "2", X=X, X2=2 * X, y=y) is False
-    assert "holds X twice" in capsys.readouterr().out  # judged as the number: its named mistake
+    assert "holds x twice" in capsys.readouterr().out  # judged as the number: its named mistake
     assert checks.check("06.2", "a fifth", X=X, X2=2 * X, y=y) is False
     assert "The answer is a number" in capsys.readouterr().out
 

@@ -237,15 +237,15 @@ EXERCISES = {
         form="a number (how many times smaller)",
         # the default tolerance (1e-5): the factor is exact, and a smaller one is a rate above the new
         # limit, one that diverges (3.6, the old limit over 0.07, must fail)
-        hints=("The limit is 2 / λ_max of the Hessian H = 2 XᵀX / N. What happens to H when X doubles?",
-               "What does scaling a matrix by 2 do to its eigenvalues? And to XᵀX?"),
+        hints=("The limit is 2 / λ_max, and each curvature is 2·mean(x_i²). What happens to it when X doubles?",
+               "Each x_i becomes 2·x_i: what does that do to x_i², to the curvature λ, and to 2 / λ?"),
         mistakes=((lambda a, e, o: _near(a, e / 2),
-                   "Doubling X doubles the slope, but the Hessian 2 XᵀX / N holds X twice: the curvature "
+                   "Doubling X doubles the slope, but the curvature 2·mean(x_i²) holds x twice: it "
                    "grows more than twice."),
                   (lambda a, e, o: _near(a, 1),
                    "A factor 1 keeps the old limit: the bowl is steeper now, so the largest safe step is smaller."),
                   (lambda a, e, o: _near(a, e * e) or _near(a, 1 / e),
-                   "Scaling X scales the Hessian's eigenvalues, and the limit is 2 / λ_max: one factor, "
+                   "Scaling X scales every curvature λ, and the limit is 2 / λ_max: one factor, "
                    "in the right direction."),
                   (lambda a, e, o: _number(a) is not None and 0 < _number(a) < 0.5
                    and _near(a, _critical_lr(o["X2"], o["y"])),
