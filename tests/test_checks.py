@@ -2187,6 +2187,10 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     assert checks.check("00.1", 0.7255, image=image)
     assert not checks.check("00.1", 0.725, image=image)  # the right idea, to 3 decimals
     assert "Right idea" in capsys.readouterr().out
+    for neighbour in (0.7254, 0.7256):  # one step of the 4th decimal either side of 0.7255: both pass
+        assert checks.check("00.1", neighbour, image=image), neighbour
+    assert not checks.check("00.1", 0.7257, image=image)
+    assert "Right idea" in capsys.readouterr().out
     assert not checks.check("00.1", 1 - 185 / 255, image=image)
     assert "no inversion" in capsys.readouterr().out
     grid[7, 7] = 51  # the expected value comes from the image: 51 / 255 = 0.2
@@ -2251,13 +2255,40 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
              "not the first k images": lambda d, k: right(d[1:], k),  # off by one
              "another factor": lambda d, k: right(d, k) * 255 / 256,
              "shifted or scaled": lambda d, k: (right(d, k) - 0.1307) / 0.3081,
-             "whole numbers above 1": lambda d, k: right(d, k) * 255}
+             "whole numbers above 1": lambda d, k: right(d, k) * 255,
+             "transposed": lambda d, k: right(d, k).transpose(2, 3),
+             "inverted": lambda d, k: 1 - right(d, k)}
     for words, attempt in wrong.items():
         assert not checks.check("00.2", attempt, dataset=dataset)
         assert words in capsys.readouterr().out, words
     # the exercise cell passes the global train_set: a function reading it, not its argument, fails
     assert not checks.check("00.2", lambda d, k: right(dataset, k), dataset=dataset)
     assert "not a variable from outside it" in capsys.readouterr().out
+    assert not checks.check("00.2", lambda d, k: right(d, k).half(), dataset=dataset)  # float16 rounds
+    assert "not float32" in capsys.readouterr().out
+
+
+def test_00_3_the_shape_through_a_layer_names_each_slip_and_refuses_a_shape_read_from_code(capsys):
+    """(5, 4) @ W.T + b: the expected shape comes from the objects passed; the input's shape, the
+    bias shrinking the batch, W's and W.T's shapes and the swapped order each get their own hint; a
+    torch.Size or a tensor (running the code, not predicting) is refused; a tuple or a list passes."""
+    W, b, x = torch.ones(3, 4), torch.ones(3), torch.zeros(5, 4)
+    assert checks.check("00.3", (5, 3), x=x, W=W, b=b)
+    assert checks.check("00.3", [5, 3], x=x, W=W, b=b)
+    capsys.readouterr()
+    named = {(5, 4): "the input's own shape", (1, 3): "does not shrink the batch",
+             (3,): "does not shrink the batch", (3, 4): "`W`'s shape", (4, 3): "`W.T`'s shape",
+             (3, 5): "wrong order"}
+    for answer, words in named.items():
+        assert not checks.check("00.3", answer, x=x, W=W, b=b)
+        out = capsys.readouterr().out
+        assert words in out and "(5, 3)" not in out and "5, 3" not in out, (answer, out)
+    for read in ((x @ W.T + b).shape, torch.tensor([5, 3])):
+        assert not checks.check("00.3", read, x=x, W=W, b=b)
+        assert "running the code" in capsys.readouterr().out
+    assert not checks.check("00.3", (2, 2), x=x, W=W, b=b)
+    assert "Hint: " in capsys.readouterr().out
+    assert checks.check("00.3", (7, 2), x=torch.zeros(7, 4), W=torch.ones(2, 4), b=torch.ones(2))  # from the objects
 
 
 def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():

@@ -25,4 +25,14 @@ ATTEMPTS = {
             "grids = np.stack([np.asarray(dataset[i][0]) for i in range(k)])  # (k, 28, 28) bytes\n"
             "return torch.from_numpy(grids).float().div(255).unsqueeze(1)"),
     },
+    "00.3": {
+        "kind": "predict",
+        "title": "the shape of a batch through x @ W.T + b (@, .T and broadcasting)",
+        "minutes": 3,
+        "misconception": "thinks the bias shrinks the batch to one row, as section 4's single row v had",
+        "wrong": 'ex3_shape = (1, 3)',
+        "right": 'ex3_shape = (5, 3)',
+        "alternative": 'ex3_shape = [5, 3]  # a list is a shape too',
+        "loophole": 'ex3_shape = (ex3_x @ W.T + b).shape  # read by running the code, not predicted',
+    },
 }
