@@ -978,7 +978,8 @@ def test_02_1_refuses_a_recorder_built_on_shape_trace(capsys, monkeypatch):
         return [(n, s) for n, s in helpers.shape_trace(model, x) if not n.endswith("()")]
 
     assert checks.check("02.1", wrapper) is False
-    assert "write the hooks yourself" in said(capsys)
+    out = said(capsys)  # the hint that follows says where to start, not the generic first hint
+    assert "write the hooks yourself" in out and "Start from section 1's cell" in out and "Containers" not in out
     assert helpers.shape_trace(torch.nn.ReLU(), torch.zeros(1)) is not None  # restored after the check
     shape_trace = helpers.shape_trace  # imported by name: `from helpers import shape_trace`
     assert checks.check("02.1", lambda model, x: [r for r in shape_trace(model, x) if "()" not in r[0]]) is False
@@ -1126,6 +1127,23 @@ def test_02_4_a_flatten_without_the_1_is_named(capsys, flatten):
     cls = _lesson02_class("DigitNet", source.replace("torch.flatten(x, 1)", flatten))
     assert checks.check("02.4", cls) is False
     assert "torch.flatten(x) without the 1 starts at dimension 0" in said(capsys)
+
+
+@pytest.mark.parametrize("fc1, words", [
+    ("nn.LazyLinear(64)", "A lazy layer (nn.LazyLinear) works in_features out for you"),
+    # a digit through the layers inside __init__: in_features read off its shape, not worked out
+    ("nn.Linear(torch.flatten(F.max_pool2d(self.conv2(F.max_pool2d(self.conv1(torch.zeros(1, 1, 28, 28)), 2)), 2), 1)"
+     ".shape[1], 64)", "like nn.LazyLinear it lets PyTorch do the exercise"),
+    ("nn.Linear(nn.Sequential(self.conv1, nn.MaxPool2d(2), self.conv2, nn.MaxPool2d(2), nn.Flatten())"
+     "(torch.zeros(1, 1, 28, 28)).shape[1], 64)", "like nn.LazyLinear it lets PyTorch do the exercise"),
+    ("nn.Linear(20 * ((28 // 2 - 2) // 2) ** 2, 64)", "✓"),  # the arithmetic, written in __init__
+])
+def test_02_4_in_features_worked_out_by_pytorch_is_refused(capsys, fc1, words):
+    checks._wrong_tries.clear()
+    source = DIGITNET.format(first="", last_made=f"self.fc1 = {fc1}; self.head = nn.Linear(64, 10)", last="",
+                             relu="F.relu")
+    assert checks.check("02.4", _lesson02_class("DigitNet", source)) is (words == "✓")
+    assert words in said(capsys)
 
 
 def test_04_2_a_helper_that_calls_graph_figures_or_backward_is_refused(capsys):

@@ -184,16 +184,17 @@ def _recorder_verdict(fn) -> bool | str:
     barred = {name: getattr(helpers, name) for name in ("shape_trace", "record_forward") if hasattr(helpers, name)}
 
     def refuse(*args, **kwargs):
-        raise Refused("your recorder calls helpers.shape_trace (or helpers.record_forward), which does the "
-                      "job for you: the exercise asks you to write the hooks yourself.")
+        raise Refused("barred")
 
     if _names_used(fn) & set(barred or ("shape_trace", "record_forward")):  # also `from helpers import …`
-        refuse()
+        return "barred"
     try:
         for name in barred:
             setattr(helpers, name, refuse)
         with torch.no_grad():
             got = fn(model, x)
+    except Refused:  # called under another name
+        return "barred"
     except KeyError as error:  # a names dictionary built from another model (section 1's, of net)
         if error.args and isinstance(error.args[0], nn.Module):
             return "foreign names"
@@ -285,8 +286,13 @@ def _note_view(batch: int) -> None:
 def _digitnet_verdict(cls) -> bool | str:
     """True when ``cls()`` builds exercise 02.4's network and computes its scores (with the check's
     weights, on 3 digits of its own); else a word naming what it builds or computes instead."""
-    if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in cls().modules()):
+    calls = _CallNames()
+    with torch.no_grad(), calls:
+        made = cls()
+    if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in made.modules()):
         return "lazy"  # nn.LazyLinear and kin: PyTorch works in_features out, the exercise asks you to
+    if {"conv2d", "linear"} & set(calls.names):
+        return "dummy pass"  # __init__ runs a digit through the layers to read in_features off its shape
     model = _seeded(cls(), 24)
     convs, linears = _layers(model, ("conv1", "conv2", "fc1", "head"))
     if len(convs) != 2 or len(linears) != 2:
@@ -531,7 +537,12 @@ EXERCISES = {
                "walk every level of the model, keep the modules that have no children, and hook those.",
                "model.named_modules() walks every level and gives the dotted names; a module is a leaf when "
                "list(module.children()) is empty. Remove the hooks before you return."),
-        mistakes=((lambda a, e, o: a == "hooks left",
+        mistakes=((lambda a, e, o: a == "barred",
+                   "Your recorder calls helpers.shape_trace (or helpers.record_forward), which does the job "
+                   "for you: the exercise asks you to write the hooks yourself. Start from section 1's cell: "
+                   "a register_forward_hook on each leaf module of model.named_modules(), run model(x), "
+                   "remove the hooks."),
+                  (lambda a, e, o: a == "hooks left",
                    "Your records are right, but the hooks are still on the model: each register_forward_hook "
                    "returns a handle; call .remove() on every one before returning."),
                   (lambda a, e, o: a == "last name",
@@ -627,6 +638,10 @@ EXERCISES = {
                   (lambda a, e, o: a == "lazy",
                    "A lazy layer (nn.LazyLinear) works in_features out for you; the exercise asks you to work "
                    "it out from the sizes: give fc1 an nn.Linear with the number."),
+                  (lambda a, e, o: a == "dummy pass",
+                   "Your __init__ runs an input through the layers to read fc1's in_features off its shape: "
+                   "that works, but like nn.LazyLinear it lets PyTorch do the exercise. Work the number out "
+                   "from the sizes and give fc1 an nn.Linear with it."),
                   (lambda a, e, o: a == "convs",
                    "Check the convolutions against the list: channels in and out, kernel size, padding."),
                   (lambda a, e, o: a == "no second pool",
@@ -665,7 +680,8 @@ EXERCISES = {
         unanswered=lambda cls, objects: _smallnet_as_given(cls),
         form="the fixed class",
         hints=("How many numbers does each 28x28 digit really hand to fc1? helpers.shape_trace on a "
-               "batch shows what the flattening makes of them.",
+               "batch shows what the flattening makes of them; so does one digit, whose error names the "
+               "count that really arrives.",
                "A view with -1 fills the rows with whatever count it is given: flatten per image, "
                "keeping the batch dimension, and make fc1 take what each image really has."),
         mistakes=((lambda a, e, o: a == "fc1 does not fit",
