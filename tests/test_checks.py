@@ -2131,63 +2131,69 @@ def test_08_5_judges_the_widths_before_training_then_the_measured_drop(capsys):
     assert "outside what this experiment gives" in said(capsys)
 
 
-def test_08_1_hooking_only_the_children_is_named_and_0d_tensors_pass_without_warning(capsys, recwarn):
+def _hooked_run(zero, target=lambda model, name: model.get_submodule(name), remove=True):
+    """An ablated_outputs whose hook is ``zero(output, channel)``, registered on ``target(model, name)``."""
+    def ablated_outputs(model, x, layer_name, channel):
+        handle = target(model, layer_name).register_forward_hook(lambda m, i, out: zero(out, channel))
+        outputs = model(x)
+        if remove:
+            handle.remove()
+        return outputs
+    return ablated_outputs
+
+
+def _zero_copy(out, channel, dim=1):
+    out = out.clone()
+    out.select(dim, channel).zero_()
+    return out
+
+
+def test_08_1_each_typical_slip_of_a_zeroing_hook_gets_its_own_hint(capsys):
     checks._wrong_tries.clear()
 
-    def children_only(model, x):
-        stats, handles = {}, []
-        for name, module in model.named_children():
-            handles.append(module.register_forward_hook(
-                lambda m, i, out, name=name: stats.__setitem__(name, (out.mean().item(), out.std().item()))))
-        model(x)
-        for h in handles:
-            h.remove()
-        return stats
+    def stub(model, x, layer_name, channel):
+        raise NotImplementedError
 
-    def tensors(model, x):
-        stats, handles = {}, []
-        for name, module in model.named_modules():
-            if not list(module.children()):
-                handles.append(module.register_forward_hook(
-                    lambda m, i, out, name=name: stats.__setitem__(name, (out.mean(), out.std()))))
-        model(x)
-        for h in handles:
-            h.remove()
-        return stats
+    assert not checks.check("08.1", stub)
+    assert "not answered yet" in said(capsys)
+    assert checks.check("08.1", _hooked_run(_zero_copy))
+    assert checks.check("08.1", _hooked_run(lambda out, c: out.index_fill(1, torch.tensor([c]), 0)))
 
-    def without_hooks(model, x):  # runs the leaves in named_modules order instead of hooking them
-        stats, out = {}, x
-        for name, module in model.named_modules():
-            if not list(module.children()):
-                out = module(out)
-                stats[name] = (out.mean().item(), out.std().item())
-        return stats
+    def in_place(out, channel):  # changes the tensor passed on itself: returning None is then fine
+        out[:, channel] = 0
 
-    assert not checks.check("08.1", children_only)
-    assert "not only the model's direct children" in said(capsys)
-    assert not checks.check("08.1", without_hooks)
+    assert checks.check("08.1", _hooked_run(in_place))
+    said(capsys)
 
-    def by_type(model, x):
-        stats, handles = {}, []
-        for _, module in model.named_modules():
-            if not list(module.children()):
-                handles.append(module.register_forward_hook(
-                    lambda m, i, out: stats.__setitem__(type(m).__name__, (out.mean().item(), out.std().item()))))
-        model(x)
-        for h in handles:
-            h.remove()
-        return stats
+    def copy_not_returned(out, channel):
+        _zero_copy(out, channel)
 
-    assert not checks.check("08.1", by_type)
-    assert "qualified name" in said(capsys)
+    assert not checks.check("08.1", _hooked_run(copy_not_returned))
+    assert "only with what it *returns*" in said(capsys)
+    assert not checks.check("08.1", _hooked_run(_zero_copy, remove=False))
+    assert "still on the model" in said(capsys)
+    assert not checks.check("08.1", _hooked_run(lambda out, c: _zero_copy(out, c, dim=0)))
+    assert "one image of the batch" in said(capsys)
+    assert not checks.check("08.1", _hooked_run(_zero_copy, target=lambda model, name: model))
+    assert "final output" in said(capsys)
 
-    def parameters(model, x):
-        return {name: (p.mean().item(), p.std().item()) for name, p in model.named_parameters()}
+    def weights_zeroed(model, x, layer_name, channel):
+        layer = model.get_submodule(layer_name)
+        with torch.no_grad():
+            layer.weight[channel] = 0
+            layer.bias[channel] = 0
+            return model(x)
 
-    assert not checks.check("08.1", parameters)
-    assert "parameter names" in said(capsys)
-    assert checks.check("08.1", tensors)
-    assert not [w for w in recwarn if "requires_grad" in str(w.message)]
+    assert not checks.check("08.1", weights_zeroed)
+    assert "changed the layer's weights" in said(capsys)
+
+    def by_getattr(model, x, layer_name, channel):  # "block.0" is no attribute: a nested name
+        return _hooked_run(_zero_copy, target=getattr)(model, x, layer_name, channel)
+
+    assert not checks.check("08.1", by_getattr)
+    assert "AttributeError" in said(capsys)
+    assert not checks.check("08.1", lambda model, x, layer_name, channel: 0.5)
+    assert "not a statistic" in said(capsys)
 
 
 def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):

@@ -6,9 +6,9 @@ from torch.nn import functional as F
 from checks import Exercise, Range, Refused
 
 
-class _StatsNet(nn.Module):
-    """The check's model: ``head`` is registered before ``block`` but runs after it, with a max pool
-    called as a function in between, so only hooks see what each leaf outputs."""
+class _AblationNet(nn.Module):
+    """The check's model for 08.1: ``head`` is registered before ``block`` but runs after it, with a
+    max pool called as a function in between (no ConvBlock, not a Sequential)."""
 
     def __init__(self):
         super().__init__()
@@ -20,11 +20,15 @@ class _StatsNet(nn.Module):
         return self.head(self.flatten(F.max_pool2d(self.block(x), 2)))
 
 
-def _stats_model() -> tuple[nn.Module, torch.Tensor]:
-    """A model of the check's own (no ConvBlock, not a Sequential) and its input."""
+_ABLATE = ("block.0", 2)
+"""The layer (a convolution inside a Sequential) and the channel the check asks to zero."""
+
+
+def _ablation_model() -> tuple[nn.Module, torch.Tensor]:
+    """A model of the check's own and its input: 6 images of 2 channels, 8x8."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(8)
-        model = _StatsNet()
+        model = _AblationNet()
         x = torch.randn(6, 2, 8, 8)
     return model, x
 
@@ -33,43 +37,56 @@ def _hooks_left(model: nn.Module) -> int:
     return sum(len(m._forward_hooks) + len(m._forward_pre_hooks) for m in model.modules())
 
 
-def _run_stats(f):
-    """(what ``f`` returns on the check's model, how many hooks it left on that model)."""
-    model, x = _stats_model()
-    return f(model, x), _hooks_left(model)
+class _Ablated:
+    """What the student's function did on the check's model: its outputs, the hooks it left on the
+    model and whether it changed the model's weights."""
+
+    def __init__(self, outputs, hooks_left: int, weights_changed: bool):
+        self.outputs, self.hooks_left, self.weights_changed = outputs, hooks_left, weights_changed
 
 
-def _reference_stats() -> dict:
-    """{leaf: (mean, std with correction 1, std with correction 0)}, computed by hand in the order
-    ``_StatsNet.forward`` runs the leaves."""
-    model, x = _stats_model()
-    outputs = {}
+def _run_ablated(f) -> _Ablated | None:
+    """Run the student's function on the check's model (None if it returned None)."""
+    model, x = _ablation_model()
+    weights = {name: t.clone() for name, t in model.state_dict().items()}
+    layer_name, channel = _ABLATE
+    outputs = f(model, x, layer_name, channel)
+    if outputs is None:
+        return None
+    changed = any(not torch.equal(t, weights[name]) for name, t in model.state_dict().items())
+    return _Ablated(outputs, _hooks_left(model), changed)
+
+
+def _by_hand(zero=None) -> torch.Tensor:
+    """The check model's output computed layer by layer; ``zero(name, tensor)`` may change a
+    layer's output on the way (``name`` is "block.0", "block.1", "logits")."""
+    model, x = _ablation_model()
+    zero = zero or (lambda name, h: h)
     with torch.no_grad():
-        outputs["block.0"] = h = model.block[0](x)
-        outputs["block.1"] = h = model.block[1](h)
-        outputs["flatten"] = h = model.flatten(F.max_pool2d(h, 2))
-        for i, layer in enumerate(model.head):
-            outputs[f"head.{i}"] = h = layer(h)
-        assert torch.equal(h, model(x))
-    return {name: (out.mean().item(), out.std().item(), out.std(correction=0).item()) for name, out in outputs.items()}
+        h = zero("block.0", model.block[0](x))
+        h = zero("block.1", model.block[1](h))
+        return zero("logits", model.head(model.flatten(F.max_pool2d(h, 2))))
 
 
-def _close(a, b) -> bool:
-    if isinstance(a, torch.Tensor):
-        a = a.detach()  # a 0-d tensor that requires grad converts without a warning
-    return abs(float(a) - b) <= 1e-4 * (1 + abs(b))
+def _zeroed(where: str, dim: int = 1):
+    """A ``zero`` for ``_by_hand``: index ``_ABLATE``'s channel along ``dim`` of ``where``'s output set to 0."""
+    def zero(name, h):
+        if name == where:
+            h = h.clone()
+            h.select(dim, _ABLATE[1]).zero_()
+        return h
+    return zero
 
 
-def _stats_right(answer, expected, objects) -> bool:
-    """Same leaves, each (mean, std) right (either std correction), and no hook left behind."""
-    stats, left = answer
-    return (left == 0 and isinstance(stats, dict) and set(stats) == set(expected)
-            and all(len(stats[k]) == 2 and _close(stats[k][0], m) and (_close(stats[k][1], s1) or _close(stats[k][1], s0))
-                    for k, (m, s1, s0) in expected.items()))
+def _outputs_close(answer, reference) -> bool:
+    outputs = getattr(answer, "outputs", None)
+    return (isinstance(outputs, torch.Tensor) and outputs.shape == reference.shape
+            and torch.allclose(outputs.detach().double(), reference.double(), rtol=1e-5, atol=1e-6))
 
 
-def _keys(answer):
-    return set(answer[0]) if isinstance(answer[0], dict) else set()
+def _ablated_right(answer, expected, objects) -> bool:
+    """The outputs with the channel zeroed, no hook left, the weights as they were."""
+    return _outputs_close(answer, expected) and answer.hooks_left == 0 and not answer.weights_changed
 
 
 def _kept_value(drop: nn.Dropout) -> float:
@@ -282,37 +299,40 @@ def _drop_right(answer, expected, objects) -> bool:
 
 EXERCISES = {
     "08.1": Exercise(
-        expected=lambda: _reference_stats(),
-        run=lambda f: _run_stats(f),
-        same=_stats_right,
-        form="a function returning a dict {leaf name: (mean, std)}",
-        hints=("Walk model.named_modules(), keep the modules without children, and give each one a hook "
-               "that stores what it sees under that module's name. Keep what register_forward_hook returns.",
-               "A hook receives (module, inputs, output): the statistics are of output. After the forward "
-               "pass, call .remove() on every handle you kept, then return the dict."),
+        expected=lambda: _by_hand(_zeroed("block.0")),
+        run=lambda f: _run_ablated(f),
+        same=_ablated_right,
+        form="a function returning the model's outputs on x (a tensor), the channel zeroed",
+        hints=("Find the layer by its name (model.get_submodule(layer_name)), register a forward hook on it "
+               "that returns the layer's output with the channel set to zero, run the model on x, remove "
+               "the hook, return the model's outputs.",
+               "A forward hook that returns a tensor replaces the layer's output with it. Channel `channel` "
+               "of an (N, C, H, W) output is output[:, channel]: zero it in a copy (output.clone()) and "
+               "return the copy. Keep the handle register_forward_hook returns and call .remove() on it "
+               "after the forward (in a finally)."),
         mistakes=(
-            (lambda a, e, o: len(_keys(a)) == 1 and len(e) > 1,
-             "All your hooks wrote under one name: a function defined in a loop reads the loop variable "
-             "when it runs, after the loop has finished, so every hook sees the last name. Give each hook "
-             "its own name when you create it (a function that makes the hook, or a default argument)."),
-            (lambda a, e, o: a[1] > 0,
-             "Your hooks are still on the model after your function returned: they would run at every "
-             "later call. Keep the handles register_forward_hook returns and call .remove() on each."),
-            (lambda a, e, o: _keys(a) > set(e),
-             "Your dict has entries for containers too (the model itself, its Sequentials): hook only the "
-             "leaves, the modules without children."),
-            (lambda a, e, o: _keys(a) and _keys(a) <= {type(m).__name__ for m in _stats_model()[0].modules()},
-             "Your keys are class names (Conv2d, ReLU, ...): two leaves of one class would share a key. Key "
-             "each leaf by the qualified name named_modules() yields with it (block.0, head.2, ...)."),
-            (lambda a, e, o: _keys(a) and all(k.endswith((".weight", ".bias")) for k in _keys(a)),
-             "Your keys are parameter names (head.0.weight, ...): the statistics are of what each leaf "
-             "*module* outputs. Hook each leaf module and record its output, not its parameters."),
-            (lambda a, e, o: _keys(a) and not set(e) <= _keys(a),
-             "Some leaves are missing from your dict: hook every leaf of the whole tree "
-             "(named_modules walks it), not only the model's direct children."),
-            (lambda a, e, o: _keys(a) == set(e),
-             "The right layers, but not the right numbers: the statistics are of each leaf's output "
-             "(the hook's third argument), a mean and a standard deviation, as numbers."),
+            (lambda a, e, o: not isinstance(a.outputs, torch.Tensor),
+             "Return what the model outputs on x while your hook is on (a tensor of logits, one row per "
+             "image), not a statistic of it."),
+            (lambda a, e, o: a.weights_changed,
+             "Your function changed the layer's weights (state_dict differs afterwards), and the model keeps "
+             "them: every later call would miss that channel too. Leave the weights alone and zero the "
+             "layer's *output*, in a forward hook that you remove afterwards."),
+            (lambda a, e, o: _outputs_close(a, _by_hand()),
+             "Your outputs are the model's usual ones: the zeroed channel never reached the next layer. A "
+             "forward hook replaces the layer's output only with what it *returns*: a hook that changes a "
+             "copy (output = output.clone(), output = output * mask, …) and returns None changes nothing. "
+             "And is the hook still on when the model runs?"),
+            (lambda a, e, o: _outputs_close(a, _by_hand(_zeroed("block.0", dim=0))),
+             "You zeroed one image of the batch: dim 0 of an (N, C, H, W) output is the batch, the "
+             "channels are dim 1, output[:, channel]."),
+            (lambda a, e, o: _outputs_close(a, _by_hand(_zeroed("logits"))),
+             "You zeroed a column of the model's final output: hook the layer named layer_name "
+             "(model.get_submodule(layer_name)), not the model."),
+            (lambda a, e, o: _outputs_close(a, e) and a.hooks_left > 0,
+             "The right outputs, but your hook is still on the model: every later call would zero the "
+             "channel too. Keep the handle register_forward_hook returns and call handle.remove() before "
+             "returning (in a finally, so that it goes even if the forward raises)."),
         ),
     ),
     "08.2": Exercise(

@@ -3,51 +3,44 @@
 ATTEMPTS = {
     "08.1": {
         "kind": "write",
-        "title": "activation statistics with hooks",
-        "minutes": 15,
-        "misconception": "defines the hook in the loop, so every hook reads the last name",
+        "title": "switch one channel off with a hook",
+        "minutes": 10,
+        "misconception": "changes a copy of the output inside the hook and returns None, so the layer's output goes on unchanged",
         "wrong": (
-            "stats, handles = {}, []\n"
-            "for name, module in model.named_modules():\n"
-            "    if not list(module.children()):\n"
-            "        def hook(module, inputs, output):\n"
-            "            stats[name] = (output.mean().item(), output.std().item())\n"
-            "        handles.append(module.register_forward_hook(hook))\n"
+            "def zero_channel(module, inputs, output):\n"
+            "    output = output.clone()\n"
+            "    output[:, channel] = 0\n"
+            "handle = model.get_submodule(layer_name).register_forward_hook(zero_channel)\n"
             "with torch.no_grad():\n"
-            "    model(x)\n"
-            "for handle in handles:\n"
-            "    handle.remove()\n"
-            "return stats"),
+            "    outputs = model(x)\n"
+            "handle.remove()\n"
+            "return outputs"),
         "right": (
-            "leaves = {name: m for name, m in model.named_modules() if len(list(m.children())) == 0}\n"
-            "outputs = {}\n"
-            "handles = [m.register_forward_hook(lambda mod, inp, out, n=n: outputs.__setitem__(n, out))\n"
-            "           for n, m in leaves.items()]\n"
-            "with torch.no_grad():\n"
-            "    model(x)\n"
-            "for h in handles:\n"
+            "layer = dict(model.named_modules())[layer_name]\n"
+            "def hook(module, inputs, output):\n"
+            "    mask = torch.ones(output.shape[1])\n"
+            "    mask[channel] = 0\n"
+            "    return output * mask.view(1, -1, 1, 1)\n"
+            "h = layer.register_forward_hook(hook)\n"
+            "try:\n"
+            "    out = model(x)\n"
+            "finally:\n"
             "    h.remove()\n"
-            "return {n: (out.mean().item(), out.std().item()) for n, out in outputs.items()}"),
+            "return out"),
         "alternative": (
-            "names = {m: n for n, m in model.named_modules() if not any(True for _ in m.children())}\n"
-            "found = {}\n"
-            "def record(module, inputs, output):\n"
-            "    found[names[module]] = [output.mean(), output.std(correction=0)]\n"
-            "handles = [m.register_forward_hook(record) for m in names]\n"
+            "def hook(module, inputs, output):\n"
+            "    output[:, channel] = 0  # in place: the tensor passed on is changed itself\n"
+            "handle = model.get_submodule(layer_name).register_forward_hook(hook)\n"
             "with torch.no_grad():\n"
-            "    model(x)\n"
-            "for h in handles:\n"
-            "    h.remove()\n"
-            "return found"),
+            "    logits = model(x)\n"
+            "handle.remove()\n"
+            "return logits"),
         "loophole": (
-            "stats = {}\n"
-            "for name, module in model.named_modules():\n"
-            "    if not list(module.children()):\n"
-            "        module.register_forward_hook(\n"
-            "            lambda mod, inp, out, name=name: stats.__setitem__(name, (out.mean().item(), out.std().item())))\n"
+            "layer = model.get_submodule(layer_name)\n"
             "with torch.no_grad():\n"
-            "    model(x)\n"
-            "return stats"),
+            "    layer.weight[channel] = 0\n"
+            "    layer.bias[channel] = 0\n"
+            "    return model(x)"),
     },
     "08.2": {
         "kind": "predict",
