@@ -490,6 +490,12 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
         for half in (slice(0, 2), slice(2, 4)):
             (torch.nn.MSELoss()(net(images[half]), target[half]) / 4).backward()
 
+    def retained_and_cleared(net, images, target):  # one 4-digit loss from two forwards, backward twice
+        loss = torch.nn.MSELoss()(torch.cat([net(images[:2]), net(images[2:])]), target)
+        loss.backward(retain_graph=True)
+        net.zero_grad()
+        loss.backward()
+
     def one_and_three(net, images, target):
         for piece in (slice(0, 1), slice(1, 4)):
             (torch.nn.MSELoss()(net(images[piece]), target[piece]) * len(images[piece]) / 4).backward()
@@ -507,6 +513,9 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
     assert "second half's gradient alone" in said(capsys)
     assert not checks.check("05.2", each_half_over_4, net=net, images=images, target=target)
     assert "exactly half" in said(capsys)
+    assert not checks.check("05.2", retained_and_cleared, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "went through both halves' forward passes" in out and out.count("Hint:") == 1, out
     assert checks.check("05.2", two_pieces, net=net, images=images, target=target)
     assert net.conv1.weight.grad is None  # the check worked on a copy
 
@@ -864,6 +873,17 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert not checks.check("05.4", by_autograd_grad, net=net, images=images, target=target)
     out = said(capsys)
     assert "fewer times than there are batches" in out and out.count("Hint:") == 1 and "Run it yourself" not in out, out
+    def running_differences(net, batches):  # right numbers, but .grad never cleared
+        grads, before = [], net.conv1.bias.grad.clone()
+        for x, y in batches:
+            torch.nn.MSELoss()(net(x), y).backward()
+            grads.append(net.conv1.bias.grad - before)
+            before = net.conv1.bias.grad.clone()
+        return grads
+
+    assert not checks.check("05.4", running_differences, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "never cleared" in out and out.count("Hint:") == 1, out
     assert not checks.check("05.4", batch_grads(True, False, copy=False, to_none=True), net=net, images=images,
                             target=target)
     assert "keeps zero_grad(set_to_none=False)" in said(capsys)  # right, but not by the route the prompt keeps

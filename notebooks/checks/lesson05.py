@@ -93,6 +93,9 @@ _TOO_BIG = ("A forward pass saw more than 2 digits at once: the exercise asks fo
 _ONE_BACKWARD = ("conv1.weight.grad was filled by one backward() call: the exercise asks for two, one per "
                  "piece, adding into .grad.")
 _NOT_TWO = "conv1.weight.grad was not filled by two backward() calls: the exercise asks for two, one per piece."
+_SHARED_GRAPH = ("A backward() went through both halves' forward passes (one loss of all 4 digits, kept with "
+                 "retain_graph?): the exercise asks for one loss per half, each with its own backward(), and no "
+                 "zero_grad() in between.")
 
 
 def _in_two_pieces(two_pieces, net, images, target):
@@ -101,14 +104,27 @@ def _in_two_pieces(two_pieces, net, images, target):
     message saying so (told alone, by its own hint, not the ladder's)."""
     net = copy.deepcopy(net)
     net.zero_grad(set_to_none=True)
-    batches, backwards = [], []
-    net.register_forward_pre_hook(lambda module, args: batches.append(len(args[0])))
-    net.conv1.weight.register_post_accumulate_grad_hook(lambda p: backwards.append(1))
+    batches, backwards, reached = [], [], set()  # reached: the forward passes the running backward() went through
+
+    def watch(module, args, output):
+        index = len(batches)
+        batches.append(len(args[0]))
+        if output.requires_grad:
+            output.register_hook(lambda grad: reached.add(index))
+
+    def count(p):
+        backwards.append(frozenset(reached))
+        reached.clear()
+
+    net.register_forward_hook(watch)
+    net.conv1.weight.register_post_accumulate_grad_hook(count)
     two_pieces(net, images, target)
     if any(size > len(images) // 2 for size in batches):
         return _TOO_BIG
     if len(backwards) != 2:
         return _ONE_BACKWARD if len(backwards) == 1 else _NOT_TWO
+    if any(len(forwards) > 1 for forwards in backwards):
+        return _SHARED_GRAPH
     return net.conv1.weight.grad
 
 
@@ -139,6 +155,9 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 _TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there are batches: the exercise "
                       "keeps the loop's backward() and .grad, and fixes them.")
+_NEVER_CLEARED = ("Right numbers, but .grad was never cleared: your loop takes differences of a gradient that "
+                  "keeps adding up. The exercise is about clearing: zero_grad(set_to_none=False) before each "
+                  "batch's backward(), and a copy of each batch's .grad.")
 _SET_TO_NONE = ("Not this way: the exercise keeps zero_grad(set_to_none=False), as older code does; fix the loop "
                 "with it. (Your loop let conv1.bias.grad be replaced by a new tensor: the default zero_grad() "
                 "sets it to None and the next backward() makes a new one, so it needed no copy.)")
@@ -167,6 +186,8 @@ def _per_batch(f, net, images, target):
     right = len(grads) == len(each) and all(torch.allclose(a, e, rtol=1e-5, atol=1e-7) for a, e in zip(grads, each))
     if right and net.conv1.bias.grad is not held:
         return _SET_TO_NONE
+    if right and torch.allclose(held, 1.0 + torch.stack(each).sum(dim=0), rtol=1e-5, atol=1e-7):
+        return _NEVER_CLEARED  # the earlier step's ones and every batch's gradient, still there
     return grads
 
 
@@ -289,7 +310,7 @@ EXERCISES = {
                "backward() adds each piece's gradient into .grad: by what must each half's loss be "
                "weighted so that the two add up to the gradient of the mean over all 40?"),
         mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # a refused route, told alone
-                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO)),
+                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO, _SHARED_GRAPH)),
                   (_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
                              "adds its half's gradient: compare what the 4-digit loss averages over with what "
                              "each half's loss averages over."),
@@ -328,7 +349,7 @@ EXERCISES = {
                "Compare each entry with a fresh `torch.autograd.grad` of its own batch's loss, and look again "
                "at their `data_ptr()`: which two facts about .grad from section 4 explain what you see?"),
         mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # told alone
-                    for m in (_TOO_FEW_BACKWARDS, _SET_TO_NONE)),
+                    for m in (_TOO_FEW_BACKWARDS, _SET_TO_NONE, _NEVER_CLEARED)),
                   (lambda a, e, o: len({g.data_ptr() for g in a}) < len({id(g) for g in a}),
                    "Your entries are distinct tensors that share one memory, .grad's "
                    "(`grads[0].data_ptr() == grads[1].data_ptr()`): `.detach()` (or a view) gives a new tensor "
