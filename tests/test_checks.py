@@ -1504,7 +1504,11 @@ def test_03_1_refuses_a_convolution_under_any_name_and_names_a_wrong_shape(capsy
     cheats = [lambda x, w, b, stride=1, padding=0: renamed(x[None], w, b, stride=stride, padding=padding)[0],
               lambda x, w, b, stride=1, padding=0: torch.nn.functional.__dict__["conv2d"](
                   x[None], w, b, stride=stride, padding=padding)[0],
-              lambda x, w, b, stride=1, padding=0: torch.nn.Conv2d(3, 4, 3, stride, padding)(x[None])[0]]
+              lambda x, w, b, stride=1, padding=0: torch.nn.Conv2d(3, 4, 3, stride, padding)(x[None])[0],
+              lambda x, w, b, stride=1, padding=0: torch.ops.aten.slow_conv_dilated2d(  # aten's own, by name
+                  x[None], w, [3, 3], b, [stride] * 2, [padding] * 2, [1, 1])[0],
+              lambda x, w, b, stride=1, padding=0: torch.ops.aten._nnpack_spatial_convolution(
+                  x[None], w, b, [padding] * 2, [stride] * 2)[0]]
     for cheat in cheats:
         assert not checks.check("03.1", cheat)
         assert "calls a convolution of torch" in said(capsys)
@@ -1569,7 +1573,8 @@ def test_03_1_refuses_tensor_unfold_and_tells_a_list_it_is_not_a_tensor(capsys):
 @pytest.mark.parametrize("answer, named", [
     ((16, 12), ("rounded up", "divided n by the stride")), ((15, 11), ("added the padding once",)),
     ((14, 11), ("left out the padding", "left out the final + 1")),
-    ((16, 12.5), ("does not simply halve",)), ((12, 15), ("Height comes first",))])
+    ((16, 12.5), ("does not simply halve",)), ((12, 15), ("Height comes first",)),
+    ((30, 23), ("left out the stride",))])
 def test_03_2_each_common_mistake_gives_its_own_answer_and_hint(capsys, answer, named):
     checks._wrong_tries.clear()
     conv, x = torch.nn.Conv2d(3, 8, kernel_size=5, stride=2, padding=1), torch.zeros(1, 3, 32, 25)
@@ -1710,6 +1715,22 @@ def test_03_4_resizing_the_maps_before_fc_is_told_the_fix_belongs_in_the_convolu
     checks._wrong_tries.clear()
     assert not checks.check("03.4", resized)
     assert "not after them (in fc or by resizing the maps)" in said(capsys)
+
+
+def test_03_4_padding_height_and_width_differently_is_told_to_pad_both_alike(capsys):
+    nn = torch.nn
+    uneven = _downsampler(padding=1)
+    original = uneven.__init__
+
+    def init(self):
+        original(self)
+        self.down2 = nn.Conv2d(8, 8, kernel_size=3, stride=2, padding=(1, 0))  # 14x14 -> 7x6
+        self.fc = nn.Linear(8 * 7 * 6, 10)  # and fc made to fit: the model runs
+    uneven.__init__ = init
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", uneven)
+    out = said(capsys)
+    assert "not square" in out and "padding=p" in out and "not after them" not in out
 
 
 def test_03_1_names_an_output_size_that_ignores_the_stride(capsys):

@@ -112,6 +112,6 @@ ATTEMPTS = {
         "misconception": 'adds k - 1 pixels, as if neighbouring S4 units were 1 pixel apart',
         "wrong": 'ex5_field = 16 + (3 - 1)',
         "right": 'ex5_field = 16 + (3 - 1) * 4',
-        "alternative": 'ex5_field = recurrence(ex5_layers)[0]',
+        "alternative": 'ex5_field = 16 + 2 * 4',
     },
 }
