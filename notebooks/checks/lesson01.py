@@ -10,11 +10,12 @@ import inspect
 import math
 from numbers import Real
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
+import checks as _checks
 from checks import Exercise, Refused
 
 
@@ -55,22 +56,18 @@ def _is_one_number(answer) -> bool:
 
 
 def _bound_given(answer, expected: float, objects: dict) -> bool:
-    """01.2's answer, to 4 decimals or more: 0.1667 and 0.16666 pass, 0.167 does not. The window is
-    lopsided: a real layer's largest |weight| lies a little BELOW the bound, so an answer measured
-    from one (not predicted) rarely falls in it."""
+    """01.2's answer, to 4 decimals or more: for 1/6 = 0.16666…, anything from 0.1666 (cut after 4
+    decimals) to 0.1668 passes, 0.16667 too; 0.167 does not. What the exercise tests is fan_in, not
+    rounding; an answer measured from a real layer (not predicted) lies lower, and is told so."""
     if not _is_one_number(answer):
         return False
-    return expected - 1e-5 <= _number(answer) <= expected + 6e-5
+    cut = math.floor(expected * 1e4) / 1e4
+    return cut - 1e-9 <= _number(answer) <= cut + 2e-4 + 1e-9
 
 
 def _looks_measured(answer, expected: float) -> bool:
     """Just below the bound (2 % below, or less), as the largest |weight| of a real layer almost always is."""
     return 0.98 * expected <= _number(answer) < expected
-
-
-def _rounded_down(answer, expected: float) -> bool:
-    """The bound cut after 4 decimals instead of rounded (1/6 = 0.16666… written 0.1666)."""
-    return math.isclose(_number(answer), math.floor(expected * 1e4) / 1e4, abs_tol=1e-9)
 
 
 def _too_coarse(answer, expected: float) -> bool:
@@ -80,15 +77,21 @@ def _too_coarse(answer, expected: float) -> bool:
 
 @dataclass(frozen=True)
 class _TowerCount:
-    """What the check measures of one Tower(width, depth), in words when it is shown."""
+    """What the check measures of one Tower(width, depth), in words when it is shown. ``calls``:
+    how many times one forward pass runs each distinct layer in ``hidden``; ``hidden_type``: the
+    type of ``hidden`` (for a hint only, not compared)."""
     width: int
     depth: int
     numbers: int
     output: tuple
+    calls: tuple
+    hidden_type: str = field(default="", compare=False)
 
     def __repr__(self) -> str:
+        runs = ("runs each hidden layer once" if self.calls and set(self.calls) == {1}
+                else f"runs its hidden layers {', '.join(map(str, self.calls)) or 'never'} times")
         return (f"Tower({self.width}, {self.depth}): parameters() holds {self.numbers} numbers, "
-                f"its output has shape {self.output}")
+                f"its output has shape {self.output}, forward {runs}")
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,36 @@ class _TowerCounts:
 
 
 def _tower_counts(cls) -> _TowerCounts:
-    """Numbers in parameters() and output shape of cls(width, depth) on 2 inputs of 8 features,
-    for each size in _TOWER_SIZES (two depths, so that a depth written into the class fails)."""
+    """Numbers in parameters(), output shape, and how often forward runs each distinct hidden
+    layer (forward hooks count the calls), of cls(width, depth) on 2 inputs of 8 features, for
+    each size in _TOWER_SIZES (two depths, so that a depth written into the class fails)."""
     counts = []
     for width, depth in _TOWER_SIZES:
         model = cls(width=width, depth=depth)
-        out = model(torch.zeros(2, 8))
-        counts.append(_TowerCount(width, depth, sum(p.numel() for p in model.parameters()), tuple(out.shape)))
+        hidden = getattr(model, "hidden", None)
+        if hidden is None:
+            raise Refused("your Tower has no attribute hidden: keep the hidden layers in self.hidden, as the "
+                          "given class does (its forward loops over self.hidden).")
+        try:
+            layers = list(hidden)
+        except TypeError:  # one module, not a container
+            layers = [hidden]
+        distinct = list({id(layer): layer for layer in layers if isinstance(layer, nn.Module)}.values())
+        calls = [0] * len(distinct)
+
+        def counter(k):
+            def hook(module, inputs, output):
+                calls[k] += 1
+            return hook
+
+        handles = [layer.register_forward_hook(counter(k)) for k, layer in enumerate(distinct)]
+        try:
+            out = model(torch.zeros(2, 8))
+        finally:
+            for handle in handles:
+                handle.remove()
+        counts.append(_TowerCount(width, depth, sum(p.numel() for p in model.parameters()), tuple(out.shape),
+                                  tuple(calls), type(hidden).__name__))
     return _TowerCounts(tuple(counts))
 
 
@@ -117,7 +143,23 @@ def _tower_numbers(width: int, hidden: int) -> int:
 
 
 def _tower_expected() -> _TowerCounts:
-    return _TowerCounts(tuple(_TowerCount(w, d, _tower_numbers(w, d), (2, 3)) for w, d in _TOWER_SIZES))
+    return _TowerCounts(tuple(_TowerCount(w, d, _tower_numbers(w, d), (2, 3), (1,) * d) for w, d in _TOWER_SIZES))
+
+
+def _again(exercise_id: str) -> bool:
+    """Whether this is a second (or later) wrong try: checks counts it before choosing the hint,
+    so a mistake named once gets a stronger hint the next time."""
+    return _checks._wrong_tries.get(exercise_id, 0) >= 2
+
+
+def _tiered(test, hint: str, stronger: str) -> tuple:
+    """Two entries of ``mistakes`` for one mistake: ``stronger`` from the second wrong try on."""
+    return ((lambda a, e, o: _again("01.3") and test(a, e, o), stronger), (test, hint))
+
+
+def _same_layers(a, e) -> bool:
+    """Every tower registers the right numbers and gives the right shape (forward aside)."""
+    return all((t.numbers, t.output) == (x.numbers, x.output) for t, x in zip(a.towers, e.towers))
 
 
 # The methods of the exercise cell as given: the untouched cell says "not answered yet"; a class
@@ -241,9 +283,11 @@ def _my_linear(cls) -> bool:
         if not (0.17 < below < 0.33 and 0.17 < above < 0.33):
             shift = (" None is below 0: scale numbers drawn from [0, 1) to the width of the range, then "
                      "shift them so that the range is centred on 0." if above > 0.4 and not (numbers < 0).any() else "")
+            yours = (f"all of yours are equal ({numbers[0].item():.4g})" if len(torch.unique(numbers)) == 1
+                     else f"yours: {below:.0%} below, {above:.0%} above")
             raise Refused(f"for in_features=40 your {name} is not spread evenly between −1/√40 and +1/√40: "
                           f"drawn uniformly, about 25% of its numbers lie below −0.5/√40 and 25% above "
-                          f"+0.5/√40; yours: {below:.0%} below, {above:.0%} above.{shift}")
+                          f"+0.5/√40; {yours}.{shift}")
     x = torch.randn(4, 7, generator=torch.Generator().manual_seed(1))
     try:
         out = layer(x)
@@ -273,6 +317,15 @@ def _my_linear(cls) -> bool:
         no_bias = " (no bias=…: the prompt asks for the two sizes only)" if "bias" in text else ""
         raise Refused(f"print(layer) shows {text!r}; extra_repr should give "
                       f"'in_features=7, out_features=3'{no_bias} (nn.Module adds the class name and brackets).")
+    for module, sizes in ((layer, (7, 3)), (wide, (40, 1000))):
+        kept = tuple(getattr(module, name, None) for name in ("in_features", "out_features"))
+        if kept != sizes:
+            raise Refused(f"step 1 keeps in_features and out_features as attributes of self; "
+                          f"{cls.__name__}{sizes} has in_features={kept[0]!r}, out_features={kept[1]!r}.")
+    wide_text = repr(wide)
+    if wide_text != f"{cls.__name__}(in_features=40, out_features=1000)":
+        raise Refused(f"print({cls.__name__}(40, 1000)) shows {wide_text!r}: extra_repr should read the two "
+                      "sizes from the attributes step 1 keeps, whatever they are.")
     return True
 
 
@@ -317,18 +370,12 @@ EXERCISES = {
                   (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
                    "The weights lie between −bound and +bound: the bound is the positive end of the range."),
                   (lambda a, e, o: _too_coarse(a, e),
-                   "Right idea, but give the bound to 4 decimals, rounded to the nearest. (Python drops "
-                   "trailing zeros, so 4 decimals ending in 0 read as 3: if yours ended in 0, that 0 is wrong.)"),
-                  (lambda a, e, o: _rounded_down(a, e),
-                   "Just below the bound: either the bound cut after 4 decimals (round to the nearest 4th "
-                   "decimal instead: a 5th decimal of 5 or more rounds the 4th up), or the largest weight "
-                   "measured from a real layer, which lies a little below the bound (predict the bound "
-                   "from fan_in instead)."),
+                   "Right idea: now give the bound to 4 decimals."),
                   (lambda a, e, o: _looks_measured(a, e),
                    "That looks measured from a real layer: its largest weight lies a little below the "
                    "bound, and changes with the seed. Predict the bound itself from fan_in, rounded to 4 decimals."),
                   (lambda a, e, o: abs(_number(a) - e) < 5e-4,
-                   "Close: your fan_in is right; check how you rounded the 4th decimal."),
+                   "Close: your fan_in is right; check the 4th decimal."),
                   (lambda a, e, o: math.isclose(float(a), 1 / math.sqrt(o["conv_args"]["out_channels"]
                                                                      * o["conv_args"]["kernel_size"] ** 2), rel_tol=1e-2),
                    "out_channels counts the outputs, not the inputs that one output reads."),
@@ -353,21 +400,43 @@ EXERCISES = {
         unanswered=_tower_untouched,
         form="the fixed class",
         hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds "
-               "(it yields each tensor once: section 9): which hidden layers have weights of their own?",
+               "(it yields each tensor once): which hidden layers have weights of their own?",
                "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
                "one layer, with one set of weights."),
-        mistakes=((lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0),
-                   "No hidden layer is registered now: a plain Python list is not a module, so the module "
-                   "does not look inside it (section 8)."),
-                  (lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 1),
-                   "Only one hidden layer's weights are registered, although Tower(5, 3) has three hidden "
-                   "layers: are they three layers, or one layer object listed three times?"),
-                  (lambda a, e, o: a.towers[0].numbers in (_tower_numbers(5, 2), _tower_numbers(5, 4)),
-                   "Tower(5, 3) should have 3 hidden layers between first and last; yours registers the "
-                   "weights of 2 or 4: count how many layers your code puts in hidden."),
-                  (lambda a, e, o: a.towers[0] == e.towers[0],
-                   "Tower(5, 3) is right now, Tower(4, 1) is not: does the number of hidden layers follow "
-                   "the argument depth?")),
+        mistakes=(*_tiered(lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0)
+                           and a.towers[0].hidden_type in ("list", "tuple"),
+                           "No hidden layer is registered now: a plain Python list is not a module, so the "
+                           "module does not look inside it (section 8).",
+                           "Your hidden layers sit in a plain Python list, which nn.Module does not look "
+                           "inside. Section 8's ModuleListChain keeps its layers in nn.ModuleList(…), a list "
+                           "that registers what it holds: do the same."),
+                  *_tiered(lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0),
+                           "No hidden layer's weights are registered: what does your code put in "
+                           "self.hidden?",
+                           "Print Tower(5, 3).hidden and list(Tower(5, 3).named_parameters()): the hidden "
+                           "layers must be modules held by an nn.ModuleList (section 8)."),
+                  *_tiered(lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 1),
+                           "Only one hidden layer's weights are registered, although Tower(5, 3) has three "
+                           "hidden layers: are they three layers, or one layer object listed three times?",
+                           "[layer] * depth holds ONE layer object depth times: one set of weights. Call "
+                           "nn.Linear(width, width) once per hidden layer (a loop, or a list comprehension), "
+                           "so that each is a new layer."),
+                  *_tiered(lambda a, e, o: a.towers[0].numbers in (_tower_numbers(5, 2), _tower_numbers(5, 4)),
+                           "Tower(5, 3) should have 3 hidden layers between first and last; yours registers "
+                           "the weights of 2 or 4: count how many layers your code puts in hidden.",
+                           "Print len(Tower(5, 3).hidden): it should be 3, the depth. Check the range or "
+                           "the count your code uses to build hidden."),
+                  *_tiered(lambda a, e, o: (a.towers[0].numbers, a.towers[0].output)
+                           == (e.towers[0].numbers, e.towers[0].output) and not _same_layers(a, e),
+                           "Tower(5, 3) is right now, Tower(4, 1) is not: does the number of hidden layers "
+                           "follow the argument depth?",
+                           "Look for a number written into your __init__: the count of hidden layers must "
+                           "come from the argument depth (range(depth)), whatever it is."),
+                  *_tiered(lambda a, e, o: _same_layers(a, e),
+                           "The hidden layers are right now, but forward does not run each of them once: "
+                           "it should call every layer of self.hidden, in order, on t.",
+                           "Go back to the given forward: `for layer in self.hidden: t = F.relu(layer(t))` "
+                           "runs each hidden layer once, in order, between first and last.")),
     ),
     "01.4": Exercise(
         expected=lambda: True,
@@ -378,6 +447,8 @@ EXERCISES = {
                "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
                "nn.Linear(3, 2)'s: the message before this hint names the first requirement your class "
                "does not meet yet.",
-               "Fix what the message before this hint names, then run the cell again."),
+               "Take the steps one at a time, running the cell after each: section 7's Scale registers "
+               "an nn.Parameter, section 1's cell computes x @ fc.weight.T + fc.bias, and step 3 is one "
+               "f-string of the two sizes step 1 keeps."),
     ),
 }

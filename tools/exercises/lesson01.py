@@ -88,7 +88,8 @@ ATTEMPTS = {
             "class MyLinear(nn.Module):\n"
             "    def __init__(self, in_features, out_features):\n"
             "        super().__init__()\n"
-            "        self.sizes = (in_features, out_features)\n"
+            "        self.in_features = in_features\n"
+            "        self.out_features = out_features\n"
             "        bound = in_features ** -0.5\n"
             "        self.weight = nn.Parameter(2 * bound * torch.rand(out_features, in_features) - bound)\n"
             "        self.bias = nn.Parameter(2 * bound * torch.rand(out_features) - bound)\n"
@@ -97,7 +98,7 @@ ATTEMPTS = {
             "        return torch.matmul(t, self.weight.t()) + self.bias\n"
             "\n"
             "    def extra_repr(self):\n"
-            "        return 'in_features=%d, out_features=%d' % self.sizes"),
+            "        return 'in_features=%d, out_features=%d' % (self.in_features, self.out_features)"),
         "alternative": (
             "class MyLinear(nn.Module):\n"
             "    def __init__(self, in_features, out_features):\n"
