@@ -3,7 +3,7 @@
 Colours, line styles and markers (a colour-blind reader tells lines apart by the second cue), the
 colour map for signed values, the figure sizes JupyterLab shows without shrinking labels, and
 ``show(fig, alt)``: a sharp PNG with alt text, the figure freed at once. Every figure module
-(``conv_figures``, ``lenet_figures``, ``graph_figures``, ``training_figures``) draws with these
+(``conv_figures``, ``lenet_figures``, ``graph_figures``, ``layer_figures``, ``training_figures``) draws with these
 names and defines no colours of its own. Unit tests: tests/test_figure_style.py.
 """
 from __future__ import annotations

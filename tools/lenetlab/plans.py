@@ -15,7 +15,7 @@ PLANS = {
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
         ("01", "core", "The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees "
                        "(its layers still get a `.grad`): slow down there. Read §4's no-batch error aloud with "
-                       "the (12, 16) printed above it; §5 (`extra_repr`) in one sentence; skim §9's table."),
+                       "the (12, 16) printed above it; §5 (the printout) in one sentence; skim §9's table."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
         ("03", "core", "§1–§10 as the note at its top plans them: two minutes of free play with §7's explorer, "

@@ -1,0 +1,1 @@
+../notebooks/layer_figures.py
