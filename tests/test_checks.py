@@ -1979,6 +1979,49 @@ def test_06_2_a_factor_that_gives_a_diverging_rate_fails(capsys):
     assert "the new rate itself" in capsys.readouterr().out
 
 
+def test_06_2_one_doubled_feature_leaves_the_limit_and_its_curvature_growth_is_named(capsys):
+    import explorers
+    X, y = explorers.bowl_problem()
+    X2 = X * torch.tensor([1.0, 2.0])
+    checks._wrong_tries.clear()
+    for right in (1, 1.0, "1", torch.tensor(1.0), 1.002):  # the diagonal's 1; the Hessian's 1.002
+        assert checks.check("06.2", right, X=X, X2=X2, y=y) is True
+    for growth in (4, 0.25):
+        assert checks.check("06.2", growth, X=X, X2=X2, y=y) is False
+        assert "the largest curvature alone" in capsys.readouterr().out
+    assert checks.check("06.2", 2, X=X, X2=X2, y=y) is False
+    assert "holds x twice" in capsys.readouterr().out
+    for wrong in (16, 1.05):
+        assert checks.check("06.2", wrong, X=X, X2=X2, y=y) is False
+
+
+def test_06_3_a_refusal_gets_its_own_hint_and_is_not_a_wrong_try(capsys):
+    import torch.nn.functional as F
+    from checks.lesson06 import EXERCISES
+    hints = EXERCISES["06.3"].hints
+
+    def tensors(net, x, y, steps, lr):
+        optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
+        losses = []
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss)
+        return losses
+    checks._wrong_tries.clear()
+    for _ in range(2):
+        assert checks.check("06.3", tensors) is False
+        out = capsys.readouterr().out
+        assert "list of tensors" in out and "losses.append(loss.item())" in out
+        assert hints[0] not in out and hints[1] not in out
+    assert checks._wrong_tries.get("06.3", 0) == 0  # refusals are not wrong tries
+    wrong = _06_3_train(fresh_each_step=False, clear=True, order="lr=2 * lr, momentum=0.9")
+    assert checks.check("06.3", wrong) is False
+    assert hints[0] in capsys.readouterr().out  # the first wrong loop still gets the first hint
+
+
 def test_06_3_momentum_zero_is_told_it_has_no_momentum_not_to_move_the_optimizer(capsys):
     checks._wrong_tries.clear()
     for fresh in (False, True):

@@ -1,6 +1,6 @@
 """Checks for 06_manual_weight_updates' exercises.
 
-Each expected value is computed by ``torch.optim`` (or from the Hessian, for the steeper bowl) on
+Each expected value is computed by ``torch.optim`` (or from the Hessian, for the bowl with a feature scaled) on
 objects of the check's own or on copies of what the exercise cell passes; the student's function
 runs on the check's own small model and data, so an answer copied from an earlier output cannot
 pass. Nothing the student is asked for is written out here as code the cell could show.
@@ -11,6 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+import checks
 from checks import Exercise, Refused
 
 _STEPS = 6  # steps the checks run a student's update or training loop
@@ -118,8 +119,41 @@ def _near(a, value) -> bool:
     return a is not None and abs(a - value) <= 2e-2 * abs(value)
 
 
+def _curvature_growths(X, X2) -> list[float]:
+    """How many times each curvature 2·mean(x_i²) grows from X to X2 (4 for a doubled column)."""
+    return ((X2 ** 2).mean(0) / (X ** 2).mean(0)).tolist()
+
+
+def _near_growth(a, X, X2, expected, root: bool = False) -> bool:
+    """a is a changed column's curvature growth (or its square root), or one over it, but not the answer."""
+    return any((_near(a, g) or _near(a, 1 / g)) and not _near(g, expected)
+               for g in (v ** 0.5 if root else v for v in _curvature_growths(X, X2)) if not _near(g, 1))
+
+
 def _close(a, b) -> bool:
     return isinstance(a, torch.Tensor) and a.shape == b.shape and torch.allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+_refusal_hint: list[str] = []  # the hint that goes with the refusal just raised, read once by _Hints
+
+
+def _refuse(message: str, hint: str) -> Refused:
+    """A refusal of 06.3 whose hint is ``hint``, not the next of the exercise's hints."""
+    _refusal_hint[:] = [hint]
+    return Refused(message)
+
+
+class _Hints(tuple):
+    """06.3's hints. Right after a refusal the hint is the refusal's own next step, and the refusal
+    does not count as a wrong try, so the next wrong loop still gets the first hint."""
+
+    def __getitem__(self, k):
+        if _refusal_hint:
+            hint = _refusal_hint.pop()
+            tries = checks._wrong_tries
+            tries["06.3"] = tries.get("06.3", 1) - 1
+            return hint
+        return super().__getitem__(k)
 
 
 def _train_result(train, lr: float = 0.5) -> torch.Tensor:
@@ -129,6 +163,7 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
     whose optimizers all have momentum 0 is told so (its steps are plain SGD, whether it makes one
     optimizer or one per step), not that it should make the optimizer once.
     """
+    _refusal_hint.clear()
     model, x, y = _problem()
     momenta: list[float] = []
     sgd = torch.optim.SGD
@@ -144,14 +179,18 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
     finally:
         torch.optim.SGD = sgd
     if isinstance(losses, list) and losses and all(isinstance(v, torch.Tensor) for v in losses):
-        raise Refused("Your train returned a list of tensors: keep `return losses`, but append the number "
-                      "loss.item(), not the tensor loss.")
+        raise _refuse("Your train returned a list of tensors: keep `return losses`, but append the number "
+                      "loss.item(), not the tensor loss.",
+                      "Change only the append, losses.append(loss.item()), then run the check again.")
     if not (isinstance(losses, list) and len(losses) == _STEPS and all(isinstance(v, float) for v in losses)):
-        raise Refused(f"Your train returned {type(losses).__name__}, not its losses: keep `return losses`, "
-                      f"a list with one float (loss.item()) per step ({_STEPS} here).")
+        raise _refuse(f"Your train returned {type(losses).__name__}, not its losses: keep `return losses`, "
+                      f"a list with one float (loss.item()) per step ({_STEPS} here).",
+                      "Keep the given losses list and its return; the bug is elsewhere in the loop.")
     if momenta and not any(momenta):
-        raise Refused("Your optimizer has momentum 0, so its steps are plain SGD. The loop is meant to be "
-                      "SGD with momentum 0.9: keep momentum=0.9 and look for what stops the buffer building.")
+        raise _refuse("Your optimizer has momentum 0, so its steps are plain SGD. The loop is meant to be "
+                      "SGD with momentum 0.9: keep momentum=0.9 and look for what stops the buffer building.",
+                      "Print len(optimizer.state) just before each step(): where does SGD keep a weight's "
+                      "momentum buffer, and what happens to it on the next pass of the loop?")
     return _weights(model)
 
 
@@ -235,22 +274,28 @@ EXERCISES = {
         expected=lambda X, X2, y: _factor(_critical_lr(X, y) / _critical_lr(X2, y)),
         run=lambda answer, X, X2, y: _as_number_if_written_as_one(answer),
         form="a number (how many times smaller)",
-        # the default tolerance (1e-5): the factor is exact, and a smaller one is a rate above the new
-        # limit, one that diverges (3.6, the old limit over 0.07, must fail)
-        hints=("The limit is 2 / λ_max, and each curvature is 2·mean(x_i²). What happens to it when X doubles?",
-               "Each x_i becomes 2·x_i: what does that do to x_i², to the curvature λ, and to 2 / λ?"),
-        mistakes=((lambda a, e, o: _near(a, e / 2),
-                   "Doubling X doubles the slope, but the curvature 2·mean(x_i²) holds x twice: it "
+        # within 1 %: for the bowl's X2 = X * [1, 2] the curvatures on the diagonal predict 1 and the
+        # Hessian's small off-diagonal part makes it 1.002; wrong answers (2, 4, 16, 0.25) are far off
+        rtol=1e-2,
+        hints=("The limit is 2 / λ_max. Which curvature 2·mean(x_i²) does doubling the second feature "
+               "change, by how much, and which curvature is the largest afterwards?",
+               "w[1]'s curvature 2·mean(x_1²) grows 2² = 4 times, from 0.54 to about 2.2; w[0]'s stays 7.9. "
+               "Which of them sets 2 / λ_max?"),
+        mistakes=((lambda a, e, o: _number(a) is not None and 0 < _number(a) < 0.5
+                   and abs(_number(a) - _critical_lr(o["X2"], o["y"])) <= 2e-3 * _critical_lr(o["X2"], o["y"]),
+                   "That is the new rate itself: the exercise asks for the factor, how many times smaller "
+                   "the new limit is than the old."),
+                  (lambda a, e, o: _near_growth(a, o["X"], o["X2"], e, root=True),
+                   "Doubling a feature doubles the slope, but the curvature 2·mean(x_i²) holds x twice: it "
                    "grows more than twice."),
-                  (lambda a, e, o: _near(a, 1),
-                   "A factor 1 keeps the old limit: the bowl is steeper now, so the largest safe step is smaller."),
-                  (lambda a, e, o: _near(a, e * e) or _near(a, 1 / e),
+                  (lambda a, e, o: _near_growth(a, o["X"], o["X2"], e),
+                   "That is how many times the doubled feature's curvature grows (or one over it). But the limit is 2 / λ_max, set "
+                   "by the largest curvature alone: is the doubled feature's now the largest?"),
+                  (lambda a, e, o: not _near(e, 1) and (_near(a, e * e) or _near(a, 1 / e)),
                    "Scaling X scales every curvature λ, and the limit is 2 / λ_max: one factor, "
                    "in the right direction."),
-                  (lambda a, e, o: _number(a) is not None and 0 < _number(a) < 0.5
-                   and _near(a, _critical_lr(o["X2"], o["y"])),
-                   "That is the new rate itself: the exercise asks for the factor, how many times smaller "
-                   "the new limit is than the old.")),
+                  (lambda a, e, o: not _near(e, 1) and _near(a, 1),
+                   "A factor 1 keeps the old limit: the bowl is steeper now, so the largest safe step is smaller.")),
     ),
     "06.3": Exercise(
         expected=lambda: _reference_training(),
@@ -258,10 +303,10 @@ EXERCISES = {
         unanswered=lambda train, objects: _unchanged(train),
         form="the fixed function",
         mismatch="your train runs, but the weights it produces differ from SGD with momentum 0.9's.",
-        hints=("Print len(optimizer.state) just before each step(): where does SGD keep a weight's momentum "
-               "buffer, and what happens to it on the next pass of the loop?",
-               "The buffer b lives in the optimizer (optimizer.state). A new optimizer starts with no "
-               "buffer, so its first step is b = g: plain SGD. Make one optimizer that the whole loop uses."),
+        hints=_Hints(("Print len(optimizer.state) just before each step(): where does SGD keep a weight's momentum "
+                      "buffer, and what happens to it on the next pass of the loop?",
+                      "The buffer b lives in the optimizer (optimizer.state). A new optimizer starts with no "
+                      "buffer, so its first step is b = g: plain SGD. Make one optimizer that the whole loop uses.")),
         mistakes=((lambda a, e, o: _close(a, _reference_training(mu=0.0)),
                    "Your steps are still plain SGD: each step's optimizer starts with an empty momentum "
                    "buffer. Create the optimizer once, before the loop."),

@@ -29,12 +29,12 @@ ATTEMPTS = {
     },
     "06.2": {
         "kind": "predict",
-        "title": "predict, then check — a steeper bowl",
+        "title": "predict, then check — one feature doubled",
         "minutes": 4,
-        "misconception": "expects doubling X to halve the largest learning rate",
-        "wrong": "ex2_factor = 2",
-        "right": "ex2_factor = 2 ** 2",
-        "alternative": "ex2_factor = torch.tensor(4.0)",
+        "misconception": "expects any steeper feature to lower the limit, when only the most curved direction sets it",
+        "wrong": "ex2_factor = 4",
+        "right": "ex2_factor = 1",
+        "alternative": "ex2_factor = torch.tensor(1.0)",
     },
     "06.3": {
         "kind": "debug",
