@@ -283,7 +283,7 @@ def guide_plans(notebooks: list[Notebook], timings: dict) -> str:
         after = [nb for nb in notebooks if nb.number not in planned and minutes(nb, timings)]
         if after:
             out += ["", "Not in this plan, for afterwards: " + ", ".join(
-                f"{nb.number} ({minutes(nb, timings)['total']} min)" for nb in after)
-                + f" — {sum(minutes(nb, timings)['total'] for nb in after)} minutes with their exercises."]
+                f"{nb.number} ({minutes(nb, timings)['core_and_exercises']} min with its exercises, "
+                f"{minutes(nb, timings)['total']} with its Going-deeper sections too)" for nb in after) + "."]
         out.append("")
     return "\n".join(out)
