@@ -717,11 +717,40 @@ def test_07_2_an_untouched_training_loop_is_not_answered_yet(capsys):
     assert "not answered yet" in capsys.readouterr().out
 
 
-def test_07_1_counts_the_short_last_batch_of_every_epoch(capsys):
+def test_07_1_drop_last_drops_the_short_batch_of_every_epoch(capsys):
     checks._wrong_tries.clear()
-    assert checks.check("07.1", 4 * 573, n=55_000, batch_size=96, epochs=4)
-    assert not checks.check("07.1", 4 * 55_000 // 96, n=55_000, batch_size=96, epochs=4)
-    assert "rounded down" in said(capsys)
+    assert checks.check("07.1", 4 * 572, n=55_000, batch_size=96, epochs=4)
+    assert not checks.check("07.1", 4 * 573, n=55_000, batch_size=96, epochs=4)  # the short batch counted
+    assert "drop_last=True drops it" in said(capsys)
+    assert not checks.check("07.1", 4 * 55_000 // 96, n=55_000, batch_size=96, epochs=4)  # 2291: all epochs at once
+    assert "all the epochs' digits at once" in said(capsys)
+    assert not checks.check("07.1", 572, n=55_000, batch_size=96, epochs=4)
+    assert "one epoch's steps" in said(capsys)
+    assert not checks.check("07.1", 4 * 55_000 / 96, n=55_000, batch_size=96, epochs=4)
+    assert "whole number" in said(capsys)
+
+
+def test_07_2_a_second_pass_over_the_loader_is_named(capsys):
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):  # the loss is right; the accuracy from a second pass
+        model.train()
+        losses = []
+        for images, targets in loader:
+            loss = F.cross_entropy(model(images), targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        with torch.no_grad():
+            right = sum((model(images).argmax(1) == targets).sum().item() for images, targets in loader)
+        return sum(losses) / len(losses), right / len(loader.dataset)
+
+    import helpers
+    x, y = helpers.mnist_tensors(train=True, normalize=False)
+    checks._wrong_tries.clear()
+    assert not checks.check("07.2", train_one_epoch, x=x[:4_096], y=y[:4_096])
+    assert "through the loader more than once" in said(capsys)
 
 
 def test_07_2_the_last_batch_loss_is_not_the_mean(capsys):
@@ -898,6 +927,9 @@ def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(c
     assert checks.check("07.4", 1.02 * kB, checkpoint=checkpoint)
     assert checks.check("07.4", torch.tensor(0.97 * kB), checkpoint=checkpoint)  # a 0-d tensor is a number too
     assert not checks.check("07.4", 1.5 * kB, checkpoint=checkpoint)
+    assert "Too high" in said(capsys)  # the direction is named
+    checks._wrong_tries.clear()
+    assert not checks.check("07.4", 0.8 * kB, checkpoint=checkpoint)  # too low: the first hint
     out = said(capsys)
     assert "more than 5 % away from the checkpoint's real size" in out and "experiment" not in out  # a prediction
     assert not checks.check("07.4", f"{kB}", checkpoint=checkpoint)

@@ -8,7 +8,7 @@ from checks import Exercise, Range, Refused
 
 
 def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, float, bool, int, bool,
-                                                  bool, float, float, bool]:
+                                                  bool, float, float, bool, bool]:
     """(first epoch's returned loss, second epoch's, accuracy after, largest gap between a returned
     loss and the true mean cross-entropy of that epoch's batches, the same gap had the loss been
     taken of softmax probabilities instead of logits, whether the model was ever fed something other
@@ -16,7 +16,8 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     a returned loss was a tensor that requires grad, e.g. a sum of loss tensors, whether every
     return was a pair (loss, accuracy), the largest gap between a returned accuracy and the fraction
     of that epoch's digits whose batch logits were right, the same gap had it been read as a
-    percentage, whether the model ran more than once for some batch) of ``train_one_epoch`` on the
+    percentage, whether the model ran more than once for some batch, whether one call went through the
+    loader more than once) of ``train_one_epoch`` on the
     check's own DataLoader: 2,000 training digits as normalized floats, batches of 64 (the last holds
     16, so a mean over batches and a mean over digits differ), a fresh
     seeded LeNet and Adam at 0.001. Hooks record each batch's model input and logits, the loader each
@@ -36,11 +37,12 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
 
     inner = DataLoader(Counting(images, labels), batch_size=64, shuffle=True,
                        generator=torch.Generator().manual_seed(7))
-    targets, logits, fed, given = [], [], [], []
+    targets, logits, fed, given, passes = [], [], [], [], []
 
     class Recording:
         """The DataLoader, recording the targets of every batch it yields."""
         def __iter__(self):
+            passes.append(1)
             for xb, yb in inner:
                 targets.append(yb)
                 given.append(xb)
@@ -58,13 +60,14 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     pre_handle = model.register_forward_pre_hook(lambda module, inputs: fed.append(inputs[0].detach()))
     steps = []
     step_handle = optimizer.register_step_post_hook(lambda opt, args, kwargs: steps.append(1))
-    changed = graph = extra = False
+    changed = graph = extra = twice = False
     losses, gaps, softmax_gaps = [], [], []
     pair, acc_gaps, percent_gaps = True, [], []
     try:
         for _ in range(2):
-            targets.clear(), logits.clear(), fed.clear(), given.clear()
+            targets.clear(), logits.clear(), fed.clear(), given.clear(), passes.clear()
             value = train_one_epoch(model, Recording(), optimizer)
+            twice = twice or len(passes) > 1
             if isinstance(value, (tuple, list)) and len(value) == 2:
                 value, epoch_acc = value
                 epoch_acc = float(epoch_acc.item() if isinstance(epoch_acc, torch.Tensor) else epoch_acc)
@@ -101,13 +104,13 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
         model.eval()
         accuracy = (torch.cat([model(xb) for xb in images.split(256)]).argmax(dim=1) == labels).float().mean().item()
     return (losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed, len(steps), graph,
-            pair, max(acc_gaps), max(percent_gaps), extra)
+            pair, max(acc_gaps), max(percent_gaps), extra, twice)
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy, gap, _, changed, steps, graph, pair, acc_gap, _, extra = answer
+    first, second, accuracy, gap, _, changed, steps, graph, pair, acc_gap, _, extra, twice = answer
     return (gap < 1e-4 and second < first and accuracy >= 0.6 and not changed and steps > 0 and not graph  # untrained: about 0.1
-            and pair and acc_gap < 1e-6 and not extra)
+            and pair and acc_gap < 1e-6 and not extra and not twice)
 
 
 def _per_class_run(per_class_accuracy):
@@ -159,19 +162,24 @@ def _train_at(lr, train) -> float:
 
 EXERCISES = {
     "07.1": Exercise(
-        expected=lambda n, batch_size, epochs: epochs * math.ceil(n / batch_size),
-        form="an int (the number of optimizer steps)",
-        hints=("One optimizer step per batch. How many batches make one epoch, counting a short last one?",
-               "The short last batch is a step too: when you divide the training digits into batches, "
-               "which way must the division round?"),
+        expected=lambda n, batch_size, epochs: epochs * (n // batch_size),  # drop_last=True: full batches only
+        form="an int (the schedule's total_steps)",
+        hints=("One optimizer step per batch the loader yields. How many batches does one epoch yield when "
+               "drop_last=True drops the short last one?",
+               "With drop_last=True an epoch yields only full batches of 96: divide and round down, per "
+               "epoch, then count the epochs."),
         mistakes=(
             (lambda a, e, o: isinstance(a, float) and not a.is_integer(),
-             "A number of steps is a whole number: how many steps does a short last batch make?"),
+             "A number of steps is a whole number: each full batch of 96 is one step."),
+            (lambda a, e, o: isinstance(a, (int, float)) and a == o["epochs"] * math.ceil(o["n"] / o["batch_size"]),
+             "That counts the short last batch of every epoch: drop_last=True drops it, so the loader "
+             "never yields it and no step is taken for it."),
             (lambda a, e, o: isinstance(a, (int, float)) and a != e
-             and math.floor(a) in (o["epochs"] * o["n"] // o["batch_size"], o["epochs"] * (o["n"] // o["batch_size"])),
-             "You rounded down: the last batch of each epoch is shorter, but it is still a step."),
-            (lambda a, e, o: isinstance(a, (int, float)) and a == math.ceil(o["n"] / o["batch_size"]),
-             "That is one epoch's steps: the training runs for several epochs."),
+             and math.floor(a) == o["epochs"] * o["n"] // o["batch_size"],
+             "You divided all the epochs' digits at once: every epoch starts over and drops its own short "
+             "batch, so count one epoch's steps first."),
+            (lambda a, e, o: isinstance(a, (int, float)) and a in (o["n"] // o["batch_size"], math.ceil(o["n"] / o["batch_size"])),
+             "That is one epoch's steps: the schedule covers every epoch."),
         ),
     ),
     "07.2": Exercise(
@@ -186,6 +194,10 @@ EXERCISES = {
                "after. Return two floats: the mean of the batch losses, and the digits counted right "
                "divided by all the digits the loader gave."),
         mistakes=(
+            (lambda a, e, o: a[12],
+             "Your function went through the loader more than once in one epoch (a second pass after "
+             "training, to count the digits right?). One pass is enough: count the digits right from the "
+             "logits the loss already used, batch by batch, as you go."),
             (lambda a, e, o: a[11],
              "Your function runs the model more than once for a batch: one forward per batch is enough, "
              "and its logits serve both the loss and the count of digits right."),
@@ -259,6 +271,9 @@ EXERCISES = {
              "averages too."),
             (lambda a, e, o: _near(a, 2 * _checkpoint_kB(o["checkpoint"]) / 3, 0.1),
              "Two float32 numbers per weight is one too few: the weights, m and v."),
+            (lambda a, e, o: _number(a) is not None and _number(a) > 1.05 * _checkpoint_kB(o["checkpoint"]),
+             "Too high, by more than 5 %: count again the float32 numbers the checkpoint keeps per weight "
+             "(the weight, and what Adam keeps for it); the rest is a few kB."),
         ),
     ),
     "07.5": Exercise(

@@ -3,11 +3,11 @@
 ATTEMPTS = {
     "07.1": {
         "kind": "predict",
-        "title": 'counting steps (predict, then check)',
-        "misconception": 'divides the whole data set at once and drops the short last batch',
-        "wrong": 'ex1_steps = 4 * 55_000 // 96',
-        "right": 'ex1_steps = 4 * -(-55_000 // 96)',
-        "alternative": 'ex1_steps = torch.tensor(4 * math.ceil(55_000 / 96))',
+        "title": "a schedule's length (predict, then check)",
+        "misconception": 'counts the short last batch of every epoch, which drop_last=True drops',
+        "wrong": 'ex1_steps = 4 * math.ceil(55_000 / 96)',
+        "right": 'ex1_steps = 4 * (55_000 // 96)',
+        "alternative": 'ex1_steps = torch.tensor(4 * math.floor(55_000 / 96))',
     },
     "07.2": {
         "kind": "write",
