@@ -218,6 +218,21 @@ def test_the_real_student_copy_never_promises_a_solution_it_does_not_have(build)
                     f"{nav.source(cell)[:200]!r} (wrap the sentence in <!--solutions-->…<!--/solutions-->)")
 
 
+def test_each_pause_point_of_the_guide_has_a_cell_without_its_output_in_the_student_copy(build):
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    table = guide.split("## Pause points", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\d\d_\w+)` \|", table, re.M)
+    assert len(rows) >= 9, "the guide's pause-point table was not found"
+    for stem in sorted(set(rows)):
+        if stem.startswith("00_"):
+            continue  # 00's pause points are its own checks (the labels, the slider), not a prediction
+        paused = [c for c in load(build / "notebooks" / f"{stem}.ipynb")["cells"] if "pause" in nav.tags(c)]
+        assert paused, (
+            f"{stem}: the guide lists {rows.count(stem)} pause point(s) but no cell is tagged `pause`: tag the "
+            "cell the room predicts, so the student copy shows it without its output")
+        assert all(c["outputs"] == [] for c in paused)
+
+
 def test_every_note_for_instructors_is_marked_so_the_student_copy_leaves_it_out(build):
     for path in REAL:
         for cell in load(build / "notebooks" / path.name)["cells"]:
