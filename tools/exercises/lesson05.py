@@ -45,7 +45,7 @@ ATTEMPTS = {
         "kind": "predict",
         "title": 'where the gradient goes',
         "minutes": 4,
-        "misconception": 'one entry per window, forgetting that ReLU closes the gate of an all-negative window',
+        "misconception": 'one entry per window, forgetting that ReLU closes the gate of a window with no positive entry',
         "wrong": 'ex3_count = 4',
         "right": 'ex3_count = 3',
         "alternative": 'ex3_count = torch.tensor(3)',
