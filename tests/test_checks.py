@@ -1931,6 +1931,94 @@ def test_03_1_an_output_size_rounded_up_is_told_to_round_down(capsys, rule):
     assert "a row or a column too big: you rounded up" in said(capsys)
 
 
+def test_03_1_right_shapes_wrong_values_names_a_setting_a_position_and_both_numbers(capsys):
+    def channel_zero(x, weight, bias, stride=1, padding=0):  # channel 0 only: shapes right, values wrong
+        return _loop_conv2d(x[:1], weight[:, :1], bias, stride, padding)
+
+    checks._wrong_tries.clear()
+    for _ in range(2):  # the same concrete message on a second try, not a generic hint
+        assert not checks.check("03.1", channel_zero)
+        out = said(capsys)
+        assert "Your shapes are right in all 5 settings; the values are not. With stride 1, padding 0, output (0, 0, 0) is" in out
+        got, want = (float(v) for v in __import__("re").findall(r"is (-?\d+\.\d+), F.conv2d gives (-?\d+\.\d+)", out)[0])
+        assert got != want
+    assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: _loop_conv2d(x, w, b, stride, padding).int())
+    assert "holds integers" in said(capsys)
+
+
+def test_03_1_indexing_the_output_by_the_input_position_gets_its_own_hint(capsys):
+    def by_input_position(x, weight, bias, stride=1, padding=0):  # out[o, i * stride, …]: IndexError at stride 2
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        k = weight.shape[-1]
+        out = torch.zeros(weight.shape[0], (x.shape[1] - k) // stride + 1, (x.shape[2] - k) // stride + 1)
+        for o in range(weight.shape[0]):
+            for i in range(0, x.shape[1] - k + 1, stride):
+                for j in range(0, x.shape[2] - k + 1, stride):
+                    out[o, i, j] = (x[:, i:i + k, j:j + k] * weight[o]).sum() + bias[o]
+        return out
+
+    checks._wrong_tries.clear()
+    assert not checks.check("03.1", by_input_position)
+    out = said(capsys)
+    assert "IndexError" in out and "you index the output by the input position" in out and "rounds up" not in out
+
+
+def test_03_1_refuses_numpy_sliding_window_view_and_gives_numpy_back(capsys):
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def by_numpy(x, w, b, stride=1, padding=0):
+        k = w.shape[-1]
+        padded = np.pad(x.numpy(), ((0, 0), (padding, padding), (padding, padding)))
+        windows = sliding_window_view(padded, (k, k), axis=(1, 2))[:, ::stride, ::stride]
+        return torch.from_numpy(np.einsum("chwuv,ocuv->ohw", windows, w.numpy())) + b[:, None, None]
+
+    checks._wrong_tries.clear()
+    assert torch.allclose(by_numpy(torch.ones(3, 5, 5), torch.ones(2, 3, 3, 3), torch.zeros(2)), torch.full((2, 3, 3), 27.0))
+    assert not checks.check("03.1", by_numpy)
+    assert "NumPy's as in sliding_window_view" in said(capsys)
+    assert sliding_window_view(np.arange(4), 2).shape == (3, 2)  # NumPy works again after the check
+
+
+def _s2_after_shift():
+    nn = torch.nn
+    g = torch.Generator().manual_seed(0)
+    image = torch.zeros(1, 1, 28, 28)
+    image[0, 0, 6:20, 5:18] = torch.rand(14, 13, generator=g)  # ink away from the borders
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        layers = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2))
+    return dict(layers=layers, image=image, shift=4)
+
+
+@pytest.mark.parametrize("answer, named", [
+    (4, "That is the move in input pixels"), (0, "That would be invariance"), (8, "divide by its stride"),
+    (1, "S4's move")])
+def test_03_6_a_shift_through_a_pool_measured_and_each_slip_named(capsys, answer, named):
+    objects = _s2_after_shift()
+    checks._wrong_tries.clear()
+    assert checks.check("03.6", 2, **objects) and checks.check("03.6", 2.0, **objects)
+    said(capsys)
+    assert not checks.check("03.6", answer, **objects)
+    assert named in said(capsys)
+
+
+def test_03_4_only_down1_padded_and_fc_made_to_fit_is_told_down2_needs_it(capsys):
+    nn = torch.nn
+    fitted = _downsampler(padding=1)
+    original = fitted.__init__
+
+    def init(self):
+        original(self)
+        self.down2 = nn.Conv2d(8, 8, kernel_size=3, stride=2)  # 14 -> 6
+        self.fc = nn.Linear(8 * 6 * 6, 10)  # 288: the model runs
+    fitted.__init__ = init
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", fitted)
+    out = said(capsys)
+    assert "down1 halves, 28 → 14, but down2's maps are not 7x7" in out and "not 14x14" not in out
+
+
 def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):
     checks._wrong_tries.clear()
 

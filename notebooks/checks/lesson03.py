@@ -48,6 +48,37 @@ class _NoConvolution(TorchDispatchMode):
             raise _ConvolutionCalled
         return func(*args, **(kwargs or {}))
 
+    def __enter__(self):
+        _numpy_windows(refuse=True)
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        _numpy_windows(refuse=False)
+        return super().__exit__(*exc)
+
+
+def _refused_numpy_as_strided(*args, **kwargs):
+    raise _ConvolutionCalled
+
+
+_NUMPY_AS_STRIDED = {}  # module -> its own as_strided, while refused
+
+
+def _numpy_windows(refuse: bool):
+    """Swap NumPy's as_strided, which sliding_window_view calls to cut out every window at once,
+    for a refusal (refuse=True) or back. NumPy code is otherwise unseen by the dispatch mode."""
+    try:
+        import numpy.lib._stride_tricks_impl as impl
+        import numpy.lib.stride_tricks as public
+    except ImportError:  # another NumPy layout: nothing to swap
+        return
+    for module in (impl, public):
+        if refuse:
+            _NUMPY_AS_STRIDED.setdefault(module, module.as_strided)
+            module.as_strided = _refused_numpy_as_strided
+        elif module in _NUMPY_AS_STRIDED:
+            module.as_strided = _NUMPY_AS_STRIDED.pop(module)
+
 
 class _ConvolutionCalled(Exception):
     pass
@@ -71,7 +102,11 @@ def _right_on_a_square_image(f) -> bool:
 
 class _StrideIgnored:
     """What 03.1's run returns when the function raises with a stride above 1 yet is right at
-    stride 1: its output size leaves the stride out of the formula."""
+    stride 1: its output size leaves the stride out of the formula (or rounds up), or, if the error
+    is an IndexError, it indexes the output by the input position (i · stride) instead of i."""
+
+    def __init__(self, error: Exception | None = None):
+        self.index_error = isinstance(error, IndexError)
 
 
 def _right_at_stride_one(f) -> bool:
@@ -93,15 +128,16 @@ def _run_my_conv2d(f):
         with _NoConvolution():
             return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
     except _ConvolutionCalled:
-        raise Refused("the exercise asks for loops: your function calls a convolution of torch "
-                      "(or unfold, which cuts out the windows for you, or as_strided).") from None
+        raise Refused("the exercise asks for loops: your function calls a convolution of torch (or unfold, "
+                      "which cuts out the windows for you, or as_strided: torch's, or NumPy's as in "
+                      "sliding_window_view).") from None
     except NotImplementedError:
         raise
-    except Exception:
+    except Exception as error:
         if _right_on_a_square_image(f):
             return _SquareOnly()
         if _right_at_stride_one(f):
-            return _StrideIgnored()
+            return _StrideIgnored(error)
         raise
 
 
@@ -145,6 +181,40 @@ def _right_where(answer, expected, settings) -> bool:
     chosen = [i for i, setting in enumerate(_SETTINGS) if setting in settings]
     return (_all_close([answer[i] for i in chosen], [expected[i] for i in chosen])
             and not _all_close(answer, expected))
+
+
+class _FirstDifference:
+    """03.1's hint when every shape is right and some values are not: the test (called with the
+    answer) finds the first setting and output position that differ, and the hint, shown with
+    str(), names them with the two numbers."""
+
+    def __init__(self):
+        self.where = None
+
+    def test(self, answer, expected) -> bool:
+        self.where = None
+        if not (isinstance(answer, list) and len(answer) == len(expected)
+                and all(isinstance(a, torch.Tensor) and a.shape == e.shape for a, e in zip(answer, expected))):
+            return False
+        for (s, p), a, e in zip(_SETTINGS, answer, expected):
+            wrong = ~torch.isclose(a.double(), e.double(), atol=1e-4)
+            if wrong.any():
+                o, i, j = (int(v) for v in wrong.nonzero()[0])
+                self.where = (s, p, o, i, j, float(a[o, i, j]), float(e[o, i, j]))
+                return True
+        return False
+
+    def __str__(self):
+        if self.where is None:
+            return "Your shapes are right in all 5 settings; the values are not."
+        s, p, o, i, j, got, want = self.where
+        return (f"Your shapes are right in all 5 settings; the values are not. With stride {s}, padding {p}, "
+                f"output ({o}, {i}, {j}) is {got:.3f}, F.conv2d gives {want:.3f}. Output (o, i, j) is the "
+                f"window of the padded image at row i · stride, column j · stride (k x k, all C channels) "
+                f"times filter o, summed, plus bias[o].")
+
+
+_FIRST_DIFFERENCE = _FirstDifference()
 
 
 class _Shapes(tuple):
@@ -306,6 +376,22 @@ def _slip_mistakes() -> tuple:
     return tuple((lambda a, e, o, chosen=chosen: _slips(a, o) == chosen, _slip_hint(chosen)) for chosen in subsets)
 
 
+def _columns_moved(layers, image, shift):
+    """By how many columns the output of ``layers`` moves when ``image`` moves ``shift`` pixels right:
+    the smallest m with output(shifted)[..., m:] equal to output(image)[..., :-m] (within 1e-6)."""
+    with torch.no_grad():
+        before = layers(image)
+        after = layers(F.pad(image, (shift, 0))[..., :-shift])
+    for m in range(before.shape[-1]):
+        if torch.allclose(after[..., m:], before[..., :before.shape[-1] - m], rtol=0, atol=1e-6):
+            return m
+    raise ValueError(f"no column move makes the maps equal for a shift of {shift}")
+
+
+def _pool_stride(layers) -> int:
+    return _jump([m for m in layers if hasattr(m, "stride")])
+
+
 def _is_int(a) -> bool:
     return isinstance(a, int) and not isinstance(a, bool)
 
@@ -325,6 +411,10 @@ EXERCISES = {
              "Your code fails on the check's image but is right on a square one: it uses one size for both "
              "dimensions. The check's image is 7 high and 6 wide: compute H_out from the height and W_out "
              "from the width, separately."),
+            (lambda a, e, o: isinstance(a, _StrideIgnored) and a.index_error,
+             "Your code is right with stride 1 but raises an IndexError with a larger stride: you index "
+             "the output by the input position (i · stride) instead of i. Output (i, j) is the i-th window "
+             "down and the j-th across; only the window's first row and column are i · stride and j · stride."),
             (lambda a, e, o: isinstance(a, _StrideIgnored),
              "Your code is right with stride 1 but raises with a larger stride: your output size ignores "
              "the stride, or rounds up. Divide by it and round down with //, as section 2's formula does: "
@@ -354,6 +444,10 @@ EXERCISES = {
              or _shape_is(a, e, lambda shape: (shape[0], shape[2], shape[2])),
              "Your outputs are square, but the check's image is not: 3 channels of 7 rows and 6 columns. "
              "Compute H_out from the height and W_out from the width."),
+            (lambda a, e, o: not _wrong_shape(a, e) and any(not t.is_floating_point() for t in a),
+             "Your output tensor holds integers, so every number is cut to a whole one: make it with "
+             "torch.zeros(...), which gives floats, or x.new_zeros(...)."),
+            (lambda a, e, o: _FIRST_DIFFERENCE.test(a, e), _FIRST_DIFFERENCE),
             (lambda a, e, o: _wrong_shape(a, e),
              "Some output has the wrong shape. The check's image has 3 channels of 7 rows and 6 columns "
              "and 4 filters of 3x3; it tries (stride, padding) = (1, 0), (2, 0), (1, 1), (2, 1) and (3, 2). "
@@ -426,6 +520,9 @@ EXERCISES = {
              "Some maps are not square: you padded the height and the width differently. The image is "
              "square and each dimension needs the same padding on both sides: one number, padding=p, "
              "pads every side."),
+            (lambda a, e, o: a[2] == e[2] and a[0] == e[0] and a[1] != e[1],
+             "The model runs now and down1 halves, 28 → 14, but down2's maps are not 7x7: the fix belongs "
+             "in down2, not after it (in fc or by resizing the maps). Which padding halves 14?"),
             (lambda a, e, o: a[2] == e[2] and a[1] != e[1],
              "The model runs now, but its maps are not 14x14 and 7x7: the fix belongs in the convolutions, "
              "not after them (in fc or by resizing the maps)."),
@@ -453,6 +550,26 @@ EXERCISES = {
              "That is S4's own field; the new layer reads several S4 units side by side, so it widens the field."),
             (lambda a, e, o: _is_int(a) and a == o["layers"][-1].kernel_size[0],
              "That is the kernel's width in S4 units; the question asks how many input pixels the unit sees."),
+        ),
+    ),
+    "03.6": Exercise(
+        expected=lambda layers, image, shift: _columns_moved(layers, image, shift),
+        form="an int (a number of columns)",
+        hints=("A stride-1 convolution moves its maps with the input, pixel for pixel. What does a 2x2 pool "
+               "with stride 2 do to a 4-pixel move? Section 8 says which shifts it keeps.",
+               "Neighbouring S2 units are 2 input pixels apart (their jump, section 10): a move of 4 pixels "
+               "is how many S2 columns?"),
+        mistakes=(
+            (lambda a, e, o: _is_int(a) and a == o["shift"],
+             "That is the move in input pixels, and of the conv maps (stride 1). The pool's stride of 2 puts "
+             "S2's columns 2 pixels apart: how many of them is a 4-pixel move?"),
+            (lambda a, e, o: _is_int(a) and a == 0,
+             "That would be invariance: maps that do not move. Pooling keeps equivariance for shifts that are "
+             "multiples of its stride (section 8): the maps move, by fewer columns than the digit's pixels."),
+            (lambda a, e, o: _is_int(a) and a == o["shift"] * _pool_stride(o["layers"]),
+             "The pool makes the maps smaller, so they move by fewer columns, not more: divide by its stride."),
+            (lambda a, e, o: _is_int(a) and a == o["shift"] // 4 and e != a,
+             "That would be S4's move (two pools, jump 4); `ex6_s2` has one pool, with a stride of 2."),
         ),
     ),
 }

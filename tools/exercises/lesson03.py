@@ -114,4 +114,13 @@ ATTEMPTS = {
         "right": 'ex5_field = 16 + (3 - 1) * 4',
         "alternative": 'ex5_field = 16 + 2 * 4',
     },
+    "03.6": {
+        "kind": "predict",
+        "title": 'shift, then pool',
+        "minutes": 3,
+        "misconception": 'thinks the pooled maps move as many columns as the input moves pixels',
+        "wrong": 'ex6_moved = 4',
+        "right": 'ex6_moved = 2',
+        "alternative": 'ex6_moved = 4 // 2',
+    },
 }
