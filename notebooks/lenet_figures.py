@@ -220,8 +220,9 @@ LENET_ALT = ("LeNet-5 drawn left to right from its real shapes: a 28x28 input, C
 
 DIGIT_MAPS_ALT = ("The first MNIST test digit, a 7, and the six 28x28 maps the untrained C1 makes of it "
                   "after ReLU, each on its own colour scale with its maximum in its title: map 0 "
-                  "lights the top bar, maps 2-4 the strokes, map 5 a few pixels, maps 3 and 4 keep an "
-                  "even background (their positive bias), map 1 is 0 everywhere.")
+                  "lights the top bar, maps 2-4 the strokes, map 5 the bar's right end and dots down "
+                  "the stem, maps 3 and 4 keep an even background (their positive bias), map 1 is 0 "
+                  "everywhere.")
 """Alt text of 02_lenet §1's digit and its C1 maps."""
 
 FAMILY_ALT = ("The three LeNets drawn one under the other on one scale, from the input through two "

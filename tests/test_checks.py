@@ -1318,6 +1318,22 @@ def test_02_4_in_features_worked_out_by_pytorch_is_refused(capsys, fc1, words):
     assert words in said(capsys)
 
 
+def test_02_4_a_forward_without_return_is_named(capsys):
+    checks._wrong_tries.clear()
+    source = DIGITNET.format(first="", last_made=LINEARS.format(features="20 * 6 * 6"), last="", relu="F.relu")
+    source = source.replace("return (self.head", "scores = (self.head")
+    assert "return" not in source.split("def forward")[1]
+    assert checks.check("02.4", _lesson02_class("DigitNet", source)) is False
+    assert "forward returned None" in said(capsys)
+
+
+def test_02_1_an_empty_list_says_nothing_was_recorded(capsys):
+    checks._wrong_tries.clear()
+    assert checks.check("02.1", lambda model, x: []) is False
+    out = said(capsys)
+    assert "nothing was recorded" in out and "no input row" not in out
+
+
 def test_04_2_a_helper_that_calls_graph_figures_or_backward_is_refused(capsys):
     import graph_figures
     checks._wrong_tries.clear()

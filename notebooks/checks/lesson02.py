@@ -204,6 +204,8 @@ def _recorder_verdict(fn) -> bool | str:
             setattr(helpers, name, function)
     if not isinstance(got, (list, tuple)) or not all(isinstance(r, (list, tuple)) and len(r) == 2 for r in got):
         return "not a list"
+    if not got:
+        return "empty"
     got = [(name, tuple(shape)) for name, shape in got]
     names, right_names = [name for name, _ in got], [name for name, _ in right]
     if names != right_names:
@@ -323,6 +325,8 @@ def _digitnet_verdict(cls) -> bool | str:
         with_avg_pool = [linears[1](F.relu(linears[0](_two_stages(convs, x, pools=pools))))
                          for pools in ((F.avg_pool2d, F.max_pool2d), (F.max_pool2d, F.avg_pool2d),
                                        (F.avg_pool2d, F.avg_pool2d))]
+    if scores is None:
+        return "returned None"  # forward without a return
     if not isinstance(scores, torch.Tensor) or scores.shape != right.shape:
         return "shape"
     if torch.allclose(scores, right, atol=1e-5):
@@ -566,6 +570,9 @@ EXERCISES = {
                   (lambda a, e, o: a == "names",
                    "Record one (dotted name, shape) per leaf module that ran, named as model.named_modules() "
                    "names them: no input row and no function calls (torch.flatten is not a module)."),
+                  (lambda a, e, o: a == "empty",
+                   "Your list is empty: nothing was recorded. Each leaf module needs a forward hook that "
+                   "appends its (name, output shape), registered before model(x) runs."),
                   (lambda a, e, o: a == "not a list",
                    "Return a list of (name, shape) pairs, the shape as a tuple of ints."),
                   (lambda a, e, o: a == "shapes",
@@ -632,7 +639,10 @@ EXERCISES = {
                "forward takes x through them, with a ReLU and the pooling where the list says.",
                "Compare forward with the list, stage by stage: each layer, each ReLU, each 2x2 max pooling, "
                "in the list's order, and nothing else."),
-        mistakes=((lambda a, e, o: a == "layers",
+        mistakes=((lambda a, e, o: a == "returned None",
+                   "forward returned None: it computes the scores but does not return them. End it with "
+                   "return and the head's output."),
+                  (lambda a, e, o: a == "layers",
                    "DigitNet has two convolutions and two linear layers, made in __init__ (pooling and "
                    "ReLU have no weights: use them as functions or as one module each)."),
                   (lambda a, e, o: a == "lazy",
