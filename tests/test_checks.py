@@ -2729,3 +2729,51 @@ def test_00_1_refuses_an_answer_read_from_the_tensor_and_accepts_typed_forms(cap
         assert "read from the tensor" in out and "Hint: " in out
     for typed in (0.7255, 0.72549, 185 / 255, 1 - 70 / 255, np.float32(0.7255), grid[7, 7] / 255):
         assert checks.check("00.1", typed, image=image), typed
+
+
+def test_01_review_b_hints(capsys):
+    """01.1: a swapped pair and a Linear shape of the wrong length get their own hints; 01.3: a
+    forward that runs no hidden layer says so in words; 01.4: plain tensors are told to use
+    nn.Parameter, and the second hint gives torch.rand's range."""
+    nn = torch.nn
+    checks._wrong_tries.clear()
+    shapes = dict(conv_args=dict(in_channels=3, out_channels=16, kernel_size=3),
+                  linear_args=dict(in_features=256, out_features=32))
+    assert not checks.check("01.1", ((32, 256), (16, 3, 3, 3)), **shapes)
+    assert "in the wrong order" in said(capsys)
+    for wrong in (((16, 3, 3, 3), (32,)), ((16, 3, 3, 3), (32, 256, 1))):
+        assert not checks.check("01.1", wrong, **shapes)
+        assert "A Linear weight has two dimensions" in said(capsys), wrong
+
+    class Skips(nn.Module):
+        def __init__(self, width, depth):
+            super().__init__()
+            self.first, self.last = nn.Linear(8, width), nn.Linear(width, 3)
+            self.hidden = nn.ModuleList()
+
+        def forward(self, t):
+            return self.last(torch.relu(self.first(t)))
+
+    checks._wrong_tries.clear()
+    assert not checks.check("01.3", Skips)
+    out = said(capsys)
+    assert "runs no hidden layer" in out and "never" not in out, out
+
+    class Plain(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.in_features, self.out_features = in_features, out_features
+            b = in_features ** -0.5
+            self.weight = (torch.rand(out_features, in_features) * 2 * b - b).requires_grad_()
+            self.bias = (torch.rand(out_features) * 2 * b - b).requires_grad_()
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+        def extra_repr(self):
+            return f"in_features={self.in_features}, out_features={self.out_features}"
+
+    checks._wrong_tries.clear()
+    assert not checks.check("01.4", Plain)
+    assert "nn.Parameter(…)" in said(capsys)
+    assert any("torch.rand(shape) draws" in hint for hint in checks.lesson01.EXERCISES["01.4"].hints[1:2])

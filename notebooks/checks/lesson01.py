@@ -89,7 +89,8 @@ class _TowerCount:
 
     def __repr__(self) -> str:
         runs = ("runs each hidden layer once" if self.calls and set(self.calls) == {1}
-                else f"runs its hidden layers {', '.join(map(str, self.calls)) or 'never'} times")
+                else f"runs its hidden layers {', '.join(map(str, self.calls))} times" if self.calls
+                else "runs no hidden layer")
         return (f"Tower({self.width}, {self.depth}): parameters() holds {self.numbers} numbers, "
                 f"its output has shape {self.output}, forward {runs}")
 
@@ -256,7 +257,11 @@ def _my_linear(cls) -> bool:
                       "first, then wrap the result in nn.Parameter(…).")
     if set(params) != {"weight", "bias"}:
         found = f"registers {sorted(params)} as parameters" if params else "registers no parameters"
-        raise Refused(f"the module {found}; a linear layer registers exactly two, weight and bias.")
+        plain = [name for name in ("weight", "bias") if name not in params
+                 and isinstance(getattr(layer, name, None), torch.Tensor)]
+        fix = (f" Your {' and '.join(plain)}: a plain tensor, even with requires_grad, is not registered; "
+               "wrap it in nn.Parameter(…) (section 7).") if plain else ""
+        raise Refused(f"the module {found}; a linear layer registers exactly two, weight and bias.{fix}")
     weight, bias = params["weight"], params["bias"]
     if tuple(weight.shape) != (3, 7) or tuple(bias.shape) != (3,):
         raise Refused(f"for in_features=7, out_features=3 your weight is {tuple(weight.shape)} and your "
@@ -340,8 +345,14 @@ EXERCISES = {
                    and (len(a) != 2 or not all(isinstance(s, (tuple, list)) for s in a)),
                    "Give two shapes, one per layer, as a pair of tuples: (conv weight shape, linear weight "
                    "shape)."),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2
+                   and tuple(a[0]) == tuple(e[1]) and tuple(a[1]) == tuple(e[0]),
+                   "Both shapes are right, in the wrong order: the pair is (conv weight shape, linear "
+                   "weight shape), the conv layer first."),
                   (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and len(a[0]) != 4,
                    "A Conv2d weight has four dimensions: (out, in, kH, kW)."),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and len(a[1]) != 2,
+                   "A Linear weight has two dimensions: (out_features, in_features)."),
                   (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2
                    and (tuple(a[1]) == tuple(reversed(e[1]))
                         or tuple(a[0]) == (e[0][1], e[0][0], *e[0][2:]) != e[0]),
@@ -444,9 +455,10 @@ EXERCISES = {
         form="the class MyLinear",
         hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 6, "
                "the range of section 10, the formula of section 1, the text of section 5.",
-               "Build a small one, MyLinear(3, 2), and print it, its weight and its bias beside "
-               "nn.Linear(3, 2)'s: the message before this hint names the first requirement your class "
-               "does not meet yet.",
+               "For the range: torch.rand(shape) draws numbers uniformly from [0, 1), and in_features ** -0.5 "
+               "is 1/√in_features. Build a small one, MyLinear(3, 2), and print it, its weight and its bias "
+               "beside nn.Linear(3, 2)'s: the message before this hint names the first requirement your "
+               "class does not meet yet.",
                "Take the steps one at a time, running the cell after each: section 7's Scale registers "
                "an nn.Parameter, section 1's cell computes x @ fc.weight.T + fc.bias, and step 3 is one "
                "f-string of the two sizes step 1 keeps."),
