@@ -1,4 +1,5 @@
-"""Figures of 02_lenet: LeNet drawn from a real forward pass (every stage, ReLU and pooling).
+"""Figures of 02_lenet: LeNet drawn from a real forward pass (every stage, ReLU and pooling); and
+00_start_here's digit beside a crop of its pixels written as numbers.
 
 ``lenet_stages`` reads what a model does with ``helpers.record_forward``, the same record
 ``helpers.shape_trace`` reads, so the drawing and the shape table cannot disagree.
@@ -211,6 +212,43 @@ def draw_digit_maps(digit: torch.Tensor, maps: torch.Tensor, title: str = "input
     for ax in axes:
         ax.set_axis_off()
     return axes
+
+
+def draw_digit_crop(grid, rows: tuple[int, int], cols: tuple[int, int]):
+    """Draw a digit's pixel grid with the crop ``grid[rows[0]:rows[1], cols[0]:cols[1]]`` boxed
+    (left), beside that crop cell by cell with each pixel's value written in it (right).
+
+    ``grid`` is the ``(H, W)`` array of whole-number pixels (0 to 255), both panels gray on the same
+    scale; the right one's ticks are the grid's own row and column numbers. Returns the two axes.
+    Introduced in 00_start_here §3.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    grid = np.asarray(grid)
+    (r0, r1), (c0, c1) = rows, cols
+    crop = grid[r0:r1, c0:c1]
+    aspect = crop.shape[1] / crop.shape[0] * grid.shape[0] / grid.shape[1]
+    _, (left, right) = plt.subplots(1, 2, figsize=(7.2, 2.1), width_ratios=(1, aspect))
+    left.imshow(grid, cmap="gray", vmin=0, vmax=255)
+    left.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0, r1 - r0, fill=False, ec=OKABE_ITO[1], lw=2,
+                             label="crop"))
+    left.set(title="the digit, crop boxed", xticks=[], yticks=[])
+    right.imshow(crop, cmap="gray", vmin=0, vmax=255,
+                 extent=(c0 - 0.5, c1 - 0.5, r1 - 0.5, r0 - 0.5))
+    for i in range(r0, r1):
+        for j in range(c0, c1):
+            v = int(grid[i, j])
+            right.text(j, i, str(v), ha="center", va="center", fontsize=9,
+                       color="black" if v > 127 else "white")
+    right.set(title=f"grid[{r0}:{r1}, {c0}:{c1}]: rows {r0}-{r1 - 1}, columns {c0}-{c1 - 1}",
+              xticks=range(c0, c1), yticks=range(r0, r1))
+    right.tick_params(length=0)
+    for spine in right.spines.values():
+        spine.set_edgecolor(OKABE_ITO[1])
+        spine.set_linewidth(2)
+    return left, right
 
 
 LENET_ALT = ("LeNet-5 drawn left to right from its real shapes: a 28x28 input, C1 6@28x28, S2 6@14x14, "

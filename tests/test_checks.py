@@ -2548,13 +2548,19 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     assert "as stored in the grid" in capsys.readouterr().out
     assert not checks.check("00.1", 185 / 256, image=image)
     assert "how many different values" in capsys.readouterr().out
+    assert not checks.check("00.1", 0.723, image=image)  # 185 / 256 to 3 decimals
+    assert "how many different values" in capsys.readouterr().out
     assert checks.check("00.1", 0.7255, image=image)
-    assert not checks.check("00.1", 0.725, image=image)  # the right idea, to 3 decimals
-    assert "Right idea" in capsys.readouterr().out
+    for short in (0.725, 0.73):  # the right division, to 3 or 2 decimals
+        assert not checks.check("00.1", short, image=image)
+        out = capsys.readouterr().out
+        assert "Right division: give it to 4 decimals" in out and "185 / 255" in out, (short, out)
     for neighbour in (0.7254, 0.7256):  # one step of the 4th decimal either side of 0.7255: both pass
         assert checks.check("00.1", neighbour, image=image), neighbour
-    assert not checks.check("00.1", 0.7257, image=image)
-    assert "Right idea" in capsys.readouterr().out
+    for slip in (0.7253, 0.7257, 0.7281):  # 4 decimals, a digit off: no "not 4 decimals"
+        assert not checks.check("00.1", slip, image=image)
+        out = capsys.readouterr().out
+        assert "Close, but not this value" in out and "not to 4 decimals" not in out, (slip, out)
     assert not checks.check("00.1", 1 - 185 / 255, image=image)
     assert "no inversion" in capsys.readouterr().out
     grid[7, 7] = 51  # the expected value comes from the image: 51 / 255 = 0.2
@@ -2632,27 +2638,26 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
     assert "not float32" in capsys.readouterr().out
 
 
-def test_00_3_the_shape_through_a_layer_names_each_slip_and_refuses_a_shape_read_from_code(capsys):
-    """(5, 4) @ W.T + b: the expected shape comes from the objects passed; the input's shape, the
-    bias shrinking the batch, W's and W.T's shapes and the swapped order each get their own hint; a
-    torch.Size or a tensor (running the code, not predicting) is refused; a tuple or a list passes."""
+def test_00_3_which_expressions_raise_names_each_slip(capsys):
+    """(a) x @ W fails on the inner sizes, (b) x @ W.T + b works, (c) W @ x.T + b fails on broadcasting
+    (3, 5) + (3,): the expected verdicts come from running them on the objects passed; each wrong
+    verdict gets a hint naming its expression, without the answer; letters are named."""
     W, b, x = torch.ones(3, 4), torch.ones(3), torch.zeros(5, 4)
-    assert checks.check("00.3", (5, 3), x=x, W=W, b=b)
-    assert checks.check("00.3", [5, 3], x=x, W=W, b=b)
+    assert checks.expected_value("00.3", x=x, W=W, b=b) == (True, False, True)
+    assert checks.check("00.3", (True, False, True), x=x, W=W, b=b)
+    assert checks.check("00.3", [1, 0, 1], x=x, W=W, b=b)
     capsys.readouterr()
-    named = {(5, 4): "the input's own shape", (1, 3): "does not shrink the batch",
-             (3,): "does not shrink the batch", (3, 4): "`W`'s shape", (4, 3): "`W.T`'s shape",
-             (3, 5): "wrong order"}
+    named = {(False, False, True): "(a), `ex3_x @ W`", (True, True, True): "(b), `ex3_x @ W.T + b`",
+             (True, False, False): "(c), `W @ ex3_x.T + b`", (False, False, False): "(a), `ex3_x @ W`",
+             ("a", "c"): "one True or False per expression"}
     for answer, words in named.items():
         assert not checks.check("00.3", answer, x=x, W=W, b=b)
         out = capsys.readouterr().out
-        assert words in out and "(5, 3)" not in out and "5, 3" not in out, (answer, out)
-    for read in ((x @ W.T + b).shape, torch.tensor([5, 3])):
-        assert not checks.check("00.3", read, x=x, W=W, b=b)
-        assert "running the code" in capsys.readouterr().out
-    assert not checks.check("00.3", (2, 2), x=x, W=W, b=b)
+        assert words in out and "(True, False, True)" not in out, (answer, out)
+    assert not checks.check("00.3", (True, False), x=x, W=W, b=b)
     assert "Hint: " in capsys.readouterr().out
-    assert checks.check("00.3", (7, 2), x=torch.zeros(7, 4), W=torch.ones(2, 4), b=torch.ones(2))  # from the objects
+    # from the objects: a square x makes (c) broadcast fine
+    assert checks.check("00.3", (True, False, False), x=torch.zeros(3, 4), W=W, b=b)
 
 
 def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():

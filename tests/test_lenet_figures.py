@@ -161,3 +161,20 @@ def test_draw_digit_maps_shows_each_maximum_when_asked():
 def test_alt_texts_are_plain_sentences():
     for alt in (lenet_figures.LENET_ALT, lenet_figures.DIGIT_MAPS_ALT, lenet_figures.FAMILY_ALT):
         assert isinstance(alt, str) and 100 < len(alt) < 400 and alt.endswith(".")
+
+
+def test_draw_digit_crop_boxes_the_crop_and_writes_its_pixels():
+    """00_start_here §3: the crop is boxed on the digit, and the right panel writes every pixel of
+    grid[r0:r1, c0:c1] at its own row and column, on the same gray scale as the digit."""
+    import numpy as np
+    grid = np.arange(28 * 28, dtype=np.int64).reshape(28, 28) % 256
+    left, right = lenet_figures.draw_digit_crop(grid, rows=(7, 11), cols=(6, 22))
+    (box,) = rectangles(left, "crop")
+    assert box.get_xy() == (5.5, 6.5) and (box.get_width(), box.get_height()) == (16, 4)
+    texts = {(t.get_position(), t.get_text()) for t in right.texts}
+    assert len(right.texts) == 4 * 16
+    assert texts == {((j, i), str(grid[i, j])) for i in range(7, 11) for j in range(6, 22)}
+    assert (right.images[0].get_array() == grid[7:11, 6:22]).all()
+    assert [im.get_clim() for im in (left.images[0], right.images[0])] == [(0, 255), (0, 255)]
+    assert list(right.get_yticks()) == [7, 8, 9, 10] and list(right.get_xticks()) == list(range(6, 22))
+    assert right.get_title() == "grid[7:11, 6:22]: rows 7-10, columns 6-21"

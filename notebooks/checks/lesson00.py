@@ -10,9 +10,9 @@ cell passes that starts a few images later (so a function reading a global datas
 A batch of the right shape, type and range but other values is named: other images (a global
 dataset, an off-by-one start), the right images transposed, inverted or scaled by another factor.
 
-00.3: the shape of ``x @ W.T + b`` for the notebook's ``W`` (3, 4) and ``b`` (3,), computed from
-them. A predict exercise: a ``torch.Size`` or a tensor (read by running the code) is refused; the
-input's shape (5, 4), ``W``'s and ``W.T``'s, and a batch shrunk to one row by the bias are named.
+00.3: which of ``x @ W``, ``x @ W.T + b`` and ``W @ x.T + b`` raise, for the notebook's ``W`` (3, 4),
+``b`` (3,) and ``x`` (5, 4), computed by running them on those objects. A predict exercise: each
+wrong verdict gets a hint naming its expression, (a) first; letters instead of True/False are named.
 """
 from __future__ import annotations
 
@@ -62,21 +62,37 @@ def _typed(answer, image):
     return answer
 
 
-def _is_shape(answer, shape) -> bool:
-    """The answer, a tuple or a list, is ``shape``."""
-    return isinstance(answer, (tuple, list)) and tuple(answer) == tuple(shape)
+EXPRESSIONS = (lambda x, W, b: x @ W, lambda x, W, b: x @ W.T + b, lambda x, W, b: W @ x.T + b)
+"""00.3's expressions (a), (b), (c), in the prompt's order."""
 
 
-def _typed_shape(answer):
-    """The shape as typed, or ``Refused`` if it was read by running the code: the prompt says predict."""
-    if isinstance(answer, (torch.Size, torch.Tensor)):
-        raise Refused("That came from running the code: type the shape you predict as a tuple, like (2, 7).")
-    return answer
+def _raises(expression, x, W, b) -> bool:
+    """Whether ``expression(x, W, b)`` raises PyTorch's size error."""
+    try:
+        expression(x, W, b)
+    except RuntimeError:
+        return True
+    return False
+
+
+def _answers(a) -> bool:
+    """A tuple or list of three True/False (1 and 0 count)."""
+    return isinstance(a, (tuple, list)) and len(a) == 3 and all(v in (True, False) for v in a)
 
 
 def _near(value):
     """A mistake test: the answer is ``value(objects)``, to 4 decimals."""
     return lambda a, e, o: _is_number(a) and abs(float(a) - value(o["image"])) < 1e-4
+
+
+def _rounds_to(value):
+    """A mistake test: the answer is ``value(objects)``, to 4 decimals or rounded to 3."""
+    return lambda a, e, o: _near(value)(a, e, o) or (_is_number(a) and float(a) == round(value(o["image"]), 3))
+
+
+def _close(a, e, *_) -> bool:
+    """Near the right value (within 0.006: 0.73 for 0.7255) but not passing: the right idea."""
+    return _is_number(a) and abs(float(a) - e) < 0.006
 
 
 BATCH_K = 5  # the k the check gives first_batch: not one the student tried
@@ -138,17 +154,20 @@ EXERCISES = {
                "00, 01, 10 and 11, four whole numbers whose largest is 3. What is the largest for 8 bits?"),
         mistakes=((lambda a, e, o: isinstance(a, bool),
                    "expected a number, not True or False: give the tensor's value as a float."),
-                  (lambda a, e, o: _is_number(a) and abs(float(a) - e) < 1e-3,
-                   "Right idea, but not to 4 decimals: give 4 decimals, or type the division itself."),
+                  (_rounds_to(lambda image: _stored(image) / 256),
+                   "You divided by 256, how many different values one byte holds. The largest of them is "
+                   "smaller: counting starts at 0."),
+                  (lambda a, e, o: _close(a, e) and round(float(a), 3) == float(a),
+                   "Right division: give it to 4 decimals, or type the division itself (185 / 255)."),
+                  (_close,
+                   "Close, but not this value: redo the division and round it to 4 decimals, or type the "
+                   "division itself (185 / 255)."),
                   (_near(lambda image: 1 - _as_tensor(image)),
                    "That is 1 minus the value: 0 is black in the grid and stays 0 in the tensor, with no "
                    "inversion."),
                   (lambda a, e, o: _is_number(a) and float(a) == _stored(o["image"]),
                    "That is the pixel as stored in the grid. `to_tensor` turns it into a float between 0 and 1 "
                    "(section 3): what does it divide by?"),
-                  (_near(lambda image: _stored(image) / 256),
-                   "You divided by 256, how many different values one byte holds. The largest of them is "
-                   "smaller: counting starts at 0."),
                   (lambda a, e, o: _is_number(a) and float(a) == 1.0,
                    "1 would be the brightest white a pixel can hold, 255 in the grid: this pixel is darker."),
                   (lambda a, e, o: _is_number(a) and not 0 <= float(a) <= 1,
@@ -174,7 +193,8 @@ EXERCISES = {
                    "dimension. `to_tensor` (section 3) makes each image what a network takes."),
                   (_tensor_of(3),
                    "Your batch has 3 dimensions: the images lost their channel dimension. A batch is "
-                   "(N, C, H, W): keep each image's (1, 28, 28) whole and add a new first dimension."),
+                   "(N, C, H, W): keep each image's (1, 28, 28) whole and add a new first dimension "
+                   "(`torch.cat` joins along a dimension the tensors have; `torch.stack` adds one)."),
                   (lambda a, e, o: _tensor_of(4)(a, e, o) and a.shape[0] != BATCH_K and a.shape[1:] == e.shape[1:],
                    "Your batch does not hold k images: the first k are dataset[0] to dataset[k - 1], and "
                    "the check calls your function with a k of its own."),
@@ -205,26 +225,23 @@ EXERCISES = {
                    "`dataset[0]`, and use the function's arguments, not a variable from outside it."),),
     ),
     "00.3": Exercise(
-        expected=lambda x, W, b: tuple((x @ W.T + b).shape),
-        form="a shape, as a tuple of whole numbers like (2, 7)",
-        run=lambda answer, x, W, b: _typed_shape(answer),  # a predict exercise: no shape read from code
-        hints=("Go in two steps, as section 4 did: first the shape of `W.T`, then of the product "
-               "`(5, 4) @ W.T`, then what `+ b` does to that shape.",
-               "In section 4, (1, 4) @ (4, 3) gave (1, 3), and `+ b` added `b` to that row without "
-               "changing the shape. Here the left side has 5 rows instead of 1."),
-        mistakes=((lambda a, e, o: _is_shape(a, o["x"].shape),
-                   "That is the input's own shape: `@ W.T` changes the last size. What is the shape of `W.T`, "
-                   "and which of its sizes is left in the product?"),
-                  (lambda a, e, o: _is_shape(a, (1, e[-1])) or _is_shape(a, (e[-1],)),
-                   "`+ b` does not shrink the batch: broadcasting adds `b` to every row (section 4's "
-                   "\"two rows + b\"). How many rows does the product have?"),
-                  (lambda a, e, o: _is_shape(a, o["W"].shape),
-                   "That is `W`'s shape. `.T` swaps it, and the product keeps the rows of the left side and the "
-                   "columns of the right side."),
-                  (lambda a, e, o: _is_shape(a, o["W"].T.shape),
-                   "That is `W.T`'s shape. The product keeps the rows of the left side, `torch.zeros(5, 4)`, "
-                   "and the columns of the right side."),
-                  (lambda a, e, o: _is_shape(a, e[::-1]),
-                   "The right sizes in the wrong order: the product's first size is the left side's rows."),),
+        expected=lambda x, W, b: tuple(_raises(f, x, W, b) for f in EXPRESSIONS),
+        form="three True or False, one per expression, like (True, True, False)",
+        hints=("Work out each shape as section 4 did. `A @ B` needs the inner sizes to match; `+ b` "
+               "adds `b`, 3 numbers, to every row, so each row must hold 3 numbers.",
+               "(a) is section 4's `v @ W` with 5 rows. (b) is section 4's layer with 5 rows. In (c), "
+               "`ex3_x.T` is (4, 5): what is the shape of `W @ ex3_x.T`, and how long are its rows?"),
+        mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and any(isinstance(v, str) for v in a),
+                   "Give one True or False per expression, in the order (a), (b), (c): True if it raises "
+                   "an error."),
+                  (lambda a, e, o: _answers(a) and a[0] != e[0],
+                   "Look again at (a), `ex3_x @ W`: it is section 4's `v @ W` with 5 rows. Compare the "
+                   "inner sizes of (5, 4) @ (3, 4)."),
+                  (lambda a, e, o: _answers(a) and a[1] != e[1],
+                   "Look again at (b), `ex3_x @ W.T + b`: section 4's layer with 5 rows instead of 1. "
+                   "What shape does the product have, and how long is each of its rows?"),
+                  (lambda a, e, o: _answers(a) and a[2] != e[2],
+                   "Look again at (c), `W @ ex3_x.T + b`. The product (3, 4) @ (4, 5) is fine, but `+ b` "
+                   "adds `b`, 3 numbers, to every row: how many numbers does each row of the product hold?"),),
     ),
 }

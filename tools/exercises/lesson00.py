@@ -27,12 +27,11 @@ ATTEMPTS = {
     },
     "00.3": {
         "kind": "predict",
-        "title": "the shape of a batch through x @ W.T + b (@, .T and broadcasting)",
+        "title": "which of x @ W, x @ W.T + b, W @ x.T + b raise (@, .T and broadcasting)",
         "minutes": 3,
-        "misconception": "thinks the bias shrinks the batch to one row, as section 4's single row v had",
-        "wrong": 'ex3_shape = (1, 3)',
-        "right": 'ex3_shape = (5, 3)',
-        "alternative": 'ex3_shape = [5, 3]  # a list is a shape too',
-        "loophole": 'ex3_shape = (ex3_x @ W.T + b).shape  # read by running the code, not predicted',
+        "misconception": "thinks a product that works can always take + b: misses that b must be as long as each row",
+        "wrong": 'ex3_raises = (True, False, False)',
+        "right": 'ex3_raises = (True, False, True)',
+        "alternative": 'ex3_raises = [1, 0, 1]  # 1 and 0 are True and False',
     },
 }
