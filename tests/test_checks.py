@@ -1,4 +1,5 @@
 """The exercise-check engine (notebooks/checks/__init__.py): equivalent forms, hints, no answers shown."""
+import copy
 import linecache
 import math
 import sys
@@ -2534,6 +2535,30 @@ def test_08_1_each_typical_slip_of_a_zeroing_hook_gets_its_own_hint(capsys):
     assert "AttributeError" in said(capsys)
     assert not checks.check("08.1", lambda model, x, layer_name, channel: 0.5)
     assert "not a statistic" in said(capsys)
+    assert not checks.check("08.1", lambda model, x, layer_name, channel: _hooked_run(_zero_copy)(
+        model, x, layer_name, channel).abs().mean())  # a 0-d tensor
+    assert "not a statistic" in said(capsys)
+
+    def zeroed_copy(model, x, layer_name, channel):  # no hook: a deep copy with the filter zeroed
+        twin = copy.deepcopy(model)
+        with torch.no_grad():
+            twin.get_submodule(layer_name).weight[channel] = 0
+            twin.get_submodule(layer_name).bias[channel] = 0
+        return twin(x)
+
+    def zeroed_and_restored(model, x, layer_name, channel):  # no hook: zero, run, restore
+        layer = model.get_submodule(layer_name)
+        saved = layer.weight.detach().clone(), layer.bias.detach().clone()
+        with torch.no_grad():
+            layer.weight[channel], layer.bias[channel] = 0, 0
+            outputs = model(x)
+            layer.weight.copy_(saved[0])
+            layer.bias.copy_(saved[1])
+        return outputs
+
+    for hook_free in (zeroed_copy, zeroed_and_restored):
+        assert not checks.check("08.1", hook_free)
+        assert "no forward hook sat on the layer" in said(capsys)
 
 
 def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):

@@ -9,6 +9,7 @@ import json
 import pickle
 
 import numpy as np
+import torch
 
 from conftest import ROOT
 
@@ -58,9 +59,13 @@ def test_the_cifar_cell_trains_and_reports_an_accuracy(tmp_path, monkeypatch, ca
     namespace, printed = _run_cifar_cell(tmp_path, monkeypatch, capsys)
     assert "CIFAR-10 after one epoch: test accuracy" in printed, printed
     assert 0.0 <= namespace["cifar_acc"] <= 1.0
-    assert tuple(namespace["cifar_x"].shape) == (200, 3, 32, 32)
-    # normalised per channel with the training images' own statistics
-    assert namespace["cifar_x"].mean(dim=(0, 2, 3)).abs().max() < 1e-5
+    # the images stay uint8; each batch is normalised per channel with the training images' statistics
+    assert tuple(namespace["cifar_x"].shape) == (200, 32, 32, 3) and namespace["cifar_x"].dtype == torch.uint8
+    normalized = namespace["cifar_batch"](namespace["cifar_x"])
+    assert tuple(normalized.shape) == (200, 3, 32, 32)
+    assert normalized.mean(dim=(0, 2, 3)).abs().max() < 1e-4
+    assert (normalized.std(dim=(0, 2, 3)) - 1).abs().max() < 1e-3
+    assert "cifar_train" not in namespace and "cifar_test" not in namespace  # the datasets were freed
 
 
 def test_without_cifar_the_cell_says_so(tmp_path, monkeypatch, capsys):

@@ -17,6 +17,9 @@ class _AblationNet(nn.Module):
         self.flatten = nn.Flatten()
 
     def forward(self, x):
+        # the probe: was a forward hook on block.0 while this model ran? (a zeroed copy of the model,
+        # or zeroed and restored weights, give the same numbers for a convolution, without a hook)
+        self.hook_seen = getattr(self, "hook_seen", False) or bool(self.block[0]._forward_hooks)
         return self.head(self.flatten(F.max_pool2d(self.block(x), 2)))
 
 
@@ -39,10 +42,12 @@ def _hooks_left(model: nn.Module) -> int:
 
 class _Ablated:
     """What the student's function did on the check's model: its outputs, the hooks it left on the
-    model and whether it changed the model's weights."""
+    model, whether it changed the model's weights and whether a forward hook sat on the layer while
+    the model itself ran."""
 
-    def __init__(self, outputs, hooks_left: int, weights_changed: bool):
+    def __init__(self, outputs, hooks_left: int, weights_changed: bool, hooked: bool):
         self.outputs, self.hooks_left, self.weights_changed = outputs, hooks_left, weights_changed
+        self.hooked = hooked
 
 
 def _run_ablated(f) -> _Ablated | None:
@@ -54,7 +59,7 @@ def _run_ablated(f) -> _Ablated | None:
     if outputs is None:
         return None
     changed = any(not torch.equal(t, weights[name]) for name, t in model.state_dict().items())
-    return _Ablated(outputs, _hooks_left(model), changed)
+    return _Ablated(outputs, _hooks_left(model), changed, getattr(model, "hook_seen", False))
 
 
 def _by_hand(zero=None) -> torch.Tensor:
@@ -85,8 +90,9 @@ def _outputs_close(answer, reference) -> bool:
 
 
 def _ablated_right(answer, expected, objects) -> bool:
-    """The outputs with the channel zeroed, no hook left, the weights as they were."""
-    return _outputs_close(answer, expected) and answer.hooks_left == 0 and not answer.weights_changed
+    """The outputs with the channel zeroed by a forward hook, no hook left, the weights as they were."""
+    return (_outputs_close(answer, expected) and answer.hooks_left == 0 and not answer.weights_changed
+            and answer.hooked)
 
 
 def _kept_value(drop: nn.Dropout) -> float:
@@ -311,7 +317,7 @@ EXERCISES = {
                "return the copy. Keep the handle register_forward_hook returns and call .remove() on it "
                "after the forward (in a finally)."),
         mistakes=(
-            (lambda a, e, o: not isinstance(a.outputs, torch.Tensor),
+            (lambda a, e, o: not isinstance(a.outputs, torch.Tensor) or a.outputs.shape != e.shape,
              "Return what the model outputs on x while your hook is on (a tensor of logits, one row per "
              "image), not a statistic of it."),
             (lambda a, e, o: a.weights_changed,
@@ -329,6 +335,12 @@ EXERCISES = {
             (lambda a, e, o: _outputs_close(a, _by_hand(_zeroed("logits"))),
              "You zeroed a column of the model's final output: hook the layer named layer_name "
              "(model.get_submodule(layer_name)), not the model."),
+            (lambda a, e, o: _outputs_close(a, e) and not a.hooked,
+             "The right numbers, but no forward hook sat on the layer while the model you were given ran: "
+             "for a convolution, a copy with a zeroed filter (or zeroed and restored weights) gives the "
+             "same numbers, but the tool here is a hook, which works on any layer and leaves the weights "
+             "alone. Register a forward hook on model.get_submodule(layer_name) that returns the output "
+             "with the channel zeroed, run model(x), then remove the hook."),
             (lambda a, e, o: _outputs_close(a, e) and a.hooks_left > 0,
              "The right outputs, but your hook is still on the model: every later call would zero the "
              "channel too. Keep the handle register_forward_hook returns and call handle.remove() before "

@@ -36,11 +36,12 @@ ATTEMPTS = {
             "handle.remove()\n"
             "return logits"),
         "loophole": (
-            "layer = model.get_submodule(layer_name)\n"
+            "twin = copy.deepcopy(model)\n"
+            "layer = twin.get_submodule(layer_name)\n"
             "with torch.no_grad():\n"
             "    layer.weight[channel] = 0\n"
             "    layer.bias[channel] = 0\n"
-            "    return model(x)"),
+            "    return twin(x)"),
     },
     "08.2": {
         "kind": "predict",
