@@ -42,8 +42,8 @@ PLANS = {
         ("06", "all", ""),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
-        ("08", "core", "The day's last session: 08's core only, its exercises are the homework; if the room "
-                       "runs late, the note at the top of 08 says what to skip."),
+        ("08", "core", "The last slot of the day: 08's core is dense, so use the notebook's late-room list "
+                       "(at its top); its exercises are the homework."),
     ],
 }
 SLACK = {"3-hour workshop": 20, "Full day": 0}  # minutes a plan keeps free for questions and set-up trouble
