@@ -210,6 +210,41 @@ def test_01_4_nn_linear_is_refused_and_a_layer_that_is_not_one_is_told_why(capsy
         assert words in out and "Hint:" in out, (wrong, out)
 
 
+def test_01_4_the_stronger_hint_follows_the_step_that_failed(capsys):
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    def init(draw):
+        def __init__(self, in_features, out_features):
+            nn.Module.__init__(self)
+            self.in_features, self.out_features = in_features, out_features
+            bound = in_features ** -0.5
+            self.weight = nn.Parameter(draw(torch.empty(out_features, in_features), bound))
+            self.bias = nn.Parameter(draw(torch.empty(out_features), bound))
+        return __init__
+
+    def linear(draw, forward=lambda self, t: t @ self.weight.T + self.bias):
+        return type("MyLinear", (nn.Module,), {
+            "__init__": init(draw), "forward": forward,
+            "extra_repr": lambda self: f"in_features={self.in_features}, out_features={self.out_features}"})
+
+    uniform = lambda t, b: t.uniform_(-b, b)
+    no_shift = lambda t, b: t.uniform_(0, b)  # [0, b): none below 0
+    no_transpose = lambda self, t: t @ self.weight + self.bias
+    assert not checks.check("01.4", linear(no_shift))
+    assert "Stronger hint" not in said(capsys)
+    assert not checks.check("01.4", linear(uniform, no_transpose))  # another step: no stronger hint yet
+    out = said(capsys)
+    assert "weight.T" in out and "Stronger hint" not in out and "torch.rand" not in out, out
+    assert not checks.check("01.4", linear(uniform, no_transpose))  # the same step again
+    out = said(capsys)
+    assert "Stronger hint for this step: Section 1's cell" in out and "torch.rand" not in out, out
+    assert not checks.check("01.4", linear(no_shift))
+    assert "Stronger hint for this step: torch.rand" in said(capsys)
+    assert checks.check("01.4", linear(uniform))
+    said(capsys)
+
+
 def test_01_4_a_step_left_as_the_stub_is_named_and_the_untouched_stub_is_unanswered(capsys):
     checks._wrong_tries.clear()
     nn = torch.nn
@@ -2806,4 +2841,4 @@ def test_01_review_b_hints(capsys):
     checks._wrong_tries.clear()
     assert not checks.check("01.4", Plain)
     assert "nn.Parameter(…)" in said(capsys)
-    assert any("torch.rand(shape) draws" in hint for hint in checks.lesson01.EXERCISES["01.4"].hints[1:2])
+    assert "torch.rand(shape) draws" in checks.lesson01._STRONGER["range"]

@@ -229,6 +229,39 @@ _LATER_STEPS = (("forward", lambda layer: type(layer).forward(layer, torch.zeros
                 ("extra_repr", lambda layer: type(layer).extra_repr(layer)))
 
 
+# 01.4's stronger hint, keyed to the step whose requirement failed (not to the number of tries)
+_STRONGER = {
+    "init": "Section 7's Scale registers an nn.Parameter: after super().__init__(), assign self.weight and "
+            "self.bias as nn.Parameter(…) of shapes (out_features, in_features) and (out_features,), and "
+            "keep the two sizes as self.in_features and self.out_features.",
+    "range": "torch.rand(shape) draws numbers uniformly from [0, 1), and in_features ** -0.5 is "
+             "1/√in_features: scale them to the width of the range, shift them so that it is centred on 0, "
+             "then wrap the result in nn.Parameter(…).",
+    "forward": "Section 1's cell computes x @ fc.weight.T + fc.bias: do the same with self.weight and self.bias.",
+    "repr": "Step 3 returns one f-string of the two sizes step 1 keeps in self, in the words nn.Linear(7, 3) "
+            "prints inside its brackets.",
+}
+_stage = ["init"]  # the step _my_linear is checking; set as it goes
+_step_misses: dict[str, int] = {}
+
+
+def _my_linear_keyed(cls) -> bool:
+    """_my_linear, with the stronger hint of the failing step added from its second miss on."""
+    if "01.4" not in _checks._wrong_tries:  # a fresh start (or a right answer): forget earlier misses
+        _step_misses.clear()
+    _stage[0] = "init"
+    try:
+        result = _my_linear(cls)
+    except Refused as why:
+        stage = _stage[0]
+        _step_misses[stage] = _step_misses.get(stage, 0) + 1
+        if _step_misses[stage] >= 2:
+            raise Refused(f"{why} Stronger hint for this step: {_STRONGER[stage]}") from None
+        raise
+    _step_misses.clear()
+    return result
+
+
 def _my_linear(cls) -> bool:
     """Builds cls(7, 3) and cls(40, 1000) and checks what a linear layer must be: registered
     parameters of the right shapes, PyTorch's default random start, the formula, the printout."""
@@ -269,9 +302,11 @@ def _my_linear(cls) -> bool:
                       "and (out_features,) = (3,).")
     if not (weight.requires_grad and bias.requires_grad):
         raise Refused("a parameter has requires_grad=False: it would never learn.")
+    _stage[0] = "repr"
     if cls.__repr__ is not nn.Module.__repr__:
         raise Refused("your class replaces __repr__: the exercise asks for extra_repr, the part that "
                       "nn.Module's own printout asks each module for (section 5).")
+    _stage[0] = "range"
     wide = cls(40, 1000)
     bound = 1 / math.sqrt(40)
     for module, fan_in in ((layer, 7), (wide, 40)):
@@ -294,6 +329,7 @@ def _my_linear(cls) -> bool:
                           f"drawn uniformly, about 25% of its numbers lie below −0.5/√40 and 25% above "
                           f"+0.5/√40; {yours}.{shift}")
     x = torch.randn(4, 7, generator=torch.Generator().manual_seed(1))
+    _stage[0] = "forward"
     try:
         out = layer(x)
     except NotImplementedError:
@@ -308,6 +344,7 @@ def _my_linear(cls) -> bool:
         raise Refused("forward on a batch of 4 inputs of 7 features does not give x @ W.T + b, shape (4, 3).")
     if out.grad_fn is None:
         raise Refused("forward's output has no history: compute it from the parameters (no torch.no_grad()).")
+    _stage[0] = "repr"
     try:
         text = repr(layer)
     except NotImplementedError:
@@ -451,16 +488,11 @@ EXERCISES = {
     ),
     "01.4": Exercise(
         expected=lambda: True,
-        run=lambda cls: _my_linear(cls),
+        run=lambda cls: _my_linear_keyed(cls),
         form="the class MyLinear",
-        hints=("Go through the requirements one at a time: two nn.Parameters, the shapes of section 6, "
-               "the range of section 10, the formula of section 1, the text of section 5.",
-               "For the range: torch.rand(shape) draws numbers uniformly from [0, 1), and in_features ** -0.5 "
-               "is 1/√in_features. Build a small one, MyLinear(3, 2), and print it, its weight and its bias "
-               "beside nn.Linear(3, 2)'s: the message before this hint names the first requirement your "
-               "class does not meet yet.",
-               "Take the steps one at a time, running the cell after each: section 7's Scale registers "
-               "an nn.Parameter, section 1's cell computes x @ fc.weight.T + fc.bias, and step 3 is one "
-               "f-string of the two sizes step 1 keeps."),
+        # one hint whatever the try: a second miss at the same step adds that step's stronger hint
+        hints=("The message before this hint names the first requirement your class does not meet yet "
+               "(two nn.Parameters, the shapes of section 6, the range of section 10, the formula of "
+               "section 1, the text of section 5): fix that one and run the cell again.",),
     ),
 }
