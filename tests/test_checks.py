@@ -698,6 +698,12 @@ def _05_1_attempts():
             out = torch.nn.functional.leaky_relu(x @ W.T + b + (c - x @ W.T).detach(), slope)
             return torch.autograd.grad((out * dr).sum(), (W, b, x))
 
+    def by_torch_func(dr, r, x, W, slope):  # torch.func.vjp, with b rebuilt from r (review 05c)
+        c = torch.where(r > 0, r, r / slope)
+        b = (c - x @ W.T)[0]
+        _, vjp = torch.func.vjp(lambda W, b, x: torch.nn.functional.leaky_relu(x @ W.T + b, slope), W, b, x)
+        return vjp(dr)
+
     def dx_ungated(dr, r, x, W, slope):
         g = torch.where(r > 0, dr, slope * dr)
         return g.T @ x, g.sum(dim=0), dr @ W
@@ -726,6 +732,7 @@ def _05_1_attempts():
              (through(lambda r, dr, s: torch.where(dr > 0, 1.0, s)), "not on the gradient arriving"),
              (bias_mean, "by the batch size"), (by_autograd, "Autograd is switched off here"),
              (by_enable_grad, "switched autograd back on"),
+             (by_torch_func, "torch.func computes gradients by autograd"),
              (dx_ungated, "dW and db are right, dx is not"), (only_dx_right, "dx is right, dW or db is not"),
              (turned_round, "W's shape"), (db_keepdim, "without keepdim"),
              (dw_with_a_batch_axis, "the shape of its tensor")]
