@@ -23,7 +23,7 @@ PLANS = {
         ("break", 10, SAVE_NOTE),
         ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`."),
         ("05", "core", "§3 pause: how many entries of ∂L/∂r3 are nonzero? 1600, one per window (why only 1079 pass "
-                       "the ReLU gate: exercise 3). §5: rule 1's two-line demo; run rule 2 without discussing ε. "
+                       "the ReLU gate: exercise 3, and the cell after it). §5: rule 1's two-line demo; run rule 2 without discussing ε. "
                        "§6: derive p − onehot, the confidently wrong digit and the softmax-twice bug."),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`."),
         ("07", "demo", "Shut down every other kernel first (*Running* tab → *Shut Down All*), then *Run All* "
