@@ -1227,12 +1227,19 @@ def test_02_1_a_names_dictionary_of_another_model_is_named(capsys):
     assert "Your code raised KeyError" in said(capsys)
 
 
-def test_02_5_a_lazy_linear_fc1_is_checked_like_any_other(capsys):
+def test_02_5_a_lazy_linear_fc1_is_refused_as_in_02_4(capsys):
     checks._wrong_tries.clear()
     source = SMALLNET.replace("nn.Linear({features}, 84)", "nn.LazyLinear(84)")
     cls = _lesson02_class("SmallNet", source.format(pad="", features="", flatten="torch.flatten(x, 1)", start="x"))
-    assert checks.check("02.5", cls) is True
-    assert "✓" in said(capsys)
+    assert checks.check("02.5", cls) is False
+    assert "A lazy layer (nn.LazyLinear) works in_features out for you" in said(capsys)
+
+
+def test_02_1_a_recorder_returning_a_fixed_list_fails(capsys):
+    checks._wrong_tries.clear()
+    fixed = list(checks.lesson02.RECORDER_RIGHT)
+    assert checks.check("02.1", lambda model, x: fixed) is False
+    assert "shapes" in said(capsys)
 
 
 @pytest.mark.parametrize("answer, words", [

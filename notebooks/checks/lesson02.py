@@ -176,10 +176,17 @@ def _names_used(fn) -> set[str]:
 
 def _recorder_verdict(fn) -> bool | str:
     """True when ``fn(model, x)`` returns each leaf module's (dotted name, output shape) in the order
-    they ran and leaves no hook behind, on a nested model and a batch of the check's own; else a word
-    naming what is wrong."""
-    model, x = _RecorderProbe(), torch.zeros(5, 2, 14, 14)
-    right = RECORDER_RIGHT
+    they ran and leaves no hook behind, on a nested model and two batches of the check's own (5, then
+    3 images: a recorder that returns a fixed list fails the second); else a word naming what is wrong."""
+    verdict = _recorder_run(fn, 5, RECORDER_RIGHT)
+    if verdict is not True:
+        return verdict
+    return _recorder_run(fn, 3, [(name, (3, *shape[1:])) for name, shape in RECORDER_RIGHT])
+
+
+def _recorder_run(fn, batch: int, right: list) -> bool | str:
+    """``_recorder_verdict`` on a fresh probe and ``batch`` images of 2x14x14."""
+    model, x = _RecorderProbe(), torch.zeros(batch, 2, 14, 14)
     helpers = sys.modules.get("helpers")  # the notebook's helpers, if imported: its recorders are barred
     barred = {name: getattr(helpers, name) for name in ("shape_trace", "record_forward") if hasattr(helpers, name)}
 
@@ -400,6 +407,13 @@ def _smallnet_run(cls, batch: int) -> str | None:
 def _smallnet_verdict(cls) -> bool | str:
     """True when ``cls()`` gives one right row of scores per digit for batches of 72 and of 5; else
     a word naming what goes wrong."""
+    calls = _CallNames()
+    with torch.no_grad(), calls:
+        made = cls()
+    if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in made.modules()):
+        return "lazy"  # as in 02.4: PyTorch works in_features out, the exercise asks you to
+    if {"conv2d", "linear"} & set(calls.names):
+        return "dummy pass"  # __init__ runs a digit through the layers to read in_features off its shape
     convs, linears = _layers(cls(), ("conv1", "conv2", "fc1", "fc2"))
     if [_conv_config(c) for c in convs] != SMALLNET_CONVS or len(linears) != 2:
         return "layers changed"
@@ -580,7 +594,7 @@ EXERCISES = {
     ),
     "02.2": Exercise(
         expected=lambda **o: _flat_features(*_ex2(o)),
-        form="an int: channels x height x width reaching fc1",
+        form="a whole number: channels x height x width reaching fc1",
         hints=("Follow the side length step by step: a 3x3 convolution without padding takes 2 off, "
                "a 2x2 pooling halves.",
                "When pooling halves an odd size it rounds down; the last convolution has 16 channels."),
@@ -610,7 +624,7 @@ EXERCISES = {
         same=lambda a, e, o: _same_count(a, e),
         form="an int",
         hints=("Add up out·(in·k·k + 1) for each convolution and out·(in + 1) for each linear layer, "
-               "reading the sizes from print(tutorial_net) and changing what 32 filters change.",
+               "reading the sizes from section 2's TutorialNet code and changing what 32 filters change.",
                "32 filters change two layers: conv2, and fc1, which takes channels x height x width of the "
                "last pooled maps (32 filters change the channels, not the sides)."),
         mistakes=((lambda a, e, o: _whole(a) is None and isinstance(_as_float(a), float),
@@ -694,7 +708,14 @@ EXERCISES = {
                "count that really arrives.",
                "A view with -1 fills the rows with whatever count it is given: flatten per image, "
                "keeping the batch dimension, and make fc1 take what each image really has."),
-        mistakes=((lambda a, e, o: a == "fc1 does not fit",
+        mistakes=((lambda a, e, o: a == "lazy",
+                   "A lazy layer (nn.LazyLinear) works in_features out for you; the exercise asks you to work "
+                   "out what each 28x28 digit hands to fc1: give fc1 an nn.Linear with that number."),
+                  (lambda a, e, o: a == "dummy pass",
+                   "Your __init__ runs an input through the layers to read fc1's in_features off its shape: "
+                   "that works, but like nn.LazyLinear it lets PyTorch do the exercise. Work the number out "
+                   "from the sizes and give fc1 an nn.Linear with it."),
+                  (lambda a, e, o: a == "fc1 does not fit",
                    "The flattening keeps the batch now, and fc1 cannot take those rows: its in_features "
                    "was worked out for 32x32 images. What do 28x28 digits give?"),
                   *((lambda a, e, o, said=said: a == said, message) for said, message in _CUT_ROWS),
