@@ -946,6 +946,43 @@ def test_07_2_the_short_last_batch_separates_means_over_batches_and_over_digits(
     assert checks.check("07.2", loop(per_digit_loss=False, per_batch_acc=False), **data)
 
 
+def test_07_2_zero_grad_between_backward_and_step_is_named(capsys):
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):
+        total, right, seen = 0.0, 0, 0
+        for images, targets in loader:
+            logits = model(images)
+            loss = F.cross_entropy(logits, targets)
+            loss.backward()
+            optimizer.zero_grad()  # clears the gradients before step can use them
+            optimizer.step()
+            total += loss.item()
+            right, seen = right + (logits.argmax(1) == targets).sum().item(), seen + len(targets)
+        return total / len(loader), right / seen
+
+    checks._wrong_tries.clear()
+    g = torch.Generator().manual_seed(0)
+    assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
+                            y=torch.randint(0, 10, (2_048,), generator=g))
+    assert "step found no gradients: zero_grad ran between backward and step" in said(capsys).replace("\n", " ")
+
+
+def test_07_2_a_batch_tuple_passed_to_the_model_is_named(capsys):
+    import torch.nn.functional as F
+
+    def train_one_epoch(model, loader, optimizer):
+        for batch in loader:
+            loss = F.cross_entropy(model(batch), batch[1])
+        return 0.0, 0.0
+
+    checks._wrong_tries.clear()
+    g = torch.Generator().manual_seed(0)
+    assert not checks.check("07.2", train_one_epoch, x=torch.randint(0, 256, (2_048, 1, 28, 28), dtype=torch.uint8, generator=g),
+                            y=torch.randint(0, 10, (2_048,), generator=g))
+    assert "the model was given a tuple, not a tensor of images: unpack" in said(capsys)
+
+
 def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(capsys):
     import checks.lesson07  # noqa: F401
     checks._wrong_tries.clear()
@@ -976,6 +1013,8 @@ def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(c
     assert "weights alone" in said(capsys)
     assert not checks.check("07.4", 1000 * kB, checkpoint=checkpoint)
     assert "looks like bytes" in said(capsys)
+    assert not checks.check("07.4", kB / 1000, checkpoint=checkpoint)
+    assert "looks like MB" in said(capsys)
     assert checks.check("07.4", 1.02 * kB, checkpoint=checkpoint)
     assert checks.check("07.4", torch.tensor(0.97 * kB), checkpoint=checkpoint)  # a 0-d tensor is a number too
     assert not checks.check("07.4", 1.5 * kB, checkpoint=checkpoint)

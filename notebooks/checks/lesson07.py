@@ -57,7 +57,14 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     model = helpers.LeNet()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     handle = model.register_forward_hook(lambda module, inputs, output: logits.append(output.detach()))
-    pre_handle = model.register_forward_pre_hook(lambda module, inputs: fed.append(inputs[0].detach()))
+    def pre_hook(module, inputs):
+        if not isinstance(inputs[0], torch.Tensor):
+            raise TypeError(f"the model was given a {type(inputs[0]).__name__}, not a tensor of images: "
+                            "unpack each batch, `for images, labels in loader:`, and pass the images alone")
+        fed.append(inputs[0].detach())
+
+    pre_handle = model.register_forward_pre_hook(pre_hook)
+    before = [p.detach().clone() for p in model.parameters()]
     steps = []
     step_handle = optimizer.register_step_post_hook(lambda opt, args, kwargs: steps.append(1))
     changed = graph = extra = twice = False
@@ -103,12 +110,13 @@ def _loader_run(train_one_epoch, x, y) -> tuple[float, float, float, float, floa
     with torch.no_grad():
         model.eval()
         accuracy = (torch.cat([model(xb) for xb in images.split(256)]).argmax(dim=1) == labels).float().mean().item()
+    moved = any(not torch.equal(a, p.detach()) for a, p in zip(before, model.parameters()))
     return (losses[0], losses[1], accuracy, max(gaps), max(softmax_gaps), changed, len(steps), graph,
-            pair, max(acc_gaps), max(percent_gaps), extra, twice)
+            pair, max(acc_gaps), max(percent_gaps), extra, twice, moved)
 
 
 def _learned(answer, expected, objects) -> bool:
-    first, second, accuracy, gap, _, changed, steps, graph, pair, acc_gap, _, extra, twice = answer
+    first, second, accuracy, gap, _, changed, steps, graph, pair, acc_gap, _, extra, twice, _ = answer
     return (gap < 1e-4 and second < first and accuracy >= 0.6 and not changed and steps > 0 and not graph  # untrained: about 0.1
             and pair and acc_gap < 1e-6 and not extra and not twice)
 
@@ -218,6 +226,9 @@ EXERCISES = {
             (lambda a, e, o: a[6] == 0,
              "The parameters never moved: optimizer.step() never ran. backward only fills every "
              "p.grad; step is what changes the weights."),
+            (lambda a, e, o: not a[13],
+             "optimizer.step() ran, but no parameter changed. step found no gradients: zero_grad ran "
+             "between backward and step and cleared them first. The order: zero_grad, backward, step."),
             (lambda a, e, o: a[1] >= a[0] or a[2] < 0.6,
              "The loss did not go down over two epochs: are one batch's gradients cleared before the "
              "next backward? Look at the order of zero_grad, backward and step."),
@@ -266,6 +277,8 @@ EXERCISES = {
              "Give one number: the file's size in kB (an int or a float)."),
             (lambda a, e, o: _near(a, 1000 * _checkpoint_kB(o["checkpoint"]), 0.1),
              "That looks like bytes: give kB (1 kB = 1,000 bytes)."),
+            (lambda a, e, o: _near(a, _checkpoint_kB(o["checkpoint"]) / 1000, 0.1),
+             "That looks like MB: give kB (1 MB = 1,000 kB)."),
             (lambda a, e, o: _near(a, _checkpoint_kB(o["checkpoint"]) / 3, 0.1),
              "That is about the weights alone (section 8's file): the checkpoint holds Adam's running "
              "averages too."),
