@@ -2136,6 +2136,94 @@ def test_06_1_an_update_outside_no_grad_is_told_to_use_no_grad(capsys):
     assert "torch.no_grad()" in capsys.readouterr().out
 
 
+def test_06_1_a_refusal_gets_its_own_hint_and_is_not_a_wrong_try(capsys):
+    from checks.lesson06 import EXERCISES
+    hints = EXERCISES["06.1"].hints
+    checks._wrong_tries.clear()
+
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            buffers[k] = p.grad.clone() if buffers[k] is None else mu * buffers[k] + p.grad
+            p -= lr * buffers[k]  # outside torch.no_grad(): refused
+
+    for _ in range(2):
+        assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+        out = capsys.readouterr().out
+        assert "torch.no_grad()" in out and hints[0] not in out and hints[1] not in out
+    assert checks._wrong_tries.get("06.1", 0) == 0  # refusals are not wrong tries
+
+
+def test_06_1_a_step_up_the_gradient_is_a_named_mistake(capsys):
+    checks._wrong_tries.clear()
+
+    @torch.no_grad()
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            buffers[k] = p.grad.clone() if buffers[k] is None else mu * buffers[k] + p.grad
+            p += lr * buffers[k]  # the sign mistake
+
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "stepped up the gradient" in capsys.readouterr().out
+
+
+def test_06_3_an_optimizer_made_outside_train_is_told_so(capsys):
+    import torch.nn.functional as F
+    other = torch.nn.Linear(5, 3)
+    outside = torch.optim.SGD(other.parameters(), lr=0.5, momentum=0.9)  # over another model
+
+    def train(net, x, y, steps, lr):
+        losses = []
+        for _ in range(steps):
+            outside.zero_grad()
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            outside.step()
+            losses.append(loss.item())
+        return losses
+    checks._wrong_tries.clear()
+    assert checks.check("06.3", train) is False
+    out = capsys.readouterr().out
+    assert "made outside train" in out and "zero_grad() goes before" not in out
+    assert checks._wrong_tries.get("06.3", 0) == 0
+
+
+def _06_4_epoch(order: str = "randperm(len(x), generator=g)", data: str = "x[batch], y[batch]", clear: bool = True):
+    import torch.nn.functional as F
+
+    def train_epoch(net, x, y, lr, g):
+        losses = []
+        for batch in eval(f"torch.{order}").split(16):
+            if clear:
+                net.zero_grad()
+            loss = F.cross_entropy(*eval(f"(net({data.split(', ')[0]}), {data.split(', ')[1]})"))
+            loss.backward()
+            with torch.no_grad():
+                for p in net.parameters():
+                    p -= lr * p.grad
+            losses.append(loss.item())
+        return losses
+    return train_epoch
+
+
+def test_06_4_one_epoch_in_g_order_passes_and_each_mistake_is_named(capsys):
+    checks._wrong_tries.clear()
+    assert checks.check("06.4", _06_4_epoch()) is True
+    cases = {"index order": _06_4_epoch(order="arange(len(x))"),
+             "pile up": _06_4_epoch(clear=False),
+             "used all the points": _06_4_epoch(data="x, y")}
+    for named, train_epoch in cases.items():
+        said(capsys)
+        assert checks.check("06.4", train_epoch) is False
+        assert named in said(capsys)
+
+
+def test_06_4_a_shuffle_without_g_is_refused_and_is_not_a_wrong_try(capsys):
+    checks._wrong_tries.clear()
+    assert checks.check("06.4", _06_4_epoch(order="randperm(len(x))")) is False
+    assert "generator=g" in said(capsys)
+    assert checks._wrong_tries.get("06.4", 0) == 0
+
+
 def test_06_1_a_nesterov_step_is_a_named_mistake(capsys):
     checks._wrong_tries.clear()
 

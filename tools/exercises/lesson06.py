@@ -76,4 +76,41 @@ ATTEMPTS = {
             "        losses.append(loss.item())\n"
             "    return losses"),
     },
+    "06.4": {
+        "kind": "write",
+        "title": "one epoch of mini-batch SGD",
+        "minutes": 6,
+        "misconception": "splits the data in index order, without shuffling",
+        "wrong": (
+            "losses = []\n"
+            "for batch in torch.arange(len(x)).split(16):\n"
+            "    net.zero_grad()\n"
+            "    loss = F.cross_entropy(net(x[batch]), y[batch])\n"
+            "    loss.backward()\n"
+            "    with torch.no_grad():\n"
+            "        for p in net.parameters():\n"
+            "            p -= lr * p.grad\n"
+            "    losses.append(loss.item())"),
+        "right": (
+            "losses = []\n"
+            "order = torch.randperm(len(x), generator=g)\n"
+            "for k in range(0, len(x), 16):\n"
+            "    rows = order[k:k + 16]\n"
+            "    net.zero_grad()\n"
+            "    loss = F.cross_entropy(net(x[rows]), y[rows])\n"
+            "    loss.backward()\n"
+            "    with torch.no_grad():\n"
+            "        for p in net.parameters():\n"
+            "            p.sub_(lr * p.grad)\n"
+            "    losses.append(loss.item())"),
+        "alternative": (
+            "losses = []\n"
+            "optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
+            "for batch in torch.randperm(len(x), generator=g).split(16):\n"
+            "    optimizer.zero_grad()\n"
+            "    loss = F.cross_entropy(net(x[batch]), y[batch])\n"
+            "    loss.backward()\n"
+            "    optimizer.step()\n"
+            "    losses.append(loss.item())"),
+    },
 }
