@@ -38,7 +38,7 @@ PLANS = {
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
-        ("break", 35, "Lunch. On Binder the session is gone after the break: download before, "
+        ("break", 30, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
         ("05", "all", ""),
         ("06", "all", ""),
