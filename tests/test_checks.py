@@ -2085,24 +2085,25 @@ def test_03_1_refuses_numpy_sliding_window_view_and_gives_numpy_back(capsys):
     assert sliding_window_view(np.arange(4), 2).shape == (3, 2)  # NumPy works again after the check
 
 
-def _s2_after_shift():
+def _s4_after_shift():
     nn = torch.nn
     g = torch.Generator().manual_seed(0)
     image = torch.zeros(1, 1, 28, 28)
     image[0, 0, 6:20, 5:18] = torch.rand(14, 13, generator=g)  # ink away from the borders
     with torch.random.fork_rng():
         torch.manual_seed(0)
-        layers = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2))
+        layers = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                               nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2))
     return dict(layers=layers, image=image, shift=4)
 
 
 @pytest.mark.parametrize("answer, named", [
-    (4, "That is the move in input pixels"), (0, "That would be invariance"), (8, "divide by its stride"),
-    (1, "S4's move")])
-def test_03_6_a_shift_through_a_pool_measured_and_each_slip_named(capsys, answer, named):
-    objects = _s2_after_shift()
+    (4, "That is the move in input pixels"), (2, "That is S2's move"), (0, "That would be invariance"),
+    (16, "divide by S4's jump")])
+def test_03_6_a_shift_through_two_pools_measured_and_each_slip_named(capsys, answer, named):
+    objects = _s4_after_shift()
     checks._wrong_tries.clear()
-    assert checks.check("03.6", 2, **objects) and checks.check("03.6", 2.0, **objects)
+    assert checks.check("03.6", 1, **objects) and checks.check("03.6", 1.0, **objects)
     said(capsys)
     assert not checks.check("03.6", answer, **objects)
     assert named in said(capsys)

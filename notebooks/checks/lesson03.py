@@ -555,21 +555,22 @@ EXERCISES = {
     "03.6": Exercise(
         expected=lambda layers, image, shift: _columns_moved(layers, image, shift),
         form="an int (a number of columns)",
-        hints=("A stride-1 convolution moves its maps with the input, pixel for pixel. What does a 2x2 pool "
-               "with stride 2 do to a 4-pixel move? Section 8 says which shifts it keeps.",
-               "Neighbouring S2 units are 2 input pixels apart (their jump, section 10): a move of 4 pixels "
-               "is how many S2 columns?"),
+        hints=("A stride-1 convolution moves its maps with the input, pixel for pixel; each 2x2 pool with "
+               "stride 2 halves the move. How many pools lie between the input and S4?",
+               "Neighbouring S4 units are 4 input pixels apart (their jump j, section 10): a move of 4 pixels "
+               "is how many S4 columns?"),
         mistakes=(
             (lambda a, e, o: _is_int(a) and a == o["shift"],
-             "That is the move in input pixels, and of the conv maps (stride 1). The pool's stride of 2 puts "
-             "S2's columns 2 pixels apart: how many of them is a 4-pixel move?"),
+             "That is the move in input pixels, and of the C1 maps (stride 1). Two pools put S4's columns "
+             "4 input pixels apart (S4's jump, section 10): how many of them is a 4-pixel move?"),
+            (lambda a, e, o: _is_int(a) and a == o["shift"] // 2 and e != a,
+             "That is S2's move: one pool, S2's stride of 2. S4 comes after a second pool, so its columns "
+             "are 4 input pixels apart (S4's jump, section 10)."),
             (lambda a, e, o: _is_int(a) and a == 0,
              "That would be invariance: maps that do not move. Pooling keeps equivariance for shifts that are "
              "multiples of its stride (section 8): the maps move, by fewer columns than the digit's pixels."),
             (lambda a, e, o: _is_int(a) and a == o["shift"] * _pool_stride(o["layers"]),
-             "The pool makes the maps smaller, so they move by fewer columns, not more: divide by its stride."),
-            (lambda a, e, o: _is_int(a) and a == o["shift"] // 4 and e != a,
-             "That would be S4's move (two pools, jump 4); `ex6_s2` has one pool, with a stride of 2."),
+             "The pools make the maps smaller, so they move by fewer columns, not more: divide by S4's jump."),
         ),
     ),
 }

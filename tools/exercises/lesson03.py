@@ -116,11 +116,11 @@ ATTEMPTS = {
     },
     "03.6": {
         "kind": "predict",
-        "title": 'shift, then pool',
+        "title": 'shift, then pool twice',
         "minutes": 3,
-        "misconception": 'thinks the pooled maps move as many columns as the input moves pixels',
-        "wrong": 'ex6_moved = 4',
-        "right": 'ex6_moved = 2',
-        "alternative": 'ex6_moved = 4 // 2',
+        "misconception": 'divides the shift by one pool\'s stride (S2\'s move), not by S4\'s jump of 4',
+        "wrong": 'ex6_moved = 2',
+        "right": 'ex6_moved = 1',
+        "alternative": 'ex6_moved = 4 // 4',
     },
 }
