@@ -38,14 +38,15 @@ PLANS = {
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
-        ("break", 30, "Lunch. On Binder the session is gone after the break: download before, "
+        ("break", 35, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
         ("05", "all", ""),
         ("06", "all", ""),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
-        ("08", "core", "The last slot of the day: 08's core is dense, so use the notebook's late-room list "
-                       "(at its top); its exercises are the homework."),
+        ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector, with the notebook's "
+                       "late-room list (at its top) if time is short; students work through it and its exercises "
+                       "at home."),
     ],
 }
 SLACK = {"3-hour workshop": 20, "Full day": 0}  # minutes a plan keeps free for questions and set-up trouble
