@@ -17,14 +17,14 @@ from checks import Exercise, Refused
 _STEPS = 6  # steps the checks run a student's update or training loop
 
 
-def _problem() -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
-    """A small model and data of the check's own: a linear layer, 16 inputs of 5 features, 3 classes."""
-    gen = torch.Generator().manual_seed(6)
+def _problem(n: int = 16, seed: int = 6) -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
+    """A small model and data of the check's own: a linear layer, ``n`` inputs of 5 features, 3 classes."""
+    gen = torch.Generator().manual_seed(seed)
     model = nn.Linear(5, 3)
     with torch.no_grad():
         model.weight.copy_(torch.randn(3, 5, generator=gen))
         model.bias.copy_(torch.randn(3, generator=gen))
-    return model, torch.randn(16, 5, generator=gen), torch.randint(0, 3, (16,), generator=gen)
+    return model, torch.randn(n, 5, generator=gen), torch.randint(0, 3, (n,), generator=gen)
 
 
 def _weights(model: nn.Module) -> torch.Tensor:
@@ -217,13 +217,8 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
 
 
 def _epoch_problem() -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
-    """06.4's model and data: a linear layer, 64 inputs of 5 features, 3 classes (4 batches of 16)."""
-    gen = torch.Generator().manual_seed(64)
-    model = nn.Linear(5, 3)
-    with torch.no_grad():
-        model.weight.copy_(torch.randn(3, 5, generator=gen))
-        model.bias.copy_(torch.randn(3, generator=gen))
-    return model, torch.randn(64, 5, generator=gen), torch.randint(0, 3, (64,), generator=gen)
+    """06.4's model and data: 64 inputs (4 batches of 16), from ``_problem``."""
+    return _problem(64, seed=64)
 
 
 _EPOCH_LR, _EPOCH_SEED = 0.5, 4
