@@ -120,7 +120,7 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
     ax_out.imshow(chosen.numpy(), cmap=ListedColormap(["white", orange]), vmin=0, vmax=1)
     title = f"output {out}x{out}, cell ({row}, {col})" if out else "no output"
     if out and (row, col) != (out_row, out_col):
-        title += f"\n(asked ({out_row}, {out_col}): outside, so the nearest cell)"
+        title += f"\n(asked ({out_row}, {out_col}) is outside:\nthe nearest cell)"
     ax_out.set(title=title,
                xlabel="column", ylabel="row")
     for ax, n in ((ax_in, full), (ax_out, max(out, 1))):

@@ -133,15 +133,44 @@ def show(fig, alt: str) -> None:
         return
     data, width, height = figure_png(fig)
     if width > MAX_WIDTH_PX:
+        outside = _sticking_out(fig)
         plt.close(fig)
         raise ValueError(f"this figure is {width} px wide as displayed ({width / DISPLAY_DPI:.1f} in): "
                          f"JupyterLab would shrink it and its labels below 9 pt; at most {MAX_WIDTH_PX} px: "
-                         "a figsize width of 7.5 in or less is safe (or move what sticks out, e.g. a legend)")
+                         "a figsize width of 7.5 in or less is safe (or move what sticks out, e.g. a legend)"
+                         + (f"; sticking out of the {fig.get_figwidth():.1f}-in figure: {outside}" if outside else ""))
     display({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": alt.strip()}, raw=True,
             metadata={"image/png": {"width": width, "height": height, "alt": alt.strip()}})
     fig.clear()  # drop the artists now: the figure is shown, and nothing draws on it again
     plt.close(fig)
     _free_cycles()
+
+
+def _sticking_out(fig, most: int = 3) -> str:
+    """The texts, legends and axes of ``fig`` that reach past its left or right edge, farthest first,
+    as "Text 'label' (120 px past the edge)"; empty when none does (the figure itself is too wide)."""
+    from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    left, right = 0, fig.bbox.width
+    found = []
+    for artist in fig.findobj(lambda a: isinstance(a, (Text, Legend, Axes)) and a.get_visible()):
+        try:
+            box = artist.get_window_extent(renderer)
+        except (TypeError, AttributeError, RuntimeError, ValueError):
+            continue
+        if box.width <= 0 or box.width > 10 * right or not (box.x0 < left - 1 or box.x1 > right + 1):
+            continue
+        if isinstance(artist, Text) and artist.get_clip_on() and artist.get_clip_box() is not None:
+            continue  # clipped to its axes: it cannot widen the saved figure
+        past = max(left - box.x0, box.x1 - right) * DISPLAY_DPI / fig.dpi
+        text = getattr(artist, "get_text", lambda: "")()
+        name = type(artist).__name__ + (f" {text[:40]!r}" if text else "")
+        found.append((past, name))
+    found.sort(reverse=True)
+    return ", ".join(f"{name} ({past:.0f} px past the edge)" for past, name in found[:most])
 
 
 def _free_cycles() -> None:

@@ -82,7 +82,12 @@ def test_figure_png_measures_the_width_as_shown_whatever_the_figures_dpi(styled)
 
 
 class _Shell:
-    pass
+    """Stands in for IPython's shell: pyplot registers a hook on its events at the first figure."""
+
+    class events:
+        @staticmethod
+        def register(event, function):
+            pass
 
 
 def test_show_stores_alt_text_and_display_size(styled, monkeypatch):
@@ -105,8 +110,14 @@ def test_show_stores_alt_text_and_display_size(styled, monkeypatch):
         with pytest.raises(ValueError, match="alt text"):
             figure_style.show(plt.subplots()[0], alt=bad)
     wide, _ = plt.subplots(figsize=(9, 2))
-    with pytest.raises(ValueError, match="px wide"):
+    with pytest.raises(ValueError, match="px wide") as error:
         figure_style.show(wide, alt="A figure far too wide for the output area.")
+    assert "sticking out" not in str(error.value)  # the figure itself is too wide: nothing to name
+    narrow, ax = plt.subplots(figsize=(6, 2))
+    ax.plot([1, 2], label="a legend label far too long to sit beside the axes " * 2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    with pytest.raises(ValueError, match=r"sticking out of the 6\.0-in figure: Text 'a legend label.*\(\d+ px past the edge\), Legend \(\d+ px"):
+        figure_style.show(narrow, alt="A figure whose legend sticks out to the right.")
     assert len(shown) == 1
 
 
