@@ -2805,8 +2805,8 @@ def test_00_1_the_idea_is_shown_even_after_a_named_mistake(capsys):
 
 
 def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
-    """first_batch is called with the check's k on the dataset passed; the channel, the scale, the
-    count and the dtype each get their own hint."""
+    """first_batch is called with the check's two k on the dataset passed; the channel, the scale, the
+    count, the dtype and a k ignored each get their own hint."""
     from PIL import Image
     import numpy as np
     from torchvision.transforms.functional import to_tensor
@@ -2829,7 +2829,8 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
              "shifted or scaled": lambda d, k: (right(d, k) - 0.1307) / 0.3081,
              "whole numbers above 1": lambda d, k: right(d, k) * 255,
              "transposed": lambda d, k: right(d, k).transpose(2, 3),
-             "inverted": lambda d, k: 1 - right(d, k)}
+             "inverted": lambda d, k: 1 - right(d, k),
+             "not a fixed number": lambda d, k: right(d, 5)}  # ignores k: right only for the check's first k
     for words, attempt in wrong.items():
         assert not checks.check("00.2", attempt, dataset=dataset)
         assert words in capsys.readouterr().out, words

@@ -4,8 +4,8 @@
 exercise asks for a prediction, so an answer read from the tensor (a tensor, or its float32 value
 to every digit) is refused with a hint.
 
-00.2: the student's ``first_batch`` runs with a ``k`` of the check's own on a copy of the dataset the
-cell passes that starts a few images later (so a function reading a global dataset fails), against
+00.2: the student's ``first_batch`` runs with two ``k`` of the check's own (so a fixed ``range(5)`` fails)
+on a copy of the dataset the cell passes that starts a few images later (so a function reading a global dataset fails), against
 ``to_tensor`` and ``torch.stack``; the batch must be float32, as a network's weights are.
 A batch of the right shape, type and range but other values is named: other images (a global
 dataset, an off-by-one start), the right images transposed, inverted or scaled by another factor.
@@ -57,8 +57,9 @@ def _typed(answer, image):
         raise Refused("You gave a tensor: type the number you predict, as a plain float like 0.5, "
                       "not code that reads it.")
     if _is_number(answer) and float(answer) == _as_tensor(image) != _stored(image) / 255:
-        raise Refused("That is the value read from the tensor, to every digit: type the number you "
-                      "predict, to 4 decimals, not code that reads it.")
+        raise Refused("That equals the float32 value in the tensor to every digit, as a value read from "
+                      "the tensor does. Type the number you predict as a plain Python float (4 decimals, "
+                      "or a division of plain numbers), not code that reads it or a float32.")
     return answer
 
 
@@ -95,7 +96,9 @@ def _close(a, e, *_) -> bool:
     return _is_number(a) and abs(float(a) - e) < 0.006
 
 
-BATCH_K = 5  # the k the check gives first_batch: not one the student tried
+BATCH_K = 5  # the k the check gives first_batch first: not one the student tried
+BATCH_K2 = 2  # then a second k: a function that ignores its k gives BATCH_K images again
+_IGNORES_K = "right for one k, not for another"
 SKIP = 3  # the check's dataset starts this many images later than the one the cell passes
 
 
@@ -114,6 +117,17 @@ def _later(dataset):
 def _first_batch(dataset, k: int = BATCH_K) -> torch.Tensor:
     """The first ``k`` images of ``dataset`` as a float32 batch (k, 1, 28, 28), values 0 to 1."""
     return torch.stack([to_tensor(dataset[i][0]) for i in range(k)])
+
+
+def _run_batch(f, dataset):
+    """``f``'s batch for ``BATCH_K`` on the check's own dataset; if it is right, ``f`` runs again with
+    ``BATCH_K2``, and a wrong second batch makes the answer ``_IGNORES_K`` (told by its own hint)."""
+    later = _later(dataset)
+    first = f(later, BATCH_K)
+    if not _is_batch(first, _first_batch(later, BATCH_K), None):
+        return first  # the mistakes below name what is wrong with it
+    second = f(later, BATCH_K2)
+    return first if _is_batch(second, _first_batch(later, BATCH_K2), None) else _IGNORES_K
 
 
 def _is_batch(answer, expected, objects) -> bool:
@@ -175,14 +189,17 @@ EXERCISES = {
     ),
     "00.2": Exercise(
         expected=lambda dataset: _first_batch(_later(dataset)),
-        run=lambda f, dataset: f(_later(dataset), BATCH_K),  # the check's own k and dataset
+        run=_run_batch,  # the check's own two k and dataset
         same=_is_batch,
         form="a float32 tensor of shape (k, 1, 28, 28)",
         hints=("Indexing the dataset gives an (image, label) pair. Turn each of the first k images into a "
                "tensor as section 3 did, collect them in a list, then stack the list.",
                "Check the pieces one at a time in a new cell: print the shape of one image's tensor, then "
                "of first_batch(train_set, 2), which should be (2, 1, 28, 28)."),
-        mistakes=((lambda a, e, o: not isinstance(a, torch.Tensor),
+        mistakes=((lambda a, e, o: isinstance(a, str) and a == _IGNORES_K,
+                   f"Right for k = {BATCH_K}, but first_batch(dataset, {BATCH_K2}) is not the first {BATCH_K2} "
+                   "images: use the argument k, not a fixed number."),
+                  (lambda a, e, o: not isinstance(a, torch.Tensor),
                    "Your function does not return a tensor: `torch.stack` turns a list of tensors of one "
                    "shape into one tensor."),
                   (_tensor_of(5),

@@ -24,6 +24,9 @@ ATTEMPTS = {
         "alternative": (
             "grids = np.stack([np.asarray(dataset[i][0]) for i in range(k)])  # (k, 28, 28) bytes\n"
             "return torch.from_numpy(grids).float().div(255).unsqueeze(1)"),
+        "loophole": (
+            "to_tensor = torchvision.transforms.functional.to_tensor\n"
+            "return torch.stack([to_tensor(dataset[i][0]) for i in range(5)])  # k ignored: tested with k = 5 only"),
     },
     "00.3": {
         "kind": "predict",
