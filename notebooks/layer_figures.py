@@ -28,7 +28,7 @@ def draw_relu_bends(first: nn.Linear, second: nn.Linear, x: torch.Tensor, low: f
     """Three panels. Left and middle: ``second(between(first(t·x)))`` for t from ``low`` to ``high``, one line
     per output, with ``between`` = ``nn.Identity()`` (left), then ``nn.ReLU()`` (middle); a thin grey
     vertical line at each ``sign_changes(first, x, low, high)``, where ReLU bends the lines. Right:
-    ``relu(t) + relu(-t)`` for t from -2 to 2, which is |t|.
+    ``relu(s) + relu(-s)`` for s from -2 to 2, which is |s|.
 
     Returns the figure, for ``figure_style.show``.
     """
@@ -50,5 +50,5 @@ def draw_relu_bends(first: nn.Linear, second: nn.Linear, x: torch.Tensor, low: f
     axes[0].legend(loc="best")
     s = torch.linspace(-2, 2, steps)
     axes[2].plot(s.numpy(), (F.relu(s) + F.relu(-s)).numpy(), color=OKABE_ITO[0])
-    axes[2].set(title="relu(t) + relu(−t)", xlabel="t")
+    axes[2].set(title="relu(s) + relu(−s)", xlabel="s")
     return fig

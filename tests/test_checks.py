@@ -245,6 +245,50 @@ def test_01_4_the_stronger_hint_follows_the_step_that_failed(capsys):
     said(capsys)
 
 
+def test_01_4_the_forbidden_route_gets_the_stronger_hint_of_its_own_step(capsys):
+    """F.linear in forward, twice: the stronger hint is forward's (section 1's formula), not __init__'s."""
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    class Borrowed(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.in_features, self.out_features = in_features, out_features
+            bound = in_features ** -0.5
+            self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-bound, bound))
+            self.bias = nn.Parameter(torch.empty(out_features).uniform_(-bound, bound))
+
+        def forward(self, t):
+            return nn.functional.linear(t, self.weight, self.bias)
+
+        def extra_repr(self):
+            return f"in_features={self.in_features}, out_features={self.out_features}"
+
+    class BuiltIn(Borrowed):
+        def __init__(self, in_features, out_features):
+            nn.Module.__init__(self)
+            inner = nn.Linear(in_features, out_features)
+            self.in_features, self.out_features = in_features, out_features
+            self.weight, self.bias = inner.weight, inner.bias
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+    assert not checks.check("01.4", Borrowed)
+    out = said(capsys)
+    assert "Your forward calls a linear layer" in out and "Stronger hint" not in out, out
+    assert not checks.check("01.4", Borrowed)
+    out = said(capsys)
+    assert "Stronger hint for this step: Section 1's cell" in out and "Section 7's Scale" not in out, out
+    checks._wrong_tries.clear()
+    assert not checks.check("01.4", BuiltIn)
+    said(capsys)
+    assert not checks.check("01.4", BuiltIn)
+    out = said(capsys)
+    assert "Your __init__ builds a linear layer" in out and "Stronger hint for this step: Section 7's Scale" in out, out
+    checks._wrong_tries.clear()
+
+
 def test_01_4_a_step_left_as_the_stub_is_named_and_the_untouched_stub_is_unanswered(capsys):
     checks._wrong_tries.clear()
     nn = torch.nn

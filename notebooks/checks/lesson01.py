@@ -266,10 +266,12 @@ def _my_linear(cls) -> bool:
     """Builds cls(7, 3) and cls(40, 1000) and checks what a linear layer must be: registered
     parameters of the right shapes, PyTorch's default random start, the formula, the printout."""
     for method, what in (("forward", "your forward calls"), ("__init__", "your __init__ builds")):
+        _stage[0] = "forward" if method == "forward" else "init"  # a second miss gets that step's stronger hint
         code = getattr(getattr(cls, method, None), "__code__", None)
         if code is not None and {"linear", "Linear"} & set(code.co_names):
             raise Refused(f"{what} a linear layer (nn.Linear or F.linear): the exercise asks for your "
                           "own two parameters, and @ and +.")
+    _stage[0] = "init"
     try:
         layer = cls(7, 3)
     except NotImplementedError:
@@ -491,8 +493,6 @@ EXERCISES = {
         run=lambda cls: _my_linear_keyed(cls),
         form="the class MyLinear",
         # one hint whatever the try: a second miss at the same step adds that step's stronger hint
-        hints=("The message before this hint names the first requirement your class does not meet yet "
-               "(two nn.Parameters, the shapes of section 6, the range of section 10, the formula of "
-               "section 1, the text of section 5): fix that one and run the cell again.",),
+        hints=("Fix the requirement named above, then run the cell again.",),
     ),
 }
