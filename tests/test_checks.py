@@ -1352,6 +1352,8 @@ EX3_FULL = 6 * 26 + 32 * 55 + 120 * 1153 + 84 * 121 + 10 * 85  # TutorialNet wit
     (EX3_FULL - 32, "One term lacks its biases"),   # conv2's + 1 forgotten
     (EX3_FULL - 6 - 32 - 120 - 84 - 10, "You counted the weights only"),
     (EX3_FULL - 1, "Add up out·(in·k·k + 1)"),  # no layer has a single bias: the generic hint
+    (EX3_FULL - 10 * 85, "One layer is missing"),  # fc3 forgotten
+    (EX3_FULL - 6 * 26, "One layer is missing"),  # conv1 forgotten
 ])
 def test_02_3_a_forgotten_bias_in_one_term_is_named(capsys, answer, words):
     checks._wrong_tries.clear()

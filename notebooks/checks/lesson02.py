@@ -84,6 +84,13 @@ def _one_layer_without_bias(model: nn.Module, count: int) -> bool:
                if isinstance(layer, (nn.Conv2d, nn.Linear)) and layer.bias is not None)
 
 
+def _one_layer_left_out(model: nn.Module, count: int) -> bool:
+    """Whether ``count`` is the full count less one whole layer (a layer forgotten, often fc3)."""
+    full = sum(p.numel() for p in model.parameters())
+    return any(count == full - sum(p.numel() for p in layer.parameters()) for layer in model.modules()
+               if isinstance(layer, (nn.Conv2d, nn.Linear)))
+
+
 def _conv2_as_5x5(model: nn.Module) -> int:
     conv2 = model.conv2
     full = sum(p.numel() for p in model.parameters())
@@ -288,7 +295,7 @@ def _batch_from_view(model: nn.Module, batch: int = 36) -> bool:
 
 def _note_view(batch: int) -> None:
     """Print the note for a flattening that passes the check but does not keep the batch."""
-    print(f"Note: your flattening passes here, but it does not keep the batch: {batch} images of another size (32x32) "
+    print(f"Works, but: your flattening does not keep the batch. {batch} images of another size (32x32) "
           "come out as another number of rows, with no error. Prefer torch.flatten(x, 1).")
 
 
@@ -635,6 +642,9 @@ EXERCISES = {
                    "You counted the weights only: each output channel or unit also has a bias (the + 1)."),
                   (lambda a, e, o: _one_layer_without_bias(_ex3_model(o), a),
                    "One term lacks its biases: every layer adds out of them (the + 1)."),
+                  (lambda a, e, o: _one_layer_left_out(_ex3_model(o), a),
+                   "One layer is missing from your sum: count every convolution and every linear "
+                   "layer, fc3 included."),
                   (lambda a, e, o: a == _fc1_as(_ex3_model(o), 16 * 6 * 6),
                    "fc1 still takes 576 = 16 x 6 x 6 there: with 32 filters in conv2, 32 maps reach fc1."),
                   (lambda a, e, o: a == _conv2_as_5x5(_ex3_model(o)),
