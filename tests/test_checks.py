@@ -1564,6 +1564,19 @@ def test_04_5_an_edit_under_no_grad_is_told_the_version_still_changes(capsys):
     assert "not the version counter" in out and out.count("Hint:") == 1 and "Which operation saved" not in out
 
 
+def test_04_5_a_function_without_return_is_told_it_returned_none(capsys):
+    checks._wrong_tries.clear()
+
+    def no_return(x, w):
+        h = x * w
+        square = h * h
+        shifted = h + 1  # noqa: F841 (the return forgotten)
+
+    assert not checks.check("04.5", no_return)
+    out = said(capsys)
+    assert "returned None" in out and "AttributeError" not in out and out.count("Hint:") == 1
+
+
 def test_04_5_a_detached_copy_is_told_it_cut_the_graph(capsys):
     checks._wrong_tries.clear()
 

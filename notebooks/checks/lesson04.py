@@ -259,15 +259,19 @@ def _shift_inputs():
 
 _CUT_OFF = "a result cut off from the graph"
 _UNRECORDED_EDIT = "an in-place edit under no_grad()"
+_SHIFT_NONE = "returned None"  # no return statement: told so, not an AttributeError
 _GRAD_OFF = {"no_grad", "set_grad_enabled", "inference_mode"}
 
 
 def _run_shift(f):
     """(the sum, w.grad) of ``f`` on the check's inputs, as one tensor of 5 numbers
     (``_CUT_OFF`` if the sum does not require a gradient: .detach() or no_grad inside ``f``;
-    ``_UNRECORDED_EDIT`` if backward() finds a saved tensor edited and ``f`` turns recording off)."""
+    ``_UNRECORDED_EDIT`` if backward() finds a saved tensor edited and ``f`` turns recording off;
+    ``_SHIFT_NONE`` if ``f`` returns None)."""
     x, w = _shift_inputs()
     total = f(x, w)
+    if total is None:
+        return _SHIFT_NONE
     if isinstance(total, torch.Tensor) and not total.requires_grad:
         return _CUT_OFF
     try:
@@ -435,6 +439,8 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a, str) and a == _UNRECORDED_EDIT,
              "no_grad() stops the recording, not the version counter: h += 1 still edits the h that the "
              "product saved, and backward() refuses. Make a new tensor instead of editing the saved one."),
+            (lambda a, e, o: isinstance(a, str) and a == _SHIFT_NONE,
+             "Your function returned None: does it still end with `return (square + …).sum()`?"),
             (lambda a, e, o: isinstance(a, str) and a == _CUT_OFF,
              "You cut the result off from the graph (.detach() or no_grad): w can't get a gradient. Make a "
              "new tensor that stays in the graph."),
