@@ -768,6 +768,14 @@ def _05_1_attempts():
         g = torch.where(r > 0, dr, slope * dr)
         return (g.T @ x)[None], g.sum(dim=0), g @ W
 
+    def slope_written_in(dr, r, x, W, slope):  # the check's first slope, 0.2, written in (review 05d)
+        g = torch.where(r > 0, dr, 0.2 * dr)
+        return g.T @ x, g.sum(dim=0), g @ W
+
+    def dx_product_fails(dr, r, x, W, slope):  # g @ W.T raises a shape error (review 05d)
+        g = torch.where(r > 0, dr, slope * dr)
+        return g.T @ x, g.sum(dim=0), g @ W.T
+
     wrong = [(through(lambda r, dr, s: (r > 0).double()), "plain ReLU's gate"),
              (through(lambda r, dr, s: (r >= 0).double()), "plain ReLU's gate"),
              (through(lambda r, dr, s: torch.ones_like(r)), "a linear layer alone"),
@@ -779,7 +787,8 @@ def _05_1_attempts():
              (by_torch_func, "torch.func computes gradients by autograd"),
              (dx_ungated, "dW and db are right, dx is not"), (only_dx_right, "dx is right, dW or db is not"),
              (turned_round, "W's shape"), (db_keepdim, "without keepdim"),
-             (dw_with_a_batch_axis, "the shape of its tensor")]
+             (dw_with_a_batch_axis, "the shape of its tensor"),
+             (slope_written_in, "wrong at slope 0.05"), (dx_product_fails, "dx x's shape (n, k)")]
     return (right, right_other_form), wrong
 
 

@@ -15,27 +15,43 @@ import torch.nn.functional as F
 from checks import Exercise, Refused
 
 
-def _layer_case() -> tuple:
+_SLOPES = (0.2, 0.05)  # the check's layer runs with two slopes: a slope written in passes at most one
+
+
+class _Answers(tuple):
+    """The answer (dW, db, dx) at the first slope; ``other`` holds it at the second slope."""
+    other: tuple = ()
+
+
+def _layer_case(slope: float = _SLOPES[0]) -> tuple:
     """The check's own linear layer with a leaky ReLU, r = leaky_relu(x Wᵀ + b, slope), and a gradient
-    dr arriving at r (fixed numbers and its own slope, not the notebook's: an answer read off a retained
-    .grad, or a slope written in, cannot pass)."""
+    dr arriving at r (fixed numbers and its own slopes, not the notebook's: an answer read off a
+    retained .grad, or a slope written in, cannot pass)."""
     gen = torch.Generator().manual_seed(5)
     x, W, b = (torch.randn(*shape, generator=gen, dtype=torch.float64) for shape in ((5, 7), (3, 7), (3,)))
     dr = torch.randn(5, 3, generator=gen, dtype=torch.float64)
-    slope = 0.2
     return dr, F.leaky_relu(x @ W.T + b, slope), x, W, b, slope
 
 
-def _layer_grads() -> tuple:
+def _layer_grads(slope: float = _SLOPES[0]) -> tuple:
     """(dL/dW, dL/db, dL/dx) of the check's layer, by autograd."""
-    dr, _, x, W, b, slope = _layer_case()
+    dr, _, x, W, b, slope = _layer_case(slope)
     x, W, b = (t.clone().requires_grad_() for t in (x, W, b))
     return torch.autograd.grad((F.leaky_relu(x @ W.T + b, slope) * dr).sum(), (W, b, x))
 
 
 def _run_backward(f) -> tuple:
-    """``f(dr, r, x, W, slope)`` on the check's layer, with autograd switched off: three tensors."""
-    dr, r, x, W, _, slope = _layer_case()
+    """``f(dr, r, x, W, slope)`` on the check's layer at each of its slopes, with autograd switched
+    off: the three tensors at the first slope, those at the second in ``.other``."""
+    first, second = (_run_backward_at(f, slope) for slope in _SLOPES)
+    answer = _Answers(first)
+    answer.other = second
+    return answer
+
+
+def _run_backward_at(f, slope: float) -> tuple:
+    """``f(dr, r, x, W, slope)`` at one slope: three tensors."""
+    dr, r, x, W, _, slope = _layer_case(slope)
     graphs = []  # autograd saving a tensor for a backward: a graph was built (torch.enable_grad inside f)
 
     def saved(tensor):
@@ -52,6 +68,10 @@ def _run_backward(f) -> tuple:
             if "torch.func" in str(error):  # functorch refuses to run under the check's saved-tensor hook
                 raise Refused("torch.func computes gradients by autograd: the exercise asks for them by "
                               "hand.") from None
+            if "cannot be multiplied" in str(error):
+                raise Refused(f"a matrix product in your function failed ({error}). dW must have W's shape "
+                              "(m, k), db b's shape (m,), dx x's shape (n, k): which product of the gradient "
+                              "at c (n, m) with x (n, k), or with W (m, k), gives each?") from None
             raise
     if graphs:
         raise Refused("your function switched autograd back on (torch.enable_grad?) and built a graph: "
@@ -59,6 +79,11 @@ def _run_backward(f) -> tuple:
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
         raise Refused("the function should return three tensors: (dW, db, dx).")
     return tuple(torch.as_tensor(a).detach().double() for a in answer)
+
+
+def _right_at_both_slopes(a, e) -> bool:
+    """True when the answer matches autograd at the first slope and, in ``a.other``, at the second."""
+    return _close_grads(a, e) and _close_grads(getattr(a, "other", ()), _layer_grads(_SLOPES[1]))
 
 
 def _with_local_slope(local) -> tuple:
@@ -266,7 +291,7 @@ EXERCISES = {
         expected=lambda: _layer_grads(),
         run=lambda f: _run_backward(f),
         form="a function returning three tensors (dW, db, dx)",
-        same=lambda a, e, o: _close_grads(a, e),
+        same=lambda a, e, o: _right_at_both_slopes(a, e),
         hints=("Go backward one step at a time: first through the leaky ReLU (its slope where c > 0, and "
                "where c < 0?), then through the linear layer, with section 2's three rules for fc3 (its "
                "weight, its bias, its input h).",
@@ -274,7 +299,10 @@ EXERCISES = {
                "c < 0. Multiply each entry of dr by its local slope; the linear layer then sees that "
                "gradient, as fc3 saw g in section 2, with x in the place of h. Let the shapes tell you "
                "which products and sums to take."),
-        mistakes=(_wrong_local(lambda r, dr, s: (r > 0).double(), _PLAIN_GATE),
+        mistakes=((lambda a, e, o: _close_grads(a, e),
+                   f"Right at slope {_SLOPES[0]}, wrong at slope {_SLOPES[1]}: the check runs your function "
+                   "with two slopes. Use the function's argument `slope`, not a number written in."),
+                  _wrong_local(lambda r, dr, s: (r > 0).double(), _PLAIN_GATE),
                   _wrong_local(lambda r, dr, s: (r >= 0).double(), _PLAIN_GATE),
                   _wrong_local(lambda r, dr, s: torch.ones_like(r),
                                "No entry of dr was changed: that is a linear layer alone. Where c < 0 the leaky "
