@@ -14,9 +14,9 @@ PLANS = {
     "3-hour workshop": [
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
         ("01", "core", "The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees "
-                       "(its layers still get a `.grad`): slow down there. §8 and §10 use `.grad` and optimizers before "
-                       "04–06: say in one sentence that `backward()` fills each weight's `.grad` and an optimizer nudges "
-                       "the tensors it was given. Read §4's no-batch error aloud with "
+                       "(its layers still get a `.grad`): slow down there. §7 opens with a short 'Training in brief' box "
+                       "(gradient and `.grad`, optimizer, `state_dict()`) that §8 and §10 rely on: read it aloud; "
+                       "04–06 build each piece. Read §4's no-batch error aloud with "
                        "the (12, 16) printed above it; §5 (the printout) in one sentence; skim §9's table."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
