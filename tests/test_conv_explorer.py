@@ -144,7 +144,7 @@ def test_draw_conv_footprint_is_what_torch_reads(n, k, s, p, d):
 
 def test_draw_conv_says_it_moved_an_outside_position_and_shows_an_invalid_kernel():
     _, ax_out = conv_figures.draw_conv(7, 3, 2, 1, out_row=99, out_col=-3)
-    assert ax_out.get_title() == "output 4x4, cell (3, 0)\n(asked (99, -3): outside, so the nearest cell)"
+    assert ax_out.get_title() == "output 4x4, cell (3, 0)\n(asked (99, -3) is outside:\nthe nearest cell)"
     _, ax_out = conv_figures.draw_conv(7, 3, 2, 1, out_row=3, out_col=0)
     assert ax_out.get_title() == "output 4x4, cell (3, 0)"
     ax_in, ax_out = conv_figures.draw_conv(5, 7)
