@@ -2424,6 +2424,29 @@ def test_06_3_momentum_zero_is_told_it_has_no_momentum_not_to_move_the_optimizer
     assert "momentum 0" in capsys.readouterr().out  # torch's default momentum is 0 too
 
 
+def test_06_3_another_optimizer_is_told_so_not_to_make_one_optimizer(capsys):
+    checks._wrong_tries.clear()
+    for order in ("lr=lr, momentum=0.9, nesterov=True", "lr=lr, momentum=0.9, dampening=0.9"):
+        assert checks.check("06.3", _06_3_train(fresh_each_step=False, clear=True, order=order)) is False
+        out = capsys.readouterr().out
+        assert "no longer steps with the given optimizer" in out and "make one optimizer" not in out.lower()
+    import torch.nn.functional as F
+
+    def adam(net, x, y, steps, lr):
+        optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+        losses = []
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+    assert checks.check("06.3", adam) is False
+    assert "no longer steps with the given optimizer" in capsys.readouterr().out
+    assert checks._wrong_tries.get("06.3", 0) == 0
+
+
 def test_06_3_a_wrong_train_is_told_its_weights_differ(capsys):
     checks._wrong_tries.clear()
     train = _06_3_train(fresh_each_step=False, clear=True, order="lr=2 * lr, momentum=0.9")

@@ -184,12 +184,14 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
     _refusal_hint.clear()
     model, x, y = _problem()
     momenta: list[float] = []
+    variants: list[bool] = []  # per SGD made: nesterov or dampening, another update than SGD(momentum=0.9)
     sgd = torch.optim.SGD
 
     class RecordingSGD(sgd):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             momenta.append(self.defaults["momentum"])
+            variants.append(bool(self.defaults["nesterov"] or self.defaults["dampening"]))
 
     torch.optim.SGD = RecordingSGD
     try:
@@ -208,6 +210,12 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
         raise _refuse("Your train made no optimizer, and its weights never moved: the optimizer it stepped was "
                       "made outside train, over another model's parameters.",
                       "Make the optimizer inside train, once, before the loop, from net.parameters().")
+    if not momenta or any(variants):
+        raise _refuse("Your train no longer steps with the given optimizer, SGD(momentum=0.9) with no other "
+                      "option, so its update differs from the one the check compares with. Keep that "
+                      "optimizer and look for what stops its buffer building.",
+                      "Print len(optimizer.state) just before each step(): where does SGD keep a weight's "
+                      "momentum buffer, and what happens to it on the next pass of the loop?")
     if momenta and not any(momenta):
         raise _refuse("Your optimizer has momentum 0, so its steps are plain SGD. The loop is meant to be "
                       "SGD with momentum 0.9: keep momentum=0.9 and look for what stops the buffer building.",
