@@ -320,3 +320,32 @@ def test_no_answer_is_on_screen_before_its_exercise():
     """Item of the house style: nothing above an exercise prints its answer or holds its solution's code."""
     found = answers_shown_early(LESSONS)
     assert not found, "answers on screen before the exercise:\n" + "\n".join(found)
+
+
+def test_07_ex5_train_draws_a_new_batch_order_each_epoch():
+    """07's ex5_train seeds one generator per run, not one per epoch: its epochs see different orders
+    (as Going deeper D says, the generator carries the next epoch's order). Run on stand-ins, no kernel."""
+    nb = json.loads((ROOT / "notebooks" / "07_training_lenet_on_mnist.ipynb").read_text(encoding="utf-8"))
+    source = next("".join(c["source"]) for c in nb["cells"] if "def ex5_train" in "".join(c["source"]))
+    torch = pytest.importorskip("torch")
+    orders = []
+
+    class Helpers:
+        LeNet = staticmethod(lambda: torch.nn.Linear(1, 1))
+
+        @staticmethod
+        def train_epoch(net, x, y, adam, batch_size, generator):
+            orders.append(torch.randperm(8, generator=generator).tolist())
+
+        @staticmethod
+        def evaluate(*args, **kwargs):
+            return 0.0, 0.5
+
+    space = {"torch": torch, "helpers": Helpers, "device": "cpu", "x_train": torch.zeros(8), "y_train": torch.zeros(8),
+             "x_val": torch.zeros(8), "y_val": torch.zeros(8)}
+    exec(compile(source, "ex5_train", "exec"), space)
+    space["ex5_train"](0.01)
+    space["ex5_train"].cache_clear()
+    space["ex5_train"](0.01)
+    assert len(orders) == 4 and orders[0] != orders[1], "both epochs of a run drew the same batch order"
+    assert orders[:2] == orders[2:], "two runs at one rate should draw the same orders (seeded)"
