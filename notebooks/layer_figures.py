@@ -37,6 +37,7 @@ def draw_relu_bends(first: nn.Linear, second: nn.Linear, x: torch.Tensor, low: f
     t = torch.linspace(low, high, steps)
     inputs = t[:, None] * x.reshape(1, -1)  # one row per t: t·x
     fig, axes = plt.subplots(1, 3, figsize=(7.4, 2.6), gridspec_kw={"width_ratios": [1, 1, 0.8]})
+    axes[1].sharey(axes[0])  # one y-scale for the two stacks, so that only the bends differ
     with torch.no_grad():
         for ax, between, title in ((axes[0], nn.Identity(), "nn.Identity() between"),
                                    (axes[1], nn.ReLU(), "nn.ReLU() between")):
@@ -46,7 +47,7 @@ def draw_relu_bends(first: nn.Linear, second: nn.Linear, x: torch.Tensor, low: f
             ax.set(title=title, xlabel="t (input t·x)")
         for crossing in sign_changes(first, x, low, high):
             axes[1].axvline(crossing, color=OKABE_ITO[7], linewidth=0.8, alpha=0.4, label="_crossing")
-    axes[0].set_ylabel("second(between(first(t·x)))")
+    axes[0].set_ylabel("output")
     axes[0].legend(loc="best")
     s = torch.linspace(-2, 2, steps)
     axes[2].plot(s.numpy(), (F.relu(s) + F.relu(-s)).numpy(), color=OKABE_ITO[0])

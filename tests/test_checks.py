@@ -231,16 +231,17 @@ def test_01_4_the_stronger_hint_follows_the_step_that_failed(capsys):
     uniform = lambda t, b: t.uniform_(-b, b)
     no_shift = lambda t, b: t.uniform_(0, b)  # [0, b): none below 0
     no_transpose = lambda self, t: t @ self.weight + self.bias
+    first = "Hint: Fix what the message names"
     assert not checks.check("01.4", linear(no_shift))
-    assert "Stronger hint" not in said(capsys)
+    assert first in said(capsys)
     assert not checks.check("01.4", linear(uniform, no_transpose))  # another step: no stronger hint yet
     out = said(capsys)
-    assert "weight.T" in out and "Stronger hint" not in out and "torch.rand" not in out, out
+    assert "weight.T" in out and first in out and "torch.rand" not in out, out
     assert not checks.check("01.4", linear(uniform, no_transpose))  # the same step again
     out = said(capsys)
-    assert "Stronger hint for this step: Section 1's cell" in out and "torch.rand" not in out, out
+    assert "Hint: Section 1's cell" in out and first not in out and "torch.rand" not in out, out
     assert not checks.check("01.4", linear(no_shift))
-    assert "Stronger hint for this step: torch.rand" in said(capsys)
+    assert "Hint: torch.rand" in said(capsys)
     assert checks.check("01.4", linear(uniform))
     said(capsys)
 
@@ -276,17 +277,49 @@ def test_01_4_the_forbidden_route_gets_the_stronger_hint_of_its_own_step(capsys)
 
     assert not checks.check("01.4", Borrowed)
     out = said(capsys)
-    assert "Your forward calls a linear layer" in out and "Stronger hint" not in out, out
+    assert "Your forward calls a linear layer" in out and "Hint: Fix what the message names" in out, out
     assert not checks.check("01.4", Borrowed)
     out = said(capsys)
-    assert "Stronger hint for this step: Section 1's cell" in out and "Section 7's Scale" not in out, out
+    assert "Hint: Section 1's cell" in out and "Section 7's Scale" not in out, out
     checks._wrong_tries.clear()
     assert not checks.check("01.4", BuiltIn)
     said(capsys)
     assert not checks.check("01.4", BuiltIn)
     out = said(capsys)
-    assert "Your __init__ builds a linear layer" in out and "Stronger hint for this step: Section 7's Scale" in out, out
+    assert "Your __init__ builds a linear layer" in out and "Hint: Section 7's Scale" in out, out
     checks._wrong_tries.clear()
+
+
+def test_01_4_a_forgotten_super_init_a_bound_without_the_root_and_an_nn_linear_subclass_are_named(capsys):
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    def init(root, call_super=True):
+        def __init__(self, in_features, out_features):
+            if call_super:
+                nn.Module.__init__(self)
+            self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-1, 1) / root(in_features))
+            self.bias = nn.Parameter(torch.empty(out_features).uniform_(-1, 1) / root(in_features))
+            self.in_features, self.out_features = in_features, out_features
+        return __init__
+
+    def linear(root=lambda n: n ** 0.5, call_super=True):
+        return type("MyLinear", (nn.Module,), {
+            "__init__": init(root, call_super), "forward": lambda self, t: t @ self.weight.T + self.bias,
+            "extra_repr": lambda self: f"in_features={self.in_features}, out_features={self.out_features}"})
+
+    class Extends(nn.Linear):
+        pass
+
+    assert checks.check("01.4", linear())
+    said(capsys)
+    for wrong, words in ((linear(call_super=False), "must be super().__init__()"),
+                         (linear(root=lambda n: n), "without the square root"),
+                         (Extends, "extends nn.Linear")):
+        assert not checks.check("01.4", wrong)
+        out = said(capsys)
+        assert words in out and "Hint: Fix what the message names" in out, (words, out)
+        checks._wrong_tries.clear()
 
 
 def test_01_4_a_step_left_as_the_stub_is_named_and_the_untouched_stub_is_unanswered(capsys):

@@ -241,6 +241,10 @@ _STRONGER = {
     "repr": "Step 3 returns one f-string of the two sizes step 1 keeps in self, in the words nn.Linear(7, 3) "
             "prints inside its brackets.",
 }
+_FIRST_HINT = "Fix what the message names, then run the cell again."
+# 01.4's one hint, set before each ✗: the generic one, or from a second miss at the same step that
+# step's stronger hint (check() reads hints[0], so the list is filled in place)
+_HINTS = [_FIRST_HINT]
 _stage = ["init"]  # the step _my_linear is checking; set as it goes
 _step_misses: dict[str, int] = {}
 
@@ -255,8 +259,10 @@ def _my_linear_keyed(cls) -> bool:
     except Refused as why:
         stage = _stage[0]
         _step_misses[stage] = _step_misses.get(stage, 0) + 1
-        if _step_misses[stage] >= 2:
-            raise Refused(f"{why} Stronger hint for this step: {_STRONGER[stage]}") from None
+        _HINTS[0] = _STRONGER[stage] if _step_misses[stage] >= 2 else _FIRST_HINT
+        raise
+    except Exception:  # the student's code raised: the generic hint
+        _HINTS[0] = _FIRST_HINT
         raise
     _step_misses.clear()
     return result
@@ -265,6 +271,9 @@ def _my_linear_keyed(cls) -> bool:
 def _my_linear(cls) -> bool:
     """Builds cls(7, 3) and cls(40, 1000) and checks what a linear layer must be: registered
     parameters of the right shapes, PyTorch's default random start, the formula, the printout."""
+    if isinstance(cls, type) and issubclass(cls, nn.Linear):
+        raise Refused("your class extends nn.Linear, so it is already a linear layer: the exercise asks "
+                      "for an nn.Module with your own two parameters, and @ and +.")
     for method, what in (("forward", "your forward calls"), ("__init__", "your __init__ builds")):
         _stage[0] = "forward" if method == "forward" else "init"  # a second miss gets that step's stronger hint
         code = getattr(getattr(cls, method, None), "__code__", None)
@@ -274,6 +283,12 @@ def _my_linear(cls) -> bool:
     _stage[0] = "init"
     try:
         layer = cls(7, 3)
+    except AttributeError as error:
+        if "before Module.__init__() call" not in str(error):
+            raise
+        raise Refused(f"your __init__ raised AttributeError: {error}. Its first line must be "
+                      "super().__init__(): nn.Module's own __init__ sets up the records of parameters "
+                      "and layers.") from None
     except NotImplementedError:
         done = [step for step, call in _LATER_STEPS if not _raises_not_implemented(call, cls)]
         if done:  # forward or extra_repr written, __init__ not yet
@@ -322,6 +337,10 @@ def _my_linear(cls) -> bool:
         # uniform over ±bound: about a quarter lie below -bound/2, and a quarter above +bound/2
         below = (numbers < -bound / 2).float().mean().item()
         above = (numbers > bound / 2).float().mean().item()
+        if len(torch.unique(numbers)) > 1 and numbers.abs().max().item() < bound / 2:
+            raise Refused(f"for in_features=40 your {name} lies within ±{numbers.abs().max().item():.3g}, "
+                          f"much narrower than ±1/√40 ≈ {bound:.3f}: is your bound 1/in_features, without "
+                          "the square root?")
         if not (0.17 < below < 0.33 and 0.17 < above < 0.33):
             shift = (" None is below 0: scale numbers drawn from [0, 1) to the width of the range, then "
                      "shift them so that the range is centred on 0." if above > 0.4 and not (numbers < 0).any() else "")
@@ -414,9 +433,9 @@ EXERCISES = {
                "One output number of a convolution reads a window of every input channel: count the "
                "numbers in one filter."),
         mistakes=((lambda a, e, o: isinstance(a, str),
-                   "expected a number, got str: remove the quotes."),
+                   "Expected a number, got str: remove the quotes."),
                   (lambda a, e, o: not _is_one_number(a),
-                   "expected one number, written alone (no brackets), to 4 decimals."),
+                   "Expected one number, written alone (no brackets), to 4 decimals."),
                   (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
                    "The weights lie between −bound and +bound: the bound is the positive end of the range."),
                   (lambda a, e, o: _too_coarse(a, e),
@@ -441,7 +460,7 @@ EXERCISES = {
                   (lambda a, e, o: math.isclose(float(a), e * e, rel_tol=1e-2),
                    "That is 1/fan_in: the bound is one over its square root."),
                   (lambda a, e, o: math.isclose(float(a), 1 / 5, rel_tol=1e-3),
-                   "0.2 is conv1's bound (fan_in 1 × 5 × 5 = 25, section 10). This layer has its own "
+                   "0.2 is conv1's bound (fan_in 1 × 5 × 5 = 25, section 9). This layer has its own "
                    "in_channels and kernel_size: count the numbers in one of its filters.")),
     ),
     "01.3": Exercise(
@@ -492,7 +511,7 @@ EXERCISES = {
         expected=lambda: True,
         run=lambda cls: _my_linear_keyed(cls),
         form="the class MyLinear",
-        # one hint whatever the try: a second miss at the same step adds that step's stronger hint
-        hints=("Fix the requirement named above, then run the cell again.",),
+        # one hint, set by _my_linear_keyed: a second miss at the same step gives that step's stronger hint
+        hints=_HINTS,
     ),
 }
