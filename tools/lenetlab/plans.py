@@ -13,11 +13,12 @@ SAVE_NOTE = ("Before it: *File → Download* the open notebook (Binder ends a se
 PLANS = {
     "3-hour workshop": [
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
-        ("01", "core", "The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees "
-                       "(its layers still get a `.grad`): slow down there. §7 opens with a short 'Training in brief' box "
-                       "(gradient and `.grad`, optimizer, `state_dict()`) that §8 and §10 rely on: read it aloud; "
-                       "04–06 build each piece. Read §4's no-batch error aloud with "
-                       "the (12, 16) printed above it; §5 (the printout) in one sentence; skim §9's table."),
+        ("01", "core", "The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees: "
+                       "§8 shows one SGD step that changes `head` and leaves the listed layers as they were, although they got "
+                       "a `.grad`. Slow down there. §7 opens with a short 'Training in brief' box (gradient and `.grad`, "
+                       "optimizer, `state_dict()`) that §8 and §9 rely on: read it aloud; 04–06 build each piece. Read §4's "
+                       "no-batch error aloud with the (12, 16) printed above it; §5 (the printout) in one sentence; skim the "
+                       "table of weights that ends §6."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
         ("03", "core", "§1–§10 as the note at its top plans them: two minutes of free play with §7's explorer, "
