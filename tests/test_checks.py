@@ -1993,7 +1993,7 @@ def test_03_5_the_field_of_s4_itself_is_told_the_new_layer_widens_it(capsys):
     assert "pool2's stride doubles it" in said(capsys)
 
 
-def _downsampler(kernel=3, padding=0, pad_in_forward=0):
+def _downsampler(kernel=3, padding=0, pad_in_forward=0, pad_right_bottom=0):
     nn, F = torch.nn, torch.nn.functional
 
     class Downsampler(nn.Module):
@@ -2004,7 +2004,8 @@ def _downsampler(kernel=3, padding=0, pad_in_forward=0):
             self.fc = nn.Linear(8 * 7 * 7, 10)
 
         def forward(self, x):
-            x = F.relu(self.down1(F.pad(x, (pad_in_forward,) * 4)))
+            x = F.pad(x, (pad_in_forward, pad_in_forward + pad_right_bottom) * 2)
+            x = F.relu(self.down1(x))
             x = F.relu(self.down2(F.pad(x, (pad_in_forward,) * 4)))
             return self.fc(x.flatten(1))
     return Downsampler
@@ -2018,6 +2019,15 @@ def test_03_4_untouched_only_as_given_and_padding_in_forward_passes(capsys):
     assert "Keep the 3x3 kernels" in said(capsys)
     assert checks.check("03.4", _downsampler(padding=1))
     assert checks.check("03.4", _downsampler(pad_in_forward=1))
+
+
+def test_03_4_a_changed_forward_that_still_raises_the_given_error_is_an_answer(capsys):
+    """One pixel padded right and bottom in forward: 29 -> 14 -> 6, the same 2x288 error as given,
+    but the student changed the code, so the check says "not yet", not "not answered yet"."""
+    checks._wrong_tries.clear()
+    assert not checks.check("03.4", _downsampler(pad_right_bottom=1))
+    out = said(capsys)
+    assert "not answered yet" not in out and "✗" in out
 
 
 def test_03_4_padding_only_down2_and_padding_same_get_their_own_message(capsys):
