@@ -38,7 +38,7 @@ PLANS = {
     "Full day": [
         ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you."),
         ("01", "all", ""),
-        ("02", "all", "Short of time: 02.2 and 02.5 in class; 02.1 and 02.4 as homework."),
+        ("02", "all", "Short of time: stop after 02.5 (02.2, 02.3, 02.5 in class); 02.4 and 02.1 as homework."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
