@@ -1542,16 +1542,21 @@ def test_04_4_jacobian_and_jacrev_are_refused_and_a_28x28_row_passes(capsys):
     def by_jacrev_imported(net, x, i):
         return jacrev(net)(x)[0, i]
 
+    def by_vmap_of_vjp(net, x, i):  # every row at once, one vector-Jacobian product per one-hot v
+        out, vjp = torch.func.vjp(net, x)
+        return torch.func.vmap(vjp)(torch.eye(10).reshape(10, 1, 10))[0][i]
+
     def by_autograd_grad(net, x, i):
         leaf = x.clone().requires_grad_()
         (grad,) = torch.autograd.grad(net(leaf)[0, i], leaf)
         return grad[0, 0]
 
-    for route in (by_jacobian, by_jacrev_imported):
+    for route in (by_jacobian, by_jacrev_imported, by_vmap_of_vjp):
         assert not checks.check("04.4", route)
         assert "jacobian, jacrev and jacfwd" in said(capsys)
     assert checks.check("04.4", by_autograd_grad)
     assert torch.autograd.functional.jacobian.__name__ == "jacobian" and jacrev.__name__ == "jacrev"
+    assert torch.func.vmap.__name__ == "vmap" and torch.vmap is torch.func.vmap
 
 
 @pytest.mark.parametrize("x, answer, right, words", [

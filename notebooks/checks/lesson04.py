@@ -120,7 +120,7 @@ def _refusing(f, targets, why: str):
 _WALK_REFUSED = ("The exercise asks you to walk next_functions yourself: your function called "
                  "backward, autograd.grad or graph_figures.")
 _ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd compute the whole "
-                "Jacobian.")
+                "Jacobian, and so does vmap over its rows.")
 _ROW_NO_LEAF = "raised: does not require grad"  # autograd asked for the gradient of the caller's x
 _ROW_V_SHAPE = "raised: mismatch in shape"  # a v shaped unlike out
 _ROW_NOT_RECORDED = "raised: no grad_fn"  # the forward ran where autograd records nothing (no_grad)
@@ -192,14 +192,14 @@ def _kept(t):
 def _run_row(f):
     """(what ``f`` returns on each case, what a second call on the same x returns, what ``f``
     changed in the x it was given: a sorted tuple of "grad" and "requires_grad", empty if nothing),
-    with jacobian, jacrev and jacfwd refusing: a refused call makes the answer ``_ROW_REFUSED``
+    with jacobian, jacrev, jacfwd and vmap refusing: a refused call makes the answer ``_ROW_REFUSED``
     (told by its own hint, not the ladder's), and so do the errors of a gradient asked of the
     caller's x (``_ROW_NO_LEAF``) and of a v shaped unlike out (``_ROW_V_SHAPE``)."""
     cases = _row_cases()
     firsts, seconds, changed = [], [], set()
     try:
-        with _refusing(f, [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd")],
-                       _ROW_REFUSED):
+        with _refusing(f, [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd"),
+                           (torch.func, "vmap"), (torch, "vmap")], _ROW_REFUSED):
             for net, x, i in cases:
                 firsts.append(_kept(f(net, x, i)))
                 seconds.append(_kept(f(net, x, i)))
