@@ -24,7 +24,9 @@ PLANS = {
         ("03", "core", "§1–§10 as the note at its top plans them: two minutes of free play with §7's explorer, "
                        "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §9's table, exercise 3.2 together."),
         ("break", 10, SAVE_NOTE),
-        ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`."),
+        ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`. "
+                       "Pauses at §4 (12, 24 or 36?) and §7 (a second `backward()`); for §5 say: one number at the top, "
+                       "so one sweep down reaches every parameter."),
         ("05", "core", "§3 pause: how many entries of ∂L/∂r3 are nonzero? 1600, one per window (why only 1079 pass "
                        "the ReLU gate: exercise 3, and the cell after it). §5: rule 1's two-line demo; run rule 2 without discussing ε. "
                        "§6: derive p − onehot, the confidently wrong digit and the softmax-twice bug."),
