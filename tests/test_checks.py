@@ -2656,7 +2656,8 @@ def test_08_2_running_statistics_pass_in_any_form_and_each_classic_slip_is_named
                           ((4.5, 8.2), "weight of the *new* batch"),
                           ((4.95, 8.92), "weight of the *new* batch"),
                           ((0.95, 1.71), "where running_var starts"), ((0.95, biased), "dividing by n - 1"),
-                          ((0.95, 0.81 + 0.19 * 3), "not its standard deviation")):
+                          ((0.95, 0.81 + 0.19 * 3), "not its standard deviation"),
+                          ((0.95, 2.5), "to 0.001"), ((0.9, 2.52), "to 0.001")):
         assert not checks.check("08.2", answer, batch=batch)
         assert words in said(capsys)
 

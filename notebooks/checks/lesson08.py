@@ -378,6 +378,10 @@ EXERCISES = {
              "with the other one."),
             (lambda a, e, o: _pair_close(a, _two_steps(0, 1, 5, 3)),
              "Your mean is right; for running_var use the batch's variance, not its standard deviation."),
+            (lambda a, e, o: _values(a) is not None and len(_values(a)) == 2
+             and all(abs(v - w) <= 0.05 for v, w in zip(_values(a), e)),
+             "Close: your reasoning looks right, but the check wants both numbers to 0.001. Keep every "
+             "decimal, or write the arithmetic itself."),
         ),
     ),
     "08.3": Exercise(
