@@ -50,9 +50,9 @@ PLANS = {
         ("06", "all", ""),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
-        ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector, with the notebook's "
-                       "late-room list (at its top) if time is short; students work through it and its exercises "
-                       "at home."),
+        ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector with the 9-minute running "
+                       "order in the notebook's instructor note (at its top); students work through it and its "
+                       "exercises at home."),
     ],
 }
 SLACK = {"3-hour workshop": 20, "Full day": 0}  # minutes a plan keeps free for questions and set-up trouble
