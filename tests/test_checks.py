@@ -809,8 +809,13 @@ def _05_1_attempts():
         g = torch.where(r > 0, dr, slope * dr)
         return g.T @ x, g.sum(dim=0), g @ W.T
 
+    def slope_not_multiplied(dr, r, x, W, slope):  # the slope put in place of slope · dr (review 9)
+        g = torch.where(r > 0, dr, slope)
+        return g.T @ x, g.sum(dim=0), g @ W
+
     wrong = [(through(lambda r, dr, s: (r > 0).double()), "plain ReLU's gate"),
              (through(lambda r, dr, s: (r >= 0).double()), "plain ReLU's gate"),
+             (slope_not_multiplied, "The chain rule multiplies"),
              (through(lambda r, dr, s: torch.ones_like(r)), "a linear layer alone"),
              (through(lambda r, dr, s: torch.where(r > 0, s, 1.0)), "slopes are swapped"),
              (through(lambda r, dr, s: torch.where(r > 0, 1.0, 0.01)), "uses slope 0.01"),

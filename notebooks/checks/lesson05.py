@@ -99,6 +99,15 @@ def _wrong_local(local, hint: str) -> tuple:
     return (lambda a, e, o: _close_grads(a, _with_local_slope(local)), hint)
 
 
+def _wrong_gradient_at_c(g_of, hint: str) -> tuple:
+    """A mistake: the answer is what a wrong gradient at c, ``g_of(r, dr, slope)``, gives."""
+    def grads():
+        dr, r, x, W, _, slope = _layer_case()
+        g = g_of(r, dr, slope)
+        return g.T @ x, g.sum(dim=0), g @ W
+    return (lambda a, e, o: _close_grads(a, grads()), hint)
+
+
 _PLAIN_GATE = ("That is the plain ReLU's gate: it blocks dr wherever c < 0. A leaky ReLU does not block "
                "there: what is its slope where c < 0, and what does dr become?")
 
@@ -304,6 +313,9 @@ EXERCISES = {
                    "with two slopes. Use the function's argument `slope`, not a number written in."),
                   _wrong_local(lambda r, dr, s: (r > 0).double(), _PLAIN_GATE),
                   _wrong_local(lambda r, dr, s: (r >= 0).double(), _PLAIN_GATE),
+                  _wrong_gradient_at_c(lambda r, dr, s: torch.where(r > 0, dr, torch.full_like(dr, s)),
+                                       "Where c < 0 your gradient at c is the slope itself. The chain rule "
+                                       "multiplies: there it is dr times the slope."),
                   _wrong_local(lambda r, dr, s: torch.ones_like(r),
                                "No entry of dr was changed: that is a linear layer alone. Where c < 0 the leaky "
                                "ReLU's slope is not 1."),
