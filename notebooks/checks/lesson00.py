@@ -86,9 +86,14 @@ def _near(value):
     return lambda a, e, o: _is_number(a) and abs(float(a) - value(o["image"])) < 1e-4
 
 
+def _rounded(a, value: float) -> bool:
+    """``a`` is ``value`` rounded to 2 or 3 decimals (4 decimals: ``_near``)."""
+    return _is_number(a) and float(a) in {round(value, 2), round(value, 3)}
+
+
 def _rounds_to(value):
-    """A mistake test: the answer is ``value(objects)``, to 4 decimals or rounded to 3."""
-    return lambda a, e, o: _near(value)(a, e, o) or (_is_number(a) and float(a) == round(value(o["image"]), 3))
+    """A mistake test: the answer is ``value(objects)``, to 4 decimals or rounded to 2 or 3."""
+    return lambda a, e, o: _near(value)(a, e, o) or _rounded(a, value(o["image"]))
 
 
 def _close(a, e, *_) -> bool:
@@ -171,7 +176,7 @@ EXERCISES = {
                   (_rounds_to(lambda image: _stored(image) / 256),
                    "You divided by 256, how many different values one byte holds. The largest of them is "
                    "smaller: counting starts at 0."),
-                  (lambda a, e, o: _close(a, e) and round(float(a), 3) == float(a),
+                  (lambda a, e, o: _rounded(a, _stored(o["image"]) / 255),  # after the 256 test: 0.72 is 256's
                    "Right division: give it to 4 decimals, or type the division itself (185 / 255)."),
                   (_close,
                    "Close, but not this value: redo the division and round it to 4 decimals, or type the "
