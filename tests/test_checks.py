@@ -1269,24 +1269,24 @@ class SmallNet(nn.Module):
     ("", "12 * 6 * 6", "torch.flatten(x)", "flattened the batch too", "x"),
     ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)  # TODO: look at this", "not answered yet", "x"),  # a comment only
 ])
-def test_02_5_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten,
+def test_02_3_the_batch_must_survive_the_flattening_and_the_convolutions_stay(capsys, pad, features, flatten,
                                                                             verdict, start):
     checks._wrong_tries.clear()
     cls = _lesson02_class("SmallNet", SMALLNET.format(pad=pad, features=features, flatten=flatten, start=start))
-    assert checks.check("02.5", cls) is (verdict == "✓")
+    assert checks.check("02.3", cls) is (verdict == "✓")
     assert verdict in said(capsys)
 
 
-def test_02_5_the_class_as_given_is_the_notebooks_and_comments_do_not_answer_it(capsys):
+def test_02_3_the_class_as_given_is_the_notebooks_and_comments_do_not_answer_it(capsys):
     import json
     from checks import lesson02
     cells = json.load(open(Path(__file__).parent.parent / "notebooks" / "02_lenet.ipynb"))["cells"]
-    cell = next("".join(c["source"]) for c in cells if c["metadata"].get("exercise", {}).get("id") == "02.5")
+    cell = next("".join(c["source"]) for c in cells if c["metadata"].get("exercise", {}).get("id") == "02.3")
     snippet = cell.split("# END TODO")[0]
     assert lesson02._smallnet_as_given(_lesson02_class("SmallNet", snippet))
     checks._wrong_tries.clear()
     commented = snippet.replace("    def forward", "    # the digits are 28x28 now\n\n    def forward")
-    assert checks.check("02.5", _lesson02_class("SmallNet", commented)) is False
+    assert checks.check("02.3", _lesson02_class("SmallNet", commented)) is False
     assert "not answered yet" in said(capsys)
     for source, verdict in ((commented, "not answered yet"), (snippet.replace("12 * 6 * 6)\n", "432)\n"),
                                                                         "did: view(-1, 432) cuts")):
@@ -1294,10 +1294,10 @@ def test_02_5_the_class_as_given_is_the_notebooks_and_comments_do_not_answer_it(
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         namespace = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}
         exec(compile(source, filename, "exec"), namespace)
-        assert checks.check("02.5", namespace["SmallNet"]) is False
+        assert checks.check("02.3", namespace["SmallNet"]) is False
         assert verdict in said(capsys)
     renamed = snippet.replace("x = x.view", "flat = x.view").replace("self.fc1(x)", "self.fc1(flat)")
-    assert checks.check("02.5", _lesson02_class("SmallNet", renamed)) is False
+    assert checks.check("02.3", _lesson02_class("SmallNet", renamed)) is False
     out = said(capsys)
     assert "still gives 50 rows" in out and "not answered yet" not in out
 
@@ -1306,15 +1306,15 @@ ADAPTIVE_SMALLNET = SMALLNET.replace("F.max_pool2d(F.relu(self.conv2(x)), 2)",
                                      "F.adaptive_max_pool2d(F.relu(self.conv2(x)), 6)")
 
 
-def test_02_5_a_changed_pooling_is_named(capsys):
+def test_02_3_a_changed_pooling_is_named(capsys):
     checks._wrong_tries.clear()
     cls = _lesson02_class("SmallNet", ADAPTIVE_SMALLNET.format(pad="", features="12 * 6 * 6",
                                                                flatten="torch.flatten(x, 1)", start="x"))
-    assert checks.check("02.5", cls) is False
+    assert checks.check("02.3", cls) is False
     assert "keep the poolings as they are" in said(capsys)
 
 
-def test_02_1_refuses_a_recorder_built_on_shape_trace(capsys, monkeypatch):
+def test_02_5_refuses_a_recorder_built_on_shape_trace(capsys, monkeypatch):
     import helpers
     monkeypatch.setitem(sys.modules, "helpers", helpers)
     checks._wrong_tries.clear()
@@ -1322,16 +1322,16 @@ def test_02_1_refuses_a_recorder_built_on_shape_trace(capsys, monkeypatch):
     def wrapper(model, x):
         return [(n, s) for n, s in helpers.shape_trace(model, x) if not n.endswith("()")]
 
-    assert checks.check("02.1", wrapper) is False
+    assert checks.check("02.5", wrapper) is False
     out = said(capsys)  # the hint that follows says where to start, not the generic first hint
     assert "write the hooks yourself" in out and "Start from section 1's cell" in out and "Containers" not in out
     assert helpers.shape_trace(torch.nn.ReLU(), torch.zeros(1)) is not None  # restored after the check
     shape_trace = helpers.shape_trace  # imported by name: `from helpers import shape_trace`
-    assert checks.check("02.1", lambda model, x: [r for r in shape_trace(model, x) if "()" not in r[0]]) is False
+    assert checks.check("02.5", lambda model, x: [r for r in shape_trace(model, x) if "()" not in r[0]]) is False
     assert "write the hooks yourself" in said(capsys)
 
 
-def test_02_1_a_names_dictionary_of_another_model_is_named(capsys):
+def test_02_5_a_names_dictionary_of_another_model_is_named(capsys):
     checks._wrong_tries.clear()
     other = torch.nn.Sequential(torch.nn.Linear(2, 2))
     names = {module: name for name, module in other.named_modules()}  # section 1's `names`, of net
@@ -1349,26 +1349,26 @@ def test_02_1_a_names_dictionary_of_another_model_is_named(capsys):
                 handle.remove()
         return records
 
-    assert checks.check("02.1", record_shapes) is False
+    assert checks.check("02.5", record_shapes) is False
     out = said(capsys)
     assert "KeyError with a module as the key" in out and "names dictionary does not know this module" in out
     assert "model.named_modules() of the model you are given" in out and "walk every level" not in out
-    assert checks.check("02.1", lambda model, x: {}["conv1"]) is False  # any other KeyError: as before
+    assert checks.check("02.5", lambda model, x: {}["conv1"]) is False  # any other KeyError: as before
     assert "Your code raised KeyError" in said(capsys)
 
 
-def test_02_5_a_lazy_linear_fc1_is_refused_as_in_02_4(capsys):
+def test_02_3_a_lazy_linear_fc1_is_refused_as_in_02_4(capsys):
     checks._wrong_tries.clear()
     source = SMALLNET.replace("nn.Linear({features}, 84)", "nn.LazyLinear(84)")
     cls = _lesson02_class("SmallNet", source.format(pad="", features="", flatten="torch.flatten(x, 1)", start="x"))
-    assert checks.check("02.5", cls) is False
+    assert checks.check("02.3", cls) is False
     assert "A lazy layer (nn.LazyLinear) works in_features out for you" in said(capsys)
 
 
-def test_02_1_a_recorder_returning_a_fixed_list_fails(capsys):
+def test_02_5_a_recorder_returning_a_fixed_list_fails(capsys):
     checks._wrong_tries.clear()
     fixed = list(checks.lesson02.RECORDER_RIGHT)
-    assert checks.check("02.1", lambda model, x: fixed) is False
+    assert checks.check("02.5", lambda model, x: fixed) is False
     assert "shapes" in said(capsys)
 
 
@@ -1381,12 +1381,12 @@ def test_02_1_a_recorder_returning_a_fixed_list_fails(capsys):
     (16 * 13 * 13, "k - 1 fewer positions"),  # each convolution taking k off, not k - 1
     (6 * 14 * 14, "come from the last convolution"),  # the first convolution's channels
 ])
-def test_02_2_names_the_channels_and_the_rounding(capsys, answer, words):
+def test_02_1_names_the_channels_and_the_rounding(capsys, answer, words):
     checks._wrong_tries.clear()
     layers = torch.nn.Sequential(torch.nn.Conv2d(1, 6, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                                  torch.nn.Conv2d(6, 16, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                                  torch.nn.Flatten())
-    assert checks.check("02.2", answer, layers=layers, x=torch.zeros(1, 1, 64, 64)) is (words == "✓")
+    assert checks.check("02.1", answer, layers=layers, x=torch.zeros(1, 1, 64, 64)) is (words == "✓")
     assert words in said(capsys)
 
 
@@ -1402,9 +1402,9 @@ EX3_FULL = 6 * 26 + 32 * 55 + 120 * 1153 + 84 * 121 + 10 * 85  # TutorialNet wit
     (EX3_FULL - 10 * 85, "One layer is missing"),  # fc3 forgotten
     (EX3_FULL - 6 * 26, "One layer is missing"),  # conv1 forgotten
 ])
-def test_02_3_a_forgotten_bias_in_one_term_is_named(capsys, answer, words):
+def test_02_2_a_forgotten_bias_in_one_term_is_named(capsys, answer, words):
     checks._wrong_tries.clear()
-    assert checks.check("02.3", answer) is (words == "✓")
+    assert checks.check("02.2", answer) is (words == "✓")
     assert words in said(capsys)
 
 
@@ -1416,9 +1416,9 @@ def test_02_3_a_forgotten_bias_in_one_term_is_named(capsys, answer, words):
     (EX3_FULL - 1e-6, "your answer has a fractional part"),
     (str(EX3_FULL), "Give the count as a number"),
 ])
-def test_02_3_a_count_is_an_integer(capsys, answer, words):
+def test_02_2_a_count_is_an_integer(capsys, answer, words):
     checks._wrong_tries.clear()
-    assert checks.check("02.3", answer) is (words == "✓")
+    assert checks.check("02.2", answer) is (words == "✓")
     assert words in said(capsys)
 
 DIGITNET = """
@@ -1509,9 +1509,9 @@ def test_02_4_a_forward_without_return_is_named(capsys):
     assert "forward returned None" in said(capsys)
 
 
-def test_02_1_an_empty_list_says_nothing_was_recorded(capsys):
+def test_02_5_an_empty_list_says_nothing_was_recorded(capsys):
     checks._wrong_tries.clear()
-    assert checks.check("02.1", lambda model, x: []) is False
+    assert checks.check("02.5", lambda model, x: []) is False
     out = said(capsys)
     assert "nothing was recorded" in out and "no input row" not in out
 

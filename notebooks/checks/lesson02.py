@@ -1,10 +1,10 @@
 """Checks for 02_lenet's exercises.
 
-Each expected value is computed, never typed in: from a model built here (02.3: one the notebook does
-not build; tests may pass others as ``model``), or from the layers built here (02.2: the exercise cell
+Each expected value is computed, never typed in: from a model built here (02.2: one the notebook does
+not build; tests may pass others as ``model``), or from the layers built here (02.1: the exercise cell
 holds no object whose shape would hand over the answer; tests may pass others as ``layers`` and ``x``).
-The write exercise 02.1 runs the student's recorder on a nested model of the check's own. The write
-and debug exercises (02.4, 02.5) run the student's class with weights and digits of the check's
+The write exercise 02.5 runs the student's recorder on a nested model of the check's own. The write
+and debug exercises (02.4, 02.3) run the student's class with weights and digits of the check's
 own and compare its scores with the right computation from the class's own layers.
 """
 from __future__ import annotations
@@ -50,14 +50,14 @@ def _flat_features_by_hand(layers: nn.Module, x: torch.Tensor, ceil: bool = Fals
 
 
 def _older_blitz() -> nn.Sequential:
-    """Exercise 02.2's layers, built here rather than in the exercise cell: the older blitz's two
+    """Exercise 02.1's layers, built here rather than in the exercise cell: the older blitz's two
     3x3 convolutions, each followed by ReLU and 2x2 max pooling, then the flatten."""
     return nn.Sequential(nn.Conv2d(1, 6, 3), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Conv2d(6, 16, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())
 
 
-def _ex2(objects: dict) -> tuple[nn.Module, torch.Tensor]:
-    """The layers and the image of exercise 02.2: those passed to ``check`` (tests pass others),
+def _ex1(objects: dict) -> tuple[nn.Module, torch.Tensor]:
+    """The layers and the image of exercise 02.1: those passed to ``check`` (tests pass others),
     else the older blitz on one 64x64 image."""
     layers = objects.get("layers")
     layers = _older_blitz() if layers is None else layers
@@ -144,15 +144,15 @@ def _tutorial_net(conv2_filters: int) -> nn.Module:
     return model
 
 
-def _ex3_model(objects: dict) -> nn.Module:
-    """Exercise 02.3's model: the one passed to ``check`` (tests pass others), else TutorialNet with 32
+def _ex2_model(objects: dict) -> nn.Module:
+    """Exercise 02.2's model: the one passed to ``check`` (tests pass others), else TutorialNet with 32
     filters in conv2, a model the notebook does not build (so no count of its parameters is on screen)."""
     model = objects.get("model")
     return _tutorial_net(32) if model is None else model
 
 
 class _RecorderProbe(nn.Module):
-    """Exercise 02.1's test model: layers nested two levels deep in ``nn.Sequential`` containers, made
+    """Exercise 02.5's test model: layers nested two levels deep in ``nn.Sequential`` containers, made
     in an order other than the one they run in, and a flatten that is a function call no hook sees."""
 
     def __init__(self):
@@ -167,7 +167,7 @@ class _RecorderProbe(nn.Module):
 
 RECORDER_RIGHT = [("features.0", (5, 4, 12, 12)), ("features.1", (5, 4, 12, 12)), ("features.2.0", (5, 4, 6, 6)),
                   ("features.2.1", (5, 1, 6, 6)), ("head", (5, 3))]
-"""What exercise 02.1's recorder returns on the probe and a batch of 5 images of 2x14x14."""
+"""What exercise 02.5's recorder returns on the probe and a batch of 5 images of 2x14x14."""
 
 
 def _names_used(fn) -> set[str]:
@@ -284,7 +284,7 @@ def _two_stages(convs: list[nn.Conv2d], x: torch.Tensor, relus: tuple[bool, bool
 def _batch_from_view(model: nn.Module, batch: int = 36) -> bool:
     """True when ``model`` turns ``batch`` images of 32x32 (not the size it was written for) into
     another number of rows of scores without an error: a ``view(-1, n)`` flattening, which §3 calls
-    unsafe. (36 suits 02.4's DigitNet, 25 suits 02.5's SmallNet: both make a whole number of rows.)"""
+    unsafe. (36 suits 02.4's DigitNet, 25 suits 02.3's SmallNet: both make a whole number of rows.)"""
     with torch.no_grad():
         try:
             scores = model(torch.zeros(batch, 1, 32, 32))
@@ -363,7 +363,7 @@ def _digitnet_verdict(cls) -> bool | str:
 
 
 SMALLNET_CONVS = [(1, 6, (3, 3), (0, 0), (1, 1)), (6, 12, (3, 3), (0, 0), (1, 1))]
-"""Exercise 02.5's convolutions, which the fix keeps."""
+"""Exercise 02.3's convolutions, which the fix keeps."""
 
 
 def _smallnet_run(cls, batch: int) -> str | None:
@@ -469,7 +469,7 @@ class SmallNet(nn.Module):
         x = x.view(-1, 12 * 6 * 6)
         return self.fc2(F.relu(self.fc1(x)))
 """
-"""Exercise 02.5's class as the notebook hands it out (a test holds it to the notebook's cell): an
+"""Exercise 02.3's class as the notebook hands it out (a test holds it to the notebook's cell): an
 attempt compiled to the same code, whatever its comments and blank lines, is not answered yet."""
 
 
@@ -500,7 +500,7 @@ def _methods_key(cls, by_source: bool) -> dict | None:
 
 def _given_class():
     """SMALLNET_AS_GIVEN made into a class whose source inspect can find, as a notebook cell's."""
-    filename = "<02.5 as given>"
+    filename = "<02.3 as given>"
     linecache.cache[filename] = (len(SMALLNET_AS_GIVEN), None, SMALLNET_AS_GIVEN.splitlines(True), filename)
     namespace = {"nn": nn, "F": F, "torch": torch}
     exec(compile(SMALLNET_AS_GIVEN, filename, "exec", dont_inherit=True), namespace)
@@ -554,80 +554,34 @@ def _row_cutter(cls) -> str | None:
 
 EXERCISES = {
     "02.1": Exercise(
-        expected=lambda: True,
-        run=lambda fn: _recorder_verdict(fn),
-        same=lambda a, e, o: a is True,
-        form="the function record_shapes(model, x) written",
-        hints=("Containers (the model, an nn.Sequential) run too, but the layers inside them are what you want: "
-               "walk every level of the model, keep the modules that have no children, and hook those.",
-               "model.named_modules() walks every level and gives the dotted names; a module is a leaf when "
-               "list(module.children()) is empty. Remove the hooks before you return."),
-        mistakes=((lambda a, e, o: a == "barred",
-                   "Your recorder calls helpers.shape_trace (or helpers.record_forward), which does the job "
-                   "for you: the exercise asks you to write the hooks yourself. Start from section 1's cell: "
-                   "a register_forward_hook on each leaf module of model.named_modules(), run model(x), "
-                   "remove the hooks."),
-                  (lambda a, e, o: a == "hooks left",
-                   "Your records are right, but the hooks are still on the model: each register_forward_hook "
-                   "returns a handle; call .remove() on every one before returning."),
-                  (lambda a, e, o: a == "last name",
-                   "Every record has the same name: a function made in a loop looks the loop variable up when "
-                   "it runs, after the loop. Freeze it with a default argument (name=name) or look the name up "
-                   "from the module, as section 1 did."),
-                  (lambda a, e, o: a == "foreign names",
-                   "Your code raised KeyError with a module as the key: your names dictionary does not know "
-                   "this module. Build it inside record_shapes from model.named_modules() of the model you are "
-                   "given (section 1's `names` belongs to `net`)."),
-                  (lambda a, e, o: a == "children only",
-                   "You recorded the model's children, as section 1 did, but here one child is an nn.Sequential "
-                   "with layers (and another Sequential) inside: record the layers inside, at every depth, "
-                   "named as model.named_modules() names them ('features.0')."),
-                  (lambda a, e, o: a == "containers",
-                   "Your records include containers (the model itself, or an nn.Sequential): record only leaf "
-                   "modules, those with no children of their own."),
-                  (lambda a, e, o: a == "order",
-                   "The right names, in the wrong order: append each record when its hook runs, so the list "
-                   "follows the order in which the layers ran, not the order they were made in."),
-                  (lambda a, e, o: a == "names",
-                   "Record one (dotted name, shape) per leaf module that ran, named as model.named_modules() "
-                   "names them: no input row and no function calls (torch.flatten is not a module)."),
-                  (lambda a, e, o: a == "empty",
-                   "Your list is empty: nothing was recorded. Each leaf module needs a forward hook that "
-                   "appends its (name, output shape), registered before model(x) runs."),
-                  (lambda a, e, o: a == "not a list",
-                   "Return a list of (name, shape) pairs, the shape as a tuple of ints."),
-                  (lambda a, e, o: a == "shapes",
-                   "The names are right but not the shapes: record output.shape, the layer's output.")),
-    ),
-    "02.2": Exercise(
-        expected=lambda **o: _flat_features(*_ex2(o)),
+        expected=lambda **o: _flat_features(*_ex1(o)),
         form="a whole number: channels x height x width reaching fc1",
         hints=("Follow the side length step by step: a 3x3 convolution without padding takes 2 off, "
                "a 2x2 pooling halves.",
                "When pooling halves an odd size it rounds down; the last convolution has 16 channels."),
-        mistakes=((lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), ceil=True),
+        mistakes=((lambda a, e, o: a == _flat_features_by_hand(*_ex1(o), ceil=True),
                    "Pooling an odd size rounds down, not up: the last row and column are dropped."),
                   (lambda a, e, o: a != e and isinstance(a, (int, float)) and not isinstance(a, bool)
-                   and abs(a - _flat_features_by_hand(*_ex2(o), unrounded=True)) < 1e-6,
+                   and abs(a - _flat_features_by_hand(*_ex1(o), unrounded=True)) < 1e-6,
                    "A side length is a whole number: when pooling halves an odd size it rounds down "
                    "(the last row and column are dropped)."),
-                  (lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), minus_k=True),
+                  (lambda a, e, o: a == _flat_features_by_hand(*_ex1(o), minus_k=True),
                    "A k x k convolution without padding fits k - 1 fewer positions, not k: a 3x3 one "
                    "takes 2 off each side length."),
-                  (lambda a, e, o: a == _flat_features_by_hand(*_ex2(o), size=32),
+                  (lambda a, e, o: a == _flat_features_by_hand(*_ex1(o), size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
-                  (lambda a, e, o: a * a * _last_channels(_ex2(o)[0]) == e,
+                  (lambda a, e, o: a * a * _last_channels(_ex1(o)[0]) == e,
                    "That is the side length of one map: fc1 receives every channel's map, each height x width."),
-                  (lambda a, e, o: a * _last_channels(_ex2(o)[0]) == e,
+                  (lambda a, e, o: a * _last_channels(_ex1(o)[0]) == e,
                    "That is one map: how many channels does the last convolution make?"),
-                  (lambda a, e, o: a * _last_channels(_ex2(o)[0]) == e * _first_channels(_ex2(o)[0]),
+                  (lambda a, e, o: a * _last_channels(_ex1(o)[0]) == e * _first_channels(_ex1(o)[0]),
                    "Those are the first convolution's channels: the maps that reach fc1 come from the "
                    "last convolution."),
                   (lambda a, e, o: a == 16 * 5 * 5,
                    "16 * 5 * 5 is the blitz's number for 5x5 kernels on 32x32: follow these sizes instead.")),
     ),
-    "02.3": Exercise(
-        expected=lambda **o: _count(_ex3_model(o)),
+    "02.2": Exercise(
+        expected=lambda **o: _count(_ex2_model(o)),
         same=lambda a, e, o: _same_count(a, e),
         form="an int",
         hints=("Add up out·(in·k·k + 1) for each convolution and out·(in + 1) for each linear layer, "
@@ -638,21 +592,65 @@ EXERCISES = {
                    "A parameter count is a whole number: your answer has a fractional part. Give an int."),
                   (lambda a, e, o: _as_float(a) is None,
                    "Give the count as a number, an int."),
-                  (lambda a, e, o: a == _count_without(_ex3_model(o), ".bias"),
+                  (lambda a, e, o: a == _count_without(_ex2_model(o), ".bias"),
                    "You counted the weights only: each output channel or unit also has a bias (the + 1)."),
-                  (lambda a, e, o: _one_layer_without_bias(_ex3_model(o), a),
+                  (lambda a, e, o: _one_layer_without_bias(_ex2_model(o), a),
                    "One term lacks its biases: every layer adds out of them (the + 1)."),
-                  (lambda a, e, o: _one_layer_left_out(_ex3_model(o), a),
+                  (lambda a, e, o: _one_layer_left_out(_ex2_model(o), a),
                    "One layer is missing from your sum: count every convolution and every linear "
                    "layer, fc3 included."),
-                  (lambda a, e, o: a == _fc1_as(_ex3_model(o), 16 * 6 * 6),
+                  (lambda a, e, o: a == _fc1_as(_ex2_model(o), 16 * 6 * 6),
                    "fc1 still takes 576 = 16 x 6 x 6 there: with 32 filters in conv2, 32 maps reach fc1."),
-                  (lambda a, e, o: a == _conv2_as_5x5(_ex3_model(o)),
+                  (lambda a, e, o: a == _conv2_as_5x5(_ex2_model(o)),
                    "TutorialNet's conv2 has 3x3 kernels, not 5x5."),
                   (lambda a, e, o: a == _count(_tutorial_net(16)),
                    "That is TutorialNet as section 2 built it, with 16 filters in conv2: this one has 32."),
                   (lambda a, e, o: a == 61_706,
                    "That is helpers.LeNet's count: TutorialNet's conv2 and fc1 are different.")),
+    ),
+    "02.3": Exercise(
+        expected=lambda: True,
+        run=lambda cls: _smallnet_verdict(cls),
+        same=lambda a, e, o: a is True,
+        unanswered=lambda cls, objects: _smallnet_as_given(cls),
+        form="the fixed class",
+        hints=("How many numbers does each 28x28 digit really hand to fc1? helpers.shape_trace on a "
+               "batch shows what the flattening makes of them; so does one digit, whose error names the "
+               "count that really arrives.",
+               "A view with -1 fills the rows with whatever count it is given: flatten per image, "
+               "keeping the batch dimension, and make fc1 take what each image really has."),
+        mistakes=((lambda a, e, o: a == "lazy",
+                   "A lazy layer (nn.LazyLinear) works in_features out for you; the exercise asks you to work "
+                   "out what each 28x28 digit hands to fc1: give fc1 an nn.Linear with that number."),
+                  (lambda a, e, o: a == "dummy pass",
+                   "Your __init__ runs an input through the layers to read fc1's in_features off its shape: "
+                   "that works, but like nn.LazyLinear it lets PyTorch do the exercise. Work the number out "
+                   "from the sizes and give fc1 an nn.Linear with it."),
+                  (lambda a, e, o: a == "fc1 does not fit",
+                   "The flattening keeps the batch now, and fc1 cannot take those rows: its in_features "
+                   "was worked out for 32x32 images. What do 28x28 digits give?"),
+                  *((lambda a, e, o, said=said: a == said, message) for said, message in _CUT_ROWS),
+                  (lambda a, e, o: a == "batch flattened",
+                   "fc1 receives one long row: the flattening flattened the batch too (torch.flatten(x) "
+                   "without the 1 starts at dimension 0). Start at dimension 1, so each digit keeps its "
+                   "own row."),
+                  (lambda a, e, o: a == "rows",
+                   "For some batch size the rows of scores still differ from the digits: the flattening "
+                   "must keep the batch dimension whatever its size."),
+                  (lambda a, e, o: a == "batch typed in",
+                   "Your flattening fits one batch size only: with another it cannot make its rows. "
+                   "The flattening must keep the batch dimension whatever its size: take it from x, "
+                   "not from a typed number."),
+                  (lambda a, e, o: a == "padded",
+                   "Padding the digits to 32x32 makes the old sizes right again, but the exercise asks "
+                   "SmallNet to take the 28x28 digits as they are: make the flattening and fc1 fit the "
+                   "maps those give."),
+                  (lambda a, e, o: a == "layers changed",
+                   "Keep both convolutions as they are (and the two linear layers): make the flattening "
+                   "and fc1 fit the maps they produce."),
+                  (lambda a, e, o: a == "poolings changed",
+                   "fc1 does not receive what the two 2x2 max poolings leave of each digit: keep the "
+                   "poolings as they are too, and change only the flattening and fc1.")),
     ),
     "02.4": Exercise(
         expected=lambda: True,
@@ -709,46 +707,48 @@ EXERCISES = {
     ),
     "02.5": Exercise(
         expected=lambda: True,
-        run=lambda cls: _smallnet_verdict(cls),
+        run=lambda fn: _recorder_verdict(fn),
         same=lambda a, e, o: a is True,
-        unanswered=lambda cls, objects: _smallnet_as_given(cls),
-        form="the fixed class",
-        hints=("How many numbers does each 28x28 digit really hand to fc1? helpers.shape_trace on a "
-               "batch shows what the flattening makes of them; so does one digit, whose error names the "
-               "count that really arrives.",
-               "A view with -1 fills the rows with whatever count it is given: flatten per image, "
-               "keeping the batch dimension, and make fc1 take what each image really has."),
-        mistakes=((lambda a, e, o: a == "lazy",
-                   "A lazy layer (nn.LazyLinear) works in_features out for you; the exercise asks you to work "
-                   "out what each 28x28 digit hands to fc1: give fc1 an nn.Linear with that number."),
-                  (lambda a, e, o: a == "dummy pass",
-                   "Your __init__ runs an input through the layers to read fc1's in_features off its shape: "
-                   "that works, but like nn.LazyLinear it lets PyTorch do the exercise. Work the number out "
-                   "from the sizes and give fc1 an nn.Linear with it."),
-                  (lambda a, e, o: a == "fc1 does not fit",
-                   "The flattening keeps the batch now, and fc1 cannot take those rows: its in_features "
-                   "was worked out for 32x32 images. What do 28x28 digits give?"),
-                  *((lambda a, e, o, said=said: a == said, message) for said, message in _CUT_ROWS),
-                  (lambda a, e, o: a == "batch flattened",
-                   "fc1 receives one long row: the flattening flattened the batch too (torch.flatten(x) "
-                   "without the 1 starts at dimension 0). Start at dimension 1, so each digit keeps its "
-                   "own row."),
-                  (lambda a, e, o: a == "rows",
-                   "For some batch size the rows of scores still differ from the digits: the flattening "
-                   "must keep the batch dimension whatever its size."),
-                  (lambda a, e, o: a == "batch typed in",
-                   "Your flattening fits one batch size only: with another it cannot make its rows. "
-                   "The flattening must keep the batch dimension whatever its size: take it from x, "
-                   "not from a typed number."),
-                  (lambda a, e, o: a == "padded",
-                   "Padding the digits to 32x32 makes the old sizes right again, but the exercise asks "
-                   "SmallNet to take the 28x28 digits as they are: make the flattening and fc1 fit the "
-                   "maps those give."),
-                  (lambda a, e, o: a == "layers changed",
-                   "Keep both convolutions as they are (and the two linear layers): make the flattening "
-                   "and fc1 fit the maps they produce."),
-                  (lambda a, e, o: a == "poolings changed",
-                   "fc1 does not receive what the two 2x2 max poolings leave of each digit: keep the "
-                   "poolings as they are too, and change only the flattening and fc1.")),
+        form="the function record_shapes(model, x) written",
+        hints=("Containers (the model, an nn.Sequential) run too, but the layers inside them are what you want: "
+               "walk every level of the model, keep the modules that have no children, and hook those.",
+               "model.named_modules() walks every level and gives the dotted names; a module is a leaf when "
+               "list(module.children()) is empty. Remove the hooks before you return."),
+        mistakes=((lambda a, e, o: a == "barred",
+                   "Your recorder calls helpers.shape_trace (or helpers.record_forward), which does the job "
+                   "for you: the exercise asks you to write the hooks yourself. Start from section 1's cell: "
+                   "a register_forward_hook on each leaf module of model.named_modules(), run model(x), "
+                   "remove the hooks."),
+                  (lambda a, e, o: a == "hooks left",
+                   "Your records are right, but the hooks are still on the model: each register_forward_hook "
+                   "returns a handle; call .remove() on every one before returning."),
+                  (lambda a, e, o: a == "last name",
+                   "Every record has the same name: a function made in a loop looks the loop variable up when "
+                   "it runs, after the loop. Freeze it with a default argument (name=name) or look the name up "
+                   "from the module, as section 1 did."),
+                  (lambda a, e, o: a == "foreign names",
+                   "Your code raised KeyError with a module as the key: your names dictionary does not know "
+                   "this module. Build it inside record_shapes from model.named_modules() of the model you are "
+                   "given (section 1's `names` belongs to `net`)."),
+                  (lambda a, e, o: a == "children only",
+                   "You recorded the model's children, as section 1 did, but here one child is an nn.Sequential "
+                   "with layers (and another Sequential) inside: record the layers inside, at every depth, "
+                   "named as model.named_modules() names them ('features.0')."),
+                  (lambda a, e, o: a == "containers",
+                   "Your records include containers (the model itself, or an nn.Sequential): record only leaf "
+                   "modules, those with no children of their own."),
+                  (lambda a, e, o: a == "order",
+                   "The right names, in the wrong order: append each record when its hook runs, so the list "
+                   "follows the order in which the layers ran, not the order they were made in."),
+                  (lambda a, e, o: a == "names",
+                   "Record one (dotted name, shape) per leaf module that ran, named as model.named_modules() "
+                   "names them: no input row and no function calls (torch.flatten is not a module)."),
+                  (lambda a, e, o: a == "empty",
+                   "Your list is empty: nothing was recorded. Each leaf module needs a forward hook that "
+                   "appends its (name, output shape), registered before model(x) runs."),
+                  (lambda a, e, o: a == "not a list",
+                   "Return a list of (name, shape) pairs, the shape as a tuple of ints."),
+                  (lambda a, e, o: a == "shapes",
+                   "The names are right but not the shapes: record output.shape, the layer's output.")),
     ),
 }
