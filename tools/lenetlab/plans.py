@@ -42,7 +42,7 @@ PLANS = {
     "Full day": [
         ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you."),
         ("01", "all", ""),
-        ("02", "all", "Short of time: stop after 02.5 (02.2, 02.3, 02.5 in class); 02.4 and 02.1 as homework."),
+        ("02", "all", "Short of time: stop after 02.3 (02.1–02.3 in class); 02.4 and 02.5 as homework."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
