@@ -2500,6 +2500,62 @@ def test_06_3_another_optimizer_is_told_so_not_to_make_one_optimizer(capsys):
     assert checks._wrong_tries.get("06.3", 0) == 0
 
 
+def test_06_3_a_right_hand_written_momentum_is_refused_without_saying_its_update_differs(capsys):
+    import torch.nn.functional as F
+    from checks.lesson06 import _problem, _reference_training, _STEPS, _weights
+
+    def by_hand(net, x, y, steps, lr):  # SGD(momentum=0.9)'s update, written out: the same weights
+        buffers, losses = [None] * len(list(net.parameters())), []
+        for _ in range(steps):
+            net.zero_grad()
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            with torch.no_grad():
+                for k, p in enumerate(net.parameters()):
+                    buffers[k] = p.grad.clone() if buffers[k] is None else 0.9 * buffers[k] + p.grad
+                    p -= lr * buffers[k]
+            losses.append(loss.item())
+        return losses
+    model, x, y = _problem()
+    by_hand(model, x, y, _STEPS, 0.5)
+    assert torch.allclose(_weights(model), _reference_training(), rtol=1e-4, atol=1e-6)  # the update is right
+    checks._wrong_tries.clear()
+    assert checks.check("06.3", by_hand) is False
+    out = said(capsys)
+    assert "one change to the given loop" in out and "differs" not in out
+    assert checks._wrong_tries.get("06.3", 0) == 0
+
+
+def test_06_4_a_dataloader_and_a_list_of_tensors_are_named(capsys):
+    import torch.nn.functional as F
+
+    def loader(net, x, y, lr, g):
+        optimizer, losses = torch.optim.SGD(net.parameters(), lr=lr), []
+        for xb, yb in torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=16,
+                                                  shuffle=True, generator=g):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(net(xb), yb)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+
+    def tensors(net, x, y, lr, g):
+        optimizer, losses = torch.optim.SGD(net.parameters(), lr=lr), []
+        for batch in torch.randperm(len(x), generator=g).split(16):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(net(x[batch]), y[batch])
+            loss.backward()
+            optimizer.step()
+            losses.append(loss)
+        return losses
+    checks._wrong_tries.clear()
+    assert checks.check("06.4", loader) is False
+    assert "DataLoader" in said(capsys)
+    assert checks.check("06.4", tensors) is False
+    assert "list of tensors" in said(capsys)
+
+
 def test_06_3_a_wrong_train_is_told_its_weights_differ(capsys):
     checks._wrong_tries.clear()
     train = _06_3_train(fresh_each_step=False, clear=True, order="lr=2 * lr, momentum=0.9")

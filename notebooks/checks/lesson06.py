@@ -210,10 +210,16 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
         raise _refuse("Your train made no optimizer, and its weights never moved: the optimizer it stepped was "
                       "made outside train, over another model's parameters.",
                       "Make the optimizer inside train, once, before the loop, from net.parameters().")
-    if not momenta or any(variants):
-        raise _refuse("Your train no longer steps with the given optimizer, SGD(momentum=0.9) with no other "
-                      "option, so its update differs from the one the check compares with. Keep that "
-                      "optimizer and look for what stops its buffer building.",
+    if any(variants):
+        raise _refuse("Your train no longer steps with the given optimizer: nesterov or dampening changes "
+                      "SGD(momentum=0.9)'s update. Keep that optimizer with no other option, and look for "
+                      "what stops its buffer building.",
+                      "Print len(optimizer.state) just before each step(): where does SGD keep a weight's "
+                      "momentum buffer, and what happens to it on the next pass of the loop?")
+    if not momenta:  # another optimizer, or an update written by hand (even a right one)
+        raise _refuse("Your train no longer steps with the given optimizer, SGD(momentum=0.9). The exercise "
+                      "asks for one change to the given loop, and replacing its optimizer is not that change. "
+                      "Keep that optimizer and look for what stops its buffer building.",
                       "Print len(optimizer.state) just before each step(): where does SGD keep a weight's "
                       "momentum buffer, and what happens to it on the next pass of the loop?")
     if momenta and not any(momenta):
@@ -234,12 +240,16 @@ _EPOCH_LR, _EPOCH_SEED = 0.5, 4
 
 def _reference_epoch(order: str = "shuffled", clear: bool = True) -> torch.Tensor:
     """The weights after one epoch of section 2's step on batches of 16: in the order
-    ``torch.randperm(64, generator=g)`` gives ("shuffled", right), in index order ("in order"), one
+    ``torch.randperm(64, generator=g)`` gives ("shuffled", right), the order a shuffling DataLoader
+    drawing from g gives ("dataloader"), in index order ("in order"), one
     step on all 64 points ("one batch") or four steps each on all 64 ("whole data"); the gradients
     cleared before each backward() (right) or never."""
     model, x, y = _epoch_problem()
     g = torch.Generator().manual_seed(_EPOCH_SEED)
-    rows = {"shuffled": torch.randperm(64, generator=g), "in order": torch.arange(64)}.get(order, torch.arange(64))
+    if order == "dataloader":  # DataLoader(..., shuffle=True, generator=g): it draws from g before its randperm
+        rows = torch.cat(list(torch.utils.data.DataLoader(range(64), batch_size=16, shuffle=True, generator=g)))
+    else:
+        rows = {"shuffled": torch.randperm(64, generator=g), "in order": torch.arange(64)}.get(order, torch.arange(64))
     batches = [torch.arange(64)] if order == "one batch" else [torch.arange(64)] * 4 if order == "whole data" else rows.split(16)
     for batch in batches:
         if clear:
@@ -265,8 +275,12 @@ def _epoch_result(train_epoch) -> torch.Tensor:
         raise _refuse("Your epoch never drew from the generator g, so its order cannot be repeated.",
                       "Pass it to the shuffle: torch.randperm(len(x), generator=g).")
     if not (isinstance(losses, list) and losses and all(isinstance(v, float) for v in losses)):
-        raise _refuse(f"Your train_epoch returned {type(losses).__name__}: keep `return losses`, a list with "
-                      "one float (loss.item()) per batch.",
+        if isinstance(losses, list) and losses and all(isinstance(v, torch.Tensor) for v in losses):
+            raise _refuse("Your train_epoch returned a list of tensors: keep `return losses`, but append the "
+                          "number loss.item(), not the tensor loss.",
+                          "Change only the append, losses.append(loss.item()), then run the check again.")
+        raise _refuse(f"Your train_epoch returned {type(losses).__name__}, not its losses: keep `return losses`, "
+                      "a list with one float (loss.item()) per batch.",
                       "Append loss.item() for each batch to losses.")
     return _weights(model)
 
@@ -353,7 +367,7 @@ EXERCISES = {
         expected=lambda X, X2, y: _factor(_critical_lr(X, y) / _critical_lr(X2, y)),
         run=lambda answer, X, X2, y: _as_number_if_written_as_one(answer),
         form="a number (how many times smaller)",
-        # within 2 %, the prompt's "within 1 % of the curvatures' prediction": for the bowl's X2 = X * [1, 2]
+        # within 2 %, as the prompt says: for the bowl's X2 = X * [1, 2]
         # the curvatures on the diagonal predict 1 and the Hessian's small off-diagonal part makes it
         # 1.002, so 0.99 and 1.01 pass; wrong answers (2, 4, 16, 0.25) are far off
         rtol=2e-2,
@@ -412,6 +426,9 @@ EXERCISES = {
         mistakes=((lambda a, e, o: _close(a, _reference_epoch("in order")),
                    "You took the batches in index order, 0–15, 16–31, …: shuffle first, "
                    "torch.randperm(len(x), generator=g), then split that order."),
+                  (lambda a, e, o: _close(a, _reference_epoch("dataloader")),
+                   "You shuffled with a DataLoader: it draws a seed from g before its own randperm, so its "
+                   "order differs. Use torch.randperm(len(x), generator=g).split(16), as in section 5."),
                   (lambda a, e, o: _close(a, _reference_epoch("one batch")),
                    "You took one step on all 64 points: split the shuffled order into batches of 16 and step on each."),
                   (lambda a, e, o: _close(a, _reference_epoch("whole data")),
