@@ -49,7 +49,8 @@ PLANS = {
         ("break", 35, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
         ("05", "all", ""),
-        ("06", "all", ""),
+        ("06", "all", "Going deeper: start from its map; for the full day take the three marked ★ (momentum on the bowl, "
+                      "counted; noise floors and schedules; Adam's step)."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
         ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector with the 9-minute running "
