@@ -527,6 +527,9 @@ EXERCISES = {
              "Some maps are not square: you padded the height and the width differently. The image is "
              "square and each dimension needs the same padding on both sides: one number, padding=p, "
              "pads every side."),
+            (lambda a, e, o: a[0] is not None and a[0][-1] > e[0][-1],
+             "down1's maps come out larger than 14x14: that is too much padding. Which p makes section 2's "
+             "formula give 14 from 28 with k = 3 and s = 2?"),
             (lambda a, e, o: a[2] == e[2] and a[0] == e[0] and a[1] != e[1],
              "The model runs now and down1 halves, 28 → 14, but down2's maps are not 7x7: the fix belongs "
              "in down2, not after it (in fc or by resizing the maps). Which padding halves 14?"),
@@ -574,8 +577,8 @@ EXERCISES = {
              "That is S2's move: one pool, S2's stride of 2. S4 comes after a second pool, so its columns "
              "are 4 input pixels apart (S4's jump, section 10)."),
             (lambda a, e, o: _is_int(a) and a == 0,
-             "That would be invariance: maps that do not move. Pooling keeps equivariance for shifts that are "
-             "multiples of its stride (section 8): the maps move, by fewer columns than the digit's pixels."),
+             "That would be invariance: maps that do not move. S4 keeps equivariance for shifts that are "
+             "multiples of its jump of 4 (section 10): the maps move, by fewer columns than the digit's pixels."),
             (lambda a, e, o: _is_int(a) and a == o["shift"] * _pool_stride(o["layers"]),
              "The pools make the maps smaller, so they move by fewer columns, not more: divide by S4's jump."),
         ),
