@@ -45,7 +45,7 @@ def draw_relu_bends(first: nn.Linear, second: nn.Linear, low: float = -2.0, high
         for crossing in sign_changes(first, low, high):
             axes[1].axvline(crossing, color=OKABE_ITO[7], linewidth=0.8, alpha=0.4, label="_crossing")
     axes[0].set_ylabel("output")
-    axes[0].legend(loc="best")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.4, 0.0), ncol=3)
     v = torch.linspace(-2, 2, steps)
     axes[2].plot(v.numpy(), (F.relu(v) + F.relu(-v)).numpy(), color=OKABE_ITO[0])
     axes[2].set(title="relu(s) + relu(−s)", xlabel="s")
