@@ -89,6 +89,7 @@ class _TowerCount:
 
     def __repr__(self) -> str:
         runs = ("runs each hidden layer once" if self.calls and set(self.calls) == {1}
+                else f"runs its one hidden layer {self.calls[0]} times" if len(self.calls) == 1
                 else f"runs its hidden layers {', '.join(map(str, self.calls))} times" if self.calls
                 else "runs no hidden layer")
         return (f"Tower({self.width}, {self.depth}): parameters() holds {self.numbers} numbers, "
@@ -359,7 +360,7 @@ def _my_linear(cls) -> bool:
         if "cannot be multiplied" not in str(error):
             raise
         # the weight is (out, in), checked above: x @ weight without .T does not fit
-        raise Refused(f"forward raised RuntimeError: {error}. weight is (out_features, in_features): one row "
+        raise Refused(f"your forward raised RuntimeError: {error}. weight is (out_features, in_features): one row "
                       "per output, so multiply by weight.T (section 1).") from None
     if tuple(out.shape) != (4, 3) or not torch.allclose(out, x @ weight.T + bias, atol=1e-5):
         raise Refused("forward on a batch of 4 inputs of 7 features does not give x @ W.T + b, shape (4, 3).")
@@ -374,7 +375,7 @@ def _my_linear(cls) -> bool:
     except AttributeError as error:
         if "_features" not in str(error):
             raise
-        raise Refused(f"extra_repr raised AttributeError: {error}. Step 1 keeps in_features and "
+        raise Refused(f"your extra_repr raised AttributeError: {error}. Step 1 keeps in_features and "
                       "out_features as attributes of self, so that extra_repr can read them.") from None
     if text != f"{cls.__name__}(in_features=7, out_features=3)":
         no_bias = " (no bias=…: the prompt asks for the two sizes only)" if "bias" in text else ""
