@@ -18,7 +18,8 @@ PLANS = {
                        "a `.grad`. Slow down there. §7 opens with a short 'Training in brief' box (gradient and `.grad`, "
                        "optimizer, `state_dict()`) that §8 and §9 rely on: read it aloud; 04–06 build each piece. Read §4's "
                        "no-batch error aloud with the (12, 16) printed above it; §5 (the printout) in one sentence; skim the "
-                       "table of weights that ends §6."),
+                       "table of weights that ends §6. Pauses at §4, §8 and §9 (conv2's fan_in and bound: 150, 0.0816). "
+                       "If the room runs late, skip §5's printout and the table that ends §6."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
         ("03", "core", "§1–§10 as the note at its top plans them: two minutes of free play with §7's explorer, "
