@@ -26,12 +26,14 @@ PLANS = {
                        "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §9's table, exercise 3.2 together."),
         ("break", 10, SAVE_NOTE),
         ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`. "
-                       "Pauses at §4 (12, 24 or 36?) and §7 (a second `backward()`); for §5 say: one number at the top, "
+                       "Pauses at §4 (what arrives along `a`, along `b`, and what `w.grad` holds: 12, 24, then 36) "
+                       "and §7 (a second `backward()`); for §5 say: one number at the top, "
                        "so one sweep down reaches every parameter."),
         ("05", "core", "§3 pause: of ∂L/∂r3's 6400 entries, how many are nonzero? 1600, one per window (why only 1079 "
-                       "pass the ReLU gate: exercise 3, and the cell after it). §5: rule 1's table (a loose absolute test "
-                       "passes a 10× bug, a tight one fails a right gradient of a summed loss; only relative error gets all "
-                       "three right; the floor absorbs rounding noise); say rule 2's sentence, the ε sweep is in Going deeper. "
+                       "pass the ReLU gate: exercise 3, and the cell after it). §5: rule 1's table (|a − b| < 1e-6 passes "
+                       "a 10× bug; |a − b| < 1e-8 fails the same right gradient at loss × 10⁵; no absolute tolerance gets "
+                       "all four rows, so it must be re-tuned per loss scale; relative error is right on all four, its "
+                       "floor absorbs rounding noise); say rule 2's sentence, the ε sweep is in Going deeper. "
                        "§6: derive p − onehot, the confidently wrong digit and the softmax-twice bug."),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`. Talk through §1–§3 (the update, "
                        "`no_grad`, the loop, SGD equivalence); pause at §4's slider (2 min) and at §6's step-60 prediction "
