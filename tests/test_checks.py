@@ -3045,25 +3045,25 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
 
 
 def test_00_3_which_expressions_raise_names_each_slip(capsys):
-    """(a) x @ W fails on the inner sizes, (b) x @ W.T + b works, (c) W @ x.T + b fails on broadcasting
-    (3, 5) + (3,): the expected verdicts come from running them on the objects passed; each wrong
+    """(a) W @ x.T + b.unsqueeze(1) works, (3, 5) + (3, 1), (b) x @ W.T + b works, (c) W @ x.T + b fails on
+    broadcasting (3, 5) + (3,): the expected verdicts come from running them on the objects passed; each wrong
     verdict gets a hint naming its expression, without the answer; letters are named."""
     W, b, x = torch.ones(3, 4), torch.ones(3), torch.zeros(5, 4)
-    assert checks.expected_value("00.3", x=x, W=W, b=b) == (True, False, True)
-    assert checks.check("00.3", (True, False, True), x=x, W=W, b=b)
-    assert checks.check("00.3", [1, 0, 1], x=x, W=W, b=b)
+    assert checks.expected_value("00.3", x=x, W=W, b=b) == (False, False, True)
+    assert checks.check("00.3", (False, False, True), x=x, W=W, b=b)
+    assert checks.check("00.3", [0, 0, 1], x=x, W=W, b=b)
     capsys.readouterr()
-    named = {(False, False, True): "(a), `ex3_x @ W`", (True, True, True): "(b), `ex3_x @ W.T + b`",
-             (True, False, False): "(c), `W @ ex3_x.T + b`", (False, False, False): "(a), `ex3_x @ W`",
+    named = {(True, False, True): "(a), `W @ ex3_x.T + b.unsqueeze(1)`", (False, True, True): "(b), `ex3_x @ W.T + b`",
+             (False, False, False): "(c), `W @ ex3_x.T + b`", (True, True, False): "(a), `W @ ex3_x.T + b.unsqueeze(1)`",
              ("a", "c"): "one True or False per expression"}
     for answer, words in named.items():
         assert not checks.check("00.3", answer, x=x, W=W, b=b)
         out = capsys.readouterr().out
-        assert words in out and "(True, False, True)" not in out, (answer, out)
+        assert words in out and "(False, False, True)" not in out, (answer, out)
     assert not checks.check("00.3", (True, False), x=x, W=W, b=b)
     assert "Hint: " in capsys.readouterr().out
     # from the objects: a square x makes (c) broadcast fine
-    assert checks.check("00.3", (True, False, False), x=torch.zeros(3, 4), W=W, b=b)
+    assert checks.check("00.3", (False, False, False), x=torch.zeros(3, 4), W=W, b=b)
 
 
 def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():

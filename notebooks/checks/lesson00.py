@@ -10,7 +10,7 @@ on a copy of the dataset the cell passes that starts a few images later (so a fu
 A batch of the right shape, type and range but other values is named: other images (a global
 dataset, an off-by-one start), the right images transposed, inverted or scaled by another factor.
 
-00.3: which of ``x @ W``, ``x @ W.T + b`` and ``W @ x.T + b`` raise, for the notebook's ``W`` (3, 4),
+00.3: which of ``W @ x.T + b.unsqueeze(1)``, ``x @ W.T + b`` and ``W @ x.T + b`` raise, for the notebook's ``W`` (3, 4),
 ``b`` (3,) and ``x`` (5, 4), computed by running them on those objects. A predict exercise: each
 wrong verdict gets a hint naming its expression, (a) first; letters instead of True/False are named.
 """
@@ -63,7 +63,7 @@ def _typed(answer, image):
     return answer
 
 
-EXPRESSIONS = (lambda x, W, b: x @ W, lambda x, W, b: x @ W.T + b, lambda x, W, b: W @ x.T + b)
+EXPRESSIONS = (lambda x, W, b: W @ x.T + b.unsqueeze(1), lambda x, W, b: x @ W.T + b, lambda x, W, b: W @ x.T + b)
 """00.3's expressions (a), (b), (c), in the prompt's order."""
 
 
@@ -250,15 +250,16 @@ EXERCISES = {
         expected=lambda x, W, b: tuple(_raises(f, x, W, b) for f in EXPRESSIONS),
         form="three True or False, one per expression, like (True, True, False)",
         hints=("Work out each shape as section 4 did. `A @ B` needs the inner sizes to match; `+ b` "
-               "adds `b`, 3 numbers, to every row, so each row must hold 3 numbers.",
-               "(a) is section 4's `v @ W` with 5 rows. (b) is section 4's layer with 5 rows. In (c), "
-               "`ex3_x.T` is (4, 5): what is the shape of `W @ ex3_x.T`, and how long are its rows?"),
+               "matches `b`'s sizes against the product's from the last one back: equal, or 1, which is stretched.",
+               "`ex3_x.T` is (4, 5), so `W @ ex3_x.T` is (3, 5). In (a), `b.unsqueeze(1)` is (3, 1): compare "
+               "sizes from the last one back, where a size of 1 is stretched. (b) is section 4's layer with 5 rows."),
         mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and any(isinstance(v, str) for v in a),
                    "Give one True or False per expression, in the order (a), (b), (c): True if it raises "
                    "an error."),
                   (lambda a, e, o: _answers(a) and a[0] != e[0],
-                   "Look again at (a), `ex3_x @ W`: it is section 4's `v @ W` with 5 rows. Compare the "
-                   "inner sizes of (5, 4) @ (3, 4)."),
+                   "Look again at (a), `W @ ex3_x.T + b.unsqueeze(1)`: the product is (3, 4) @ (4, 5), and "
+                   "`b.unsqueeze(1)` is (3, 1). Compare sizes from the last one back: a size of 1 is stretched "
+                   "(\"non-singleton\" in section 4's message means a size other than 1)."),
                   (lambda a, e, o: _answers(a) and a[1] != e[1],
                    "Look again at (b), `ex3_x @ W.T + b`: section 4's layer with 5 rows instead of 1. "
                    "What shape does the product have, and how long is each of its rows?"),

@@ -30,11 +30,11 @@ ATTEMPTS = {
     },
     "00.3": {
         "kind": "predict",
-        "title": "which of x @ W, x @ W.T + b, W @ x.T + b raise (@, .T and broadcasting)",
+        "title": "which of W @ x.T + b.unsqueeze(1), x @ W.T + b, W @ x.T + b raise (@, .T and broadcasting)",
         "minutes": 3,
         "misconception": "thinks a product that works can always take + b: misses that b must be as long as each row",
-        "wrong": 'ex3_raises = (True, False, False)',
-        "right": 'ex3_raises = (True, False, True)',
-        "alternative": 'ex3_raises = [1, 0, 1]  # 1 and 0 are True and False',
+        "wrong": 'ex3_raises = (False, False, False)',
+        "right": 'ex3_raises = (False, False, True)',
+        "alternative": 'ex3_raises = [0, 0, 1]  # 1 and 0 are True and False',
     },
 }
