@@ -12,7 +12,8 @@ SAVE_NOTE = ("Before it: *File → Download* the open notebook (Binder ends a se
              "a sleeping laptop can lose unsaved work).")
 PLANS = {
     "3-hour workshop": [
-        ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later."),
+        ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later. "
+                       "Whoever finishes early does exercise 00.2 (01 §4 shows its answer)."),
         ("01", "core", "The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees: "
                        "§8 shows one SGD step that changes `head` and leaves the listed layers as they were, although they got "
                        "a `.grad`. Slow down there. §7 opens with a short 'Training in brief' box (gradient and `.grad`, "
@@ -43,7 +44,8 @@ PLANS = {
                        "on the projector: it trains while you talk through the core path."),
     ],
     "Full day": [
-        ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you."),
+        ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you, then exercise 00.2 "
+                       "(`first_batch`) while the room catches up; it must come before 01 §4, which shows its answer."),
         ("01", "all", ""),
         ("02", "all", "Short of time: stop after 02.3 (02.1–02.3 in class); 02.4 and 02.5 as homework."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
