@@ -210,8 +210,9 @@ EXERCISES = {
              "Your function runs the model more than once for a batch: one forward per batch is enough, "
              "and its logits serve both the loss and the count of digits right."),
             (lambda a, e, o: a[5],
-             "The model was fed something other than the loader's images: they are normalized floats "
-             "already, so pass them to the model as they are; normalizing them again scales them wrongly."),
+             "The model was fed something other than the loader's images, batch by batch: they are "
+             "normalized floats already, so pass each batch to the model as it is. Normalizing them again "
+             "scales them wrongly; gathering and re-batching them (helpers.batches reshuffles) changes the order."),
             (lambda a, e, o: a[3] >= 1e-4 and a[4] < 1e-4,
              "Your loss is the cross-entropy of softmax probabilities: F.cross_entropy (and "
              "nn.CrossEntropyLoss) takes the raw logits and applies log-softmax itself, so a softmax "
