@@ -1,5 +1,5 @@
 """Figures of the training notebooks: finite-difference errors and softmax bars (05), gradient
-descent on the bowl and loss curves (06), training curves, the one-cycle schedule and the
+descent on the bowl and loss curves (06), training curves and the
 confusion matrix (07).
 
 Unit tests: tests/test_training_figures.py.
@@ -207,26 +207,6 @@ def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: 
     ax2.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy after each epoch", xticks=list(epochs))
     ax2.legend(loc="lower right", fontsize=9)
     return ax1.figure
-
-
-def draw_one_cycle(lr: list[float], beta1: list[float], steps_per_epoch: int, axes=None):
-    """The one-cycle schedule as recorded at every step: the learning rate (top) and Adam's β1
-    (bottom) against the epoch, with a dotted line where the learning rate peaks.
-    Returns the figure. Introduced in 07_training_lenet_on_mnist.
-    """
-    import matplotlib.pyplot as plt
-
-    if axes is None:
-        fig, axes = plt.subplots(2, 1, figsize=(5.0, 2.6), sharex=True)
-    x = [i / steps_per_epoch for i in range(len(lr))]
-    peak = x[max(range(len(lr)), key=lr.__getitem__)]
-    axes[0].plot(x, lr, color=OKABE_ITO[0], ls="-")
-    axes[0].set(ylabel="learning rate", title="One cycle: the learning rate rises, then anneals; β1 mirrors it")
-    axes[1].plot(x, beta1, color=OKABE_ITO[5], ls="--")
-    axes[1].set(xlabel="epoch", ylabel="Adam's β1")
-    for ax in axes:
-        ax.axvline(peak, color="grey", ls=":", lw=1)
-    return axes[0].figure
 
 
 def draw_confusion(confusion: torch.Tensor, ax=None):

@@ -1,5 +1,5 @@
 """training_figures.py: the figures of 05 (finite differences, softmax), 06 (the bowl, loss
-curves) and 07 (training curves, one-cycle schedule, confusion matrix) draw what they say."""
+curves) and 07 (training curves, confusion matrix) draw what they say."""
 import math
 
 import matplotlib
@@ -150,13 +150,6 @@ def test_training_figures_draw_what_they_say():
     assert [len(line.get_xdata()) for line in left.get_lines()] == [15, 3, 3]  # 5 chunks per epoch, 3 epochs
     assert left.get_yscale() == "log" and len(right.get_lines()) == 2        # accuracy and the 99 % line
     assert list(right.get_lines()[1].get_ydata()) == [99, 99]
-    plt.close(fig)
-
-    lr = [0.1, 0.5, 1.0, 0.5, 0.0]
-    fig = training_figures.draw_one_cycle(lr, [0.95, 0.9, 0.85, 0.9, 0.95], steps_per_epoch=5)
-    top, bottom = fig.axes
-    assert list(top.get_lines()[0].get_ydata()) == lr and top.get_lines()[1].get_xdata()[0] == 0.4  # the peak
-    assert bottom.get_lines()[0].get_ydata()[2] == 0.85
     plt.close(fig)
 
     confusion = torch.zeros(10, 10, dtype=torch.long)
