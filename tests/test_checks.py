@@ -2718,9 +2718,12 @@ def test_08_2_running_statistics_pass_in_any_form_and_each_classic_slip_is_named
                           ((4.95, 8.92), "weight of the *new* batch"),
                           ((0.95, 1.71), "where running_var starts"), ((0.95, biased), "dividing by n - 1"),
                           ((0.95, 0.81 + 0.19 * 3), "not its standard deviation"),
-                          ((0.95, 2.5), "to 0.001"), ((0.9, 2.52), "to 0.001")):
+                          ((0.95, 2.5), "to 0.001"), ((0.96, 2.52), "to 0.001")):
         assert not checks.check("08.2", answer, batch=batch)
         assert words in said(capsys)
+    for answer in ((0.9, 2.5), (0.9, 2.52), (1.0, 2.52)):  # the mean one step of 0.05 off: not "close"
+        assert not checks.check("08.2", answer, batch=batch)
+        assert "to 0.001" not in said(capsys)
 
 
 def test_08_4_the_class_as_given_is_unanswered_and_a_held_block_passes(capsys):
@@ -2729,6 +2732,25 @@ def test_08_4_the_class_as_given_is_unanswered_and_a_held_block_passes(capsys):
     assert not checks.check("08.4", _two_block_cnn()[0], images=images)
     assert "not answered yet" in said(capsys)
     assert checks.check("08.4", _two_block_cnn(fixed=True)[0], images=images)
+
+
+def test_08_4_a_fix_declaring_block2_before_block1_passes(capsys):
+    checks._wrong_tries.clear()
+    nn = torch.nn
+    images = torch.zeros(2, 3, 32, 32)
+
+    class Block2First(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.block2 = ConvBlock(16, 32)
+            self.block1 = ConvBlock(3, 16)
+            self.fc = nn.Linear(32 * 8 * 8, 10)
+
+        def forward(self, x):
+            return self.fc(self.block2(self.block1(x)).flatten(1))
+
+    assert checks.check("08.4", Block2First, images=images)
+    assert "raised" not in said(capsys)
 
 
 def test_08_4_a_plain_list_and_a_changed_forward_get_their_own_hints(capsys):

@@ -207,8 +207,17 @@ def _computes_as_given(model, images) -> bool:
     with torch.random.fork_rng(devices=[]), torch.no_grad():
         torch.manual_seed(0)
         x = torch.randn(images.shape)
-        h = blocks[1](blocks[0](x))
-        return torch.allclose(model(x), linears[0](h.flatten(1)), atol=1e-5)
+        output = model(x)
+        ran = False
+        for first, second in (blocks, blocks[::-1]):  # block2 may be declared before block1
+            try:
+                h = second(first(x))
+                ran = True
+                if torch.allclose(output, linears[0](h.flatten(1)), atol=1e-5):
+                    return True
+            except Exception:  # the blocks do not chain in this order: try the other
+                continue
+        return not ran  # neither order runs: nothing to compare against
 
 
 class _ModuleListArgs(str):
@@ -379,7 +388,7 @@ EXERCISES = {
             (lambda a, e, o: _pair_close(a, _two_steps(0, 1, 5, 3)),
              "Your mean is right; for running_var use the batch's variance, not its standard deviation."),
             (lambda a, e, o: _values(a) is not None and len(_values(a)) == 2
-             and all(abs(v - w) <= 0.05 for v, w in zip(_values(a), e)),
+             and all(abs(v - w) <= 0.025 for v, w in zip(_values(a), e)),
              "Close: your reasoning looks right, but the check wants both numbers to 0.001. Keep every "
              "decimal, or write the arithmetic itself."),
         ),
