@@ -2995,6 +2995,24 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     assert not checks.check("00.1", 0.7255, image=Image.fromarray(grid))
 
 
+def test_00_1_names_another_pixel_and_whole_number_division(capsys):
+    """The right divisor on another pixel of the image (254 / 255), and 185 // 255 = 0: each named."""
+    from PIL import Image
+    import numpy as np
+    grid = np.zeros((28, 28), np.uint8)
+    grid[7, 7], grid[8, 7] = 185, 254
+    image = Image.fromarray(grid)
+    for other in (254 / 255, 0.9961):
+        assert not checks.check("00.1", other, image=image)
+        assert "another pixel" in capsys.readouterr().out, other
+    assert not checks.check("00.1", 185 // 255, image=image)
+    out = capsys.readouterr().out
+    assert "whole-number division" in out and "another pixel" not in out
+    assert not checks.check("00.1", 0.5, image=image)  # no pixel of 127.5: not "another pixel"
+    assert "another pixel" not in capsys.readouterr().out
+    assert checks.check("00.1", 185 / 255, image=image)
+
+
 def test_00_1_second_hint_nudges_without_giving_the_division(capsys):
     """An unnamed wrong answer twice: the second hint is a smaller case to count, not 185 / 255."""
     from PIL import Image

@@ -94,14 +94,14 @@ def test_the_oldest_pair_is_one_conda_forge_has():
 
 
 def notebook_minimum(path) -> dict:
-    """The ``minimum = {...}`` of notebook 00's version check, as {name: (major, minor)}."""
+    """The ``MINIMUM = {...}`` of the version check notebook 00 calls (setup_check.py beside it),
+    as {name: (major, minor)}; the notebook must call that check."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        text = "".join(cell["source"])
-        m = re.search(r"^minimum = (\{.*?\})$", text, re.M)
-        if cell["cell_type"] == "code" and m:
-            return eval(m.group(1), {})  # a literal dict of tuples
-    raise AssertionError(f"{path.name} has no `minimum = {{...}}` line")
+    calls = any("setup_check.check(" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert calls, f"{path.name} no longer calls setup_check.check(...)"
+    m = re.search(r"^MINIMUM = (\{.*?\})$", (path.parent / "setup_check.py").read_text(encoding="utf-8"), re.M)
+    assert m, f"{path.parent.name}/setup_check.py has no `MINIMUM = {{...}}` line"
+    return eval(m.group(1), {})  # a literal dict of tuples
 
 
 @pytest.mark.parametrize("folder", ["notebooks", "student"])

@@ -96,6 +96,14 @@ def _rounds_to(value):
     return lambda a, e, o: _near(value)(a, e, o) or _rounded(a, value(o["image"]))
 
 
+def _another_pixel(a, e, objects) -> bool:
+    """The answer is another pixel of the image divided by 255, to 4 decimals: the right division."""
+    if not _is_number(a):
+        return False
+    values = set(np.asarray(objects["image"]).ravel().tolist()) - {0, _stored(objects["image"])}  # 0: its own hint
+    return any(abs(float(a) - v / 255) <= 5.1e-5 for v in values)  # v / 255 rounded to 4 decimals
+
+
 def _close(a, e, *_) -> bool:
     """Near the right value (within 0.006: 0.73 for 0.7255) but not passing: the right idea."""
     return _is_number(a) and abs(float(a) - e) < 0.006
@@ -184,6 +192,12 @@ EXERCISES = {
                   (_near(lambda image: 1 - _as_tensor(image)),
                    "That is 1 minus the value: 0 is black in the grid and stays 0 in the tensor, with no "
                    "inversion."),
+                  (_another_pixel,
+                   "Right division, but another pixel: row 7, column 7 of `grid` is 185, the second number of "
+                   "the crop's first row."),
+                  (lambda a, e, o: _is_number(a) and float(a) == 0,
+                   "0 is black, and this pixel is not (185 in the grid). If you typed `185 // 255`: `//` is "
+                   "whole-number division, which rounds down to 0; `/` divides."),
                   (lambda a, e, o: _is_number(a) and float(a) == _stored(o["image"]),
                    "That is the pixel as stored in the grid. `to_tensor` turns it into a float between 0 and 1 "
                    "(section 3): what does it divide by?"),

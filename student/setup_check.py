@@ -1,0 +1,1 @@
+../notebooks/setup_check.py
