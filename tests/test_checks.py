@@ -1263,6 +1263,7 @@ class SmallNet(nn.Module):
     ("", "300", "x.view(-1, 300)", "✓", "x"),
     ("", "12 * 6 * 6", "x.view(-1, 12 * 6 * 6)", "as they are", "F.pad(x, (2, 2, 2, 2))"),  # digits padded: ruled out
     ("", "12 * 6 * 6", "torch.flatten(x, 1)", "as they are", "F.pad(x, (2, 2, 2, 2))"),
+    ("", "12 * 6 * 6", "torch.flatten(x, 1)", "no resizing", "F.interpolate(x, size=32)"),  # digits resized
     ("", "12 * 6 * 6", "x.reshape(-1, 12 * 6 * 6)", "did: reshape(-1, 432)", "x"),  # changed, rows cut as before
     ("", "300", "x.reshape(-1, 12 * 6 * 6)", "(reshape(-1, 432) makes rows", "x"),  # the hint names the call used
     ("", "300", "torch.flatten(x)", "flattened the batch too", "x"),            # the 1 forgotten
@@ -1380,6 +1381,7 @@ def test_02_5_a_recorder_returning_a_fixed_list_fails(capsys):
     (16 * 5 * 5, "the blitz's number"),
     (16 * 13 * 13, "k - 1 fewer positions"),  # each convolution taking k off, not k - 1
     (6 * 14 * 14, "come from the last convolution"),  # the first convolution's channels
+    (3136.5, "fractional part"),               # not a whole number of features
 ])
 def test_02_1_names_the_channels_and_the_rounding(capsys, answer, words):
     checks._wrong_tries.clear()

@@ -565,6 +565,9 @@ EXERCISES = {
                    and abs(a - _flat_features_by_hand(*_ex1(o), unrounded=True)) < 1e-6,
                    "A side length is a whole number: when pooling halves an odd size it rounds down "
                    "(the last row and column are dropped)."),
+                  (lambda a, e, o: _whole(a) is None and isinstance(_as_float(a), float),
+                   "fc1 receives a whole number of features: your answer has a fractional part. Follow "
+                   "the side lengths as whole numbers (pooling an odd size rounds down)."),
                   (lambda a, e, o: a == _flat_features_by_hand(*_ex1(o), minus_k=True),
                    "A k x k convolution without padding fits k - 1 fewer positions, not k: a 3x3 one "
                    "takes 2 off each side length."),
@@ -649,8 +652,9 @@ EXERCISES = {
                    "Keep both convolutions as they are (and the two linear layers): make the flattening "
                    "and fc1 fit the maps they produce."),
                   (lambda a, e, o: a == "poolings changed",
-                   "fc1 does not receive what the two 2x2 max poolings leave of each digit: keep the "
-                   "poolings as they are too, and change only the flattening and fc1.")),
+                   "fc1 does not receive what the two 2x2 max poolings leave of each 28x28 digit: keep the "
+                   "poolings as they are, and the digits' size too (no resizing, no padding); change only "
+                   "the flattening and fc1.")),
     ),
     "02.4": Exercise(
         expected=lambda: True,

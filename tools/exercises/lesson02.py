@@ -130,7 +130,7 @@ ATTEMPTS = {
     },
     "02.5": {
         "kind": "write",
-        "minutes": 10,
+        "minutes": 15,
         "title": 'a shape recorder for nested models',
         "misconception": 'named_children() sees only the top level of a nested model',
         "wrong": (
