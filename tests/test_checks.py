@@ -743,6 +743,21 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
     assert checks.check("05.2", two_pieces, net=net, images=images, target=target)
     assert net.conv1.weight.grad is None  # the check worked on a copy
 
+    def grad_first_then_two_pieces(net, images, target):  # an extra autograd.grad walk is not a backward()
+        torch.autograd.grad(torch.nn.MSELoss()(net(images[:2]), target[:2]), net.conv1.weight)
+        for half in (slice(2, 4), slice(0, 2)):
+            (torch.nn.MSELoss()(net(images[half]), target[half]) / 2).backward()
+
+    def forwards_then_grad_of_second(net, images, target):  # both forwards, a look at the second, then two backwards
+        losses = [torch.nn.MSELoss()(net(images[h]), target[h]) / 2 for h in (slice(0, 2), slice(2, 4))]
+        torch.autograd.grad(losses[1], net.conv1.weight, retain_graph=True)
+        for loss in losses:
+            loss.backward()
+
+    for right_route in (grad_first_then_two_pieces, forwards_then_grad_of_second):
+        assert checks.check("05.2", right_route, net=net, images=images, target=target), said(capsys)
+        assert "both halves" not in said(capsys)
+
 
 def _05_1_attempts():
     """Exercise 05.1's answers (dW, db, dx of a linear layer and its leaky ReLU): the right one, then
@@ -1209,6 +1224,18 @@ def test_05_4_tells_a_loop_that_still_adds_up_from_a_fixed_one(capsys):
     assert not checks.check("05.4", running_differences, net=net, images=images, target=target)
     out = said(capsys)
     assert "never cleared" in out and out.count("Hint:") == 1, out
+
+    def grad_then_backward(net, batches):  # right numbers by autograd.grad; backward() still adds to .grad
+        grads = []
+        for x, y in batches:
+            loss = torch.nn.MSELoss()(net(x), y)
+            grads.append(torch.autograd.grad(loss, net.conv1.bias, retain_graph=True)[0])
+            loss.backward()
+        return grads
+
+    assert not checks.check("05.4", grad_then_backward, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "never cleared" in out and "differences" not in out and out.count("Hint:") == 1, out
     assert not checks.check("05.4", batch_grads(True, False, copy=False, to_none=True), net=net, images=images,
                             target=target)
     assert "keeps zero_grad(set_to_none=False)" in said(capsys)  # right, but not by the route the prompt keeps

@@ -144,23 +144,28 @@ _SHARED_GRAPH = ("A backward() went through both halves' forward passes (one los
                  "zero_grad() in between.")
 
 
+def _graph_walk() -> int:
+    """The id of the running backward() or autograd.grad() call (one per walk of the graph)."""
+    current = getattr(torch._C, "_current_graph_task_id", None)  # private; without it, all walks count as one
+    return current() if current is not None else 0
+
+
 def _in_two_pieces(two_pieces, net, images, target):
     """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``; or, when a
     forward pass saw more than half the digits or the number of backward() calls was not two, the
     message saying so (told alone, by its own hint, not the ladder's)."""
     net = copy.deepcopy(net)
     net.zero_grad(set_to_none=True)
-    batches, backwards, reached = [], [], set()  # reached: the forward passes the running backward() went through
+    batches, backwards, reached = [], [], {}  # reached: per graph walk, the forward passes it went through
 
     def watch(module, args, output):
         index = len(batches)
         batches.append(len(args[0]))
         if output.requires_grad:
-            output.register_hook(lambda grad: reached.add(index))
+            output.register_hook(lambda grad: reached.setdefault(_graph_walk(), set()).add(index))
 
-    def count(p):
-        backwards.append(frozenset(reached))
-        reached.clear()
+    def count(p):  # a backward() that reached conv1.weight.grad: only its own walk counts (not an autograd.grad)
+        backwards.append(frozenset(reached.pop(_graph_walk(), set())))
 
     net.register_forward_hook(watch)
     net.conv1.weight.register_post_accumulate_grad_hook(count)
@@ -201,9 +206,9 @@ def _grad_of_batch(net, images, target) -> torch.Tensor:
 
 _TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there are batches: the exercise "
                       "keeps the loop's backward() and .grad, and fixes them.")
-_NEVER_CLEARED = ("Right numbers, but .grad was never cleared: your loop takes differences of a gradient that "
-                  "keeps adding up. The exercise is about clearing: zero_grad(set_to_none=False) before each "
-                  "batch's backward(), and a copy of each batch's .grad.")
+_NEVER_CLEARED = ("Right numbers, but .grad was never cleared: after your loop it still holds the earlier step's "
+                  "gradient plus every batch's. The exercise is about clearing: zero_grad(set_to_none=False) "
+                  "before each batch's backward(), and a copy of each batch's .grad.")
 _SET_TO_NONE = ("Not this way: the exercise keeps zero_grad(set_to_none=False), as older code does; fix the loop "
                 "with it. (Your loop let conv1.bias.grad be replaced by a new tensor: the default zero_grad() "
                 "sets it to None and the next backward() makes a new one, so it needed no copy.)")
