@@ -31,11 +31,12 @@ PLANS = {
                        "and §7 (a second `backward()`); for §5 say: one number at the top, "
                        "so one sweep down reaches every parameter."),
         ("05", "core", "§3 pause: of ∂L/∂r3's 6400 entries, how many are nonzero? 1600, one per window (why only 1079 "
-                       "pass the ReLU gate: exercise 3, and the cell after it). §5: rule 1's table (|a − b| < 1e-6 passes "
-                       "a 10× bug; |a − b| < 1e-8 fails the same right gradient at loss × 10⁵; no absolute tolerance gets "
-                       "all four rows, so it must be re-tuned per loss scale; relative error is right on all four, its "
-                       "floor absorbs rounding noise); say rule 2's sentence, the ε sweep is in Going deeper. "
-                       "§6: derive p − onehot, the confidently wrong digit and the softmax-twice bug."),
+                       "pass the ReLU gate: exercise 3, and the cell after it). §5 in two sentences: check a gradient by "
+                       "a central difference in float64 and compare it with autograd by relative error, with a floor of "
+                       "1 % of the largest gradient; scale the loss by 10⁵ and everything scales with it, so this test "
+                       "keeps its verdict, while a fixed floor of 10⁻³ fails a right gradient (the table). Say rule 2's "
+                       "sentence; the ε sweep is in Going deeper. §6: derive p − onehot, the confidently wrong digit and "
+                       "the softmax-twice bug."),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`. Talk through §1–§3 (the update, "
                        "`no_grad`, the loop, SGD equivalence); pause at §4's slider (2 min) and at §6's step-60 prediction "
                        "(1 min); read §6's counts aloud (μ = 0.5 needs 12 steps against 31). Short of time: cut §4's slider "
@@ -53,7 +54,7 @@ PLANS = {
         ("04", "all", ""),
         ("break", 35, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
-        ("05", "all", ""),
+        ("05", "all", "Start with exercise 1 (a leaky ReLU's backward): it puts §2–§3 together."),
         ("06", "all", "Going deeper: start from its map; for the full day take the three marked ★ (momentum on the bowl, "
                       "counted; noise floors and schedules; Adam's step)."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
