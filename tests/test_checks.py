@@ -1747,6 +1747,95 @@ def test_04_a_refused_route_gets_its_own_hint_not_the_ladders(capsys, exercise_i
     assert out.count("Hint:") == 1 and words in out.split("Hint:")[1]
 
 
+def _walk_onto(start, pairs=False, parameters_only=False):
+    """A walk of the whole graph with one slip: ``start`` picks where it starts, ``pairs`` puts the
+    (node, index) pairs on the list, ``parameters_only`` keeps only nn.Parameter leaves."""
+    def walk(output):
+        found, seen, todo = [], set(), [start(output)]
+        while todo:
+            node = todo.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            leaf = getattr(node, "variable", None)
+            if leaf is not None and (isinstance(leaf, torch.nn.Parameter) or not parameters_only):
+                found.append(leaf)
+            todo.extend(node.next_functions if pairs else (child for child, _ in node.next_functions))
+        return found
+    return walk
+
+
+@pytest.mark.parametrize("walk, words", [
+    (_walk_onto(lambda output: output.grad_fn, pairs=True), "next_functions holds (node, index) pairs"),
+    (_walk_onto(lambda output: output), "Start the walk from output.grad_fn"),
+    (_walk_onto(lambda output: output.grad_fn, parameters_only=True), "plain tensors made with requires_grad=True"),
+])
+def test_04_2_pairs_a_tensor_start_and_a_parameter_filter_are_named(capsys, walk, words):
+    """Walking onto the pairs or from the output tensor raises AttributeError; keeping only
+    nn.Parameter leaves misses the plain leaves of the check's second graph: each hint says so, on a
+    first and a second try, not the ladder's "remember the nodes you have visited"."""
+    checks._wrong_tries.clear()
+    for _ in range(2):
+        assert not checks.check("04.2", walk)
+        out = said(capsys)
+        assert out.count("Hint:") == 1 and words in out.split("Hint:")[1] and "visited" not in out, out
+    assert checks.check("04.2", _walk_onto(lambda output: output.grad_fn))
+
+
+def test_04_4_a_loop_of_row_gradients_is_refused_and_one_call_passes(capsys):
+    """Every row by ten autograd.grad (or backward) calls, then row i: refused, with its own hint. One
+    call, also through an imported alias or autograd.functional.vjp, passes; both are put back."""
+    from torch.autograd import grad
+    checks._wrong_tries.clear()
+
+    def every_row_by_grad(net, x, i):
+        leaf = x.clone().requires_grad_()
+        out = net(leaf)
+        return [torch.autograd.grad(out[0, k], leaf, retain_graph=True)[0] for k in range(10)][i]
+
+    def every_row_by_backward(net, x, i):
+        leaf = x.clone().requires_grad_()
+        out = net(leaf)
+        rows = []
+        for k in range(10):
+            leaf.grad = None
+            out[0, k].backward(retain_graph=True)
+            rows.append(leaf.grad)
+        return rows[i]
+
+    def one_imported_grad(net, x, i):
+        leaf = x.clone().requires_grad_()
+        return grad(net(leaf)[0, i], leaf)[0]
+
+    def one_functional_vjp(net, x, i):
+        v = torch.zeros(1, 10)
+        v[0, i] = 1
+        return torch.autograd.functional.vjp(net, x, v)[1]
+
+    for route in (every_row_by_grad, every_row_by_backward):
+        assert not checks.check("04.4", route)
+        out = said(capsys)
+        assert out.count("Hint:") == 1 and "more than once for one row" in out, out
+    assert checks.check("04.4", one_imported_grad) and checks.check("04.4", one_functional_vjp)
+    assert torch.autograd.grad is grad and torch.autograd.backward.__name__ == "backward"
+
+
+def test_04_5_a_square_written_h_squared_is_told_what_add_means(capsys):
+    """`h ** 2` for `h * h`: the same error, naming Add; the first hint covers both spellings and says
+    that Add is h after `h += 1`."""
+    checks._wrong_tries.clear()
+
+    def still_in_place(x, w):
+        h = x * w
+        square = h ** 2
+        h += 1
+        return (square + h).sum()
+
+    assert not checks.check("04.5", still_in_place)
+    out = said(capsys)
+    assert "output 0 of Add" in out and "h ** 2" in out.split("Hint:")[1] and "h's grad_fn is that addition" in out
+
+
 @pytest.mark.parametrize("answer", [(1, 0, 1, 1), (True, False, True, True)])
 def test_04_1_names_the_indexed_tensor_for_booleans_and_for_ones_and_zeros(capsys, answer):
     checks._wrong_tries.clear()

@@ -90,24 +90,21 @@ def _contents(cell):
 
 
 @contextlib.contextmanager
-def _refusing(f, targets, why: str):
-    """Within the block, each (owner, name) in ``targets`` raises Refused(why) when called, and so
-    does any global or closure variable of ``f`` bound to one of those functions (a `from … import`)."""
-    def refuse(*args, **kwargs):
-        raise Refused(why)
-
-    originals = {(owner, name): getattr(owner, name) for owner, name in targets}
-    forbidden = [id(original) for original in originals.values()]
+def _replacing(f, replacements: dict):
+    """Within the block, each (owner, name) in ``replacements`` is the function it maps to, and so
+    is any global or closure variable of ``f`` bound to the original (a `from … import`)."""
+    originals = {(owner, name): getattr(owner, name) for owner, name in replacements}
+    by_id = {id(original): replacements[key] for key, original in originals.items()}
     scope = getattr(f, "__globals__", {})
-    aliases = {key: value for key, value in scope.items() if id(value) in forbidden}
+    aliases = {key: value for key, value in scope.items() if id(value) in by_id}
     cells = [(cell, _contents(cell)) for cell in getattr(f, "__closure__", None) or ()
-             if id(_contents(cell)) in forbidden]
+             if id(_contents(cell)) in by_id]
     try:
-        for owner, name in originals:
-            setattr(owner, name, refuse)
-        scope.update(dict.fromkeys(aliases, refuse))
-        for cell, _ in cells:
-            cell.cell_contents = refuse
+        for (owner, name), new in replacements.items():
+            setattr(owner, name, new)
+        scope.update({key: by_id[id(value)] for key, value in aliases.items()})
+        for cell, original in cells:
+            cell.cell_contents = by_id[id(original)]
         yield
     finally:
         for (owner, name), original in originals.items():
@@ -117,10 +114,32 @@ def _refusing(f, targets, why: str):
             cell.cell_contents = original
 
 
+def _refusing(f, targets, why: str):
+    """Within the block, each (owner, name) in ``targets`` raises Refused(why) when called, and so
+    does any global or closure variable of ``f`` bound to one of those functions (a `from … import`)."""
+    def refuse(*args, **kwargs):
+        raise Refused(why)
+
+    return _replacing(f, dict.fromkeys(targets, refuse))
+
+
+def _counted(original, calls: list, limit: int, why: str):
+    """``original``, counting its calls in ``calls[0]``: the call after the ``limit``-th raises Refused(why)."""
+    def counted(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] > limit:
+            raise Refused(why)
+        return original(*args, **kwargs)
+
+    return counted
+
+
 _WALK_REFUSED = ("The exercise asks you to walk next_functions yourself: your function called "
                  "backward, autograd.grad or graph_figures.")
 _ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd compute the whole "
                 "Jacobian, and so does vmap over its rows.")
+_ROW_ONE_BACKWARD = ("Your function called backward or autograd.grad more than once for one row: one call "
+                     "is enough. Which v makes v J that row?")
 _ROW_NO_LEAF = "raised: does not require grad"  # autograd asked for the gradient of the caller's x
 _ROW_V_SHAPE = "raised: mismatch in shape"  # a v shaped unlike out
 _ROW_NOT_RECORDED = "raised: no grad_fn"  # the forward ran where autograd records nothing (no_grad)
@@ -128,6 +147,8 @@ _ROW_LEAF_LATE = "raised: not used in the graph"  # the leaf required a gradient
 _WALK_NONE = "returned None"
 _WALK_ONE = "returned one value"
 _WALK_IN = "compared tensors by value"
+_WALK_PAIRS = "walked to (node, index) pairs"  # todo extended with next_functions' pairs, not their nodes
+_WALK_FROM_TENSOR = "walked from the output tensor"  # started from output, not output.grad_fn
 _TENSOR_COMPARED = ("must match the size", "Boolean value of Tensor")  # == on tensors, as `in` on a list does
 
 
@@ -137,7 +158,8 @@ def _run_walk(f):
     a refused call makes the answer ``_WALK_REFUSED`` (told by its own hint, not the ladder's).
     A return value that is not a collection makes it ``_WALK_NONE`` or ``_WALK_ONE``, so the
     student hears what their function returned rather than an error raised by this loop; an
-    error from comparing tensors (``t in a_list``) makes it ``_WALK_IN``."""
+    error from comparing tensors (``t in a_list``) makes it ``_WALK_IN``, and asking a pair or a
+    tensor for its next_functions makes it ``_WALK_PAIRS`` or ``_WALK_FROM_TENSOR``."""
     import graph_figures
     cases = _leaf_cases()
     found = []
@@ -159,6 +181,12 @@ def _run_walk(f):
     except (RuntimeError, TypeError) as error:
         if any(words in str(error) for words in _TENSOR_COMPARED):
             return _WALK_IN
+        raise
+    except AttributeError as error:
+        if str(error).startswith("'tuple' object has no attribute"):
+            return _WALK_PAIRS
+        if str(error).startswith("'Tensor' object has no attribute 'next_functions'"):
+            return _WALK_FROM_TENSOR
         raise
     return tuple(found)
 
@@ -193,20 +221,27 @@ def _run_row(f):
     """(what ``f`` returns on each case, what a second call on the same x returns, what ``f``
     changed in the x it was given: a sorted tuple of "grad" and "requires_grad", empty if nothing),
     with jacobian, jacrev, jacfwd and vmap refusing: a refused call makes the answer ``_ROW_REFUSED``
-    (told by its own hint, not the ladder's), and so do the errors of a gradient asked of the
-    caller's x (``_ROW_NO_LEAF``) and of a v shaped unlike out (``_ROW_V_SHAPE``)."""
+    (told by its own hint, not the ladder's), and a second backward or autograd.grad within one call
+    of ``f`` (a loop over the rows) makes it ``_ROW_ONE_BACKWARD``; so do the errors of a gradient
+    asked of the caller's x (``_ROW_NO_LEAF``) and of a v shaped unlike out (``_ROW_V_SHAPE``)."""
     cases = _row_cases()
     firsts, seconds, changed = [], [], set()
+    refuse = [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd"),
+              (torch.func, "vmap"), (torch, "vmap")]
+    calls = [0]  # backward and autograd.grad calls within one call of f (Tensor.backward calls autograd.backward)
+    count = {(torch.autograd, name): _counted(getattr(torch.autograd, name), calls, 1, _ROW_ONE_BACKWARD)
+             for name in ("grad", "backward")}
     try:
-        with _refusing(f, [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd"),
-                           (torch.func, "vmap"), (torch, "vmap")], _ROW_REFUSED):
+        with _refusing(f, refuse, _ROW_REFUSED), _replacing(f, count):
             for net, x, i in cases:
+                calls[0] = 0
                 firsts.append(_kept(f(net, x, i)))
+                calls[0] = 0
                 seconds.append(_kept(f(net, x, i)))
                 changed |= {"requires_grad"} if x.requires_grad else set()
                 changed |= {"grad"} if x.grad is not None else set()
-    except Refused:
-        return _ROW_REFUSED
+    except Refused as why:
+        return str(why)
     except RuntimeError as error:  # two typical errors get their own hint; any other is reported as raised
         if "element 0 of tensors does not require grad" in str(error):
             return _ROW_NOT_RECORDED
@@ -334,6 +369,12 @@ EXERCISES = {
              "Your function returned None; expected a list of tensors. Does it end with `return`?"),
             (lambda a, e, o: a == _WALK_ONE,
              "Your function returned one value; expected a list of tensors (the leaves, each once)."),
+            (lambda a, e, o: a == _WALK_PAIRS,
+             "Your code raised AttributeError ('tuple' object has no attribute …): next_functions holds "
+             "(node, index) pairs. Walk on to the node of each pair, not to the pair."),
+            (lambda a, e, o: a == _WALK_FROM_TENSOR,
+             "Your code raised AttributeError ('Tensor' object has no attribute 'next_functions'): a tensor "
+             "has no next_functions, its node has. Start the walk from output.grad_fn."),
             (lambda a, e, o: a == _WALK_IN,
              "Your code raised an error comparing two tensors: `in` on a list compares tensors by value, "
              "element by element. Keep what you found in a set (of nodes, or of tensors): a set finds a tensor "
@@ -350,6 +391,10 @@ EXERCISES = {
             (lambda a, e, o: all(x == [] for x in a),
              "Your function returned no leaves (an empty list): start from output.grad_fn and put each "
              "AccumulateGrad node's .variable into the list."),
+            (lambda a, e, o: a[0] == e[0] and set(a[1]) < set(e[1]),
+             "Your function finds LeNet's parameters but misses leaves in the check's other graph: there "
+             "the leaves are plain tensors made with requires_grad=True, not nn.Parameter. Keep the "
+             ".variable of every AccumulateGrad node you meet."),
             (lambda a, e, o: all(set(x) <= set(y) for x, y in zip(a, e)),
              "Some leaves are missing: follow every input of every node, not only one path down."),
         ),
@@ -386,6 +431,7 @@ EXERCISES = {
                "v J is a weighted sum of J's rows, with v's numbers as the weights: which v picks one row?"),
         mistakes=(
             (lambda a, e, o: a == _ROW_REFUSED, _ROW_REFUSED),
+            (lambda a, e, o: a == _ROW_ONE_BACKWARD, _ROW_ONE_BACKWARD),
             (lambda a, e, o: a == _ROW_NO_LEAF,
              "Your code raised RuntimeError (\"… does not require grad\"): autograd differentiates only "
              "with respect to a tensor that requires a gradient, and the caller's x must stay as it was: "
@@ -432,8 +478,9 @@ EXERCISES = {
         same=lambda a, e, o: _close_to(a, e),
         form="the fixed function",
         hints=("Which operation saved which tensor for its backward? Section 7's exp saved its output; "
-               "what does h * h need to compute its gradients, and what does the next line do to it?",
-               "Give the shifted values a tensor of their own, and leave the h that the product saved "
+               "what does the square (h * h, or h ** 2) need to compute its gradient, and what does h += 1 do "
+               "to it? The error calls h \"output 0 of Add\": after h += 1, h's grad_fn is that addition.",
+               "Give the shifted values a tensor of their own, and leave the h that the square saved "
                "as it was."),
         mistakes=(
             (lambda a, e, o: isinstance(a, str) and a == _UNRECORDED_EDIT,
