@@ -118,7 +118,7 @@ ATTEMPTS = {
         "kind": "predict",
         "title": 'which shifts survive two pools?',
         "minutes": 3,
-        "misconception": 'applies S4\'s jump of 4 and forgets the border: the 8-pixel shift pushes ink out of the frame',
+        "misconception": 'applies S4\'s jump of 4 and forgets the border (the 8-pixel shift pushes ink out of the frame)',
         "wrong": 'ex6_moves = {4: 1, 8: 2}',
         "right": 'ex6_moves = {4: 1}',
         "alternative": 'ex6_moves = dict([(4, 4 // 4)])',
