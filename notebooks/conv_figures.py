@@ -112,8 +112,8 @@ def draw_conv(size: int, kernel_size: int, stride: int = 1, padding: int = 0, di
                               ec=orange if out else "red", fill=not out, fc=(1, 0, 0, 0.2),
                               hatch=None if out else "//"))
     edge = max(full, span) - 0.5
-    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(white: padding; orange: kernel taps, pale on padding"
-              + (")\n(x: never read)" if unread else ")"),
+    ax_in.set(xlim=(-0.5, edge), ylim=(edge, -0.5), xlabel="column\n(pale blue: input; white: padding;\norange: taps, pale on padding"
+              + ("; x: never read)" if unread else ")"),
               ylabel="row", title=f"padded input {full}x{full}" + ("" if out else f": kernel span {span} > {full}"))
     chosen = torch.zeros(max(out, 1), max(out, 1))
     chosen[row, col] = float(out > 0)

@@ -116,11 +116,11 @@ ATTEMPTS = {
     },
     "03.6": {
         "kind": "predict",
-        "title": 'shift, then pool twice',
+        "title": 'which shifts survive two pools?',
         "minutes": 3,
-        "misconception": 'divides the shift by one pool\'s stride (S2\'s move), not by S4\'s jump of 4',
-        "wrong": 'ex6_moved = 2',
-        "right": 'ex6_moved = 1',
-        "alternative": 'ex6_moved = 4 // 4',
+        "misconception": 'applies S4\'s jump of 4 and forgets the border (the 8-pixel shift pushes ink out of the frame)',
+        "wrong": 'ex6_moves = {4: 1, 8: 2}',
+        "right": 'ex6_moves = {4: 1}',
+        "alternative": 'ex6_moves = dict([(4, 4 // 4)])',
     },
 }
