@@ -23,7 +23,7 @@ PLANS = {
                        "If the room runs late, skip §5's printout and the table that ends §6."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
-        ("03", "core", "§1–§10 as the note at its top plans them: two minutes of free play with §7's explorer, "
+        ("03", "core", "§1–§10 as the note at its top plans them: one minute with §7's explorer, "
                        "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §9's table, exercise 3.2 together."),
         ("break", 10, SAVE_NOTE),
         ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`. "
