@@ -538,6 +538,87 @@ def test_01_4_arithmetic_done_outside_nn_parameter_is_named(capsys):
 
 
 
+def test_01_2_fan_in_itself_or_its_square_root_is_told_the_count_was_right(capsys):
+    """36 (fan_in) and 6 (√fan_in, the 1/ forgotten): the fan_in was right, and the hint says so."""
+    conv = dict(conv_args=dict(in_channels=4, out_channels=8, kernel_size=3))
+    for wrong, words in ((36, "fan_in itself"), (36.0, "fan_in itself"), (6, "That is √fan_in"),
+                         (6.0, "That is √fan_in"), (torch.tensor(6.0), "That is √fan_in")):
+        checks._wrong_tries.clear()
+        assert not checks.check("01.2", wrong, **conv)
+        out = said(capsys)
+        assert words in out and "your fan_in is right" in out and "count the numbers" not in out, (wrong, out)
+
+
+def test_01_3_a_forward_that_drops_the_relu_fails(capsys):
+    """The right layers, each run once, but no ReLU between them (or the layers in reverse order):
+    the counts match, the output does not; the hint names the ReLU, the second try the whole forward."""
+    nn = torch.nn
+
+    def tower(forward):
+        class Tower(nn.Module):
+            def __init__(self, width, depth):
+                super().__init__()
+                self.first = nn.Linear(8, width)
+                self.hidden = nn.ModuleList([nn.Linear(width, width) for _ in range(depth)])
+                self.last = nn.Linear(width, 3)
+        Tower.forward = forward
+        return Tower
+
+    def no_relu(self, t):
+        t = torch.relu(self.first(t))
+        for layer in self.hidden:
+            t = layer(t)
+        return self.last(t)
+
+    def reversed_order(self, t):
+        t = torch.relu(self.first(t))
+        for layer in reversed(self.hidden):
+            t = torch.relu(layer(t))
+        return self.last(t)
+
+    def given(self, t):
+        t = torch.relu(self.first(t))
+        for layer in self.hidden:
+            t = torch.relu(layer(t))
+        return self.last(t)
+
+    for forward in (no_relu, reversed_order):
+        checks._wrong_tries.clear()
+        assert not checks.check("01.3", tower(forward))
+        first = said(capsys)
+        assert not checks.check("01.3", tower(forward))
+        second = said(capsys)
+        assert "keep F.relu after first and after each hidden layer" in first, first
+        assert "its output is not last(relu(" in first and "Go back to the given forward" in second, second
+    assert checks.check("01.3", tower(given))
+    said(capsys)
+
+
+def test_01_4_evenly_spread_weights_that_are_not_random_fail(capsys):
+    """torch.linspace(-b, b, n): inside the range, spread evenly and all distinct, but every layer
+    starts the same: refused, with a hint to draw at random."""
+    checks._wrong_tries.clear()
+    nn = torch.nn
+
+    class Linspace(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.in_features, self.out_features = in_features, out_features
+            b = in_features ** -0.5
+            self.weight = nn.Parameter(torch.linspace(-b, b, out_features * in_features).reshape(out_features, in_features))
+            self.bias = nn.Parameter(torch.linspace(-b, b, out_features))
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+        def extra_repr(self):
+            return f"in_features={self.in_features}, out_features={self.out_features}"
+
+    assert not checks.check("01.4", Linspace)
+    out = said(capsys)
+    assert "built one after the other start with the same weights" in out and "torch.rand" in out, out
+
+
 def test_01_4_a_forward_without_the_transpose_is_named(capsys):
     """t @ self.weight + self.bias with weight (out, in): the check names the missing .T."""
     checks._wrong_tries.clear()

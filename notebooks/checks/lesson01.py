@@ -78,13 +78,15 @@ def _too_coarse(answer, expected: float) -> bool:
 @dataclass(frozen=True)
 class _TowerCount:
     """What the check measures of one Tower(width, depth), in words when it is shown. ``calls``:
-    how many times one forward pass runs each distinct layer in ``hidden``; ``hidden_type``: the
-    type of ``hidden`` (for a hint only, not compared)."""
+    how many times one forward pass runs each distinct layer in ``hidden``; ``relu_each``: whether
+    the output is last(relu(… relu(first(t)) …)), computed with the tower's own layers;
+    ``hidden_type``: the type of ``hidden`` (for a hint only, not compared)."""
     width: int
     depth: int
     numbers: int
     output: tuple
     calls: tuple
+    relu_each: bool = True
     hidden_type: str = field(default="", compare=False)
 
     def __repr__(self) -> str:
@@ -92,8 +94,9 @@ class _TowerCount:
                 else f"runs its one hidden layer {self.calls[0]} times" if len(self.calls) == 1
                 else f"runs its hidden layers {', '.join(map(str, self.calls))} times" if self.calls
                 else "runs no hidden layer")
+        relu = "" if self.relu_each else ", but its output is not last(relu(… relu(first(t)) …))"
         return (f"Tower({self.width}, {self.depth}): parameters() holds {self.numbers} numbers, "
-                f"its output has shape {self.output}, forward {runs}")
+                f"its output has shape {self.output}, forward {runs}{relu}")
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,25 @@ def _tower_counts(cls) -> _TowerCounts:
             for handle in handles:
                 handle.remove()
         counts.append(_TowerCount(width, depth, sum(p.numel() for p in model.parameters()), tuple(out.shape),
-                                  tuple(calls), type(hidden).__name__))
+                                  tuple(calls), _relu_each(model, layers), type(hidden).__name__))
     return _TowerCounts(tuple(counts))
+
+
+def _relu_each(model, layers: list) -> bool:
+    """Whether model's output on random inputs is last(relu(… relu(first(t)) …)), through each of
+    ``layers`` in order, as the given forward computes it: a forward that drops a ReLU (or runs the
+    layers in another order) runs each layer once and still fails. True when the tower has no
+    first or last module to compare with (other counts then tell what is wrong)."""
+    first, last = getattr(model, "first", None), getattr(model, "last", None)
+    if not all(isinstance(m, nn.Module) for m in (first, last, *layers)):
+        return True
+    x = torch.randn(2, 8, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        t = torch.relu(first(x))
+        for layer in layers:
+            t = torch.relu(layer(t))
+        given, out = last(t), model(x)
+    return tuple(out.shape) == tuple(given.shape) and torch.allclose(out, given, atol=1e-5)
 
 
 def _tower_numbers(width: int, hidden: int) -> int:
@@ -350,6 +370,10 @@ def _my_linear(cls) -> bool:
             raise Refused(f"for in_features=40 your {name} is not spread evenly between −1/√40 and +1/√40: "
                           f"drawn uniformly, about 25% of its numbers lie below −0.5/√40 and 25% above "
                           f"+0.5/√40; {yours}.{shift}")
+    again = cls(40, 1000)
+    if torch.equal(again.weight.detach(), wide.weight.detach()):
+        raise Refused(f"two {cls.__name__}(40, 1000) built one after the other start with the same weights: "
+                      "draw them at random (torch.rand), so that every new layer starts differently.")
     x = torch.randn(4, 7, generator=torch.Generator().manual_seed(1))
     _stage[0] = "forward"
     try:
@@ -437,6 +461,10 @@ EXERCISES = {
                    "Expected a number, got str: remove the quotes."),
                   (lambda a, e, o: not _is_one_number(a),
                    "Expected one number, written alone (no brackets), to 4 decimals."),
+                  (lambda a, e, o: math.isclose(_number(a), 1 / e ** 2, rel_tol=1e-3),
+                   "That is fan_in itself, and your fan_in is right: the bound is 1/√fan_in."),
+                  (lambda a, e, o: math.isclose(_number(a), 1 / e, rel_tol=1e-2),
+                   "That is √fan_in, and your fan_in is right: the bound is one over it, 1/√fan_in."),
                   (lambda a, e, o: _number(a) < 0 and math.isclose(-_number(a), e, abs_tol=5e-4),
                    "The weights lie between −bound and +bound: the bound is the positive end of the range."),
                   (lambda a, e, o: _too_coarse(a, e),
@@ -502,6 +530,12 @@ EXERCISES = {
                            "follow the argument depth?",
                            "Look for a number written into your __init__: the count of hidden layers must "
                            "come from the argument depth (range(depth)), whatever it is."),
+                  *_tiered(lambda a, e, o: _same_layers(a, e)
+                           and all(t.calls == x.calls for t, x in zip(a.towers, e.towers)),
+                           "The hidden layers are right now, and forward runs each once, but its output is not "
+                           "the given forward's: keep F.relu after first and after each hidden layer.",
+                           "Go back to the given forward: `t = F.relu(self.first(t))`, then `for layer in "
+                           "self.hidden: t = F.relu(layer(t))`, then `return self.last(t)`."),
                   *_tiered(lambda a, e, o: _same_layers(a, e),
                            "The hidden layers are right now, but forward does not run each of them once: "
                            "it should call every layer of self.hidden, in order, on t.",
