@@ -2596,6 +2596,69 @@ def test_06_4_a_shuffle_without_g_is_refused_and_is_not_a_wrong_try(capsys):
     assert checks._wrong_tries.get("06.4", 0) == 0
 
 
+@pytest.mark.parametrize("route", ["alias", "getattr"])
+def test_06_1_torch_optim_through_an_alias_or_getattr_is_refused(capsys, route):
+    make = torch.optim.SGD
+    kept = {}
+
+    def momentum_step(params, buffers, lr, mu):
+        if id(params[0]) not in kept:
+            optimizer_class = make if route == "alias" else getattr(getattr(torch, "op" + "tim"), "S" + "GD")
+            kept[id(params[0])] = optimizer_class(params, lr=lr, momentum=mu)
+        kept[id(params[0])].step()
+
+    checks._wrong_tries.clear()
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "your function calls torch.optim" in said(capsys)
+    assert checks._wrong_tries.get("06.1", 0) == 0
+    assert sys.modules["torch.optim.sgd"]._single_tensor_sgd.__name__ == "_single_tensor_sgd"  # restored after the check
+
+
+def test_06_1_the_functional_sgd_is_refused(capsys):
+    @torch.no_grad()
+    def momentum_step(params, buffers, lr, mu):
+        if buffers[0] is None:
+            buffers[:] = [torch.zeros_like(p) for p in params]
+            first = True
+        else:
+            first = False
+        grads = [p.grad for p in params]
+        state = [None if first else b for b in buffers]
+        sys.modules["torch.optim." + "sgd"].sgd(params, grads, state, weight_decay=0.0, momentum=mu, lr=lr,
+                                             dampening=0.0, nesterov=False, maximize=False)
+        buffers[:] = state
+
+    checks._wrong_tries.clear()
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "your function calls torch.optim" in said(capsys)
+
+
+def test_06_4_right_weights_with_wrong_losses_are_refused(capsys):
+    right = _06_4_epoch()
+
+    def train_epoch(net, x, y, lr, g):
+        right(net, x, y, lr, g)
+        return [0.0]
+
+    checks._wrong_tries.clear()
+    assert checks.check("06.4", train_epoch) is False
+    out = said(capsys)
+    assert "weights are right, but the 1 losses" in out and "4 batch losses" in out
+
+
+def test_06_4_batches_of_the_wrong_size_are_a_named_mistake_and_the_hints_do_not_dictate(capsys):
+    from checks.lesson06 import EXERCISES
+    import inspect
+    namespace = {}  # the same loop, in batches of 8
+    source = inspect.getsource(_06_4_epoch).replace(".split(16)", ".split(8)").replace("def _06_4_epoch", "def _by_8")
+    exec(source, globals(), namespace)
+    checks._wrong_tries.clear()
+    for _ in range(2):
+        assert checks.check("06.4", namespace["_by_8"]()) is False
+        assert "not 16 points each" in said(capsys)
+    assert all("for batch in" not in hint and "split(16)" not in hint for hint in EXERCISES["06.4"].hints)
+
+
 def test_06_1_a_nesterov_step_is_a_named_mistake(capsys):
     checks._wrong_tries.clear()
 

@@ -7,6 +7,8 @@ pass. Nothing the student is asked for is written out here as code the cell coul
 """
 from __future__ import annotations
 
+import importlib
+
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -15,6 +17,8 @@ import checks
 from checks import Exercise, Refused
 
 _STEPS = 6  # steps the checks run a student's update or training loop
+_OPTIMIZER = importlib.import_module("torch.optim.optimizer")  # not attributes of torch.optim itself
+_SGD = importlib.import_module("torch.optim.sgd")
 
 
 def _problem(n: int = 16, seed: int = 6) -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
@@ -118,21 +122,66 @@ def _sign_flipped(params, buffers, lr: float, mu: float) -> None:
             p.add_(lr * buffers[k])
 
 
+class _OptimWatch:
+    """While active, records whether any of torch.optim's optimizers steps, or torch.optim.sgd's update
+    functions run: an update that hands the work to torch.optim through an alias or getattr is seen
+    at run time, where its names in the code are not."""
+
+    _FUNCTIONS = ("_single_tensor_sgd", "_multi_tensor_sgd", "_fused_sgd")
+
+    def __enter__(self):
+        self.used = False
+
+        def seen(optimizer, *args):
+            if type(optimizer).__module__.startswith("torch.optim"):
+                self.used = True
+
+        self._hook = _OPTIMIZER.register_optimizer_step_pre_hook(seen)
+        self._saved = {name: getattr(_SGD, name) for name in self._FUNCTIONS if hasattr(_SGD, name)}
+
+        def recording(function):
+            def run(*args, **kwargs):
+                self.used = True
+                return function(*args, **kwargs)
+            return run
+
+        for name, function in self._saved.items():
+            setattr(_SGD, name, recording(function))
+        return self
+
+    def __exit__(self, *exc):
+        self._hook.remove()
+        for name, function in self._saved.items():
+            setattr(_SGD, name, function)
+        return False
+
+
+_USES_OPTIM = ("The exercise asks you to write the update: your function calls torch.optim.",
+               "Drop torch.optim: loop over the parameters and change each one in place, as section 1 does.")
+
+
 def _run_momentum(step, lr: float, mu: float) -> torch.Tensor:
-    """The student's step over several steps, refused if it hands the work to torch.optim."""
+    """The student's step over several steps, refused if it hands the work to torch.optim (named in
+    its code, or seen stepping while it runs)."""
     _refusal_hint.clear()
     if {"optim", "SGD"} & set(getattr(getattr(step, "__code__", None), "co_names", ())):
-        raise _refuse("The exercise asks you to write the update: your function calls torch.optim.",
-                      "Drop torch.optim: loop over the parameters and change each one in place, as section 1 does.")
+        raise _refuse(*_USES_OPTIM)
+    watch = _OptimWatch()
     try:
-        return _with_momentum(step, lr, mu)
+        with watch:
+            weights = _with_momentum(step, lr, mu)
     except RuntimeError as error:
+        if watch.used:
+            raise _refuse(*_USES_OPTIM) from None
         if "leaf Variable" not in str(error):
             raise
         raise _refuse("Autograd refused to change a parameter in place: it records the change unless "
                       "the update runs inside torch.no_grad() (section 1).",
                       "Put the update under `with torch.no_grad():` (or decorate the function with "
                       "@torch.no_grad()), then run the check again.") from None
+    if watch.used:
+        raise _refuse(*_USES_OPTIM)
+    return weights
 
 
 def _critical_lr(X, y) -> float:
@@ -238,27 +287,39 @@ def _epoch_problem() -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
 _EPOCH_LR, _EPOCH_SEED = 0.5, 4
 
 
-def _reference_epoch(order: str = "shuffled", clear: bool = True) -> torch.Tensor:
+def _reference_epoch(order: str = "shuffled", clear: bool = True, size: int = 16) -> torch.Tensor:
     """The weights after one epoch of section 2's step on batches of 16: in the order
     ``torch.randperm(64, generator=g)`` gives ("shuffled", right), the order a shuffling DataLoader
     drawing from g gives ("dataloader"), in index order ("in order"), one
     step on all 64 points ("one batch") or four steps each on all 64 ("whole data"); the gradients
-    cleared before each backward() (right) or never."""
+    cleared before each backward() (right) or never; in batches of ``size`` (16, right)."""
+    return _epoch_run(order, clear, size)[0]
+
+
+def _reference_losses() -> list[float]:
+    """The four batch losses of the right epoch, each computed on its batch before its step."""
+    return _epoch_run()[1]
+
+
+def _epoch_run(order: str = "shuffled", clear: bool = True, size: int = 16) -> tuple[torch.Tensor, list[float]]:
     model, x, y = _epoch_problem()
+    losses = []
     g = torch.Generator().manual_seed(_EPOCH_SEED)
     if order == "dataloader":  # DataLoader(..., shuffle=True, generator=g): it draws from g before its randperm
         rows = torch.cat(list(torch.utils.data.DataLoader(range(64), batch_size=16, shuffle=True, generator=g)))
     else:
         rows = {"shuffled": torch.randperm(64, generator=g), "in order": torch.arange(64)}.get(order, torch.arange(64))
-    batches = [torch.arange(64)] if order == "one batch" else [torch.arange(64)] * 4 if order == "whole data" else rows.split(16)
+    batches = [torch.arange(64)] if order == "one batch" else [torch.arange(64)] * 4 if order == "whole data" else rows.split(size)
     for batch in batches:
         if clear:
             model.zero_grad()
-        F.cross_entropy(model(x[batch]), y[batch]).backward()
+        loss = F.cross_entropy(model(x[batch]), y[batch])
+        loss.backward()
+        losses.append(loss.item())
         with torch.no_grad():
             for p in model.parameters():
                 p -= _EPOCH_LR * p.grad
-    return _weights(model)
+    return _weights(model), losses
 
 
 def _epoch_result(train_epoch) -> torch.Tensor:
@@ -282,7 +343,14 @@ def _epoch_result(train_epoch) -> torch.Tensor:
         raise _refuse(f"Your train_epoch returned {type(losses).__name__}, not its losses: keep `return losses`, "
                       "a list with one float (loss.item()) per batch.",
                       "Append loss.item() for each batch to losses.")
-    return _weights(model)
+    weights, right = _weights(model), _reference_losses()
+    if _close(weights, _reference_epoch()) and not (
+            len(losses) == len(right) and torch.allclose(torch.tensor(losses), torch.tensor(right), rtol=1e-4, atol=1e-6)):
+        raise _refuse(f"Your weights are right, but the {len(losses)} losses you returned are not the epoch's "
+                      f"{len(right)} batch losses: one loss.item() per batch, the loss on x[batch] and y[batch] "
+                      "that its backward() used.",
+                      "Print len(losses) and the losses: one per step, each the batch's loss before its step.")
+    return weights
 
 
 def _as_number_if_written_as_one(answer):
@@ -420,15 +488,18 @@ EXERCISES = {
         rtol=1e-4, atol=1e-6,
         hints=_Hints("06.4", ("Section 5's epoch by hand gives the batches; on each, section 3's step, with "
                               "x[batch] and y[batch] in place of all the data.",
-                              "for batch in torch.randperm(len(x), generator=g).split(16): then zero_grad(), the "
-                              "loss on x[batch] and y[batch], backward(), optimizer.step(), and the loss's item() "
-                              "appended to losses.")),
+                              "Count your steps: 64 points in batches of 16 make 4 steps, so print len(losses). "
+                              "Then print each batch's indices and compare them with section 5's epoch by hand "
+                              "for the same generator.")),
         mistakes=((lambda a, e, o: _close(a, _reference_epoch("in order")),
                    "You took the batches in index order, 0–15, 16–31, …: shuffle first, "
                    "torch.randperm(len(x), generator=g), then split that order."),
                   (lambda a, e, o: _close(a, _reference_epoch("dataloader")),
                    "You shuffled with a DataLoader: it draws a seed from g before its own randperm, so its "
                    "order differs. Use torch.randperm(len(x), generator=g).split(16), as in section 5."),
+                  (lambda a, e, o: any(_close(a, _reference_epoch(size=size)) for size in (1, 2, 4, 8, 32)),
+                   "Your batches are not 16 points each: 64 points in batches of 16 make 4 steps. Split the "
+                   "shuffled order into batches of 16."),
                   (lambda a, e, o: _close(a, _reference_epoch("one batch")),
                    "You took one step on all 64 points: split the shuffled order into batches of 16 and step on each."),
                   (lambda a, e, o: _close(a, _reference_epoch("whole data")),
