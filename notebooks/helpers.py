@@ -411,9 +411,11 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int
 
 def train_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, optimizer: torch.optim.Optimizer,
                 batch_size: int = 128, generator: torch.Generator | None = None,
-                scheduler=None) -> list[float]:
+                scheduler=None, progress: int = 0) -> list[float]:
     """One epoch of training (forward, loss, zero_grad, backward, step; ``uint8`` ``x`` normalized per
-    batch; ``scheduler`` steps after every batch); the batch losses. Introduced in 07_training_lenet_on_mnist."""
+    batch; ``scheduler`` steps after every batch); the batch losses. ``progress=k`` prints a dot every
+    ``k`` steps (and a line break at the end); 0, the default, prints nothing. Introduced in
+    07_training_lenet_on_mnist."""
     model.train()
     losses = []
     for xb, yb in batches(x, y, batch_size, generator=generator):
@@ -424,4 +426,8 @@ def train_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, optimizer: t
         if scheduler is not None:
             scheduler.step()
         losses.append(loss.item())
+        if progress and len(losses) % progress == 0:
+            print(".", end="", flush=True)
+    if progress:
+        print()
     return losses

@@ -3273,6 +3273,17 @@ def test_08_1_each_typical_slip_of_a_zeroing_hook_gets_its_own_hint(capsys):
         assert not checks.check("08.1", hook_free)
         assert "no forward hook sat on the layer" in said(capsys)
 
+    def next_layer_pre_hook(model, x, layer_name, channel):  # 3.3's pre-hook, on the layer after block.0
+        handle = model.get_submodule("block.1").register_forward_pre_hook(
+            lambda m, inputs: (_zero_copy(inputs[0], channel),))
+        try:
+            return model(x)
+        finally:
+            handle.remove()
+
+    assert not checks.check("08.1", next_layer_pre_hook)
+    assert "a pre-hook on the next layer" in said(capsys)
+
 
 def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     from PIL import Image

@@ -147,6 +147,19 @@ def test_train_epoch_makes_the_loss_fall(subset):
     assert after < 0.5 * before and acc > 0.8
 
 
+def test_train_epoch_progress_prints_a_dot_every_k_steps_and_changes_nothing_else(subset, capsys):
+    x, y = subset[0][:100], subset[1][:100]
+    runs = {}
+    for progress in (0, 2):
+        torch.manual_seed(0)
+        model = helpers.LeNet()
+        losses = helpers.train_epoch(model, x, y, torch.optim.SGD(model.parameters(), lr=0.1), 10,
+                                     torch.Generator().manual_seed(0), progress=progress)
+        runs[progress] = losses, capsys.readouterr().out
+    assert runs[0][1] == "" and runs[2][1] == "." * 5 + "\n"  # 10 steps, a dot every 2
+    assert runs[0][0] == runs[2][0]
+
+
 def test_train_epoch_is_one_written_out_loop_and_steps_the_scheduler(subset):
     x, y = subset[0][:100], subset[1][:100]
     torch.manual_seed(0)

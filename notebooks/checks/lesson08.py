@@ -20,6 +20,9 @@ class _AblationNet(nn.Module):
         # the probe: was a forward hook on block.0 while this model ran? (a zeroed copy of the model,
         # or zeroed and restored weights, give the same numbers for a convolution, without a hook)
         self.hook_seen = getattr(self, "hook_seen", False) or bool(self.block[0]._forward_hooks)
+        # and was some other hook on while it ran (a pre-hook on block.1, say, also gives the right numbers)?
+        self.other_hook_seen = getattr(self, "other_hook_seen", False) or bool(self.block[0]._forward_pre_hooks) or any(
+            m._forward_hooks or m._forward_pre_hooks for m in self.modules() if m is not self.block[0])
         return self.head(self.flatten(F.max_pool2d(self.block(x), 2)))
 
 
@@ -42,12 +45,12 @@ def _hooks_left(model: nn.Module) -> int:
 
 class _Ablated:
     """What the student's function did on the check's model: its outputs, the hooks it left on the
-    model, whether it changed the model's weights and whether a forward hook sat on the layer while
-    the model itself ran."""
+    model, whether it changed the model's weights, whether a forward hook sat on the layer while
+    the model itself ran and whether some other hook did."""
 
-    def __init__(self, outputs, hooks_left: int, weights_changed: bool, hooked: bool):
+    def __init__(self, outputs, hooks_left: int, weights_changed: bool, hooked: bool, other_hooked: bool = False):
         self.outputs, self.hooks_left, self.weights_changed = outputs, hooks_left, weights_changed
-        self.hooked = hooked
+        self.hooked, self.other_hooked = hooked, other_hooked
 
 
 def _run_ablated(f) -> _Ablated | None:
@@ -59,7 +62,8 @@ def _run_ablated(f) -> _Ablated | None:
     if outputs is None:
         return None
     changed = any(not torch.equal(t, weights[name]) for name, t in model.state_dict().items())
-    return _Ablated(outputs, _hooks_left(model), changed, getattr(model, "hook_seen", False))
+    return _Ablated(outputs, _hooks_left(model), changed, getattr(model, "hook_seen", False),
+                    getattr(model, "other_hook_seen", False))
 
 
 def _by_hand(zero=None) -> torch.Tensor:
@@ -344,6 +348,11 @@ EXERCISES = {
             (lambda a, e, o: _outputs_close(a, _by_hand(_zeroed("logits"))),
              "You zeroed a column of the model's final output: hook the layer named layer_name "
              "(model.get_submodule(layer_name)), not the model."),
+            (lambda a, e, o: _outputs_close(a, e) and not a.hooked and a.other_hooked,
+             "The right numbers, but from a hook on another module (a pre-hook on the next layer, say), not "
+             "from a forward hook on the layer named layer_name. That works here because one module takes "
+             "the layer's output next; it fails when the output goes to a function call (F.relu) or to two places. Register a forward hook on "
+             "model.get_submodule(layer_name) itself, returning its output with the channel zeroed."),
             (lambda a, e, o: _outputs_close(a, e) and not a.hooked,
              "The right numbers, but no forward hook sat on the layer while the model you were given ran: "
              "for a convolution, a copy with a zeroed filter (or zeroed and restored weights) gives the "
