@@ -3324,8 +3324,10 @@ def test_00_1_names_another_pixel_and_whole_number_division(capsys):
     from PIL import Image
     import numpy as np
     grid = np.zeros((28, 28), np.uint8)
-    grid[7, 7], grid[8, 7] = 185, 254
+    grid[7, 7], grid[8, 7], grid[9, 7] = 185, 254, 255
     image = Image.fromarray(grid)
+    assert not checks.check("00.1", 1.0, image=image)  # 255 / 255: its own hint, not "another pixel"
+    assert "brightest white" in capsys.readouterr().out
     for other in (254 / 255, 0.9961):
         assert not checks.check("00.1", other, image=image)
         assert "another pixel" in capsys.readouterr().out, other
@@ -3459,28 +3461,28 @@ def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():
 
 
 def test_00_section2_names_a_library_that_is_not_installed(monkeypatch):
-    """Section 2 runs when a library is missing: cell 10 says "not installed", cell 12 says "missing: …"."""
+    """Section 2's two cells, as the notebook has them, run when a library is missing: the report
+    says "not installed", and the check stops with "missing: …" (setup_check.py does the work)."""
     import importlib.metadata
     import json
-    import platform
-    import re
-    import sys
     from pathlib import Path
+    import setup_check
     cells = json.loads((Path(__file__).parents[1] / "notebooks" / "00_start_here.ipynb").read_text())["cells"]
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    report = next(s for s in code if "PackageNotFoundError" in s)
-    verdict = next(s for s in code if "versions OK" in s)
-    real = importlib.metadata.version
+    report = next(s for s in code if "setup_check.report()" in s)
+    verdict = next(s for s in code if "setup_check.check(" in s)
+    real = setup_check.version
 
     def version(name):
         if name == "ipywidgets":
             raise importlib.metadata.PackageNotFoundError(name)
         return real(name)
-    monkeypatch.setattr(importlib.metadata, "version", version)
-    scope = {"platform": platform, "re": re, "sys": sys, "torch": torch}
+    monkeypatch.setattr(setup_check, "version", version)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    scope = {}
     exec(report, scope)
     assert scope["setup"]["ipywidgets"] == "not installed"
-    with pytest.raises(AssertionError, match="missing: ipywidgets"):
+    with pytest.raises(RuntimeError, match="missing: ipywidgets"):
         exec(verdict, scope)
 
 

@@ -100,7 +100,7 @@ def _another_pixel(a, e, objects) -> bool:
     """The answer is another pixel of the image divided by 255, to 4 decimals: the right division."""
     if not _is_number(a):
         return False
-    values = set(np.asarray(objects["image"]).ravel().tolist()) - {0, _stored(objects["image"])}  # 0: its own hint
+    values = set(np.asarray(objects["image"]).ravel().tolist()) - {0, 255, _stored(objects["image"])}  # 0, 1: own hints
     return any(abs(float(a) - v / 255) <= 5.1e-5 for v in values)  # v / 255 rounded to 4 decimals
 
 
