@@ -644,8 +644,13 @@ EXERCISES = {
             (lambda a, e, o: isinstance(a, dict) and a == _by_rule(o, 2) != e,
              "That is S2's rule: one pool, S2's jump of 2. S4 comes after a second pool, so its columns "
              "are 4 input pixels apart (S4's jump, section 10)."),
+            (lambda a, e, o: isinstance(a, dict) and any(isinstance(key, str) for key in a),
+             "Write the shifts as whole numbers, {4: ...}, not as strings, {'4': ...}."),
             (lambda a, e, o: isinstance(a, dict) and a != e and all(a.get(s) == s for s in e),
              "Count the move in S4 columns, not in input pixels: each S4 column is 4 input pixels further on."),
+            (lambda a, e, o: isinstance(a, dict) and e and set(a) == set(e) and a != e,
+             "Right shifts, but count the columns again: a shift of s pixels moves S4 by s divided by S4's "
+             "jump (section 10)."),
             (lambda a, e, o: isinstance(a, dict) and a == _by_rule(o, _pool_stride(o["layers"])) != e,
              "Right for the jump, but one of these shifts pushes ink out of the frame (section 8's 8-pixel "
              "shift). The S4 units near the right border see those columns, so their values change."),
