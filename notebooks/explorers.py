@@ -69,12 +69,17 @@ def bowl_minimum() -> tuple[torch.Tensor, float]:
 
 
 def steps_to_close(losses: list[float], fraction: float = 0.99) -> int | None:
-    """The first step at which ``losses`` (from ``bowl_descent``) closed ``fraction`` of the gap
-    between the start and ``bowl_minimum()``'s lowest loss; None if it never does.
+    """The first step from which ``losses`` (from ``bowl_descent``) stay within ``1 - fraction`` of
+    the gap between the start and ``bowl_minimum()``'s lowest loss, at every later step recorded;
+    None if the last loss is not. A loss that dips below and bounces back (momentum) does not count.
     Introduced in 06_manual_weight_updates.
     """
     _, best = bowl_minimum()
-    return next((k for k, loss in enumerate(losses) if loss - best <= (1 - fraction) * (losses[0] - best)), None)
+    close = [loss - best <= (1 - fraction) * (losses[0] - best) for loss in losses]
+    if not close or not close[-1]:
+        return None
+    above = [k for k, ok in enumerate(close) if not ok]
+    return above[-1] + 1 if above else 0
 
 
 def lr_summary(lr: float) -> str:

@@ -203,6 +203,9 @@ def test_bowl_minimum_is_the_least_squares_solution_and_steps_to_close_counts_th
     losses = [best + 100, best + 50, best + 1.5, best + 0.5, best]
     assert explorers.steps_to_close(losses, 0.99) == 3 and explorers.steps_to_close(losses, 0.999) == 4
     assert explorers.steps_to_close([best + 1, best + 2], 0.99) is None
+    bounce = [best + 1, best + 0.001, best + 0.5, best + 0.001, best + 0.0001]  # dips at 1, back up at 2
+    assert explorers.steps_to_close(bounce, 0.99) == 3, "a dip that bounces back is not counted"
+    assert explorers.steps_to_close(bounce[:3], 0.99) is None
 
 
 def test_momentum_beats_plain_descent_on_the_bowl_as_06_says():
