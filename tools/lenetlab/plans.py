@@ -39,7 +39,7 @@ PLANS = {
                        "the softmax-twice bug."),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`. Talk through §1–§3 (the update, "
                        "`no_grad`, the loop, SGD equivalence); pause at §4's slider (2 min) and at §6's step-60 prediction "
-                       "(1 min); read §6's counts aloud (μ = 0.5 needs 12 steps against 31) and its buffer lines "
+                       "(1 min); read §6's counts aloud (μ = 0.5 needs 14 steps against 31) and its buffer lines "
                        "(about twice the gradient along `w[1]`, a fraction of it at each sign flip along `w[0]`). "
                        "Short of time: cut §4's slider "
                        "first, then run §5's last two cells without discussion."),
