@@ -2931,6 +2931,28 @@ def _06_3_train(fresh_each_step: bool, clear: bool, order: str = "lr=lr, momentu
     return train
 
 
+def test_06_3_a_right_fix_with_sgd_imported_by_name_passes(capsys):
+    """`from torch.optim import SGD` names the same class: the check records it as SGD, not as a
+    replaced optimizer, and SGD is left as it was afterwards."""
+    import torch.nn.functional as F
+    from torch.optim import SGD
+    init = SGD.__dict__["__init__"]
+
+    def train(net, x, y, steps, lr):
+        optimizer = SGD(net.parameters(), lr=lr, momentum=0.9)
+        losses = []
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+    checks._wrong_tries.clear()
+    assert checks.check("06.3", train) is True, said(capsys)
+    assert SGD.__dict__["__init__"] is init
+
+
 def test_06_3_the_given_loop_is_unanswered_a_changed_loop_that_still_resets_is_named(capsys):
     import torch.nn.functional as F
     from checks.lesson06 import _GIVEN

@@ -226,7 +226,8 @@ def _close(a, b) -> bool:
 def _train_result(train, lr: float = 0.5) -> torch.Tensor:
     """The weights after the student's ``train(model, x, y, steps, lr)`` on the check's problem.
 
-    While it runs, ``torch.optim.SGD`` records the momentum of each optimizer the loop makes: a loop
+    While it runs, ``torch.optim.SGD``'s ``__init__`` records the momentum of each optimizer the loop
+    makes (however the class was imported): a loop
     whose optimizers all have momentum 0 is told so (its steps are plain SGD, whether it makes one
     optimizer or one per step), not that it should make the optimizer once.
     """
@@ -235,18 +236,18 @@ def _train_result(train, lr: float = 0.5) -> torch.Tensor:
     momenta: list[float] = []
     variants: list[bool] = []  # per SGD made: nesterov or dampening, another update than SGD(momentum=0.9)
     sgd = torch.optim.SGD
+    original_init = sgd.__dict__["__init__"]
 
-    class RecordingSGD(sgd):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            momenta.append(self.defaults["momentum"])
-            variants.append(bool(self.defaults["nesterov"] or self.defaults["dampening"]))
+    def recording_init(self, *args, **kwargs):  # on the class itself: `from torch.optim import SGD` too
+        original_init(self, *args, **kwargs)
+        momenta.append(self.defaults["momentum"])
+        variants.append(bool(self.defaults["nesterov"] or self.defaults["dampening"]))
 
-    torch.optim.SGD = RecordingSGD
+    sgd.__init__ = recording_init
     try:
         losses = train(model, x, y, _STEPS, lr)
     finally:
-        torch.optim.SGD = sgd
+        sgd.__init__ = original_init
     if isinstance(losses, list) and losses and all(isinstance(v, torch.Tensor) for v in losses):
         raise _refuse("Your train returned a list of tensors: keep `return losses`, but append the number "
                       "loss.item(), not the tensor loss.",
