@@ -3070,6 +3070,33 @@ def test_08_4_the_class_as_given_is_unanswered_and_a_held_block_passes(capsys):
     assert checks.check("08.4", _two_block_cnn(fixed=True)[0], images=images)
 
 
+@pytest.mark.parametrize("how", ["detach", "no_grad", "frozen"])
+def test_08_4_a_fix_that_leaves_a_block_untrained_is_named(capsys, how):
+    """Registered and computing the same numbers is not enough: a block detached, run under
+    no_grad(), or frozen would still never learn."""
+    checks._wrong_tries.clear()
+    images = torch.zeros(2, 3, 32, 32)
+    Fixed = _two_block_cnn(fixed=True)[0]
+
+    class Untrained(Fixed):
+        def __init__(self):
+            super().__init__()
+            if how == "frozen":
+                self.block2.requires_grad_(False)
+
+        def forward(self, x):
+            h = self.block1(x)
+            if how == "detach":
+                h = h.detach()
+            if how == "no_grad":
+                with torch.no_grad():
+                    h = self.block1(x)
+            return self.fc(self.block2(h).flatten(1))
+
+    assert not checks.check("08.4", Untrained, images=images)
+    assert "without a gradient" in said(capsys)
+
+
 def test_08_4_a_fix_declaring_block2_before_block1_passes(capsys):
     checks._wrong_tries.clear()
     nn = torch.nn

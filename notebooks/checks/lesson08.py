@@ -189,7 +189,29 @@ def _registered(cls, images) -> tuple[int, tuple]:
         return count, _FreshEachCall("two calls on the same images differ")
     if not _computes_as_given(model, images):
         return count, _ForwardChanged("the forward computes something else than the given one")
+    if not _every_layer_learns(model, images):
+        return count, _NotLearning("one backward leaves some parameters without a gradient")
     return count, shape
+
+
+def _every_layer_learns(model, images) -> bool:
+    """One backward of the output's sum, on random images (global RNG untouched), gives every
+    parameter a gradient: a forward that detaches a block or runs it under no_grad(), or a frozen
+    parameter, fails; the model's gradients are cleared again."""
+    try:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(1)
+            x = torch.randn(images.shape)
+            model.train()
+            model.zero_grad(set_to_none=True)
+            model(x).sum().backward()
+        return all(p.requires_grad and p.grad is not None and bool(p.grad.abs().sum() > 0)
+                   for p in model.parameters())
+    except RuntimeError:  # the output does not require a gradient at all
+        return False
+    finally:
+        model.zero_grad(set_to_none=True)
+        model.eval()
 
 
 def _same_twice(model, images) -> bool:
@@ -246,6 +268,11 @@ class _FreshEachCall(str):
 
 class _ForwardChanged(str):
     """What ``_registered`` returns instead of a shape when the fixed class computes something else."""
+
+
+class _NotLearning(str):
+    """What ``_registered`` returns instead of a shape when a backward leaves some parameter without
+    a gradient (a detached block, a forward under no_grad(), a frozen layer)."""
 
 
 class _TwoBlockCNNAsGiven(nn.Module):
@@ -443,6 +470,10 @@ EXERCISES = {
              _REGISTERED + "two calls on the same images "
              "give different outputs: forward still builds a new block, with new random weights, at every "
              "call. Use the block the model holds."),
+            (lambda a, e, o: isinstance(a[1], _NotLearning),
+             _REGISTERED + "one backward() leaves some of "
+             "them without a gradient: a block is detached, run under no_grad(), or its parameters do not "
+             "require a gradient. Those layers would never learn; keep the forward as given."),
             (lambda a, e, o: isinstance(a[1], _ForwardChanged),
              _REGISTERED + "the output is not what "
              "block 1, block 2 and then fc compute: keep the forward's computation as given."),
