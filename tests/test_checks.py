@@ -2963,7 +2963,8 @@ def test_06_3_the_given_loop_is_unanswered_a_changed_loop_that_still_resets_is_n
     assert "not answered yet" in capsys.readouterr().out
     assert checks.check("06.3", _06_3_train(fresh_each_step=True, clear=True, order="momentum=0.9, lr=lr")) is False
     out = capsys.readouterr().out
-    assert "not answered yet" not in out and "still plain SGD" in out and "before the loop" in out
+    assert "not answered yet" not in out and "still plain SGD" in out and "How many optimizers" in out
+    assert "before the loop" not in out  # the hint points; it does not hand over the fix
 
 
 def test_06_3_dropping_zero_grad_is_named_and_one_optimizer_passes(capsys):

@@ -472,7 +472,7 @@ EXERCISES = {
                       "buffer, so its first step is b = g: plain SGD. Make one optimizer that the whole loop uses.")),
         mistakes=((lambda a, e, o: _close(a, _reference_training(mu=0.0)),
                    "Your steps are still plain SGD: each step's optimizer starts with an empty momentum "
-                   "buffer. Create the optimizer once, before the loop."),
+                   "buffer. How many optimizers should the whole loop use, and where must that line go?"),
                   (lambda a, e, o: _close(a, _reference_training(clear=False, fresh=True))
                    or _close(a, _reference_training(clear=False)),
                    "Your gradients now pile up: backward() adds to .grad, so keep zero_grad() before each "
