@@ -432,14 +432,31 @@ class Lab:
             self.page.wait_for_function(f"name => ({_WIDGETS_MISSING_JS})(name).length === 0",
                                         arg=name, timeout=30_000, polling=250)
 
+    def settled_status(self, name: str, seconds: float, settle: float) -> str:
+        """The kernel's status once it has stayed idle for `settle` seconds, or its last status
+        when that has not happened within `seconds`."""
+        deadline = time.monotonic() + seconds
+        idle_since = None
+        while True:
+            status = self.page.evaluate(_KERNEL_STATUS_JS, name)
+            now = time.monotonic()
+            if status != "idle":
+                idle_since = None
+            elif idle_since is None:
+                idle_since = now
+            elif now - idle_since >= settle:
+                return status
+            if now >= deadline:
+                return status
+            self.page.wait_for_timeout(100)
+
     def problems_shown(self, name: str) -> list[str]:
         """Everything on the executed notebook's page that a student would read as broken."""
         problems = []
-        # Rendering widget views sends the kernel messages, so it can be busy for a moment after
-        # Run All ends: give it time to become idle before calling it stuck.
-        with contextlib.suppress(Exception):
-            self.page.wait_for_function(_KERNEL_IDLE_JS, arg=name, timeout=30_000, polling=100)
-        status = self.page.evaluate(_KERNEL_STATUS_JS, name)
+        # Rendering widget views, and JupyterLab's own requests after a kernel starts (the widget
+        # manager asks for its comms), make the kernel busy for a moment after Run All ends or after
+        # it first reports idle: stuck means not idle for one whole second within 30 s.
+        status = self.settled_status(name, seconds=30, settle=1.0)
         if status != "idle":
             problems.append(f"the kernel is {status}, not idle")
         cells = self.page.evaluate(_CELLS_JS, name)
