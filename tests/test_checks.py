@@ -1466,6 +1466,20 @@ def test_02_5_a_names_dictionary_of_another_model_is_named(capsys):
     assert "Your code raised KeyError" in said(capsys)
 
 
+@pytest.mark.parametrize("head, verdict", [
+    ("F.relu(self.fc2(F.relu(self.fc1(x))))", "your scores are never negative"),  # 4.1's bug, shapes right
+    ("self.fc2(self.fc1(x))", "did forward change elsewhere"),                   # a ReLU left out
+])
+def test_02_3_right_shapes_with_other_scores_are_not_sent_to_the_flattening(capsys, head, verdict):
+    checks._wrong_tries.clear()
+    source = SMALLNET.replace("self.fc2(F.relu(self.fc1(x)))", head)
+    cls = _lesson02_class("SmallNet", source.format(pad="", features="300", flatten="torch.flatten(x, 1)", start="x"))
+    for _ in range(2):  # the second try too: no hint about the flattening
+        assert checks.check("02.3", cls) is False
+        out = said(capsys)
+        assert verdict in out and "The shapes are right now" in out and "flatten" not in out
+
+
 def test_02_3_a_lazy_linear_fc1_is_refused_as_in_02_4(capsys):
     checks._wrong_tries.clear()
     source = SMALLNET.replace("nn.Linear({features}, 84)", "nn.LazyLinear(84)")

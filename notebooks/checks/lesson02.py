@@ -408,6 +408,9 @@ def _smallnet_run(cls, batch: int) -> str | None:
                     return verdict
         if reached and reached[-1][1] != per_digit:  # fc1 takes another count than the 2x2 poolings leave
             return "poolings changed"
+        if reached and reached[-1] == (batch, per_digit) and scores.shape == (batch, fc2.out_features):
+            right = fc2(F.relu(fc1(_two_stages(convs, x))))  # the shapes are right: only the values differ
+            return "relu on scores" if torch.allclose(scores, F.relu(right), atol=1e-5) else "scores differ"
     return "other"
 
 
@@ -651,6 +654,13 @@ EXERCISES = {
                   (lambda a, e, o: a == "layers changed",
                    "Keep both convolutions as they are (and the two linear layers): make the flattening "
                    "and fc1 fit the maps they produce."),
+                  (lambda a, e, o: a == "relu on scores",
+                   "The shapes are right now: one row of 10 scores per digit. But your scores are never "
+                   "negative: a ReLU on the output (section 4.1). Return fc2's output as it is."),
+                  (lambda a, e, o: a == "scores differ",
+                   "The shapes are right now: one row of 10 scores per digit, and fc1 gets what each digit "
+                   "has. But the scores differ from SmallNet's: did forward change elsewhere (a ReLU added, "
+                   "moved or left out)?"),
                   (lambda a, e, o: a == "poolings changed",
                    "fc1 does not receive what the two 2x2 max poolings leave of each 28x28 digit: keep the "
                    "poolings as they are, and the digits' size too (no resizing, no padding); change only "
