@@ -487,17 +487,18 @@ EXERCISES = {
         form="a function that trains net in place for one epoch",
         mismatch="your train_epoch runs, but the weights it produces differ from one epoch of batches of 16 in g's order.",
         rtol=1e-4, atol=1e-6,
-        hints=_Hints("06.4", ("Section 5's epoch by hand gives the batches; on each, section 3's step, with "
-                              "x[batch] and y[batch] in place of all the data.",
+        hints=_Hints("06.4", ("An epoch, as in section 5: shuffle with torch.randperm(len(x), generator=g), split that "
+                              "order into batches of 16, and on each take section 3's step, with x[batch] and "
+                              "y[batch] in place of all the data.",
                               "Count your steps: 64 points in batches of 16 make 4 steps, so print len(losses). "
-                              "Then print each batch's indices and compare them with section 5's epoch by hand "
-                              "for the same generator.")),
+                              "Then print each batch's indices and compare them with the epoch by hand in Going "
+                              "deeper (mini-batches, by hand) for the same generator.")),
         mistakes=((lambda a, e, o: _close(a, _reference_epoch("in order")),
                    "You took the batches in index order, 0–15, 16–31, …: shuffle first, "
                    "torch.randperm(len(x), generator=g), then split that order."),
                   (lambda a, e, o: _close(a, _reference_epoch("dataloader")),
                    "You shuffled with a DataLoader: it draws a seed from g before its own randperm, so its "
-                   "order differs. Use torch.randperm(len(x), generator=g).split(16), as in section 5."),
+                   "order differs. Use torch.randperm(len(x), generator=g).split(16)."),
                   (lambda a, e, o: any(_close(a, _reference_epoch(size=size)) for size in (1, 2, 4, 8, 32)),
                    "Your batches are not 16 points each: 64 points in batches of 16 make 4 steps. Split the "
                    "shuffled order into batches of 16."),
