@@ -39,10 +39,10 @@ PLANS = {
                        "the softmax-twice bug."),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`. Talk through §1–§3 (the update, "
                        "`no_grad`, the loop, SGD equivalence); pause at §4's slider (2 min) and at §6's step-60 prediction "
-                       "(1 min); read §6's counts aloud (μ = 0.5 needs 14 steps against 31) and its buffer lines "
-                       "(about twice the gradient along `w[1]`, a fraction of it at each sign flip along `w[0]`). "
+                       "(1 min); read §6's counts aloud (μ = 0.5 needs 14 steps against 31) and its two buffer lines "
+                       "(about twice the gradient along `w[1]`, a fraction of it where the sign flips along `w[0]`). "
                        "Short of time: cut §4's slider "
-                       "first, then run §5's last two cells without discussion."),
+                       "first, then give §6's buffer lines in one sentence."),
         ("07", "demo", "Shut down every other kernel first (*Running* tab → *Shut Down All*), then *Run All* "
                        "on the projector: it trains while you talk through the core path."),
     ],
@@ -58,7 +58,7 @@ PLANS = {
                       "launch again and *Upload* after."),
         ("05", "all", "Start with exercise 1 (a leaky ReLU's backward): it puts §2–§3 together."),
         ("06", "all", "Going deeper: start from its map; for the full day take the three marked ★ (momentum on the bowl, "
-                      "counted; noise floors and schedules; Adam's step)."),
+                      "counted; noise floors and schedules; Adam's step, weight decay and too large a rate)."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
         ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector with the 9-minute running "
