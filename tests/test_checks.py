@@ -322,6 +322,30 @@ def test_01_4_a_forgotten_super_init_a_bound_without_the_root_and_an_nn_linear_s
         checks._wrong_tries.clear()
 
 
+def test_01_4_an_nn_linear_kept_as_a_child_under_another_name_is_named(capsys):
+    checks._wrong_tries.clear()
+    nn = torch.nn
+    borrowed = nn.Linear  # as `from torch.nn import Linear as L`: the name test misses it
+
+    class Wrapped(nn.Module):
+        def __init__(self, in_features, out_features):
+            super().__init__()
+            self.in_features, self.out_features = in_features, out_features
+            self.inner = borrowed(in_features, out_features)
+            self.weight, self.bias = self.inner.weight, self.inner.bias
+
+        def forward(self, t):
+            return t @ self.weight.T + self.bias
+
+        def extra_repr(self):
+            return f"in_features={self.in_features}, out_features={self.out_features}"
+
+    assert not checks.check("01.4", Wrapped)
+    out = said(capsys)
+    assert "holds an nn.Linear (inner)" in out, out
+    checks._wrong_tries.clear()
+
+
 def test_01_4_a_step_left_as_the_stub_is_named_and_the_untouched_stub_is_unanswered(capsys):
     checks._wrong_tries.clear()
     nn = torch.nn

@@ -316,6 +316,10 @@ def _my_linear(cls) -> bool:
             raise Refused(f"step 1 (__init__) still raises NotImplementedError, although you wrote "
                           f"{' and '.join(done)}: the other steps need its parameters.") from None
         raise
+    inner = [name for name, module in layer.named_modules() if isinstance(module, nn.Linear)]
+    if inner:  # an nn.Linear kept as a child, reached under another name (Linear as L, getattr)
+        raise Refused(f"your module holds an nn.Linear ({', '.join(inner)}): the exercise asks for your "
+                      "own two parameters, and @ and +, with no linear layer inside.")
     params = dict(layer.named_parameters())
     computed = [name for name in ("weight", "bias") if name not in params
                 and isinstance(getattr(layer, name, None), torch.Tensor) and getattr(layer, name).grad_fn is not None]
