@@ -1939,6 +1939,50 @@ def test_04_4_a_loop_of_row_gradients_is_refused_and_one_call_passes(capsys):
     assert torch.autograd.grad is grad and torch.autograd.backward.__name__ == "backward"
 
 
+def _row_by_central_differences(net, x, i):
+    """Row i without backward: two forwards per pixel, in float64 on a copy of net (1,568 images)."""
+    net64, x64, eps = copy.deepcopy(net).double(), x.double(), 1e-6
+    row = torch.zeros(784, dtype=torch.float64)
+    with torch.no_grad():
+        for k in range(784):
+            step = torch.zeros(784, dtype=torch.float64)
+            step[k] = eps
+            step = step.reshape(x.shape)
+            row[k] = (net64(x64 + step)[0, i] - net64(x64 - step)[0, i]) / (2 * eps)
+    return row.reshape(x.shape).float()
+
+
+def _row_by_batched_differences(net, x, i):
+    """The same in one forward of a batch: 784 shifted images at once."""
+    eps = 1e-3
+    with torch.no_grad():
+        shifted = x.double() + eps * torch.eye(784, dtype=torch.float64).reshape(784, 1, 28, 28)
+        net64 = copy.deepcopy(net).double()
+        return ((net64(shifted)[:, i] - net64(x.double())[0, i]) / eps).reshape(x.shape).float()
+
+
+def _row_by_forward_mode(net, x, i):
+    """Forward mode: one torch.func.jvp per pixel (784 forwards)."""
+    row = torch.zeros(784)
+    for k in range(784):
+        tangent = torch.zeros(784)
+        tangent[k] = 1
+        row[k] = torch.func.jvp(net, (x,), (tangent.reshape(x.shape),))[1][0, i]
+    return row.reshape(x.shape)
+
+
+@pytest.mark.parametrize("row", [_row_by_central_differences, _row_by_batched_differences, _row_by_forward_mode])
+def test_04_4_many_forwards_are_refused(capsys, row):
+    """Finite differences (a loop, or one batch of shifted images) and forward mode pass no forbidden name:
+    the check counts the images through net's first layer and refuses more than 2 per row."""
+    checks._wrong_tries.clear()
+    assert not checks.check("04.4", row)
+    out = said(capsys)
+    assert out.count("Hint:") == 1 and "more than 2 images for one row" in out, out
+    assert checks.check("04.4", lambda net, x, i: torch.autograd.grad(net(leaf := x.clone().requires_grad_())[0, i],
+                                                                      leaf)[0])
+
+
 def test_04_5_a_square_written_h_squared_is_told_what_add_means(capsys):
     """`h ** 2` for `h * h`: the same error, naming Add; the first hint covers both spellings and says
     that Add is h after `h += 1`."""

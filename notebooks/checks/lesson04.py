@@ -140,6 +140,10 @@ _ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd comp
                 "Jacobian, and so does vmap over its rows.")
 _ROW_ONE_BACKWARD = ("Your function called backward or autograd.grad more than once for one row: one call "
                      "is enough. Which v makes v J that row?")
+_ROW_MANY_FORWARDS = ("Your function ran net on more than 2 images for one row (finite differences, or forward "
+                      "mode, need a forward per pixel): one forward and one backward give the whole row. "
+                      "Which v makes v J that row?")
+_ROW_IMAGES = 2  # images through net (its first layer) allowed per call of the student's function
 _ROW_NO_LEAF = "raised: does not require grad"  # autograd asked for the gradient of the caller's x
 _ROW_V_SHAPE = "raised: mismatch in shape"  # a v shaped unlike out
 _ROW_NOT_RECORDED = "raised: no grad_fn"  # the forward ran where autograd records nothing (no_grad)
@@ -222,8 +226,10 @@ def _run_row(f):
     changed in the x it was given: a sorted tuple of "grad" and "requires_grad", empty if nothing),
     with jacobian, jacrev, jacfwd and vmap refusing: a refused call makes the answer ``_ROW_REFUSED``
     (told by its own hint, not the ladder's), and a second backward or autograd.grad within one call
-    of ``f`` (a loop over the rows) makes it ``_ROW_ONE_BACKWARD``; so do the errors of a gradient
-    asked of the caller's x (``_ROW_NO_LEAF``) and of a v shaped unlike out (``_ROW_V_SHAPE``)."""
+    of ``f`` (a loop over the rows) makes it ``_ROW_ONE_BACKWARD``, and more than ``_ROW_IMAGES``
+    images through net's first layer (finite differences, forward mode) ``_ROW_MANY_FORWARDS``; so do
+    the errors of a gradient asked of the caller's x (``_ROW_NO_LEAF``) and of a v shaped unlike out
+    (``_ROW_V_SHAPE``)."""
     cases = _row_cases()
     firsts, seconds, changed = [], [], set()
     refuse = [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd"),
@@ -231,12 +237,21 @@ def _run_row(f):
     calls = [0]  # backward and autograd.grad calls within one call of f (Tensor.backward calls autograd.backward)
     count = {(torch.autograd, name): _counted(getattr(torch.autograd, name), calls, 1, _ROW_ONE_BACKWARD)
              for name in ("grad", "backward")}
+    images = [0]  # images through net's first layer within one call of f: a batch of n counts n
+
+    def count_images(layer, inputs):
+        images[0] += inputs[0].shape[0] if inputs[0].dim() == 4 else 1
+        if images[0] > _ROW_IMAGES:
+            raise Refused(_ROW_MANY_FORWARDS)
+
+    nets = {id(net): net for net, _, _ in cases}  # the cases share one network: one hook on it
+    hooks = [net.conv1.register_forward_pre_hook(count_images) for net in nets.values()]
     try:
         with _refusing(f, refuse, _ROW_REFUSED), _replacing(f, count):
             for net, x, i in cases:
-                calls[0] = 0
+                calls[0] = images[0] = 0
                 firsts.append(_kept(f(net, x, i)))
-                calls[0] = 0
+                calls[0] = images[0] = 0
                 seconds.append(_kept(f(net, x, i)))
                 changed |= {"requires_grad"} if x.requires_grad else set()
                 changed |= {"grad"} if x.grad is not None else set()
@@ -252,6 +267,9 @@ def _run_row(f):
         if "Mismatch in shape" in str(error):
             return _ROW_V_SHAPE
         raise
+    finally:
+        for hook in hooks:
+            hook.remove()
     return firsts, seconds, tuple(sorted(changed))
 
 
@@ -432,6 +450,7 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: a == _ROW_REFUSED, _ROW_REFUSED),
             (lambda a, e, o: a == _ROW_ONE_BACKWARD, _ROW_ONE_BACKWARD),
+            (lambda a, e, o: a == _ROW_MANY_FORWARDS, _ROW_MANY_FORWARDS),
             (lambda a, e, o: a == _ROW_NO_LEAF,
              "Your code raised RuntimeError (\"… does not require grad\"): autograd differentiates only "
              "with respect to a tensor that requires a gradient, and the caller's x must stay as it was: "
