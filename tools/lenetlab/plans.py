@@ -26,7 +26,8 @@ PLANS = {
         ("03", "core", "§1–§10 as the note at its top plans them: one minute with §7's explorer, "
                        "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §9's table, exercise 3.2 together."),
         ("break", 10, SAVE_NOTE),
-        ("04", "core", "Draw the graph of `loss` on the board while the room walks it with `next_functions`. "
+        ("04", "core", "Show §2's printed table beside `LeNet.forward`, not the loop; §3's figure is the drawing of the "
+                       "graph. §6 is read at home by default. "
                        "Pauses at §4 (what arrives along `a`, along `b`, and what `w.grad` holds: 12, 24, then 36) "
                        "and §7 (a second `backward()`); for §5 say: one number at the top, "
                        "so one sweep down reaches every parameter."),
