@@ -139,8 +139,9 @@ def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, 
                              row: int = 0, col: int = 0):
     """Draw how one output number of a convolution is made: one row per input channel with the
     whole channel and the window under the kernel outlined on it, the window's values, the kernel's
-    channel, and their elementwise products (each cell of the last three labelled with its value);
-    the title adds up all products and the bias.
+    channel, and their elementwise products (each cell of the last three labelled with its value, to
+    1 decimal); the title adds up all products and the bias, to the fewest decimals (3 or more) at
+    which the two printed parts add up to the printed total.
 
     ``x`` is one image ``(C, H, W)``, ``w`` the filters ``(F, C, k, k)``, ``b`` the biases ``(F,)``.
     One diverging scale centred on 0 is shared by every panel. Returns the figure.
@@ -153,7 +154,6 @@ def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, 
     window = x[:, row:row + k, col:col + k]
     kernel = w[filter]
     products = window * kernel
-    total = products.sum() + b[filter]
     scale = float(max(x.abs().max(), kernel.abs().max(), products.abs().max()))
     cmap = plt.get_cmap("RdBu_r", 9)
 
@@ -172,13 +172,16 @@ def draw_window_times_kernel(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, 
         whole.set(title=f"x[{c}], window outlined", xticks=[], yticks=[])
         whole.set_ylabel(f"channel {c}")
         panels = ((window[c], f"x[{c}, {row}:{row + k}, {col}:{col + k}]"), (kernel[c], f"× w[{filter}, {c}]"),
-                  (products[c], f"= products: sum {products[c].sum().item():.3f}"))
+                  (products[c], "= products"))
         for ax, (values, title) in zip(axes[c][1:], panels):
             ax.imshow(values.detach().numpy(), cmap=cmap, vmin=-scale, vmax=scale)
             write(ax, values.detach(), 0, 0)
             ax.set(title=title, xticks=[], yticks=[])
-    fig.suptitle(f"sum of all {products.numel()} products + bias {b[filter].item():.3f} = {total.item():.3f}"
-                 f" = output ({filter}, {row}, {col})")
+    summed, bias = products.sum().item(), b[filter].item()
+    digits = next(d for d in range(3, 8)  # the fewest decimals at which the printed parts add up as printed
+                  if f"{round(summed, d) + round(bias, d):.{d}f}" == f"{summed + bias:.{d}f}")
+    fig.suptitle(f"all {products.numel()} products add up to {summed:.{digits}f}; + bias {bias:.{digits}f}"
+                 f" = {summed + bias:.{digits}f} = output ({filter}, {row}, {col})")
     return fig
 
 

@@ -2161,6 +2161,16 @@ def test_03_1_refuses_a_convolution_under_any_name_and_names_a_wrong_shape(capsy
     for cheat in cheats:
         assert not checks.check("03.1", cheat)
         assert "calls a convolution of torch" in said(capsys)
+
+    def by_fft(x, w, b, stride=1, padding=0):  # every output at once, as a product of transforms
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        k, (height, width) = w.shape[-1], x.shape[1:]
+        spectrum = torch.fft.rfft2(x, s=(height, width)) * torch.fft.rfft2(w.flip(-2, -1), s=(height, width))
+        full = torch.fft.irfft2(spectrum, s=(height, width)).sum(1)[:, k - 1:, k - 1:]
+        return full[:, ::stride, ::stride] + b[:, None, None]
+
+    assert not checks.check("03.1", by_fft)
+    assert "torch.fft" in said(capsys)
     assert checks.check("03.1", _loop_conv2d)  # a window, * and .sum() still run under the refusal
     assert not checks.check("03.1", lambda x, w, b, stride=1, padding=0: _loop_conv2d(x, w, b, stride, padding)[None])
     assert "without a batch dimension" in said(capsys)
@@ -2223,7 +2233,7 @@ def test_03_1_refuses_tensor_unfold_and_tells_a_list_it_is_not_a_tensor(capsys):
     ((16, 12), ("rounded up", "divided n by the stride")), ((15, 11), ("added the padding once",)),
     ((14, 11), ("left out the padding", "left out the final + 1")),
     ((16, 12.5), ("does not simply halve",)), ((12, 15), ("Height comes first",)),
-    ((30, 23), ("left out the stride",))])
+    ((30, 23), ("left out the stride",)), ((16, 13), ("rounded up", "TensorFlow's 'SAME'"))])
 def test_03_2_each_common_mistake_gives_its_own_answer_and_hint(capsys, answer, named):
     checks._wrong_tries.clear()
     conv, x = torch.nn.Conv2d(3, 8, kernel_size=5, stride=2, padding=1), torch.zeros(1, 3, 32, 25)
@@ -2260,7 +2270,8 @@ def test_03_2_an_answer_two_slips_give_names_both_and_no_other(capsys, layer, si
 
 
 @pytest.mark.parametrize("answer, named", [(2, "ordinary kernel"), (12, "grows the image"), (13, "whole span"),
-                                           (5, "number of taps"), (4, "k − 1"), (3, "dilation itself")])
+                                           (5, "number of taps"), (4, "k − 1"), (3, "dilation itself"),
+                                           (7, "One too many")])
 def test_03_3_the_answer_differs_from_k_d_and_the_span(capsys, answer, named):
     checks._wrong_tries.clear()
     objects = dict(size=28, kernel_size=5, dilation=3)
@@ -2538,7 +2549,7 @@ def _s4_after_shifts(last_ink_column):
 def test_03_6_measures_which_shifts_move_s4_by_whole_columns():
     # ink up to column 17: an 8-pixel shift pushes none out, so 4 and 8 both move S4 whole
     assert checks.expected_value("03.6", **_s4_after_shifts(17)) == {4: 1, 8: 2}
-    # ink up to column 21, as section 8's digit: the 8-pixel shift pushes ink out, and S4 no longer matches
+    # ink up to column 21, as section 9's digit: the 8-pixel shift pushes ink out, and S4 no longer matches
     assert checks.expected_value("03.6", **_s4_after_shifts(21)) == {4: 1}
 
 

@@ -44,10 +44,15 @@ def test_window_times_kernel_shows_the_window_the_kernel_their_products_and_the_
             assert len(ax.texts) == 9
             assert numbers(ax) == pytest.approx(values.flatten().tolist(), abs=0.051)
             assert len(ax.images) == 1
-        assert f"sum {(expected[2]).sum().item():.3f}" in products.get_title()
+        assert products.get_title() == "= products"
     total = F.conv2d(x[None], w, b)[0, filter, row, col].item()
-    assert fig._suptitle.get_text().endswith(f"= {total:.3f} = output ({filter}, {row}, {col})")
-    assert "all 27 products" in fig._suptitle.get_text()
+    title = fig._suptitle.get_text()  # "all 27 products add up to P; + bias B = T = output (f, r, c)"
+    assert title.startswith("all 27 products add up to ") and title.endswith(f" = output ({filter}, {row}, {col})")
+    parts = title.removeprefix("all 27 products add up to ").split(" = ")
+    summed, bias = parts[0].split("; + bias ")
+    digits = len(parts[1].split(".")[1])
+    assert digits >= 3 and float(parts[1]) == pytest.approx(total, abs=10 ** -digits)
+    assert f"{float(summed) + float(bias):.{digits}f}" == parts[1]  # the parts add up as printed
     norms = {(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in axes}
     assert len(norms) == 1 and sum(norms.pop()) == 0  # one scale, centred on 0
 

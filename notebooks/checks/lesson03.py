@@ -35,13 +35,15 @@ class _NoConvolution(TorchDispatchMode):
     ("conv" in it: aten.convolution, conv2d, slow_conv_dilated2d, _nnpack_spatial_convolution,
     thnn_conv2d, ...), where F.conv2d, nn.Conv2d, an alias of them or a call through torch.ops end;
     and aten.im2col, aten.unfold and aten.as_strided, which cut out every window at once (F.unfold,
-    Tensor.unfold, Tensor.as_strided). It sees only torch's operators: NumPy code runs unseen."""
+    Tensor.unfold, Tensor.as_strided); and every aten FFT operator ("fft" in its name: torch.fft's
+    rfft2, fft2, ...), which computes every output at once by a product of transforms. It sees only
+    torch's operators: NumPy code runs unseen."""
     _REFUSED = {torch.ops.aten.im2col, torch.ops.aten.unfold, torch.ops.aten.as_strided}
 
     @staticmethod
     def _is_convolution(func) -> bool:
         name = func.overloadpacket.__name__
-        return "conv" in name and "convert" not in name
+        return ("conv" in name and "convert" not in name) or "fft" in name
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         if func.overloadpacket in self._REFUSED or self._is_convolution(func):
@@ -183,7 +185,7 @@ def _run_my_conv2d(f):
     except _ConvolutionCalled:
         raise Refused("the exercise asks for loops: your function calls a convolution of torch (or unfold, "
                       "which cuts out the windows for you, or as_strided: torch's, or NumPy's as in "
-                      "sliding_window_view).") from None
+                      "sliding_window_view, or torch.fft, which computes every output at once).") from None
     except NotImplementedError:
         raise
     except Exception as error:
@@ -541,6 +543,10 @@ EXERCISES = {
              "a stride of 2 does not simply halve n."),
             (lambda a, e, o: isinstance(a, tuple) and tuple(a) == (e[1], e[0]) and e[0] != e[1],
              "Height comes first: a tensor's shape is (batch, channels, height, width)."),
+            (lambda a, e, o: isinstance(a, tuple) and len(a) == 2 and a != e and not _slips(a, o)
+             and tuple(a) == tuple(-(-n // o["conv"].stride[0]) for n in o["x"].shape[-2:]),
+             "That is n / s rounded up, as TensorFlow's 'SAME' padding gives: a stride does not simply "
+             "divide n. Use section 2's formula with this layer's kernel and padding, once per dimension."),
         ) + _slip_mistakes(),
     ),
     "03.3": Exercise(
@@ -566,6 +572,9 @@ EXERCISES = {
              "spreads the taps over a wider span, and padding=p adds p pixels on each side."),
             (lambda a, e, o: _is_int(a) and a == o["dilation"] and o["dilation"] > 1,
              "That is the dilation itself; the padding depends on the span the dilated taps cover."),
+            (lambda a, e, o: _is_int(a) and a == e + 1,
+             "One too many: the image would grow by 2 pixels. The kernel takes span − 1 pixels away and "
+             "padding=p gives 2p back, so 2p = span − 1 (half the span rounded up is too much)."),
             (lambda a, e, o: isinstance(a, str) and a.strip().strip("'\"") == "same",
              "padding='same' would do it in PyTorch (at stride 1), but the question asks which number it "
              "computes: give that int."),
@@ -633,7 +642,7 @@ EXERCISES = {
         form="a dict {shift: columns}, one entry per shift that moves the S4 maps by whole columns",
         hints=("Neighbouring S4 units are 4 input pixels apart (their jump, section 10): which shifts of 1 "
                "to 8 pixels are a whole number of S4 columns?",
-               "A shift must also keep the ink. Section 8 showed which shifts push ink out of the frame; "
+               "A shift must also keep the ink. Section 9 showed which shifts push ink out of the frame; "
                "an S4 unit near the right border sees 16 pixels, some of them in the columns pushed out."),
         mistakes=(
             (lambda a, e, o: isinstance(a, (list, tuple, set)),
@@ -652,7 +661,7 @@ EXERCISES = {
              "Right shifts, but count the columns again: a shift of s pixels moves S4 by s divided by S4's "
              "jump (section 10)."),
             (lambda a, e, o: isinstance(a, dict) and a == _by_rule(o, _pool_stride(o["layers"])) != e,
-             "Right for the jump, but one of these shifts pushes ink out of the frame (section 8's 8-pixel "
+             "Right for the jump, but one of these shifts pushes ink out of the frame (section 9's 8-pixel "
              "shift). The S4 units near the right border see those columns, so their values change."),
             (lambda a, e, o: isinstance(a, dict) and not a and e,
              "Some shifts do move the S4 maps by whole columns: which are multiples of S4's jump (section 10)?"),
