@@ -23,8 +23,8 @@ PLANS = {
                        "If the room runs late, skip §5's printout and the table that ends §6."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
-        ("03", "core", "§1–§10 as the note at its top plans them: one minute with §7's explorer, "
-                       "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §9's table, exercise 3.2 together."),
+        ("03", "core", "§1–§10 as the note at its top plans them: two minutes with §7's explorer, "
+                       "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §8's table, exercise 3.2 together."),
         ("break", 10, SAVE_NOTE),
         ("04", "core", "Show §2's printed table beside `LeNet.forward`, not the loop; §3's figure is the drawing of the "
                        "graph. §6 is read at home by default. "
