@@ -3156,6 +3156,32 @@ def test_08_2_running_statistics_pass_in_any_form_and_each_classic_slip_is_named
         assert "to 0.001" not in said(capsys)
 
 
+def test_08_2_a_swapped_pair_is_named(capsys):
+    checks._wrong_tries.clear()
+    torch.manual_seed(8)
+    batch = torch.randn(4, 1, 4, 4)
+    batch = 5 + 3 * (batch - batch.mean()) / batch.std()
+    assert not checks.check("08.2", (2.52, 0.95), batch=batch)
+    assert "wrong order" in said(capsys)
+
+
+def test_08_3_asks_the_survivor_value_and_the_eval_factor_and_names_each_slip(capsys):
+    checks._wrong_tries.clear()
+    drop = torch.nn.Dropout(p=0.2)
+    for unanswered in (None, (None, None), (1.25, None)):
+        assert not checks.check("08.3", unanswered, drop=drop)
+        assert "not answered yet" in said(capsys)
+    for answer in ((1.25, 0.8), (torch.tensor(1 / 0.8), 1 - drop.p), (1 / 0.8, torch.tensor(0.8))):
+        assert checks.check("08.3", answer, drop=drop)
+    assert drop.training  # the check leaves the layer's mode as it was
+    for answer, words in (((0.8, 1.25), "wrong order"), ((1.25, 1.25), "scales eval() up"),
+                          ((1.25, 1), "ex3_eval_factor = 1"), ((0.8, 0.8), "fraction kept"),
+                          ((5, 0.2), "probability of being dropped"), ((2, 0.5), "scale for p = 0.5"),
+                          ((1, 1), "train() mode"), (1.25, "one number each"), ((1.25,), "one number each")):
+        assert not checks.check("08.3", answer, drop=drop)
+        assert words in said(capsys)
+
+
 def test_08_4_the_class_as_given_is_unanswered_and_a_held_block_passes(capsys):
     checks._wrong_tries.clear()
     images = torch.zeros(2, 3, 32, 32)
@@ -3417,7 +3443,7 @@ def test_08_1_each_typical_slip_of_a_zeroing_hook_gets_its_own_hint(capsys):
         assert not checks.check("08.1", hook_free)
         assert "no forward hook sat on the layer" in said(capsys)
 
-    def next_layer_pre_hook(model, x, layer_name, channel):  # 3.3's pre-hook, on the layer after block.0
+    def next_layer_pre_hook(model, x, layer_name, channel):  # a pre-hook (08's Going deeper) on the layer after block.0
         handle = model.get_submodule("block.1").register_forward_pre_hook(
             lambda m, inputs: (_zero_copy(inputs[0], channel),))
         try:

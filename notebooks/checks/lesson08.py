@@ -138,10 +138,12 @@ def _values(answer) -> list[float] | None:
         return None
 
 
-def _pair_close(answer, expected) -> bool:
-    """``answer`` is two numbers (ints, floats, 0-d tensors, a 2-element tensor) close to ``expected``."""
+def _pair_close(answer, expected, tolerance: float = 1e-3) -> bool:
+    """``answer`` is two numbers (ints, floats, 0-d tensors, a 2-element tensor) within ``tolerance`` of
+    ``expected``."""
     values = _values(answer)
-    return values is not None and len(values) == 2 and all(abs(v - w) <= 1e-3 for v, w in zip(values, expected))
+    return (values is not None and len(values) == 2
+            and all(abs(v - w) <= tolerance for v, w in zip(values, expected)))
 
 
 def _mean_close(answer, mean) -> bool:
@@ -404,6 +406,8 @@ EXERCISES = {
         mistakes=(
             (lambda a, e, o: (_values(a) is None or len(_values(a)) != 2),
              "Give two numbers, (running_mean, running_var), in that order."),
+            (lambda a, e, o: _pair_close(a, e[::-1]),
+             "The right numbers in the wrong order: give (running_mean, running_var)."),
             (lambda a, e, o: _pair_close(a, (0.5, 1.8)),
              "That is where the first call leaves them; the second call moves them again, from there."),
             (lambda a, e, o: _pair_close(a, (5.0, 9.0)) or _pair_close(a, (5.0, 3.0)),
@@ -430,20 +434,37 @@ EXERCISES = {
         ),
     ),
     "08.3": Exercise(
-        expected=lambda drop: _kept_value(drop),
-        form="a number",
-        hints=("Dropout keeps the average of its output equal to its input. What fraction of the inputs "
-               "survives?",
-               "A fraction 1 - p survives; the survivors must carry the whole average on their own."),
+        expected=lambda drop: (_kept_value(drop), 1 / _kept_value(drop)),
+        unanswered=lambda answer, objects: isinstance(answer, tuple) and any(v is None for v in answer),
+        same=lambda answer, expected, objects: _pair_close(answer, expected, 1e-6),
+        form="two numbers, (ex3_kept, ex3_eval_factor)",
+        hints=("In train() mode Dropout keeps the average of its output equal to its input. What fraction of "
+               "the inputs survives? And without that rescaling, what average would train() pass on?",
+               "A fraction 1 - p survives; the survivors must carry the whole average on their own. Without "
+               "the rescaling, train() passes on 1 - p of the average, and the next layer learns on that: "
+               "eval() must give it the same average size."),
         mistakes=(
-            (lambda a, e, o: abs(a - (1 - o["drop"].p)) < 1e-6,
-             "That is the fraction kept, not the value of a kept number: scale so the average stays 1."),
-            (lambda a, e, o: abs(a - 1 / o["drop"].p) < 1e-6,
-             "p is the probability of being dropped, not of being kept."),
-            (lambda a, e, o: abs(a - 2) < 1e-6,
-             "2 is the scale for p = 0.5; this Dropout has another p."),
-            (lambda a, e, o: abs(a - 1) < 1e-6,
-             "In eval() mode a kept 1.0 stays 1.0; the question is about train() mode."),
+            (lambda a, e, o: _values(a) is None or len(_values(a)) != 2,
+             "Give ex3_kept and ex3_eval_factor one number each."),
+            (lambda a, e, o: _pair_close(a, e[::-1], 1e-6),
+             "The right numbers in the wrong order: ex3_kept is what a survivor becomes in train() mode, "
+             "ex3_eval_factor what eval() would multiply by."),
+            (lambda a, e, o: abs(_values(a)[0] - (1 - o["drop"].p)) < 1e-6,
+             "ex3_kept: that is the fraction kept, not the value of a kept number. Scale so the average "
+             "stays 1."),
+            (lambda a, e, o: abs(_values(a)[0] - 1 / o["drop"].p) < 1e-6,
+             "ex3_kept: p is the probability of being dropped, not of being kept."),
+            (lambda a, e, o: abs(_values(a)[0] - 2) < 1e-6,
+             "ex3_kept: 2 is the scale for p = 0.5; this Dropout has another p."),
+            (lambda a, e, o: abs(_values(a)[0] - 1) < 1e-6,
+             "ex3_kept: in eval() mode a kept 1.0 stays 1.0; the question is about train() mode."),
+            (lambda a, e, o: abs(_values(a)[0] - e[0]) < 1e-6 and abs(_values(a)[1] - e[0]) < 1e-6,
+             "ex3_kept is right. ex3_eval_factor scales eval() up as train() does, but here train() did not "
+             "rescale: a million ones through it would average 0.8. What must eval() give the next layer, "
+             "which learned on those inputs?"),
+            (lambda a, e, o: abs(_values(a)[0] - e[0]) < 1e-6 and abs(_values(a)[1] - 1) < 1e-6,
+             "ex3_kept is right. With ex3_eval_factor = 1, eval() passes on inputs of average 1.0, but "
+             "without rescaling the next layer learned on train()'s average. What was that average?"),
         ),
     ),
     "08.4": Exercise(

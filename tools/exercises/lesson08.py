@@ -55,11 +55,11 @@ ATTEMPTS = {
     "08.3": {
         "kind": "predict",
         "title": "Dropout's scale",
-        "minutes": 3,
-        "misconception": 'gives the fraction kept instead of the scale',
-        "wrong": 'ex3_kept = 1 - ex3_drop.p',
-        "right": 'ex3_kept = 1.25',
-        "alternative": 'ex3_kept = torch.tensor(1 / 0.8)',
+        "minutes": 4,
+        "misconception": "scales eval() up as train() does, instead of matching the average train() passes on",
+        "wrong": 'ex3_kept = 1.25\nex3_eval_factor = 1.25',
+        "right": 'ex3_kept = 1.25\nex3_eval_factor = 0.8',
+        "alternative": 'ex3_kept = torch.tensor(1 / 0.8)\nex3_eval_factor = 1 - ex3_drop.p',
     },
     "08.4": {
         "kind": "debug",
