@@ -1194,6 +1194,20 @@ def test_07_2_a_batch_tuple_passed_to_the_model_is_named(capsys):
     assert "the model was given a tuple, not a tensor of images: unpack" in said(capsys)
 
 
+def test_07_6_choosing_on_the_test_set_biases_it_up(capsys):
+    import checks.lesson07  # noqa: F401
+    checks._wrong_tries.clear()
+    assert not checks.check("07.6", None)
+    assert "not answered yet" in said(capsys)
+    assert checks.check("07.6", "up") and checks.check("07.6", " Up ")
+    assert not checks.check("07.6", "none")
+    assert "still zero on average" in said(capsys)
+    assert not checks.check("07.6", "down")
+    assert "which way" in said(capsys)
+    assert not checks.check("07.6", True)
+    assert 'one of the strings "up", "down" or "none"' in said(capsys)
+
+
 def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(capsys):
     import checks.lesson07  # noqa: F401
     checks._wrong_tries.clear()
@@ -1214,6 +1228,10 @@ def test_07_3_per_class_denominators_are_named_and_07_4_weights_alone_is_named(c
     assert "divided by all the digits" in said(capsys)
     assert not checks.check("07.3", over_predicted)
     assert "*predicted* k" in said(capsys)
+    assert not checks.check("07.3", lambda p, y: torch.stack([(p[y == k] == k).sum().float() for k in range(10)]))
+    assert "Those are counts" in said(capsys)
+    assert not checks.check("07.3", lambda p, y: torch.full((10,), (p == y).float().mean().item()))
+    assert "overall accuracy" in said(capsys)
     model = torch.nn.Linear(3, 2)
     optimizer = torch.optim.Adam(model.parameters())
     model(torch.ones(1, 3)).sum().backward()

@@ -124,7 +124,8 @@ def _learned(answer, expected, objects) -> bool:
 def _per_class_run(per_class_accuracy):
     """``per_class_accuracy`` applied to the check's own predictions and labels (3,000 digits, a
     different accuracy for every class), as a float tensor of 10, with the right answer and two
-    wrong denominators for comparison."""
+    wrong denominators for comparison, the counts of digits right per class, and the overall
+    accuracy repeated ten times."""
     g = torch.Generator().manual_seed(3)
     labels = torch.randint(0, 10, (3_000,), generator=g)
     right = torch.rand(3_000, generator=g) < (0.5 + 0.05 * labels)  # class k right about (50 + 5k) % of the time
@@ -136,7 +137,9 @@ def _per_class_run(per_class_accuracy):
     truth = torch.bincount(labels, weights=hits, minlength=10).double() / true_k
     precision = torch.bincount(labels, weights=hits, minlength=10).double() / torch.bincount(predictions, minlength=10).double()
     over_all = torch.bincount(labels, weights=hits, minlength=10).double() / len(labels)
-    return answer, truth, precision, over_all
+    counts = torch.bincount(labels, weights=hits, minlength=10).double()
+    overall = torch.full((10,), hits.mean().item(), dtype=torch.float64)
+    return answer, truth, precision, over_all, counts, overall
 
 
 def _close(answer, other) -> bool:
@@ -162,6 +165,12 @@ def _number(a) -> float | None:
 def _near(a, target, tolerance=0.05) -> bool:
     a = _number(a)
     return a is not None and abs(a - target) <= tolerance * target
+
+
+def _bias_word(a) -> str | None:
+    """``a`` as one of "up", "down", "none" (any case, spaces around), else None."""
+    word = a.strip().lower() if isinstance(a, str) else None
+    return word if word in ("up", "down", "none") else None
 
 
 def _train_at(lr, train) -> float:
@@ -263,6 +272,12 @@ EXERCISES = {
             (lambda a, e, o: _close(a[0], a[2]),
              "You divided by the digits *predicted* k (a column of the confusion matrix); the question "
              "divides by the digits that *are* k (a row)."),
+            (lambda a, e, o: _close(a[0], a[4]),
+             "Those are counts, the digits labelled k and predicted k: divide each by the number of "
+             "digits labelled k."),
+            (lambda a, e, o: _close(a[0], a[5]),
+             "All ten entries are the overall accuracy: for entry k, keep only the digits labelled k "
+             "before counting how many were predicted right."),
         ),
     ),
     "07.4": Exercise(
@@ -308,6 +323,25 @@ EXERCISES = {
              "The model learns, but falls short of 93 %. A rate too small does this, and so can one too "
              "large. Run ex5_train at 3 times your rate and at a third of it, and move "
              "towards whichever does better."),
+        ),
+    ),
+    "07.6": Exercise(
+        expected=lambda: "up",
+        same=lambda a, e, o: _bias_word(a) == e,
+        form='one of the strings "up", "down" or "none"',
+        hints=("Each epoch's test accuracy is one measurement with noise of about 0.1 point (section 4). "
+               "The classmate keeps the highest of 20 such measurements: which way did the kept one's noise "
+               "most likely go?",
+               "Among 20 noisy measurements, the highest is most often one whose noise went its way. Fresh "
+               "digits bring fresh noise, with no such luck."),
+        mistakes=(
+            (lambda a, e, o: _bias_word(a) is None,
+             'Answer with one of the strings "up", "down" or "none".'),
+            (lambda a, e, o: _bias_word(a) == "none",
+             "Each epoch's test accuracy alone is fair: on average its noise is zero. But the "
+             "classmate kept the highest of 20. Is the kept one's noise still zero on average?"),
+            (lambda a, e, o: _bias_word(a) == "down",
+             "Keeping the highest of 20 measurements favours the ones whose noise pushed them which way?"),
         ),
     ),
 }

@@ -86,4 +86,13 @@ ATTEMPTS = {
         "right": 'ex5_lr = 1e-2',
         "alternative": 'ex5_lr = torch.tensor(0.01)',
     },
+    "07.6": {
+        "kind": "predict",
+        "title": 'choosing on the test set (predict, then check)',
+        "minutes": 2,
+        "misconception": 'thinks a test accuracy stays fair when the epoch is chosen by it',
+        "wrong": 'ex6_bias = "none"',
+        "right": 'ex6_bias = "up"',
+        "alternative": 'ex6_bias = " Up"',
+    },
 }
