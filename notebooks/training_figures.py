@@ -177,7 +177,7 @@ def draw_loss_panels(panels: dict, figsize: tuple = (4.4, 4.1)):
 def draw_training_curves(history: dict, steps_per_epoch: int, chunks_per_epoch: int = 5, axes=None):
     """Two panels from a training ``history``: left, the running training loss (mean of every
     ``steps_per_epoch / chunks_per_epoch`` steps) and the end-of-epoch training and validation
-    losses on a log scale; right, the end-of-epoch accuracies against a dashed 99 % line.
+    losses on a log scale; right, the end-of-epoch accuracies against a dash-dot 99 % line.
 
     ``history`` holds ``step_loss`` (one per step) and, one per epoch, ``train_loss``, ``val_loss``
     and ``val_acc`` (and optionally ``train_acc``): the end-of-epoch values, measured the same way
