@@ -22,7 +22,9 @@ PLANS = {
                        "table of weights that ends §6. Pauses at §4, §8 and §9 (conv2's fan_in and bound: 150, 0.0816). "
                        "If the room runs late, skip §5's printout and the table that ends §6."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
-                       "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula)."),
+                       "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula). Short of time: run §2's "
+                       "`TutorialNet` cell without reading it (point only at its `view` line and the printed settings) "
+                       "and skip §4.3 and its pause (nothing later needs them)."),
         ("03", "core", "§1–§10 as the note at its top plans them: two minutes with §7's explorer, "
                        "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §8's table, exercise 3.2 together."),
         ("break", 10, SAVE_NOTE),
