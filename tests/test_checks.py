@@ -2217,6 +2217,41 @@ def test_03_1_names_a_square_image_assumption_that_raises(capsys):
     assert "Your code raised ZeroDivisionError" in said(capsys)
 
 
+def test_03_1_the_stubs_raise_left_above_own_code_is_named_not_unanswered(capsys):
+    def stub(x, weight, bias, stride=1, padding=0):
+        """(C, H, W), (O, C, k, k), (O,) -> (O, H_out, W_out), as F.conv2d with this stride, padding."""
+        # TODO: pad x, compute the output size, then loop over filters and output positions
+        raise NotImplementedError
+        # END TODO
+
+    def raise_left_above(x, weight, bias, stride=1, padding=0):
+        """(C, H, W), (O, C, k, k), (O,) -> (O, H_out, W_out), as F.conv2d with this stride, padding."""
+        # TODO: pad x, compute the output size, then loop over filters and output positions
+        raise NotImplementedError
+        # END TODO
+        return _loop_conv2d(x, weight, bias, stride, padding)
+
+    def raise_left_below(x, weight, bias, stride=1, padding=0):
+        out = _loop_conv2d(x, weight, bias, stride, padding)
+        raise NotImplementedError
+        return out
+
+    def no_return(x, weight, bias, stride=1, padding=0):
+        out = _loop_conv2d(x, weight, bias, stride, padding)
+
+    checks._wrong_tries.clear()
+    assert not checks.check("03.1", stub)
+    assert "not answered yet" in said(capsys)
+    for left in (raise_left_above, raise_left_below):
+        assert not checks.check("03.1", left)
+        out = said(capsys)
+        assert "still raises NotImplementedError: delete the stub's line" in out and "not answered" not in out
+    assert not checks.check("03.1", _loop_conv2d(torch.ones(1, 4, 4), torch.ones(2, 1, 3, 3), torch.zeros(2)))  # a result
+    assert "Pass the function itself" in said(capsys)
+    assert not checks.check("03.1", no_return)
+    assert "does it end with `return`?" in said(capsys)
+
+
 def test_03_1_refuses_f_unfold_which_cuts_out_the_windows(capsys):
     F = torch.nn.functional
 

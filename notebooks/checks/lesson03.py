@@ -173,20 +173,38 @@ def _right_at_stride_one(f) -> bool:
     return _all_close(got, _reference(settings=ones))
 
 
+def _beyond_the_stub(f) -> bool:
+    """Whether ``f`` holds code of its own besides 03.1's stub (a docstring and ``raise
+    NotImplementedError``): names it uses or local variables. Python keeps both in the code object
+    even for lines below the raise, which never run."""
+    code = getattr(f, "__code__", None)
+    return code is not None and bool(_code_names(code) - {"NotImplementedError"}
+                                     or code.co_nlocals > code.co_argcount + code.co_kwonlyargcount)
+
+
 def _run_my_conv2d(f):
     """``f`` on the check's inputs in every setting; refused if it calls a convolution of torch.
-    If ``f`` raises but is right on a square image, a ``_SquareOnly`` names that slip."""
+    If ``f`` raises but is right on a square image, a ``_SquareOnly`` names that slip. The untouched
+    stub raises NotImplementedError ("not answered yet"); a function of the student's own that
+    still raises it is told to delete the stub's line."""
+    if not callable(f):
+        raise Refused("pass the function itself, check(\"03.1\", my_conv2d), not what it returns: no "
+                      "brackets after its name.")
     x, w, b = _conv_inputs()
     try:
         if _holds_numpy_as_strided(f):
             raise _ConvolutionCalled
         with _NoConvolution():
-            return [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
+            results = [f(x.clone(), w.clone(), b.clone(), stride=s, padding=p) for s, p in _SETTINGS]
     except _ConvolutionCalled:
         raise Refused("the exercise asks for loops: your function calls a convolution of torch (or unfold, "
                       "which cuts out the windows for you, or as_strided: torch's, or NumPy's as in "
                       "sliding_window_view, or torch.fft, which computes every output at once).") from None
     except NotImplementedError:
+        if _beyond_the_stub(f):
+            raise Refused("your function still raises NotImplementedError: delete the stub's line "
+                          "`raise NotImplementedError` (it stops the function wherever it stands), then run "
+                          "the cell again.") from None
         raise
     except Exception as error:
         if _right_on_a_square_image(f):
@@ -194,6 +212,9 @@ def _run_my_conv2d(f):
         if _right_at_stride_one(f):
             return _StrideIgnored(error)
         raise
+    if all(result is None for result in results):
+        raise Refused("your function returned None: does it end with `return`?")
+    return results
 
 
 def _sizes_by(rule) -> list:
@@ -642,8 +663,9 @@ EXERCISES = {
         form="a dict {shift: columns}, one entry per shift that moves the S4 maps by whole columns",
         hints=("Neighbouring S4 units are 4 input pixels apart (their jump, section 10): which shifts of 1 "
                "to 8 pixels are a whole number of S4 columns?",
-               "A shift must also keep the ink. Section 9 showed which shifts push ink out of the frame; "
-               "an S4 unit near the right border sees 16 pixels, some of them in the columns pushed out."),
+               "A shift must also keep the ink. Section 9 printed the columns that hold the digit's ink: which "
+               "shifts push some of it out of the frame? An S4 unit near the right border sees 16 pixels, "
+               "some of them in the columns pushed out."),
         mistakes=(
             (lambda a, e, o: isinstance(a, (list, tuple, set)),
              "Give a dict {shift: columns}, such as {3: 2, 5: 1}: each shift that moves the maps by whole "
