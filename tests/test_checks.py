@@ -2806,6 +2806,27 @@ def test_06_4_batches_of_the_wrong_size_are_a_named_mistake_and_the_hints_do_not
     assert all("for batch in" not in hint and "split(16)" not in hint for hint in EXERCISES["06.4"].hints)
 
 
+def test_06_1_buffers_kept_outside_the_list_are_refused(capsys):
+    kept = {}
+
+    @torch.no_grad()
+    def momentum_step(params, buffers, lr, mu):
+        for k, p in enumerate(params):
+            kept[k] = p.grad.clone() if buffers[0] is None and k not in kept else mu * kept[k] + p.grad
+            p -= lr * kept[k]
+
+    checks._wrong_tries.clear()
+    assert checks.check("06.1", momentum_step, lr=0.1, mu=0.9) is False
+    assert "still holds None" in said(capsys)
+    assert checks._wrong_tries.get("06.1", 0) == 0
+
+
+def test_06_4_the_second_hint_points_to_section_5_not_to_going_deeper():
+    from checks.lesson06 import EXERCISES
+    hint = EXERCISES["06.4"].hints[1]
+    assert "section 5" in hint and "Going deeper" not in hint and "mean loss" in hint
+
+
 def test_06_1_a_nesterov_step_is_a_named_mistake(capsys):
     checks._wrong_tries.clear()
 

@@ -76,6 +76,10 @@ def _with_momentum(update, lr: float, mu: float) -> torch.Tensor:
                           "which this check and some training code use, zero_grad() empties it in place and "
                           "backward() writes the new gradient into it. Keep a copy, as optim.SGD does.",
                           "At the first step store p.grad.clone(), not p.grad.")
+    if not all(isinstance(b, torch.Tensor) for b in buffers):
+        raise _refuse("After your steps, the list buffers still holds None for a parameter: the exercise asks "
+                      "you to keep each parameter's buffer in it, as buffers[k], where the next call finds it.",
+                      "Assign buffers[k] at the first step, then update buffers[k] at every later step.")
     return _weights(model)
 
 
@@ -170,6 +174,10 @@ def _run_momentum(step, lr: float, mu: float) -> torch.Tensor:
     try:
         with watch:
             weights = _with_momentum(step, lr, mu)
+    except Refused:  # a buffer left None or aliased; torch.optim stepping explains it first
+        if watch.used:
+            raise _refuse(*_USES_OPTIM) from None
+        raise
     except RuntimeError as error:
         if watch.used:
             raise _refuse(*_USES_OPTIM) from None
@@ -490,9 +498,9 @@ EXERCISES = {
         hints=_Hints("06.4", ("An epoch, as in section 5: shuffle with torch.randperm(len(x), generator=g), split that "
                               "order into batches of 16, and on each take section 3's step, with x[batch] and "
                               "y[batch] in place of all the data.",
-                              "Count your steps: 64 points in batches of 16 make 4 steps, so print len(losses). "
-                              "Then print each batch's indices and compare them with the epoch by hand in Going "
-                              "deeper (mini-batches, by hand) for the same generator.")),
+                              "Print len(losses): 64 points in batches of 16 make 4 steps. Then compare your loop "
+                              "with section 5's epoch: one shuffle for the whole epoch, then one step per batch, "
+                              "each on the batch's mean loss (cross_entropy's default).")),
         mistakes=((lambda a, e, o: _close(a, _reference_epoch("in order")),
                    "You took the batches in index order, 0–15, 16–31, …: shuffle first, "
                    "torch.randperm(len(x), generator=g), then split that order."),
