@@ -42,10 +42,11 @@ PLANS = {
                        "so it cannot undo that fade."),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`. Talk through §1–§3 (the update, "
                        "`no_grad`, the loop, SGD equivalence); pause at §4's slider (2 min) and at §6's step-60 prediction "
-                       "(1 min); read §6's counts aloud (μ = 0.5 needs 14 steps against 31) and its two buffer lines "
-                       "(about twice the gradient along `w[1]`, a fraction of it where the sign flips along `w[0]`). "
+                       "(1 min); read §6's counts aloud (μ = 0.5 needs 14 steps against 31) and its buffer cell "
+                       "(at step 3 about twice the gradient along `w[1]`; at step 1 a fraction of it where the sign "
+                       "flips along `w[0]`). "
                        "Short of time: cut §4's slider "
-                       "first, then give §6's buffer lines in one sentence."),
+                       "first, then give §6's buffer cell in one sentence."),
         ("07", "demo", "Shut down every other kernel first (*Running* tab → *Shut Down All*), then *Run All* "
                        "on the projector: it trains while you talk through the core path."),
     ],
