@@ -501,8 +501,8 @@ EXERCISES = {
         run=lambda cls: _tower_counts(cls),
         unanswered=_tower_untouched,
         form="the fixed class",
-        hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds "
-               "(it yields each tensor once): which hidden layers have weights of their own?",
+        hints=("parameters() yields each tensor once, however often the model uses it. Count Tower(5, 3)'s "
+               "parameters layer by layer and compare: which hidden layers have weights of their own?",
                "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
                "one layer, with one set of weights."),
         mistakes=(*_tiered(lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0)
