@@ -468,6 +468,35 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
         assert checks.check("01.2", right, **conv), right
 
 
+
+def test_01_5_fc1_in_features_for_32_pixels_each_mistake_gets_its_own_hint(capsys):
+    """The expected count comes from the notebook's own layers; each typical slip is named."""
+    checks._wrong_tries.clear()
+    nn, F = torch.nn, torch.nn.functional
+
+    class Network(nn.Module):  # section 4's layers, as far as fc1
+        def __init__(self):
+            super().__init__()
+            self.conv1, self.conv2 = nn.Conv2d(1, 6, 5), nn.Conv2d(6, 12, 5)
+            self.fc1 = nn.Linear(12 * 4 * 4, 120)
+
+        def features(self, t):
+            t = F.max_pool2d(F.relu(self.conv1(t)), kernel_size=2, stride=2)
+            return F.max_pool2d(F.relu(self.conv2(t)), kernel_size=2, stride=2)
+
+    given = dict(network=Network(), image_size=32)
+    assert checks.check("01.5", None, **given) is False and "not answered yet" in said(capsys)
+    for wrong, words in ((192, "28×28"), (1024, "pixels"), (12 * 7 * 7, "Both convolutions"),
+                         (12 * 6 * 6, "Both convolutions"), (12 * 8 * 8, "Both convolutions"),
+                         (12 * 10 * 10, "Both poolings"), (12 * 12 * 12, "Both poolings"), (12 * 24 * 24, "Both poolings"),
+                         (60, "one side"), (25, "multiply by the channels"), (150, "count its channels"),
+                         ("300", "got str"), (300.5, "whole number"), ([300], "whole number")):
+        assert not checks.check("01.5", wrong, **given), wrong
+        assert words in said(capsys), wrong
+    for right in (300, 300.0, torch.tensor(300), 12 * 5 * 5):
+        assert checks.check("01.5", right, **given), right
+    assert checks.check("01.5", 12 * 6 * 6, network=Network(), image_size=36)  # 36×36: section 4's 432
+
 def test_01_2_the_largest_weight_of_a_real_layer_seldom_passes_and_is_told_it_looks_measured(capsys):
     """Measuring instead of predicting: the largest |weight| lies just below the bound. The window
     accepts 0.1666 (1/6 cut after 4 decimals), so about one measured answer in six passes."""

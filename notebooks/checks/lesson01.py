@@ -43,6 +43,32 @@ def _fan_in_bound(objects: dict, k_power: int, channels: bool) -> float:
     return 1 / math.sqrt(args["kernel_size"] ** k_power * (args["in_channels"] if channels else 1))
 
 
+def _fc1_in_features(network, image_size: int) -> int:
+    """What reaches fc1 for one gray image of image_size × image_size: the numbers in one sample of
+    network.features' output, from the notebook's own layers (zeros in: no random numbers drawn)."""
+    with torch.no_grad():
+        return network.features(torch.zeros(1, 1, image_size, image_size))[0].numel()
+
+
+def _fc1_guess(a, objects: dict, *, skip: tuple = (), channels: int | None = None, side: bool = False) -> bool:
+    """01.5's answer equals a wrong count: section 4's four steps (0 conv1 and 2 conv2 take 4 off
+    each side, 1 and 3 the poolings halve it) without the steps in ``skip``, times conv2's channels
+    (or ``channels``), for the whole square or, if ``side``, one side only."""
+    if not _is_whole(a):
+        return False
+    n = objects["image_size"]
+    for step in range(4):
+        if step not in skip:
+            n = n - 4 if step in (0, 2) else n // 2
+    c = objects["network"].conv2.out_channels if channels is None else channels
+    return int(_number(a)) == c * (n if side else n * n)
+
+
+def _is_whole(answer) -> bool:
+    """One number (int, float or one-number tensor) with no fractional part."""
+    return _is_one_number(answer) and float(_number(answer)).is_integer()
+
+
 def _number(answer) -> float:
     """A float from a Python number or a one-number tensor (detached: no autograd warning)."""
     return float(answer.detach() if isinstance(answer, torch.Tensor) else answer)
@@ -501,8 +527,8 @@ EXERCISES = {
         run=lambda cls: _tower_counts(cls),
         unanswered=_tower_untouched,
         form="the fixed class",
-        hints=("Count Tower(5, 3)'s parameters by layer, and compare with the numbers parameters() holds "
-               "(it yields each tensor once): which hidden layers have weights of their own?",
+        hints=("parameters() yields each tensor once, however often the model uses it. Count Tower(5, 3)'s "
+               "parameters layer by layer and compare: which hidden layers have weights of their own?",
                "[x] * 3 is a list holding the same object x three times; a layer listed three times is "
                "one layer, with one set of weights."),
         mistakes=(*_tiered(lambda a, e, o: a.towers[0].numbers == _tower_numbers(5, 0)
@@ -552,5 +578,35 @@ EXERCISES = {
         form="the class MyLinear",
         # one hint, set by _my_linear_keyed: a second miss at the same step gives that step's stronger hint
         hints=_HINTS,
+    ),
+    "01.5": Exercise(
+        expected=lambda network, image_size: _fc1_in_features(network, image_size),
+        same=lambda a, e, o: _is_whole(a) and int(_number(a)) == e,
+        form="a whole number",
+        hints=("Follow a 32×32 image through section 4's steps: conv1, pooling, conv2, pooling. fc1 receives "
+               "conv2's channels × the height × the width that are left.",
+               "Each 5×5 convolution takes 4 off the height and the width, and each pooling halves them: "
+               "32 → 28 → 14 → … Then multiply by conv2's 12 channels."),
+        mistakes=((lambda a, e, o: isinstance(a, str),
+                   "Expected a number, got str: remove the quotes."),
+                  (lambda a, e, o: not _is_whole(a),
+                   "Expected one whole number: fc1's in_features counts values."),
+                  (lambda a, e, o: _is_whole(a) and int(_number(a)) == o["network"].fc1.in_features,
+                   "That is fc1's in_features for 28×28 images (section 4). A 32×32 image leaves more: "
+                   "follow it through the same four steps."),
+                  (lambda a, e, o: _is_whole(a) and int(_number(a)) == o["image_size"] ** 2,
+                   "That is the image's pixels. fc1 receives what the convolutions and poolings leave of them."),
+                  (lambda a, e, o: any(_fc1_guess(a, o, skip=k) for k in ((0,), (2,), (0, 2))),
+                   "Both convolutions shrink the image: a 5×5 convolution takes 4 off the height and the "
+                   "width (section 4's table: 28 → 24)."),
+                  (lambda a, e, o: any(_fc1_guess(a, o, skip=k) for k in ((1,), (3,), (1, 3))),
+                   "Both poolings halve the height and the width: there is one after each convolution."),
+                  (lambda a, e, o: _fc1_guess(a, o, side=True),
+                   "That is conv2's channels × one side. Each channel is a square: count height × width."),
+                  (lambda a, e, o: _fc1_guess(a, o, channels=1),
+                   "Your height and width are right. Each of conv2's 12 channels holds that many values: "
+                   "multiply by the channels."),
+                  (lambda a, e, o: _fc1_guess(a, o, channels=o["network"].conv1.out_channels),
+                   "Your height and width are right, but the last convolution is conv2: count its channels.")),
     ),
 }

@@ -119,4 +119,13 @@ ATTEMPTS = {
             "    def forward(self, t):\n"
             "        return nn.functional.linear(t, self.weight, self.bias)"),
     },
+    "01.5": {
+        "kind": "predict",
+        "title": "fc1's in_features for 32×32 images",
+        "minutes": 3,
+        "misconception": "keeps 192, the 28×28 count, or lets only one convolution shrink the image",
+        "wrong": 'ex5_in_features = 12 * 4 * 4',
+        "right": 'ex5_in_features = 300',
+        "alternative": 'ex5_in_features = torch.tensor(12 * 5 * 5)',
+    },
 }
