@@ -14,13 +14,13 @@ PLANS = {
     "3-hour workshop": [
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later. "
                        "Whoever finishes early does exercise 00.2 (01 §4 shows its answer)."),
-        ("01", "core", "The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees: "
+        ("01", "core", "The 21 minutes exclude the three pauses and the no-batch error read aloud: count about 25 in a room. The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees: "
                        "§8 shows one SGD step that changes `head` and leaves the listed layers as they were, although they got "
                        "a `.grad`. Slow down there. §7 opens with a short 'Training in brief' box (gradient and `.grad`, "
                        "optimizer, `state_dict()`) that §8 and §9 rely on: read it aloud; 04–06 build each piece. Read §4's "
-                       "no-batch error aloud with the (12, 16) printed above it; §5 (the printout) in one sentence; skim the "
+                       "no-batch error aloud with the (12, 16) printed above it; §5 in one sentence (the printout, and `extra_repr()`, which exercise 01.4 needs); skim the "
                        "table of weights that ends §6. Pauses at §4, §8 and §9 (conv2's fan_in and bound: 150, 0.0816). "
-                       "If the room runs late, skip §5's printout and the table that ends §6."),
+                       "If the room runs late, skip the table that ends §6."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula). Short of time: run §2's "
                        "`TutorialNet` cell without reading it (point only at its `view` line and the printed settings) "
@@ -58,7 +58,7 @@ PLANS = {
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
-        ("break", 35, "Lunch. On Binder the session is gone after the break: download before, "
+        ("break", 30, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
         ("05", "all", "Start with exercise 1 (a leaky ReLU's backward): it puts §2–§3 together."),
         ("06", "all", "Going deeper: start from its map; for the full day take the three marked ★ (momentum on the bowl, "
