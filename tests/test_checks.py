@@ -1763,6 +1763,8 @@ def test_04_4_jacobian_and_jacrev_are_refused_and_a_28x28_row_passes(capsys):
     ((0.1, 0.1), 6, 7, ["the first x * w2"]),
     ((0.1, 0.1), 8, 7, ["sum to more than 0", "one doubling too many"]),  # both slips give 8 here
     ((4.0, 1.0), 3, 2, ["One doubling too many?"]),  # with or without the ReLU: 2, so only the loop
+    ((1.2, 0.2), 3, 4, ["the first x * w2"]),  # exercise 3's x: the ReLU runs, then 3 doublings
+    ((1.2, 0.2), 5, 4, ["One doubling too many?"]),
 ])
 def test_04_3_names_the_forgotten_first_multiplication_the_relu_and_the_extra_doubling(capsys, x, answer, right,
                                                                                       words):

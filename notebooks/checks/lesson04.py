@@ -422,8 +422,8 @@ EXERCISES = {
         form="an int (a number of nodes)",
         hints=("Follow the code of `dynamic` by hand for this x: is the ReLU taken, and how many times "
                "does the while loop run? Each multiplication records one MulBackward0.",
-               "Compute h = x * w2 and its length (h.norm()); count the doublings needed before the "
-               "length reaches 4."),
+               "Compute h = x * w2, then apply the ReLU if h sums to more than 0. Count the doublings "
+               "needed before h's length (h.norm()) reaches 4."),
         mistakes=(
             (lambda a, e, o: isinstance(a, int) and a == e - 1,
              "You counted the doublings only: the first x * w2 is a multiplication too."),
