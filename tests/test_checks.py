@@ -2641,7 +2641,8 @@ def test_03_6_measures_which_shifts_move_s4_by_whole_columns():
     ({4: 1, 8: 2}, "pushes ink out of the frame"), ({2: 1, 4: 2, 6: 3, 8: 4}, "That is S2's rule"),
     ({s: s for s in range(1, 9)}, "That is how C1 moves"), ({4: 4}, "Count the move in S4 columns"),
     ({4: 4, 8: 8}, "Count the move in S4 columns"), ({}, "Some shifts do move"), ([4], "Give a dict"),
-    ({4: 2}, "Right shifts, but count the columns again"), ({"4": 1}, "not as strings")])
+    ({4: 2}, "Right shifts, but count the columns again"), ({"4": 1}, "not as strings"),
+    ({4: 1, 2: 0}, "not a multiple of S4's jump"), ({8: 2}, "A shift is missing")])
 def test_03_6_a_shift_through_two_pools_measured_and_each_slip_named(capsys, answer, named):
     objects = _s4_after_shifts(21)
     checks._wrong_tries.clear()

@@ -687,6 +687,12 @@ EXERCISES = {
              "shift). The S4 units near the right border see those columns, so their values change."),
             (lambda a, e, o: isinstance(a, dict) and not a and e,
              "Some shifts do move the S4 maps by whole columns: which are multiples of S4's jump (section 10)?"),
+            (lambda a, e, o: isinstance(a, dict) and any(_is_int(s) and s % _pool_stride(o["layers"]) for s in a),
+             "A shift that is not a multiple of S4's jump (4 pixels, section 10) moves S4 by part of a column: "
+             "no whole move makes the maps equal. Leave such shifts out."),
+            (lambda a, e, o: isinstance(a, dict) and a and any(s not in a for s in e),
+             "A shift is missing. Every multiple of S4's jump (4 pixels) from 1 to 8 is a candidate. Then test "
+             "each one against the ink: does it push some of section 9's ink out of the frame?"),
         ),
     ),
 }
