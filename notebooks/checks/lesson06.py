@@ -443,7 +443,7 @@ EXERCISES = {
     "06.2": Exercise(
         expected=lambda X, X2, y: _factor(_critical_lr(X, y) / _critical_lr(X2, y)),
         run=lambda answer, X, X2, y: _as_number_if_written_as_one(answer),
-        form="a number (how many times smaller)",
+        form="a number (old limit / new limit)",
         # within 2 %, as the prompt says: for the bowl's X2 = X * [1, 2]
         # the curvatures on the diagonal predict 1 and the Hessian's small off-diagonal part makes it
         # 1.002, so 0.99 and 1.01 pass; wrong answers (2, 4, 16, 0.25) are far off
@@ -454,8 +454,8 @@ EXERCISES = {
                "Which of them sets 2 / λ_max?"),
         mistakes=((lambda a, e, o: _number(a) is not None and 0 < _number(a) < 0.5
                    and abs(_number(a) - _critical_lr(o["X2"], o["y"])) <= 2e-3 * _critical_lr(o["X2"], o["y"]),
-                   "That is the new rate itself: the exercise asks for the factor, how many times smaller "
-                   "the new limit is than the old."),
+                   "That is the new rate itself: the exercise asks for the factor, the old limit divided "
+                   "by the new one."),
                   (lambda a, e, o: _near_growth(a, o["X"], o["X2"], e, root=True),
                    "Doubling a feature doubles the slope, but the curvature 2·mean(x_i²) holds x twice: it "
                    "grows more than twice."),
