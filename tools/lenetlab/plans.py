@@ -52,8 +52,9 @@ PLANS = {
                        "on the projector: it trains while you talk through the core path."),
     ],
     "Full day": [
-        ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you, then exercise 00.2 "
-                       "(`first_batch`) while the room catches up; it must come before 01 §4, which shows its answer."),
+        ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you, with exercise 00.1 "
+                       "together as the note in 00 says; then exercises 00.2 (`first_batch`) and 00.3 while the room "
+                       "catches up. 00.2 must come before 01 §4, which shows its answer."),
         ("01", "all", ""),
         ("02", "all", "Short of time: stop after 02.3 (02.1–02.3 in class); 02.4 and 02.5 as homework."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
