@@ -290,6 +290,49 @@ def test_01_4_the_forbidden_route_gets_the_stronger_hint_of_its_own_step(capsys)
     checks._wrong_tries.clear()
 
 
+def test_01_4_f_linear_under_another_name_is_refused(capsys):
+    """`lin = F.linear` in the notebook's globals (or as a default argument) hides the name `linear`
+    from forward's code: the check sees the call itself, and still passes @ and +."""
+    space = {}
+    exec("""
+import torch
+from torch import nn
+import torch.nn.functional as F
+lin = F.linear
+
+class MyLinear(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = in_features ** -0.5
+        self.weight = nn.Parameter(torch.rand(out_features, in_features) * 2 * bound - bound)
+        self.bias = nn.Parameter(torch.rand(out_features) * 2 * bound - bound)
+
+    def forward(self, t):
+        return lin(t, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}"
+
+class Passed(MyLinear):
+    def forward(self, t, use=F.linear):
+        return use(t, self.weight, self.bias)
+
+class Own(MyLinear):
+    def forward(self, t):
+        return t @ self.weight.T + self.bias
+""", space)
+    for name in ("MyLinear", "Passed"):
+        checks._wrong_tries.clear()
+        assert not checks.check("01.4", space[name])
+        out = said(capsys)
+        assert "calls F.linear (under another name)" in out, out
+    checks._wrong_tries.clear()
+    assert checks.check("01.4", space["Own"])
+    said(capsys)
+    checks._wrong_tries.clear()
+
+
 def test_01_4_a_forgotten_super_init_a_bound_without_the_root_and_an_nn_linear_subclass_are_named(capsys):
     checks._wrong_tries.clear()
     nn = torch.nn

@@ -289,6 +289,8 @@ _STRONGER = {
             "prints inside its brackets.",
 }
 _FIRST_HINT = "Fix what the message names, then run the cell again."
+_STEP = {"init": "step 1, __init__", "range": "step 1, the random start", "forward": "step 2, forward",
+         "repr": "step 3, extra_repr"}  # the prompt's step that each stage checks
 # 01.4's one hint, set before each ✗: the generic one, or from a second miss at the same step that
 # step's stronger hint (check() reads hints[0], so the list is filled in place)
 _HINTS = [_FIRST_HINT]
@@ -306,13 +308,27 @@ def _my_linear_keyed(cls) -> bool:
     except Refused as why:
         stage = _stage[0]
         _step_misses[stage] = _step_misses.get(stage, 0) + 1
-        _HINTS[0] = _STRONGER[stage] if _step_misses[stage] >= 2 else _FIRST_HINT
+        _HINTS[0] = (_STRONGER[stage] if _step_misses[stage] >= 2
+                     else f"Fix what the message names ({_STEP[stage]} of the prompt), then run the cell again.")
         raise
     except Exception:  # the student's code raised: the generic hint
         _HINTS[0] = _FIRST_HINT
         raise
     _step_misses.clear()
     return result
+
+
+class _SeesLinear(torch.overrides.TorchFunctionMode):
+    """Notes whether F.linear runs inside it, whatever name the code calls it by."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = False
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if func is nn.functional.linear:
+            self.seen = True
+        return func(*args, **(kwargs or {}))
 
 
 def _my_linear(cls) -> bool:
@@ -407,7 +423,8 @@ def _my_linear(cls) -> bool:
     x = torch.randn(4, 7, generator=torch.Generator().manual_seed(1))
     _stage[0] = "forward"
     try:
-        out = layer(x)
+        with _SeesLinear() as watch:  # F.linear under another name (lin = F.linear) or passed in
+            out = layer(x)
     except NotImplementedError:
         raise Refused("step 1 (__init__) passes; step 2 (forward) still raises NotImplementedError.") from None
     except RuntimeError as error:
@@ -416,6 +433,9 @@ def _my_linear(cls) -> bool:
         # the weight is (out, in), checked above: x @ weight without .T does not fit
         raise Refused(f"your forward raised RuntimeError: {error}. weight is (out_features, in_features): one row "
                       "per output, so multiply by weight.T (section 1).") from None
+    if watch.seen:
+        raise Refused("your forward calls F.linear (under another name): the exercise asks for your own "
+                      "computation, with @ and +.")
     if tuple(out.shape) != (4, 3) or not torch.allclose(out, x @ weight.T + bias, atol=1e-5):
         raise Refused("forward on a batch of 4 inputs of 7 features does not give x @ W.T + b, shape (4, 3).")
     if out.grad_fn is None:
