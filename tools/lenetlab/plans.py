@@ -14,13 +14,14 @@ PLANS = {
     "3-hour workshop": [
         ("00", "demo", "Everyone does *Run All* along with you: set-up problems surface now, not later. "
                        "Whoever finishes early does exercise 00.2 (01 §4 shows its answer)."),
-        ("01", "core", "The 21 minutes exclude the three pauses and the no-batch error read aloud: count about 25 in a room. The heart is §7–§8, what a module registers and the plain list an optimizer built from `parameters()` never sees: "
-                       "§8 shows one SGD step that changes `head` and leaves the listed layers as they were, although they got "
-                       "a `.grad`. Slow down there. §7 opens with a short 'Training in brief' box (gradient and `.grad`, "
-                       "optimizer, `state_dict()`) that §8 and §9 rely on: read it aloud; 04–06 build each piece. Read §4's "
-                       "no-batch error aloud with the (12, 16) printed above it; §5 in one sentence (the printout, and `extra_repr()`, which exercise 01.4 needs); skim the "
-                       "table of weights that ends §6. Pauses at §4, §8 and §9 (conv2's fan_in and bound: 150, 0.0816). "
-                       "If the room runs late, skip the table that ends §6."),
+        ("01", "core", "The slot's 21 minutes are reading and running; the three pauses and the no-batch error read aloud "
+                       "take about 4 more, out of the plan's 20 minutes of slack. **Heart:** §7–§8, what a module registers: "
+                       "§8's SGD step changes `head` and leaves the listed layers as they were, although they got a `.grad`. "
+                       "Slow down there. **Read aloud:** §7's 'Training in brief' box (§8 and §9 rely on it; 04–06 build each "
+                       "piece); §4's no-batch error with the (12, 16) printed above it; §5 in one sentence (the printout, and "
+                       "`extra_repr()`, which exercise 01.4 needs). **Pauses:** §4 (shapes of `scores` and `scores4`: (1, 10), "
+                       "(4, 10)), §8 (6 and 36), §9 (conv2's fan_in and bound: 150, 0.0816). **Cut if late:** the table of "
+                       "weights that ends §6."),
         ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula). Short of time: run §2's "
                        "`TutorialNet` cell without reading it (point only at its `view` line and the printed settings) "
