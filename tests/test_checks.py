@@ -1806,8 +1806,10 @@ def test_04_4_jacobian_and_jacrev_are_refused_and_a_28x28_row_passes(capsys):
     ((0.1, 0.1), 6, 7, ["the first x * w2"]),
     ((0.1, 0.1), 8, 7, ["sum to more than 0", "one doubling too many"]),  # both slips give 8 here
     ((4.0, 1.0), 3, 2, ["One doubling too many?"]),  # with or without the ReLU: 2, so only the loop
-    ((1.2, 0.2), 3, 4, ["the first x * w2"]),  # exercise 3's x: the ReLU runs, then 3 doublings
+    ((1.2, 0.2), 3, 4, ["the first x * w2"]),  # the ReLU runs, then 3 doublings; without it, 3 too
     ((1.2, 0.2), 5, 4, ["One doubling too many?"]),
+    ((3.2, 1.7), 1, 2, ["the first x * w2"]),  # exercise 3's x: h sums to -0.1, no ReLU, 1 doubling
+    ((3.2, 1.7), 3, 2, ["sum to more than 0", "one doubling too many"]),  # with the ReLU: 2 doublings
 ])
 def test_04_3_names_the_forgotten_first_multiplication_the_relu_and_the_extra_doubling(capsys, x, answer, right,
                                                                                       words):
@@ -1976,13 +1978,25 @@ def _walk_onto(start, pairs=False, parameters_only=False):
     return walk
 
 
+def _one_path(output):
+    """Section 2's loop, always along input 0: it falls off the first AccumulateGrad (IndexError)."""
+    found, node = [], output.grad_fn
+    while node is not None:
+        if hasattr(node, "variable"):
+            found.append(node.variable)
+        node = node.next_functions[0][0]
+    return found
+
+
 @pytest.mark.parametrize("walk, words", [
     (_walk_onto(lambda output: output.grad_fn, pairs=True), "next_functions holds (node, index) pairs"),
     (_walk_onto(lambda output: output), "Start the walk from output.grad_fn"),
     (_walk_onto(lambda output: output.grad_fn, parameters_only=True), "plain tensors made with requires_grad=True"),
+    (lambda output: _one_path(output), "an AccumulateGrad node has no inputs"),
 ])
 def test_04_2_pairs_a_tensor_start_and_a_parameter_filter_are_named(capsys, walk, words):
-    """Walking onto the pairs or from the output tensor raises AttributeError; keeping only
+    """Walking onto the pairs or from the output tensor raises AttributeError, always taking input 0
+    raises IndexError at an AccumulateGrad; keeping only
     nn.Parameter leaves misses the plain leaves of the check's second graph: each hint says so, on a
     first and a second try, not the ladder's "remember the nodes you have visited"."""
     checks._wrong_tries.clear()

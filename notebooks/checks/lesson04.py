@@ -153,6 +153,7 @@ _WALK_ONE = "returned one value"
 _WALK_IN = "compared tensors by value"
 _WALK_PAIRS = "walked to (node, index) pairs"  # todo extended with next_functions' pairs, not their nodes
 _WALK_FROM_TENSOR = "walked from the output tensor"  # started from output, not output.grad_fn
+_WALK_ONE_PATH = "fell off an AccumulateGrad"  # always took next_functions[0]: IndexError at a leaf's node
 _TENSOR_COMPARED = ("must match the size", "Boolean value of Tensor")  # == on tensors, as `in` on a list does
 
 
@@ -162,8 +163,9 @@ def _run_walk(f):
     a refused call makes the answer ``_WALK_REFUSED`` (told by its own hint, not the ladder's).
     A return value that is not a collection makes it ``_WALK_NONE`` or ``_WALK_ONE``, so the
     student hears what their function returned rather than an error raised by this loop; an
-    error from comparing tensors (``t in a_list``) makes it ``_WALK_IN``, and asking a pair or a
-    tensor for its next_functions makes it ``_WALK_PAIRS`` or ``_WALK_FROM_TENSOR``."""
+    error from comparing tensors (``t in a_list``) makes it ``_WALK_IN``, asking a pair or a
+    tensor for its next_functions makes it ``_WALK_PAIRS`` or ``_WALK_FROM_TENSOR``, and indexing
+    an empty next_functions (one path down, onto an AccumulateGrad) makes it ``_WALK_ONE_PATH``."""
     import graph_figures
     cases = _leaf_cases()
     found = []
@@ -185,6 +187,10 @@ def _run_walk(f):
     except (RuntimeError, TypeError) as error:
         if any(words in str(error) for words in _TENSOR_COMPARED):
             return _WALK_IN
+        raise
+    except IndexError as error:
+        if "tuple index out of range" in str(error):
+            return _WALK_ONE_PATH
         raise
     except AttributeError as error:
         if str(error).startswith("'tuple' object has no attribute"):
@@ -390,6 +396,10 @@ EXERCISES = {
             (lambda a, e, o: a == _WALK_PAIRS,
              "Your code raised AttributeError ('tuple' object has no attribute …): next_functions holds "
              "(node, index) pairs. Walk on to the node of each pair, not to the pair."),
+            (lambda a, e, o: a == _WALK_ONE_PATH,
+             "Your code raised IndexError (tuple index out of range): an AccumulateGrad node has no inputs "
+             "(its next_functions is empty), so a walk that always takes input 0 falls off there. Keep a list "
+             "of the nodes still to visit, and follow every input of every node."),
             (lambda a, e, o: a == _WALK_FROM_TENSOR,
              "Your code raised AttributeError ('Tensor' object has no attribute 'next_functions'): a tensor "
              "has no next_functions, its node has. Start the walk from output.grad_fn."),

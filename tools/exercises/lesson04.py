@@ -57,11 +57,11 @@ ATTEMPTS = {
         "title": 'a dynamic graph',
         "minutes": 4,
         "misconception": 'counts the doublings and forgets the first x * w2',
-        "wrong": 'ex3_muls = 3',
-        "right": 'ex3_muls = 4',
+        "wrong": 'ex3_muls = 1',
+        "right": 'ex3_muls = 2',
         "alternative": (
             'import math\n'
-            'ex3_muls = 1 + math.ceil(math.log2(4 / 0.6))  # x * w2, then the doublings of h = (0.6, 0)'),
+            'ex3_muls = 1 + math.ceil(math.log2(4 / math.hypot(1.6, 1.7)))  # x * w2, then the doublings of h = (1.6, -1.7)'),
     },
     "04.4": {
         "kind": "write",
