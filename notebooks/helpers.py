@@ -125,9 +125,9 @@ class LeNet(nn.Module):
         self.conv2 = nn.Conv2d(6, 16, kernel_size=5)              # C3: (N, 16, 10, 10)
         self.pool2 = nn.MaxPool2d(2)                              # S4: (N, 16, 5, 5)
         self.flatten = nn.Flatten()                               # (N, 400)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)                     # C5
-        self.fc2 = nn.Linear(120, 84)                             # F6
-        self.fc3 = nn.Linear(84, num_classes)                     # OUTPUT: no ReLU on logits
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)                     # C5: (N, 120)
+        self.fc2 = nn.Linear(120, 84)                             # F6: (N, 84)
+        self.fc3 = nn.Linear(84, num_classes)                     # OUTPUT: (N, 10), no ReLU on logits
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 4 or tuple(x.shape[1:]) != (1, 28, 28):
