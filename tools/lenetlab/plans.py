@@ -22,7 +22,7 @@ PLANS = {
                        "`extra_repr()`, which exercise 01.4 needs). **Pauses:** §4 (shapes of `scores` and `scores4`: (1, 10), "
                        "(4, 10)), §8 (6 and 36), §9 (conv2's fan_in and bound: 150, 0.0816). **Cut if late:** the table of "
                        "weights that ends §6."),
-        ("02", "core", "On the board, derive 576 and 400 side by side from the shape traces of §1 and §2 "
+        ("02", "core", "If time allows (2 min beyond the 21), derive 576 and 400 on the board side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula). Short of time: run §2's "
                        "`TutorialNet` cell without reading it (point only at its `view` line and the printed settings) "
                        "and skip §4.3 and its pause (nothing later needs them)."),
@@ -58,7 +58,7 @@ PLANS = {
                        "together as the note in 00 says; then exercises 00.2 (`first_batch`) and 00.3 while the room "
                        "catches up. 00.2 must come before 01 §4, which shows its answer."),
         ("01", "all", ""),
-        ("02", "all", "Short of time: stop after 02.3 (02.1–02.3 in class); 02.4 and 02.5 as homework."),
+        ("02", "all", "02.5 (15 min) is for fast students. Short of time: stop after 02.3 (02.1–02.3 in class); 02.4 and 02.5 as homework."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),
