@@ -3616,6 +3616,29 @@ def test_08_1_each_typical_slip_of_a_zeroing_hook_gets_its_own_hint(capsys):
 
     assert not checks.check("08.1", next_layer_pre_hook)
     assert "a pre-hook on the next layer" in said(capsys)
+    # a hook that ignores `channel` (zeroes channel 2, the check's first channel, whatever it is asked)
+    assert not checks.check("08.1", _hooked_run(lambda out, c: _zero_copy(out, 2)))
+    assert "the same channel whatever `channel` is" in said(capsys)
+
+
+def test_08_4_an_undefined_name_says_run_the_cell_that_defines_it(capsys):
+    """After a restart, the untouched exercise cell meets no ConvBlock: a NameError named as such,
+    not "your code raised" with an unrelated hint."""
+    checks._wrong_tries.clear()
+    images = torch.randn(2, 3, 32, 32)
+    namespace = {"nn": torch.nn}  # no ConvBlock: its cell was not run after the restart
+    exec("class TwoBlockCNN(nn.Module):\n"
+         "    def __init__(self):\n"
+         "        super().__init__()\n"
+         "        self.block1 = ConvBlock(3, 16)\n"
+         "        self.fc = nn.Linear(32 * 8 * 8, 10)\n"
+         "    def forward(self, x):\n"
+         "        x = self.block1(x)\n"
+         "        x = ConvBlock(16, 32)(x)\n"
+         "        return self.fc(x.flatten(1))\n", namespace)
+    assert not checks.check("08.4", namespace["TwoBlockCNN"], images=images)
+    out = said(capsys)
+    assert "section 2's cell that defines ConvBlock" in out and "your code raised" not in out
 
 
 def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):

@@ -28,6 +28,8 @@ class _AblationNet(nn.Module):
 
 _ABLATE = ("block.0", 2)
 """The layer (a convolution inside a Sequential) and the channel the check asks to zero."""
+_OTHER_CHANNEL = 0
+"""The channel of a second run on a fresh model: a function that ignores ``channel`` fails it."""
 
 
 def _ablation_model() -> tuple[nn.Module, torch.Tensor]:
@@ -46,24 +48,35 @@ def _hooks_left(model: nn.Module) -> int:
 class _Ablated:
     """What the student's function did on the check's model: its outputs, the hooks it left on the
     model, whether it changed the model's weights, whether a forward hook sat on the layer while
-    the model itself ran and whether some other hook did."""
+    the model itself ran and whether some other hook did; ``other_outputs``, its outputs when asked
+    for ``_OTHER_CHANNEL`` (on a fresh model)."""
 
-    def __init__(self, outputs, hooks_left: int, weights_changed: bool, hooked: bool, other_hooked: bool = False):
+    def __init__(self, outputs, hooks_left: int, weights_changed: bool, hooked: bool, other_hooked: bool = False,
+                 other_outputs=None):
         self.outputs, self.hooks_left, self.weights_changed = outputs, hooks_left, weights_changed
-        self.hooked, self.other_hooked = hooked, other_hooked
+        self.hooked, self.other_hooked, self.other_outputs = hooked, other_hooked, other_outputs
 
 
-def _run_ablated(f) -> _Ablated | None:
-    """Run the student's function on the check's model (None if it returned None)."""
+def _run_once(f, channel: int) -> _Ablated | None:
+    """Run the student's function on a fresh check model with ``channel`` (None if it returned None)."""
     model, x = _ablation_model()
     weights = {name: t.clone() for name, t in model.state_dict().items()}
-    layer_name, channel = _ABLATE
-    outputs = f(model, x, layer_name, channel)
+    outputs = f(model, x, _ABLATE[0], channel)
     if outputs is None:
         return None
     changed = any(not torch.equal(t, weights[name]) for name, t in model.state_dict().items())
     return _Ablated(outputs, _hooks_left(model), changed, getattr(model, "hook_seen", False),
                     getattr(model, "other_hook_seen", False))
+
+
+def _run_ablated(f) -> _Ablated | None:
+    """Run the student's function on the check's model with ``_ABLATE``'s channel, then on a fresh one
+    with ``_OTHER_CHANNEL`` (None if the first run returned None)."""
+    first = _run_once(f, _ABLATE[1])
+    if first is not None:
+        other = _run_once(f, _OTHER_CHANNEL)
+        first.other_outputs = None if other is None else other.outputs
+    return first
 
 
 def _by_hand(zero=None) -> torch.Tensor:
@@ -77,26 +90,32 @@ def _by_hand(zero=None) -> torch.Tensor:
         return zero("logits", model.head(model.flatten(F.max_pool2d(h, 2))))
 
 
-def _zeroed(where: str, dim: int = 1):
-    """A ``zero`` for ``_by_hand``: index ``_ABLATE``'s channel along ``dim`` of ``where``'s output set to 0."""
+def _zeroed(where: str, dim: int = 1, channel: int = _ABLATE[1]):
+    """A ``zero`` for ``_by_hand``: index ``channel`` along ``dim`` of ``where``'s output set to 0."""
     def zero(name, h):
         if name == where:
             h = h.clone()
-            h.select(dim, _ABLATE[1]).zero_()
+            h.select(dim, channel).zero_()
         return h
     return zero
 
 
-def _outputs_close(answer, reference) -> bool:
-    outputs = getattr(answer, "outputs", None)
+def _outputs_close(answer, reference, which: str = "outputs") -> bool:
+    outputs = getattr(answer, which, None)
     return (isinstance(outputs, torch.Tensor) and outputs.shape == reference.shape
             and torch.allclose(outputs.detach().double(), reference.double(), rtol=1e-5, atol=1e-6))
 
 
+def _other_channel_right(answer) -> bool:
+    """The second run, asked for ``_OTHER_CHANNEL``, zeroed that channel."""
+    return _outputs_close(answer, _by_hand(_zeroed("block.0", channel=_OTHER_CHANNEL)), "other_outputs")
+
+
 def _ablated_right(answer, expected, objects) -> bool:
-    """The outputs with the channel zeroed by a forward hook, no hook left, the weights as they were."""
+    """The outputs with the channel zeroed by a forward hook, no hook left, the weights as they were,
+    and the other channel zeroed when asked for it."""
     return (_outputs_close(answer, expected) and answer.hooks_left == 0 and not answer.weights_changed
-            and answer.hooked)
+            and answer.hooked and _other_channel_right(answer))
 
 
 def _kept_value(drop: nn.Dropout) -> float:
@@ -248,6 +267,18 @@ def _computes_as_given(model, images) -> bool:
         return not ran  # neither order runs: nothing to compare against
 
 
+def _registered_or_undefined(cls, images) -> tuple[int | None, tuple]:
+    """``_registered``, or (None, an ``_Undefined``) when the class uses a name not defined (yet)."""
+    try:
+        return _registered(cls, images)
+    except NameError as error:  # after a restart, ConvBlock's cell not run again; or a misspelt name
+        return None, _Undefined(f"NameError: {error}")
+
+
+class _Undefined(str):
+    """What ``_registered_or_undefined`` returns instead of a shape when the class uses an undefined name."""
+
+
 class _ModuleListArgs(str):
     """What ``_registered`` returns instead of a shape when nn.ModuleList got the blocks one by one."""
 
@@ -392,6 +423,14 @@ EXERCISES = {
              "The right outputs, but your hook is still on the model: every later call would zero the "
              "channel too. Keep the handle register_forward_hook returns and call handle.remove() before "
              "returning (in a finally, so that it goes even if the forward raises)."),
+            (lambda a, e, o: _outputs_close(a, e) and _outputs_close(a, e, "other_outputs"),
+             f"Right for channel {_ABLATE[1]}, but asked for channel {_OTHER_CHANNEL} your function zeroes "
+             f"channel {_ABLATE[1]} again: it zeroes the same channel whatever `channel` is. Index the output "
+             "with the argument, output[:, channel]."),
+            (lambda a, e, o: _outputs_close(a, e),
+             f"Right for channel {_ABLATE[1]}, but asked for channel {_OTHER_CHANNEL} (on a fresh model) your "
+             "function gives other outputs than that channel zeroed: does it use `channel` and `layer_name` "
+             "as given, and leave nothing behind between calls?"),
         ),
     ),
     "08.2": Exercise(
@@ -469,11 +508,15 @@ EXERCISES = {
     ),
     "08.4": Exercise(
         expected=lambda images: (_list_cnn_count(), (len(images), 10)),
-        run=lambda cls, images: _registered(cls, images),
+        run=lambda cls, images: _registered_or_undefined(cls, images),
         unanswered=lambda cls, objects: _untouched(cls),
         form="the fixed class",
         same=lambda answer, expected, objects: answer == expected,
         mistakes=(
+            (lambda a, e, o: isinstance(a[1], _Undefined),
+             "Your class uses a name that is not defined (a NameError): after a restart, run section 2's "
+             "cell that defines ConvBlock first, then this cell again. If that cell has run, check the "
+             "spelling of the names in your class."),
             (lambda a, e, o: isinstance(a[1], _ModuleListArgs),
              "Building your class raised a TypeError: nn.ModuleList takes one iterable, not the modules "
              "one by one. Put the blocks in a list: nn.ModuleList([block_a, block_b])."),
