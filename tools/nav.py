@@ -47,7 +47,7 @@ from lenetlab.tables import (begin, guide_exercises, guide_links, guide_memory, 
                              replace_between)
 
 COLAB_TAG = "colab-setup"
-CLOSING_REMINDER = ("Before the next notebook: save your work (Binder: *File → Download*; Colab: *File → Save a copy "
+CLOSING_REMINDER = ("When you finish a notebook: save your work (Binder: *File → Download*; Colab: *File → Save a copy "
                     "in Drive*), then *Kernel → Shut Down Kernel*: every open kernel keeps its memory, and Binder "
                     "gives 1–2 GB for all of them.")
 INDEX_LINK = "../README.md#the-notebooks"  # from a notebook in notebooks/ to the README's map
