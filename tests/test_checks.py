@@ -1451,6 +1451,22 @@ def test_05_3_counts_the_entries_relu_and_max_pool_let_through(answer, ok, said_
     assert said_ in said(capsys)
 
 
+@pytest.mark.parametrize("answer, ok, said_", [([0.6, -0.8, 0.2], True, "right"),
+                                               (torch.tensor([[3 / 5, 1 / 5 - 1, 1 / 5]]), True, "right"),
+                                               ([-0.6, 0.8, -0.2], False, "signs are flipped"),
+                                               ([0.6, 0.2, 0.2], False, "the softmax alone"),
+                                               ([-0.4, 0.2, 0.2], False, "class 0's entry"),
+                                               ([1 / 3, -2 / 3, 1 / 3], False, "as if the logits were equal"),
+                                               ([0.6, -0.8, 0.3], False, "do not sum to 0"),
+                                               ([0.6, -0.8], False, "Give 3 numbers"),
+                                               ("0.6", False, "First p")])
+def test_05_5_predicts_cross_entropys_gradient_and_names_the_sign_slip(answer, ok, said_, capsys):
+    checks._wrong_tries.clear()
+    z, label = torch.tensor([[math.log(3), 0.0, 0.0]]), torch.tensor([1])  # the notebook's digit
+    assert checks.check("05.5", answer, z=z, label=label) is ok
+    assert said_ in said(capsys)
+
+
 def _lesson02_class(name: str, source: str):
     namespace = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}
     exec(source, namespace)

@@ -300,6 +300,25 @@ def _is(scale):
     return test
 
 
+def _ce_grad(z, label):
+    """∂L/∂z of nn.CrossEntropyLoss for exercise 5's one digit, by autograd: its 3 entries."""
+    z = z.detach().double().requires_grad_()
+    return torch.autograd.grad(F.cross_entropy(z, label), z)[0][0]
+
+
+def _flat(answer) -> torch.Tensor:
+    return torch.as_tensor(answer, dtype=torch.float64).flatten()
+
+
+def _near(answer, value) -> bool:
+    a = _flat(answer)
+    return a.shape == value.shape and bool(torch.allclose(a, value.double(), atol=1e-3))
+
+
+def _p(z) -> torch.Tensor:
+    return F.softmax(z.double(), dim=1)[0]
+
+
 EXERCISES = {
     "05.1": Exercise(
         expected=lambda: _layer_grads(),
@@ -429,5 +448,28 @@ EXERCISES = {
                   (lambda a, e, o: _first_holds_the_earlier_step(a, o),
                    "The later gradients are right, the first is not: your first backward() added onto the "
                    "gradient the network arrived with. Make sure .grad is clear before each batch's backward()."),),
+    ),
+    "05.5": Exercise(
+        expected=lambda z, label: _ce_grad(z, label),
+        same=lambda a, e, o: _near(a, e),
+        form="3 numbers, a list or a tensor",
+        hints=("Section 6: for one digit, ∂L/∂z = p − onehot(label), with p the softmax of the logits. "
+               "First p: what is exp(ln 3)?",
+               "exp(ln 3) = 3 and exp(0) = 1, so p = [3, 1, 1] / 5. Then subtract 1 at the label's entry "
+               "(class 1, the second)."),
+        mistakes=((lambda a, e, o: _flat(a).numel() != 3,
+                   "Give 3 numbers, one per logit: the gradient has the shape of z's row."),
+                  (lambda a, e, o: _near(a, -e),
+                   "Your signs are flipped: that is onehot − p. Raising the label's logit lowers the loss "
+                   "−log p_label, so ∂L/∂z at the label is negative."),
+                  (lambda a, e, o: _near(a, _p(o["z"])),
+                   "That is p, the softmax alone. The gradient is p − onehot: 1 comes off the label's entry."),
+                  (lambda a, e, o: _near(a, _p(o["z"]) - F.one_hot(torch.tensor(0), 3)),
+                   "You took 1 off class 0's entry. The label is 1: the second entry, counting from 0."),
+                  (lambda a, e, o: _near(a, torch.full((3,), 1 / 3) - F.one_hot(o["label"][0], 3)),
+                   "Your p is [1/3, 1/3, 1/3], as if the logits were equal. They are not: exp(ln 3) = 3, "
+                   "so class 0 is three times as likely as each other class."),
+                  (lambda a, e, o: abs(float(_flat(a).sum())) > 1e-3,
+                   "Your numbers do not sum to 0. p sums to 1 and onehot sums to 1, so p − onehot sums to 0."),),
     ),
 }

@@ -84,4 +84,14 @@ ATTEMPTS = {
             '        grads.append(net.conv1.bias.grad.tolist())\n'
             '    return grads'),
     },
+    "05.5": {
+        "kind": "predict",
+        "title": "cross-entropy's push",
+        "minutes": 3,
+        "misconception": "flips the sign, giving onehot − p: raising the label's logit lowers the loss, so the "
+                         "gradient at the label is negative",
+        "wrong": 'ex5_grad = [-0.6, 0.8, -0.2]',
+        "right": 'ex5_grad = [0.6, -0.8, 0.2]',
+        "alternative": 'ex5_grad = torch.tensor([3 / 5, 1 / 5 - 1, 1 / 5])',
+    },
 }
