@@ -1,5 +1,6 @@
 """tools/nav.py: navigation cells, slide metadata, the README map and the guide tables."""
 import json
+import math
 import re
 import subprocess
 import sys
@@ -491,3 +492,19 @@ def test_the_readme_total_names_the_core_path_first_then_everything():
         f"about {tables.hours(total)} with every optional section and exercise")
     del timings["notebooks"]["00_a"]
     assert "not measured yet" in tables.readme_total(lessons, timings)
+
+
+def test_a_plan_row_can_leave_named_exercises_as_homework():
+    """"all except 02.5": the core path and every exercise but 02.5, whose minutes are left out."""
+    lessons = [notebooks.read_notebook(p) for p in REAL]
+    timings = minutes.load_timings(ROOT)
+    m = minutes.minutes(next(nb for nb in lessons if nb.number == "02"), timings)
+    rows, total, _ = tables.plan_schedule([("02", plans.EXCEPT + "02.5", "n")], lessons, timings)
+    left = minutes.registry_minutes()["02.5"]
+    assert left >= 10 and total == math.ceil(m["run"] + m["core_read"] + m["core_code"] + m["exercises"] - left)
+    assert total < m["core_and_exercises"] and "02.5 as homework" in rows[0][0]
+    by_number = {nb.number: nb for nb in lessons}
+    for plan, items in plans.PLANS.items():  # every exercise a plan leaves as homework exists
+        for key, mode, _ in items:
+            if isinstance(mode, str) and mode.startswith(plans.EXCEPT):
+                assert set(mode[len(plans.EXCEPT):].split(", ")) <= set(by_number[key].exercise_ids), (plan, key)

@@ -2,12 +2,14 @@
 
 Each plan is a list of ``(notebook number, mode, note)`` and ``("break", minutes, note)``.
 Modes: "all" = the core path and every exercise in class (Going-deeper sections left for
-later); "core" = the core path in class (read and run, code included), exercises as homework; "demo" = you run it on the projector and talk it through (run
+later); "all except 02.5" = the same with the named exercises (comma-separated) left as homework;
+"core" = the core path in class (read and run, code included), exercises as homework; "demo" = you run it on the projector and talk it through (run
 + reading time), students rerun it afterwards. The minutes come from docs/timings.json and the
 notebooks themselves (lenetlab.minutes); lenetlab.tables lays the plans out.
 """
 from __future__ import annotations
 
+EXCEPT = "all except "  # the mode prefix that leaves some exercises as homework
 SAVE_NOTE = ("Before it: *File → Download* the open notebook (Binder ends a session idle for 10 minutes; "
              "a sleeping laptop can lose unsaved work).")
 PLANS = {
@@ -37,7 +39,7 @@ PLANS = {
                        "so one sweep down reaches every parameter."),
         ("05", "core", "§3 pause: of ∂L/∂r3's 6400 entries, how many are nonzero? 1600, one per window (why only 1079 "
                        "pass the ReLU gate: exercise 3, and the cell after it). §5 in one sentence: a central difference in float64 "
-                       "matches autograd to 6 digits or more, float32 not even at its rule-of-thumb ε (4·10⁻³); in practice, "
+                       "matches autograd to 6 digits or more, float32 misses at ε = 10⁻⁶ (a larger ε rescues it only where no kink is near, as on fc3.bias, where the MSE is quadratic: Going deeper, *No good ε for float32*); in practice, "
                        "`gradcheck`, which passes |a − b| ≤ 10⁻⁵ + 10⁻³·|b|. §6: derive p − onehot, then the push "
                        "table's last column (confidently wrong ÷ unsure): cross-entropy's push holds (×1.1), the MSE's "
                        "falls about 1000× (×0.001) for this logit-10 digit, because it follows p_label (§6's plot sweeps "
@@ -58,7 +60,8 @@ PLANS = {
                        "together as the note in 00 says; then exercises 00.2 (`first_batch`) and 00.3 while the room "
                        "catches up. 00.2 must come before 01 §4, which shows its answer."),
         ("01", "all", ""),
-        ("02", "all", "02.5 (15 min) is for fast students. Short of time: stop after 02.3 (02.1–02.3 in class); 02.4 and 02.5 as homework."),
+        ("02", EXCEPT + "02.5", "02.5 (15 min) is for fast students while the room finishes 02.4. Short of time: stop after "
+                                "02.3 (02.1–02.3 in class); 02.4 as homework too."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("03", "all", ""),
         ("04", "all", ""),

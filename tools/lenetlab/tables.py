@@ -11,9 +11,9 @@ import math
 import posixpath
 import re
 
-from lenetlab.minutes import minutes
+from lenetlab.minutes import minutes, registry_minutes
 from lenetlab.notebooks import Notebook, NavError
-from lenetlab.plans import PLAN_LIMITS, PLANS
+from lenetlab.plans import EXCEPT, PLAN_LIMITS, PLANS
 from lenetlab.settings import (BINDER_BADGE, BRANCH, COLAB_BADGE, LEARNER_DIR, REPO, STUDENT_BRANCH,
                                binder_url, colab_url, github_url, learner_path, nbgitpuller_url, repo_url,
                                student_folder)
@@ -254,6 +254,12 @@ def plan_schedule(items: list, notebooks: list[Notebook], timings: dict) -> tupl
         if mode == "demo":
             how, mins = (" (demonstrated: you run it on the projector and talk its core path through)",
                          math.ceil(m["run"] + m["core_read"]))
+        elif mode.startswith(EXCEPT):  # "all except 02.5": every exercise in class but those named
+            left = [i for i in mode[len(EXCEPT):].split(", ") if i in nb.exercise_ids]  # tests: all exist
+            per, each = timings["minutes_per_exercise"], registry_minutes()
+            kept = m["exercises"] - sum(each.get(i) or per for i in left)
+            how = f" (exercises in class; {', '.join(left)} as homework)"
+            mins = math.ceil(m["run"] + m["core_read"] + m["core_code"] + kept)
         else:
             how = ("" if not nb.exercises else " (exercises in class)" if mode == "all"
                    else " (exercises as homework)")
