@@ -309,7 +309,7 @@ def _my_linear_keyed(cls) -> bool:
         stage = _stage[0]
         _step_misses[stage] = _step_misses.get(stage, 0) + 1
         _HINTS[0] = (_STRONGER[stage] if _step_misses[stage] >= 2
-                     else f"Fix what the message names ({_STEP[stage]} of the prompt), then run the cell again.")
+                     else f"Fix what the message names (the prompt's {_STEP[stage]}), then run the cell again.")
         raise
     except Exception:  # the student's code raised: the generic hint
         _HINTS[0] = _FIRST_HINT
