@@ -1810,9 +1810,19 @@ def test_04_4_jacobian_and_jacrev_are_refused_and_a_28x28_row_passes(capsys):
         (grad,) = torch.autograd.grad(net(leaf)[0, i], leaf)
         return grad[0, 0]
 
-    for route in (by_jacobian, by_jacrev_imported, by_vmap_of_vjp):
+    def by_batched_grad(net, x, i):  # one autograd.grad call, but a batch of one-hot v's: every row
+        leaf = x.clone().requires_grad_()
+        (rows,) = torch.autograd.grad(net(leaf), leaf, torch.eye(10).reshape(10, 1, 10), is_grads_batched=True)
+        return rows[i]
+
+    def by_batched_grad_positional(net, x, i):
+        leaf = x.clone().requires_grad_()
+        return torch.autograd.grad(net(leaf), leaf, torch.eye(10).reshape(10, 1, 10), None, False, False, False, True)[0][i]
+
+    for route in (by_jacobian, by_jacrev_imported, by_vmap_of_vjp, by_batched_grad, by_batched_grad_positional):
         assert not checks.check("04.4", route)
-        assert "jacobian, jacrev and jacfwd" in said(capsys)
+        out = said(capsys)
+        assert "jacobian, jacrev and jacfwd" in out and "is_grads_batched" in out, out
     assert checks.check("04.4", by_autograd_grad)
     assert torch.autograd.functional.jacobian.__name__ == "jacobian" and jacrev.__name__ == "jacrev"
     assert torch.func.vmap.__name__ == "vmap" and torch.vmap is torch.func.vmap

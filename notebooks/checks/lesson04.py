@@ -124,8 +124,11 @@ def _refusing(f, targets, why: str):
 
 
 def _counted(original, calls: list, limit: int, why: str):
-    """``original``, counting its calls in ``calls[0]``: the call after the ``limit``-th raises Refused(why)."""
+    """``original``, counting its calls in ``calls[0]``: the call after the ``limit``-th raises Refused(why),
+    and so does a call with is_grads_batched (one call, but every row: Refused(_ROW_REFUSED))."""
     def counted(*args, **kwargs):
+        if kwargs.get("is_grads_batched") or (len(args) > 7 and args[7]):  # autograd.grad: a batch of v's, every row
+            raise Refused(_ROW_REFUSED)
         calls[0] += 1
         if calls[0] > limit:
             raise Refused(why)
@@ -137,7 +140,7 @@ def _counted(original, calls: list, limit: int, why: str):
 _WALK_REFUSED = ("The exercise asks you to walk next_functions yourself: your function called "
                  "backward, autograd.grad or graph_figures.")
 _ROW_REFUSED = ("The exercise asks for one row: jacobian, jacrev and jacfwd compute the whole "
-                "Jacobian, and so does vmap over its rows.")
+                "Jacobian, and so do vmap over its rows and autograd.grad(..., is_grads_batched=True).")
 _ROW_ONE_BACKWARD = ("Your function called backward or autograd.grad more than once for one row: one call "
                      "is enough. Which v makes v J that row?")
 _ROW_MANY_FORWARDS = ("Your function ran net on more than 2 images for one row (finite differences, or forward "
