@@ -2851,6 +2851,26 @@ def test_06_4_one_epoch_in_g_order_passes_and_each_mistake_is_named(capsys):
         assert named in said(capsys)
 
 
+def test_06_4_a_summed_loss_is_named(capsys):
+    import torch.nn.functional as F
+
+    def train_epoch(net, x, y, lr, g):
+        losses = []
+        for batch in torch.randperm(len(x), generator=g).split(16):
+            net.zero_grad()
+            loss = F.cross_entropy(net(x[batch]), y[batch], reduction="sum")
+            loss.backward()
+            with torch.no_grad():
+                for p in net.parameters():
+                    p -= lr * p.grad
+            losses.append(loss.item())
+        return losses
+    checks._wrong_tries.clear()
+    said(capsys)
+    assert checks.check("06.4", train_epoch) is False
+    assert "16 times its mean" in said(capsys)
+
+
 def test_06_4_a_shuffle_without_g_is_refused_and_is_not_a_wrong_try(capsys):
     checks._wrong_tries.clear()
     assert checks.check("06.4", _06_4_epoch(order="randperm(len(x))")) is False

@@ -296,13 +296,14 @@ def _epoch_problem() -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
 _EPOCH_LR, _EPOCH_SEED = 0.5, 4
 
 
-def _reference_epoch(order: str = "shuffled", clear: bool = True, size: int = 16) -> torch.Tensor:
+def _reference_epoch(order: str = "shuffled", clear: bool = True, size: int = 16, summed: bool = False) -> torch.Tensor:
     """The weights after one epoch of section 2's step on batches of 16: in the order
     ``torch.randperm(64, generator=g)`` gives ("shuffled", right), the order a shuffling DataLoader
     drawing from g gives ("dataloader"), in index order ("in order"), one
     step on all 64 points ("one batch") or four steps each on all 64 ("whole data"); the gradients
-    cleared before each backward() (right) or never; in batches of ``size`` (16, right)."""
-    return _epoch_run(order, clear, size)[0]
+    cleared before each backward() (right) or never; in batches of ``size`` (16, right); each step on
+    the batch's mean loss (right) or, ``summed``, on its sum."""
+    return _epoch_run(order, clear, size, summed)[0]
 
 
 def _reference_losses() -> list[float]:
@@ -310,7 +311,8 @@ def _reference_losses() -> list[float]:
     return _epoch_run()[1]
 
 
-def _epoch_run(order: str = "shuffled", clear: bool = True, size: int = 16) -> tuple[torch.Tensor, list[float]]:
+def _epoch_run(order: str = "shuffled", clear: bool = True, size: int = 16,
+               summed: bool = False) -> tuple[torch.Tensor, list[float]]:
     model, x, y = _epoch_problem()
     losses = []
     g = torch.Generator().manual_seed(_EPOCH_SEED)
@@ -322,7 +324,7 @@ def _epoch_run(order: str = "shuffled", clear: bool = True, size: int = 16) -> t
     for batch in batches:
         if clear:
             model.zero_grad()
-        loss = F.cross_entropy(model(x[batch]), y[batch])
+        loss = F.cross_entropy(model(x[batch]), y[batch], reduction="sum" if summed else "mean")
         loss.backward()
         losses.append(loss.item())
         with torch.no_grad():
@@ -332,7 +334,7 @@ def _epoch_run(order: str = "shuffled", clear: bool = True, size: int = 16) -> t
 
 
 def _epoch_result(train_epoch) -> torch.Tensor:
-    """The weights after the student's ``train_epoch(net, x, y, lr, g)`` on the check's problem;
+    """The weights after the student's ``train_epoch(net, x, y, lr, generator)`` on the check's problem;
     refused if it never draws from ``g`` (its order could not be repeated) or returns no losses."""
     _refusal_hint.clear()
     model, x, y = _epoch_problem()
@@ -342,8 +344,8 @@ def _epoch_result(train_epoch) -> torch.Tensor:
     if torch.equal(g.get_state(), torch.Generator().manual_seed(_EPOCH_SEED).get_state()) \
             and not torch.equal(_weights(model), _weights(_epoch_problem()[0])) \
             and not any(_close(_weights(model), _reference_epoch(order)) for order in unshuffled):
-        raise _refuse("Your epoch never drew from the generator g, so its order cannot be repeated.",
-                      "Pass it to the shuffle: torch.randperm(len(x), generator=g).")
+        raise _refuse("Your epoch never drew from the generator, so its order cannot be repeated.",
+                      "Pass it to the shuffle: torch.randperm(len(x), generator=generator).")
     if not (isinstance(losses, list) and losses and all(isinstance(v, float) for v in losses)):
         if isinstance(losses, list) and losses and all(isinstance(v, torch.Tensor) for v in losses):
             raise _refuse("Your train_epoch returned a list of tensors: keep `return losses`, but append the "
@@ -493,9 +495,9 @@ EXERCISES = {
         expected=lambda: _reference_epoch(),
         run=lambda train_epoch: _epoch_result(train_epoch),
         form="a function that trains net in place for one epoch",
-        mismatch="your train_epoch runs, but the weights it produces differ from one epoch of batches of 16 in g's order.",
+        mismatch="your train_epoch runs, but the weights it produces differ from one epoch of batches of 16 in generator's order.",
         rtol=1e-4, atol=1e-6,
-        hints=_Hints("06.4", ("An epoch, as in section 5: shuffle with torch.randperm(len(x), generator=g), split that "
+        hints=_Hints("06.4", ("An epoch, as in section 5: shuffle with torch.randperm(len(x), generator=generator), split that "
                               "order into batches of 16, and on each take section 3's step, with x[batch] and "
                               "y[batch] in place of all the data.",
                               "Print len(losses): 64 points in batches of 16 make 4 steps. Then compare your loop "
@@ -503,10 +505,10 @@ EXERCISES = {
                               "each on the batch's mean loss (cross_entropy's default).")),
         mistakes=((lambda a, e, o: _close(a, _reference_epoch("in order")),
                    "You took the batches in index order, 0–15, 16–31, …: shuffle first, "
-                   "torch.randperm(len(x), generator=g), then split that order."),
+                   "torch.randperm(len(x), generator=generator), then split that order."),
                   (lambda a, e, o: _close(a, _reference_epoch("dataloader")),
-                   "You shuffled with a DataLoader: it draws a seed from g before its own randperm, so its "
-                   "order differs. Use torch.randperm(len(x), generator=g).split(16)."),
+                   "You shuffled with a DataLoader: it draws a seed from generator before its own randperm, so its "
+                   "order differs. Use torch.randperm(len(x), generator=generator).split(16)."),
                   (lambda a, e, o: any(_close(a, _reference_epoch(size=size)) for size in (1, 2, 4, 8, 32)),
                    "Your batches are not 16 points each: 64 points in batches of 16 make 4 steps. Split the "
                    "shuffled order into batches of 16."),
@@ -514,6 +516,9 @@ EXERCISES = {
                    "You took one step on all 64 points: split the shuffled order into batches of 16 and step on each."),
                   (lambda a, e, o: _close(a, _reference_epoch("whole data")),
                    "Each of your steps used all the points: index the data with the batch, x[batch] and y[batch]."),
+                  (lambda a, e, o: _close(a, _reference_epoch(summed=True)),
+                   "Your loss is the batch's sum, 16 times its mean, so each step is 16 times too large. "
+                   "Keep cross_entropy's default, the mean over the batch."),
                   (lambda a, e, o: _close(a, _reference_epoch(clear=False)),
                    "Your gradients pile up from batch to batch: backward() adds to .grad, so zero_grad() "
                    "before each backward()."),

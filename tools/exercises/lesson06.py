@@ -93,7 +93,7 @@ ATTEMPTS = {
             "    losses.append(loss.item())"),
         "right": (
             "losses = []\n"
-            "order = torch.randperm(len(x), generator=g)\n"
+            "order = torch.randperm(len(x), generator=generator)\n"
             "for k in range(0, len(x), 16):\n"
             "    rows = order[k:k + 16]\n"
             "    net.zero_grad()\n"
@@ -106,7 +106,7 @@ ATTEMPTS = {
         "alternative": (
             "losses = []\n"
             "optimizer = torch.optim.SGD(net.parameters(), lr=lr)\n"
-            "for batch in torch.randperm(len(x), generator=g).split(16):\n"
+            "for batch in torch.randperm(len(x), generator=generator).split(16):\n"
             "    optimizer.zero_grad()\n"
             "    loss = F.cross_entropy(net(x[batch]), y[batch])\n"
             "    loss.backward()\n"
