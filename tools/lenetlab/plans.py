@@ -68,8 +68,9 @@ PLANS = {
         ("break", 30, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
         ("05", "all", "Start with exercise 1 (a leaky ReLU's backward): it puts §2–§3 together."),
-        ("06", "all", "Going deeper: start from its map; for the full day take the three marked ★ (momentum on the bowl, "
-                      "counted; noise floors and schedules; Adam's step, weight decay and too large a rate)."),
+        ("06", "all", "Going deeper: start from its map; give the three marked ★ (momentum on the bowl, counted; noise "
+                      "floors and schedules; Adam's step, weight decay and too large a rate) as homework: the "
+                      "52 minutes hold the core and the exercises."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
         ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector with the 9-minute running "
