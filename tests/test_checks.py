@@ -3699,10 +3699,13 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
     assert "as stored in the grid" in capsys.readouterr().out
     assert not checks.check("00.1", 185 / 256, image=image)
     assert "how many different values" in capsys.readouterr().out
-    for by_256 in (0.7227, 0.723, 0.72):  # 185 / 256 = 0.72266 to 4, 3 and 2 decimals
+    for by_256 in (0.7227, 0.723):  # 185 / 256 = 0.72266 to 4 and 3 decimals
         assert not checks.check("00.1", by_256, image=image)
         out = capsys.readouterr().out
         assert "how many different values" in out and "Right division" not in out, (by_256, out)
+    assert not checks.check("00.1", 0.72, image=image)  # 185 / 256 rounded, and 185 / 255 cut short
+    out = capsys.readouterr().out
+    assert "Too few decimals" in out and "how many different values" not in out and "Right division" not in out
     assert checks.check("00.1", 0.7255, image=image)
     for short in (0.725, 0.73):  # the right division, to 3 or 2 decimals
         assert not checks.check("00.1", short, image=image)
@@ -3782,7 +3785,9 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
     import numpy as np
     from torchvision.transforms.functional import to_tensor
     rng = np.random.default_rng(0)
-    dataset = [(Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)), i % 10) for i in range(10)]
+    dataset = [(Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)), i % 10) for i in range(16)]
+    # the check starts 7 images later: #9 is its third, and its brightest pixel is 199, not 255
+    dataset[9] = (Image.fromarray(rng.integers(0, 200, (28, 28), dtype=np.uint8)), 9)
 
     def right(d, k):
         return torch.stack([to_tensor(d[i][0]) for i in range(k)])
@@ -3795,12 +3800,14 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
              "hold k images": lambda d, k: right(d, 3),
              "not float32": lambda d, k: right(d, k).double(),
              "not return a tensor": lambda d, k: [to_tensor(d[i][0]) for i in range(k)],
+             "not the labels": lambda d, k: (right(d, k), torch.tensor([d[i][1] for i in range(k)])),
              "not the first k images": lambda d, k: right(d[1:], k),  # off by one
              "another factor": lambda d, k: right(d, k) * 255 / 256,
              "shifted or scaled": lambda d, k: (right(d, k) - 0.1307) / 0.3081,
              "whole numbers above 1": lambda d, k: right(d, k) * 255,
              "transposed": lambda d, k: right(d, k).transpose(2, 3),
              "inverted": lambda d, k: 1 - right(d, k),
+             "its own brightest pixel": lambda d, k: right(d, k) / right(d, k).amax(dim=(1, 2, 3), keepdim=True),
              "not a fixed number": lambda d, k: right(d, 5)}  # ignores k: right only for the check's first k
     for words, attempt in wrong.items():
         assert not checks.check("00.2", attempt, dataset=dataset)
@@ -3823,7 +3830,7 @@ def test_00_3_which_expressions_raise_names_each_slip(capsys):
     capsys.readouterr()
     named = {(True, False, True): "(a), `W @ ex3_x.T + b.unsqueeze(1)`", (False, True, True): "(b), `ex3_x @ W.T + b`",
              (False, False, False): "(c), `W @ ex3_x.T + b`", (True, True, False): "(a), `W @ ex3_x.T + b.unsqueeze(1)`",
-             ("a", "c"): "one True or False per expression"}
+             ("a", "c"): "one True or False per expression", (None, None, None): "one True or False per expression"}
     for answer, words in named.items():
         assert not checks.check("00.3", answer, x=x, W=W, b=b)
         out = capsys.readouterr().out
@@ -3840,8 +3847,8 @@ def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():
 
     class Digits:
         def __init__(self):
-            self.data = torch.arange(8 * 28 * 28).reshape(8, 28, 28).remainder(256).to(torch.uint8)
-            self.targets = torch.arange(8)
+            self.data = torch.arange(16 * 28 * 28).reshape(16, 28, 28).remainder(256).to(torch.uint8)
+            self.targets = torch.arange(16)
 
         def __len__(self):
             return len(self.data)
@@ -3858,8 +3865,8 @@ def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():
         return d.data[:k].unsqueeze(1).float() / 255
 
     assert checks.check("00.2", by_data, dataset=dataset)
-    assert seen[0] is not dataset and torch.equal(seen[0].data, dataset.data[3:])
-    assert torch.equal(dataset.data, before) and len(dataset) == 8  # the passed dataset is unchanged
+    assert seen[0] is not dataset and torch.equal(seen[0].data, dataset.data[7:])
+    assert torch.equal(dataset.data, before) and len(dataset) == 16  # the passed dataset is unchanged
 
 
 def test_00_section2_names_a_library_that_is_not_installed(monkeypatch):

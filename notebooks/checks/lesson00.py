@@ -8,15 +8,17 @@ to every digit) is refused with a hint.
 on a copy of the dataset the cell passes that starts a few images later (so a function reading a global dataset fails), against
 ``to_tensor`` and ``torch.stack``; the batch must be float32, as a network's weights are.
 A batch of the right shape, type and range but other values is named: other images (a global
-dataset, an off-by-one start), the right images transposed, inverted or scaled by another factor.
+dataset, an off-by-one start), the right images transposed, inverted, scaled by another factor, or each
+divided by its own brightest pixel (the check's first batch holds training image #10, whose brightest is 254).
 
 00.3: which of ``W @ x.T + b.unsqueeze(1)``, ``x @ W.T + b`` and ``W @ x.T + b`` raise, for the notebook's ``W`` (3, 4),
 ``b`` (3,) and ``x`` (5, 4), computed by running them on those objects. A predict exercise: each
-wrong verdict gets a hint naming its expression, (a) first; letters instead of True/False are named.
+wrong verdict gets a hint naming its expression, (a) first; letters or None instead of True/False are named.
 """
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import torch
@@ -96,6 +98,13 @@ def _rounds_to(value):
     return lambda a, e, o: _near(value)(a, e, o) or _rounded(a, value(o["image"]))
 
 
+def _two_ways(a, e, objects) -> bool:
+    """The pixel divided by 256 rounded to 2 decimals, which is also the pixel divided by 255 cut
+    short (0.72 for 185: 0.72266 rounded, 0.72549 cut): too short to name either division."""
+    stored = _stored(objects["image"])
+    return _is_number(a) and float(a) == round(stored / 256, 2) == math.floor(stored / 255 * 100) / 100
+
+
 def _another_pixel(a, e, objects) -> bool:
     """The answer is another pixel of the image divided by 255, to 4 decimals: the right division."""
     if not _is_number(a):
@@ -112,7 +121,9 @@ def _close(a, e, *_) -> bool:
 BATCH_K = 5  # the k the check gives first_batch first: not one the student tried
 BATCH_K2 = 2  # then a second k: a function that ignores its k gives BATCH_K images again
 _IGNORES_K = "right for one k, not for another"
-SKIP = 3  # the check's dataset starts this many images later than the one the cell passes
+SKIP = 7  # the check's dataset starts this many images later than the one the cell passes: its first
+# BATCH_K images are training images #7 to #11, and #10's brightest pixel is 254, not 255, so dividing
+# each image by its own brightest pixel fails
 
 
 def _later(dataset):
@@ -162,6 +173,11 @@ def _whole(a) -> bool:
     return bool(torch.equal(a.double(), a.double().round()))
 
 
+def _own_brightest(a, e, o) -> bool:
+    """The right images, each divided by its own brightest pixel instead of by 255."""
+    return _other_images(a, e, o) and torch.allclose(a, e / e.amax(dim=(1, 2, 3), keepdim=True), atol=1e-6)
+
+
 def _other_images(a, e, o) -> bool:
     """Shape, dtype and range right, values not: other images than the first k of ``dataset``."""
     return (isinstance(a, torch.Tensor) and a.dtype == torch.float32 and a.shape == e.shape
@@ -181,6 +197,9 @@ EXERCISES = {
                "00, 01, 10 and 11, four whole numbers whose largest is 3. What is the largest for 8 bits?"),
         mistakes=((lambda a, e, o: isinstance(a, bool),
                    "expected a number, not True or False: give the tensor's value as a float."),
+                  (_two_ways,
+                   "Too few decimals to tell which number you divided by: two different divisions give this "
+                   "number to 2 decimals. Give 4 decimals, or type the division itself."),
                   (_rounds_to(lambda image: _stored(image) / 256),
                    "You divided by 256, how many different values one byte holds. The largest of them is "
                    "smaller: counting starts at 0."),
@@ -218,6 +237,9 @@ EXERCISES = {
         mistakes=((lambda a, e, o: isinstance(a, str) and a == _IGNORES_K,
                    f"Right for k = {BATCH_K}, but first_batch(dataset, {BATCH_K2}) is not the first {BATCH_K2} "
                    "images: use the argument k, not a fixed number."),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and _is_batch(a[0], e, o),
+                   "Your function returns a pair whose first item is the right batch: return only the images, "
+                   "not the labels."),
                   (lambda a, e, o: not isinstance(a, torch.Tensor),
                    "Your function does not return a tensor: `torch.stack` turns a list of tensors of one "
                    "shape into one tensor."),
@@ -246,6 +268,10 @@ EXERCISES = {
                   (lambda a, e, o: a.dtype != torch.float32 and torch.allclose(a.double(), e.double(), atol=1e-3),
                    "The values are right, but your tensor is not float32: a network's weights are float32, "
                    "and it refuses input of another float type."),
+                  (_own_brightest,
+                   "Right images, but each divided by its own brightest pixel: `to_tensor` divides every pixel "
+                   "by 255, the largest value one byte holds (section 3: test image #5's brightest pixel, 254, "
+                   "becomes 0.9961, not 1)."),
                   (lambda a, e, o: _other_images(a, e, o) and a.max() > 0
                    and torch.allclose(a / a.max(), e / e.max(), atol=1e-6),
                    "Right images, but scaled by another factor: `to_tensor` divides every pixel by 255, the "
@@ -267,7 +293,7 @@ EXERCISES = {
                "matches `b`'s sizes against the product's from the last one back: equal, or 1, which is stretched.",
                "`ex3_x.T` is (4, 5), so `W @ ex3_x.T` is (3, 5). In (a), `b.unsqueeze(1)` is (3, 1): compare "
                "sizes from the last one back, where a size of 1 is stretched. (b) is section 4's layer with 5 rows."),
-        mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and any(isinstance(v, str) for v in a),
+        mistakes=((lambda a, e, o: isinstance(a, (tuple, list)) and any(v is None or isinstance(v, str) for v in a),
                    "Give one True or False per expression, in the order (a), (b), (c): True if it raises "
                    "an error."),
                   (lambda a, e, o: _answers(a) and a[0] != e[0],
