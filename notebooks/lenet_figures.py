@@ -1,5 +1,6 @@
-"""Figures of 02_lenet: LeNet drawn from a real forward pass (every stage, ReLU and pooling); and
-00_start_here's digit beside a crop of its pixels written as numbers.
+"""Figures of 02_lenet: LeNet drawn from a real forward pass (every stage, ReLU and pooling), and
+its parameter and multiply-add shares as two bars; and 00_start_here's digit beside a crop of its
+pixels written as numbers.
 
 ``lenet_stages`` reads what a model does with ``helpers.record_forward``, the same record
 ``helpers.shape_trace`` reads, so the drawing and the shape table cannot disagree.
@@ -251,6 +252,33 @@ def draw_digit_crop(grid, rows: tuple[int, int], cols: tuple[int, int]):
     return left, right
 
 
+def draw_shares(params: dict[str, int], mults: dict[str, int]):
+    """Draw two stacked bars, one per count (``params``, ``mults``: layer name -> count), each
+    split by layer and scaled to 100 %; a segment over 7 % is labelled inside, and a bracket above
+    each bar marks ``conv1`` + ``conv2`` with their share, so the thin parameter sliver is labelled
+    too. Returns the figure. Introduced in 02_lenet §5.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 2.4))
+    for row, counts in enumerate((mults, params)):
+        total, left = sum(counts.values()), 0.0
+        for color, (name, count) in zip(OKABE_ITO, counts.items()):
+            share = 100 * count / total
+            ax.barh(row, share, left=left, height=0.5, color=color, edgecolor="white",
+                    label=name if row == 0 else None)
+            if share > 7:  # room for a label
+                ax.text(left + share / 2, row, f"{name}\n{share:.0f} %", ha="center", va="center", fontsize=8)
+            left += share
+        conv = 100 * sum(counts[name] for name in ("conv1", "conv2")) / total
+        ax.plot([0, conv], [row + 0.3] * 2, color="black", lw=1, ls="-")
+        ax.text(0, row + 0.33, f"conv1 + conv2: {conv:.0f} %", ha="left", va="bottom", fontsize=8)
+    ax.set_yticks([0, 1], ["multiply-adds", "parameters"])
+    ax.set(xlim=(0, 100), ylim=(-0.4, 1.65), xlabel="share of the total (%)")
+    ax.legend(ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return fig
+
+
 LENET_ALT = ("LeNet-5 drawn left to right from its real shapes: a 28x28 input, C1 6@28x28, S2 6@14x14, "
              "C3 16@10x10, S4 16@5x5, 400 flattened, C5 120, F6 84, OUTPUT 10; ReLU marked on C1, C3, "
              "C5 and F6 only.")
@@ -267,3 +295,7 @@ FAMILY_ALT = ("The three LeNets drawn one under the other on one scale, from the
               "convolutions and poolings: 576 features reach fc1 in TutorialNet, 400 in BlitzNet, "
               "192 in the Sequential.")
 """Alt text of 02_lenet's Going-deeper figure of the three tutorial LeNets."""
+
+SHARES_ALT = ("Two stacked bars, each split by layer and scaled to 100 %: conv1 and conv2 make 4 % of "
+              "LeNet's parameters but 86 % of its multiply-adds; fc1 holds 78 % of the parameters.")
+"""Alt text of 02_lenet §5's bars of the parameter and multiply-add shares."""

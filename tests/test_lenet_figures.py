@@ -178,3 +178,14 @@ def test_draw_digit_crop_boxes_the_crop_and_writes_its_pixels():
     assert [im.get_clim() for im in (left.images[0], right.images[0])] == [(0, 255), (0, 255)]
     assert list(right.get_yticks()) == [7, 8, 9, 10] and list(right.get_xticks()) == list(range(6, 22))
     assert right.get_title() == "grid[7:11, 6:22]: rows 7-10, columns 6-21"
+
+
+def test_draw_shares_labels_conv1_plus_conv2_in_both_bars():
+    net = helpers.LeNet()
+    params = {name: sum(p.numel() for p in getattr(net, name).parameters())
+              for name in ("conv1", "conv2", "fc1", "fc2", "fc3")}
+    mults = {"conv1": 117_600, "conv2": 240_000, "fc1": 48_000, "fc2": 10_080, "fc3": 840}
+    ax = lenet_figures.draw_shares(params, mults).axes[0]
+    assert "conv1 + conv2: 86 %" in texts(ax) and "conv1 + conv2: 4 %" in texts(ax)
+    assert "fc1\n78 %" in texts(ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["conv1", "conv2", "fc1", "fc2", "fc3"]
