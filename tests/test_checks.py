@@ -2310,6 +2310,26 @@ def test_03_1_refuses_a_convolution_under_any_name_and_names_a_wrong_shape(capsy
     assert "7 rows and 6 columns" in said(capsys)
 
 
+def test_03_1_names_a_missing_plus_one(capsys):
+    checks._wrong_tries.clear()
+
+    def no_plus_one(x, weight, bias, stride=1, padding=0):  # counts the moves, not the positions
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        k = weight.shape[-1]
+        rows, cols = (x.shape[1] - k) // stride, (x.shape[2] - k) // stride
+        out = torch.zeros(weight.shape[0], rows, cols)
+        for o in range(weight.shape[0]):
+            for i in range(rows):
+                for j in range(cols):
+                    out[o, i, j] = (x[:, i * stride:i * stride + k, j * stride:j * stride + k] * weight[o]).sum() + bias[o]
+        return out
+
+    assert not checks.check("03.1", no_plus_one)
+    assert "one row and one column short" in said(capsys)
+    assert not checks.check("03.1", no_plus_one)  # the second try names it too
+    assert "+ 1 counts the kernel's first position" in said(capsys)
+
+
 def test_03_1_names_a_square_image_assumption_that_raises(capsys):
     def square(x, weight, bias, stride=1, padding=0):  # W = H: the columns run past the image
         x = torch.nn.functional.pad(x, (padding,) * 4)

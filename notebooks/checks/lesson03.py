@@ -543,6 +543,8 @@ EXERCISES = {
             (lambda a, e, o: not _wrong_shape(a, e) and any(not t.is_floating_point() for t in a),
              "Your output tensor holds integers, so every number is cut to a whole one: make it with "
              "torch.zeros(...), which gives floats, or x.new_zeros(...)."),
+            (lambda a, e, o: _shape_is(a, e, lambda shape: (shape[0], shape[1] - 1, shape[2] - 1)),
+             "Every output is one row and one column short: the formula's + 1 counts the kernel's first position."),
             (lambda a, e, o: _FIRST_DIFFERENCE.test(a, e), _FIRST_DIFFERENCE),
             (lambda a, e, o: _wrong_shape(a, e),
              "Some output has the wrong shape. The check's image has 3 channels of 7 rows and 6 columns "
