@@ -29,7 +29,7 @@ PLANS = {
                        "`TutorialNet` cell without reading it (point only at its `view` line and the printed settings) "
                        "and skip §4.3 and its pause (nothing later needs them)."),
         ("03", "core", "§1–§10 as the note at its top plans them: two minutes with §7's explorer, "
-                       "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before §8's table. If slack remains, "
+                       "the pause's new net (`fc1` = 12 · 7 · 7 = 588) derived in pairs before running §8's two pause cells. If slack remains, "
                        "exercise 3.2 together (3 minutes)."),
         ("break", 10, SAVE_NOTE),
         ("04", "core", "Show §2's printed table beside `LeNet.forward`, not the loop; §3's figure is the drawing of the "
