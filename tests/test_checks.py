@@ -901,6 +901,11 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
         for piece in (slice(0, 1), slice(1, 4)):
             (torch.nn.MSELoss()(net(images[piece]), target[piece]) * len(images[piece]) / 4).backward()
 
+    def only_conv1_rescaled(net, images, target):  # unweighted halves, then one .grad patched
+        for half in (slice(0, 2), slice(2, 4)):
+            torch.nn.MSELoss()(net(images[half]), target[half]).backward()
+        net.conv1.weight.grad /= 2
+
     assert not checks.check("05.2", full_batch, net=net, images=images, target=target)
     out = said(capsys)
     assert "more than 2 digits at once" in out and "weighted" not in out, out  # told alone, not the ladder
@@ -917,6 +922,9 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
     assert not checks.check("05.2", retained_and_cleared, net=net, images=images, target=target)
     out = said(capsys)
     assert "went through both halves' forward passes" in out and out.count("Hint:") == 1, out
+    assert not checks.check("05.2", only_conv1_rescaled, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "another parameter's .grad is not" in out and out.count("Hint:") == 1, out
     assert checks.check("05.2", two_pieces, net=net, images=images, target=target)
     assert net.conv1.weight.grad is None  # the check worked on a copy
 

@@ -142,6 +142,9 @@ _NOT_TWO = "conv1.weight.grad was not filled by two backward() calls: the exerci
 _SHARED_GRAPH = ("A backward() went through both halves' forward passes (one loss of all 4 digits, kept with "
                  "retain_graph?): the exercise asks for one loss per half, each with its own backward(), and no "
                  "zero_grad() in between.")
+_ONLY_CONV1 = ("conv1.weight.grad is right, but another parameter's .grad is not: every .grad must equal the "
+               "4-digit loss's gradient. Weight each half's loss before its backward() instead of fixing one "
+               ".grad afterwards.")
 
 
 def _graph_walk() -> int:
@@ -152,9 +155,9 @@ def _graph_walk() -> int:
 
 def _in_two_pieces(two_pieces, net, images, target):
     """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``; or, when a
-    forward pass saw more than half the digits or the number of backward() calls was not two, the
-    message saying so (told alone, by its own hint, not the ladder's)."""
-    net = copy.deepcopy(net)
+    forward pass saw more than half the digits, the number of backward() calls was not two, or conv1.weight.grad
+    is right but another parameter's .grad is not, the message saying so (told alone, by its own hint, not the ladder's)."""
+    original, net = net, copy.deepcopy(net)
     net.zero_grad(set_to_none=True)
     batches, backwards, reached = [], [], {}  # reached: per graph walk, the forward passes it went through
 
@@ -176,6 +179,12 @@ def _in_two_pieces(two_pieces, net, images, target):
         return _ONE_BACKWARD if len(backwards) == 1 else _NOT_TWO
     if any(len(forwards) > 1 for forwards in backwards):
         return _SHARED_GRAPH
+    reference = copy.deepcopy(original)  # every parameter's gradient of the 4-digit loss
+    reference.zero_grad(set_to_none=True)
+    nn.MSELoss()(reference(images), target).backward()
+    if _same_grad(net.conv1.weight.grad, reference.conv1.weight.grad) and not all(
+            _same_grad(p.grad, r.grad) for p, r in zip(net.parameters(), reference.parameters())):
+        return _ONLY_CONV1
     return net.conv1.weight.grad
 
 
@@ -390,7 +399,7 @@ EXERCISES = {
                "backward() adds each piece's gradient into .grad: by what must each half's loss be "
                "weighted so that the two add up to the gradient of the mean over all 40?"),
         mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # a refused route, told alone
-                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO, _SHARED_GRAPH)),
+                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO, _SHARED_GRAPH, _ONLY_CONV1)),
                   (_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
                              "adds its half's gradient: compare what the 4-digit loss averages over with what "
                              "each half's loss averages over."),
