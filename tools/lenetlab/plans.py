@@ -39,11 +39,12 @@ PLANS = {
                        "so one sweep down reaches every parameter."),
         ("05", "core", "§3 pause: of ∂L/∂r3's 6400 entries, how many are nonzero? 1600, one per window (why only 1079 "
                        "pass the ReLU gate: exercise 3, and the cell after it). §5 in one sentence: a central difference in float64 "
-                       "matches autograd to 6 digits or more, float32 misses at ε = 10⁻⁶ (a larger ε rescues it only where no kink is near, as on fc3.bias, where the MSE is quadratic: Going deeper, *No good ε for float32*); in practice, "
+                       "matches autograd to 6 digits or more, float32 misses at ε = 10⁻⁶ (a larger ε rescues it only where no kink is near, as on fc3.bias, where the MSE is quadratic: Going deeper, *No good ε for float32 here*); in practice, "
                        "`gradcheck`, which passes |a − b| ≤ 10⁻⁵ + 10⁻³·|b|. §6: derive p − onehot, then the push "
-                       "table's last column (confidently wrong ÷ unsure): cross-entropy's push holds (×1.1), the MSE's "
-                       "falls about 1000× (×0.001) for this logit-10 digit, because it follows p_label (§6's plot sweeps "
-                       "the wrong logit from 0 to 10), softmax twice's too; a learning rate scales a loss's pushes alike, "
+                       "table's last column (confidently wrong ÷ unsure): cross-entropy's push holds (×1.1), MSE on "
+                       "probabilities' falls about 1000× (×0.001) for this logit-10 digit, because it follows p_label (§6's "
+                       "plot sweeps the wrong logit from 0 to 10); MSE on raw logits does not fade (×1.0) but pushes a "
+                       "right, confident logit down (+8); a learning rate scales a loss's pushes alike, "
                        "so it cannot undo that fade."),
         ("06", "core", "The goal of the workshop: from `p -= lr * p.grad` to `torch.optim`. Talk through §1–§3 (the update, "
                        "`no_grad`, the loop, SGD equivalence); pause at §4's slider (2 min) and at §6's step-60 prediction "
