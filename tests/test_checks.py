@@ -498,6 +498,12 @@ def test_01_1_and_01_2_each_mistake_gets_its_own_hint(capsys):
     for wrong in (((16, 1, 3, 3), (32, 256)), ((16, 27, 3, 3), (32, 256))):  # in_channels copied from conv1, or kH·kW·C
         assert not checks.check("01.1", wrong, **shapes)
         assert "The second dimension is in_channels" in said(capsys), wrong
+    for wrong in (((16, 3, 3, 3), (32, 255)), ((15, 3, 3, 3), (32, 256))):  # one typo, order right
+        assert not checks.check("01.1", wrong, **shapes)
+        assert "one number is not" in said(capsys), wrong
+    assert not checks.check("01.1", ((3, 16, 3, 3), (32, 256)), **shapes)
+    assert "one number is not" not in said(capsys)
+    assert checks.check("01.1", ((16, 3, 3, 3), (32, 256)), **shapes)
     conv = dict(conv_args=dict(in_channels=4, out_channels=8, kernel_size=3))
     for wrong, words in ((1 / 3, "one channel's window"), (1 / 2, "channels only"),
                          (1 / 12 ** 0.5, "both its height"), (1 / 3 ** 0.5, "both its height"),

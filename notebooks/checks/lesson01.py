@@ -498,7 +498,12 @@ EXERCISES = {
                   (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2 and len(a[0]) == 4
                    and a[0][0] == e[0][0] and a[0][1] != e[0][1],
                    "The second dimension is in_channels: one kH × kW slice per input channel. How many "
-                   "channels does this layer read?"),),
+                   "channels does this layer read?"),
+                  (lambda a, e, o: isinstance(a, (tuple, list)) and len(a) == 2
+                   and [len(s) for s in a] == [4, 2]
+                   and sum(x != y for s, t in zip(a, e) for x, y in zip(s, t)) == 1,
+                   "The order of the dimensions is right; one number is not: compare each with the layer's "
+                   "arguments."),),
     ),
     "01.2": Exercise(
         expected=_init_bound,
