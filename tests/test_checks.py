@@ -3751,6 +3751,13 @@ def test_00_1_says_a_bool_is_not_a_number_and_names_each_wrong_division(capsys):
         assert not checks.check("00.1", slip, image=image)
         out = capsys.readouterr().out
         assert "Close, but not this value" in out and "not to 4 decimals" not in out, (slip, out)
+    assert "185 / 255" not in out  # the hint for a near miss does not print the answer
+    for by_254 in (185 / 254, 0.7283, 0.7284, 0.728):  # the crop's brightest pixel, to 4 or 3 decimals
+        assert not checks.check("00.1", by_254, image=image)
+        out = capsys.readouterr().out
+        assert "You divided by 254" in out and "185 / 255" not in out, (by_254, out)
+    assert not checks.check("00.1", 0.73, image=image)  # 185 / 254 to 2 decimals is 255's too
+    assert "Right division" in capsys.readouterr().out
     assert not checks.check("00.1", 1 - 185 / 255, image=image)
     assert "no inversion" in capsys.readouterr().out
     grid[7, 7] = 51  # the expected value comes from the image: 51 / 255 = 0.2

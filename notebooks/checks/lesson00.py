@@ -205,9 +205,13 @@ EXERCISES = {
                    "smaller: counting starts at 0."),
                   (lambda a, e, o: _rounded(a, _stored(o["image"]) / 255),  # after the 256 test: 0.72 is 256's
                    "Right division: give it to 4 decimals, or type the division itself (185 / 255)."),
+                  (lambda a, e, o: _near(lambda image: _stored(image) / 254)(a, e, o)  # 3 decimals at most:
+                   or (_is_number(a) and float(a) == round(_stored(o["image"]) / 254, 3)),  # 0.73 is 255's too
+                   "You divided by 254, the brightest pixel in the crop. `to_tensor` divides by the largest "
+                   "value one byte can hold, not by an image's brightest pixel (section 3: #5's 254 becomes "
+                   "0.9961, not 1)."),
                   (_close,
-                   "Close, but not this value: redo the division and round it to 4 decimals, or type the "
-                   "division itself (185 / 255)."),
+                   "Close, but not this value: check what you divide by, and round to 4 decimals."),
                   (_near(lambda image: 1 - _as_tensor(image)),
                    "That is 1 minus the value: 0 is black in the grid and stays 0 in the tensor, with no "
                    "inversion."),
