@@ -504,6 +504,10 @@ EXERCISES = {
             (lambda a, e, o: abs(_values(a)[0] - e[0]) < 1e-6 and abs(_values(a)[1] - 1) < 1e-6,
              "ex3_kept is right. With ex3_eval_factor = 1, eval() passes on inputs of average 1.0, but "
              "without rescaling the next layer learned on train()'s average. What was that average?"),
+            (lambda a, e, o: abs(_values(a)[0] - e[0]) < 1e-6 and abs(_values(a)[1] - (2 - e[0])) < 1e-6,
+             "ex3_kept is right. ex3_eval_factor = 1 - (ex3_kept - 1) subtracts the extra part of the scale. "
+             "Think about the average instead: without the rescaling, what fraction of its input's average "
+             "would train() pass on?"),
         ),
     ),
     "08.4": Exercise(
