@@ -5,7 +5,7 @@ ATTEMPTS = {
         "kind": "predict",
         "title": "a pixel of the grid as a tensor value (what to_tensor divides by)",
         "minutes": 3,
-        "misconception": "divides by 256, how many values a byte holds, not by the largest (counting from 0)",
+        "misconception": "divides by 254, the crop's brightest pixel, or by 256, how many values a byte holds (counting from 0, the largest is 255); each gets its own hint",
         "wrong": 'ex1_pixel = 185 / 256',
         "right": 'ex1_pixel = 0.7255',
         "alternative": 'ex1_pixel = 1 - 70 / 255  # 70 steps below the brightest white',
