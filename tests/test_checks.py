@@ -2445,6 +2445,14 @@ def test_03_2_each_common_mistake_gives_its_own_answer_and_hint(capsys, answer, 
     assert all(words in out for words in named)
 
 
+def test_03_2_the_shape_measured_by_running_the_layer_is_refused(capsys):
+    checks._wrong_tries.clear()
+    conv, x = torch.nn.Conv2d(3, 8, kernel_size=5, stride=2, padding=1), torch.zeros(1, 3, 32, 25)
+    assert not checks.check("03.2", conv(x).shape[-2:], conv=conv, x=x)
+    assert "measured shape" in said(capsys)
+    assert checks.check("03.2", (15, 12), conv=conv, x=x) and checks.check("03.2", [15, 12], conv=conv, x=x)
+
+
 @pytest.mark.parametrize("layer, size", [((5, 2, 1), (32, 25)), ((3, 1, 1), (28, 28)), ((5, 2, 2), (28, 27)),
                                          ((3, 3, 0), (20, 31))])
 def test_03_2_an_answer_two_slips_give_names_both_and_no_other(capsys, layer, size):
@@ -2759,7 +2767,8 @@ def test_03_6_measures_which_shifts_move_s4_by_whole_columns():
     ({s: s for s in range(1, 9)}, "That is how C1 moves"), ({4: 4}, "Count the move in S4 columns"),
     ({4: 4, 8: 8}, "Count the move in S4 columns"), ({}, "Some shifts do move"), ([4], "Give a dict"),
     ({4: 2}, "Right shifts, but count the columns again"), ({"4": 1}, "not as strings"),
-    ({4: 1, 2: 0}, "not a multiple of S4's jump"), ({8: 2}, "A shift is missing")])
+    ({4: 1, 2: 0}, "not a multiple of S4's jump"), ({8: 2}, "A shift is missing"),
+    ({4: 1, 0: 0}, "the shifts 1 to 8 only"), ({4: 1, 12: 3}, "the shifts 1 to 8 only")])
 def test_03_6_a_shift_through_two_pools_measured_and_each_slip_named(capsys, answer, named):
     objects = _s4_after_shifts(21)
     checks._wrong_tries.clear()

@@ -472,6 +472,14 @@ def _columns_moved(layers, image, shift):
     return None
 
 
+def _predicted_size(answer):
+    """03.2 is a prediction: refuse the shape measured by running the layer (a torch.Size)."""
+    if isinstance(answer, torch.Size):
+        raise Refused("That is the measured shape (a torch.Size): predict it with section 2's formula, "
+                      "once for the height and once for the width, and give a pair of whole numbers.")
+    return answer
+
+
 def _whole_moves(layers, image, shifts) -> dict:
     """{shift: columns} for each shift of ``shifts`` that moves the output by a whole number of columns."""
     moves = {shift: _columns_moved(layers, image, shift) for shift in shifts}
@@ -555,6 +563,7 @@ EXERCISES = {
     "03.2": Exercise(
         expected=lambda conv, x: tuple(conv(x).shape[-2:]),
         form="a pair (height, width) of whole numbers",
+        run=lambda answer, conv, x: _predicted_size(answer),
         hints=("Which of n, k, p, s, d does this layer set? The formula of section 2 takes all five, "
                "once for the height and once for the width.",
                "Division in the formula rounds down (Python's //), and the padding is added on both sides."),
@@ -669,6 +678,8 @@ EXERCISES = {
                "shifts push some of it out of the frame? An S4 unit near the right border sees 16 pixels, "
                "some of them in the columns pushed out."),
         mistakes=(
+            (lambda a, e, o: isinstance(a, dict) and any(_is_int(s) and s not in o["shifts"] for s in a),
+             "The exercise asks about the shifts 1 to 8 only: leave out the other keys."),
             (lambda a, e, o: isinstance(a, (list, tuple, set)),
              "Give a dict {shift: columns}, such as {3: 2, 5: 1}: each shift that moves the maps by whole "
              "columns, with the number of columns."),
