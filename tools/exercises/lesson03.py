@@ -54,7 +54,8 @@ ATTEMPTS = {
         "misconception": 'divides without rounding down',
         "wrong": 'ex2_size = ((32 + 2 * 1 - (5 - 1) - 1) / 2 + 1, (25 + 2 * 1 - (5 - 1) - 1) / 2 + 1)',
         "right": 'ex2_size = (15, 12)',
-        "alternative": 'ex2_size = torch.Size([(32 + 2 - 4 - 1) // 2 + 1, (25 + 2 - 4 - 1) // 2 + 1])',
+        "alternative": 'ex2_size = [(32 + 2 - 4 - 1) // 2 + 1, (25 + 2 - 4 - 1) // 2 + 1]  # a list is a pair too',
+        "loophole": 'ex2_size = ex2_conv(ex2_x).shape[-2:]  # measured by running the layer, not predicted',
     },
     "03.3": {
         "kind": "predict",
