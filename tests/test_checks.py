@@ -1646,6 +1646,7 @@ def test_02_5_a_recorder_returning_a_fixed_list_fails(capsys):
     (16 * 15 * 15, "rounds down, not up"),     # pooling an odd size rounded up
     (16 * 5 * 5, "the blitz's number"),
     (16 * 13 * 13, "k - 1 fewer positions"),  # each convolution taking k off, not k - 1
+    (16 * 16 * 16, "does not keep the side length"),  # the convolutions keeping the side: 64 -> 32 -> 16
     (6 * 14 * 14, "come from the last convolution"),  # the first convolution's channels
     (3136.5, "fractional part"),               # not a whole number of features
 ])

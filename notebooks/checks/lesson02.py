@@ -32,14 +32,15 @@ def _flat_features(layers: nn.Module, x: torch.Tensor) -> int:
 
 def _flat_features_by_hand(layers: nn.Module, x: torch.Tensor, ceil: bool = False,
                            size: int | None = None, unrounded: bool = False,
-                           minus_k: bool = False) -> float:
+                           minus_k: bool = False, conv_keeps: bool = False) -> float:
     """The side-by-side arithmetic for square inputs, pooling rounded up with ``ceil`` or not
     rounded at all with ``unrounded``, a convolution taking k (not k - 1) off with ``minus_k``
-    (three known mistakes), or for another input ``size``."""
+    or keeping the side with ``conv_keeps`` (four known mistakes), or for another input ``size``."""
     side, channels = size or x.shape[-1], x.shape[1]
     for layer in layers:
         if isinstance(layer, nn.Conv2d):
-            side = (side + 2 * layer.padding[0] - layer.kernel_size[0]) // layer.stride[0] + (0 if minus_k else 1)
+            if not conv_keeps:
+                side = (side + 2 * layer.padding[0] - layer.kernel_size[0]) // layer.stride[0] + (0 if minus_k else 1)
             channels = layer.out_channels
         elif isinstance(layer, nn.MaxPool2d):
             if unrounded:
@@ -574,6 +575,9 @@ EXERCISES = {
                   (lambda a, e, o: a == _flat_features_by_hand(*_ex1(o), minus_k=True),
                    "A k x k convolution without padding fits k - 1 fewer positions, not k: a 3x3 one "
                    "takes 2 off each side length."),
+                  (lambda a, e, o: a == _flat_features_by_hand(*_ex1(o), conv_keeps=True),
+                   "A convolution without padding does not keep the side length: a k x k one takes k - 1 "
+                   "off, so a 3x3 one takes 2 off (64 becomes 62)."),
                   (lambda a, e, o: a == _flat_features_by_hand(*_ex1(o), size=32),
                    "That is the number for a 32x32 image: this one is bigger, follow its sizes."),
                   (lambda a, e, o: a * a * _last_channels(_ex1(o)[0]) == e,
