@@ -64,7 +64,8 @@ PLANS = {
         ("02", EXCEPT + "02.5", "02.5 (15 min) is for fast students while the room finishes 02.4. Short of time: stop after "
                                 "02.3 (02.1–02.3 in class); 02.4 as homework too."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
-        ("03", "all", ""),
+        ("03", "all", "Before exercise 3.6, assign *Going deeper: pooling and small shifts*: it works out at S2 the "
+                      "shift rule that 3.6 applies at S4."),
         ("04", "all", ""),
         ("break", 30, "Lunch. On Binder the session is gone after the break: download before, "
                       "launch again and *Upload* after."),
