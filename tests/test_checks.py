@@ -3871,8 +3871,8 @@ def test_00_2_runs_the_function_with_its_own_k_and_names_each_mistake(capsys):
 
 
 def test_00_3_which_expressions_raise_names_each_slip(capsys):
-    """(a) W @ x.T + b.unsqueeze(1) works, (3, 5) + (3, 1), (b) x @ W.T + b works, (c) W @ x.T + b fails on
-    broadcasting (3, 5) + (3,): the expected verdicts come from running them on the objects passed; each wrong
+    """(a) W @ x.T + b.unsqueeze(1) works, (3, 5) + (3, 1), (b) x @ W.T + b works, (c) x @ W.T + b.unsqueeze(1)
+    fails on broadcasting (5, 3) + (3, 1): the expected verdicts come from running them on the objects passed; each wrong
     verdict gets a hint naming its expression, without the answer; letters are named."""
     W, b, x = torch.ones(3, 4), torch.ones(3), torch.zeros(5, 4)
     assert checks.expected_value("00.3", x=x, W=W, b=b) == (False, False, True)
@@ -3880,7 +3880,7 @@ def test_00_3_which_expressions_raise_names_each_slip(capsys):
     assert checks.check("00.3", [0, 0, 1], x=x, W=W, b=b)
     capsys.readouterr()
     named = {(True, False, True): "(a), `W @ ex3_x.T + b.unsqueeze(1)`", (False, True, True): "(b), `ex3_x @ W.T + b`",
-             (False, False, False): "(c), `W @ ex3_x.T + b`", (True, True, False): "(a), `W @ ex3_x.T + b.unsqueeze(1)`",
+             (False, False, False): "(c), `ex3_x @ W.T + b.unsqueeze(1)`", (True, True, False): "(a), `W @ ex3_x.T + b.unsqueeze(1)`",
              ("a", "c"): "one True or False per expression", (None, None, None): "one True or False per expression"}
     for answer, words in named.items():
         assert not checks.check("00.3", answer, x=x, W=W, b=b)
@@ -3918,6 +3918,37 @@ def test_00_2_calls_the_function_on_a_dataset_other_than_the_one_passed():
     assert checks.check("00.2", by_data, dataset=dataset)
     assert seen[0] is not dataset and torch.equal(seen[0].data, dataset.data[7:])
     assert torch.equal(dataset.data, before) and len(dataset) == 16  # the passed dataset is unchanged
+
+
+def test_00_2_names_slicing_the_dataset(capsys):
+    """``dataset[:k]`` on torchvision's MNIST raises a ValueError about tensors: the check names the slice
+    instead; int indexing, ``.data`` and the class name still work on the check's copy."""
+    from torchvision.datasets import MNIST
+    from torchvision.transforms.functional import to_tensor
+    from PIL import Image
+
+    dataset = MNIST.__new__(MNIST)  # no files: only what __getitem__ reads
+    dataset.data = torch.arange(16 * 28 * 28).reshape(16, 28, 28).remainder(256).to(torch.uint8)
+    dataset.targets = torch.arange(16) % 10
+    dataset.transform = dataset.target_transform = None
+    with pytest.raises(ValueError):
+        dataset[:2]  # what a student meets without the check's copy
+    assert isinstance(dataset[0][0], Image.Image)
+
+    def sliced(d, k):
+        return torch.stack([to_tensor(image) for image, _ in d[:k]])
+
+    assert not checks.check("00.2", sliced, dataset=dataset)
+    out = capsys.readouterr().out
+    assert "`dataset[:k]` does not work" in out and "range(k)" in out, out
+    seen = []
+
+    def right(d, k):
+        seen.append(type(d).__name__)
+        return torch.stack([to_tensor(d[i][0]) for i in range(k)])
+
+    assert checks.check("00.2", right, dataset=dataset)
+    assert seen == ["MNIST", "MNIST"]
 
 
 def test_00_section2_names_a_library_that_is_not_installed(monkeypatch):

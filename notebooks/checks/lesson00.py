@@ -10,8 +10,9 @@ on a copy of the dataset the cell passes that starts a few images later (so a fu
 A batch of the right shape, type and range but other values is named: other images (a global
 dataset, an off-by-one start), the right images transposed, inverted, scaled by another factor, or each
 divided by its own brightest pixel (the check's first batch holds training image #10, whose brightest is 254).
+A function that slices the dataset (``dataset[:k]``, which torchvision's MNIST refuses) is told so.
 
-00.3: which of ``W @ x.T + b.unsqueeze(1)``, ``x @ W.T + b`` and ``W @ x.T + b`` raise, for the notebook's ``W`` (3, 4),
+00.3: which of ``W @ x.T + b.unsqueeze(1)``, ``x @ W.T + b`` and ``x @ W.T + b.unsqueeze(1)`` raise, for the notebook's ``W`` (3, 4),
 ``b`` (3,) and ``x`` (5, 4), computed by running them on those objects. A predict exercise: each
 wrong verdict gets a hint naming its expression, (a) first; letters or None instead of True/False are named.
 """
@@ -65,7 +66,8 @@ def _typed(answer, image):
     return answer
 
 
-EXPRESSIONS = (lambda x, W, b: W @ x.T + b.unsqueeze(1), lambda x, W, b: x @ W.T + b, lambda x, W, b: W @ x.T + b)
+EXPRESSIONS = (lambda x, W, b: W @ x.T + b.unsqueeze(1), lambda x, W, b: x @ W.T + b,
+               lambda x, W, b: x @ W.T + b.unsqueeze(1))
 """00.3's expressions (a), (b), (c), in the prompt's order."""
 
 
@@ -126,14 +128,32 @@ SKIP = 7  # the check's dataset starts this many images later than the one the c
 # each image by its own brightest pixel fails
 
 
+SLICED = ("A dataset gives one (image, label) pair per whole-number index, so `dataset[:k]` does not "
+          "work on it: loop over `range(k)` and take `dataset[i]`.")
+
+
+def _unsliceable(cls):
+    """A subclass of ``cls`` whose slicing raises ``Refused(SLICED)``: torchvision's MNIST raises a
+    ValueError a beginner cannot read ("only one element tensors can be converted ...")."""
+    class Unsliceable(cls):
+        def __getitem__(self, index):
+            if isinstance(index, slice):
+                raise Refused(SLICED)
+            return super().__getitem__(index)
+    Unsliceable.__name__, Unsliceable.__qualname__ = cls.__name__, cls.__qualname__
+    return Unsliceable
+
+
 def _later(dataset):
     """``dataset`` without its first ``SKIP`` images: not the global the exercise cell passes.
 
     torchvision's MNIST is copied with its ``.data`` and ``.targets`` cut, so a function that reads
-    ``dataset.data`` still works; a list (the tests) is sliced."""
+    ``dataset.data`` still works, and slicing the copy itself is named (``SLICED``); a list (the
+    tests) is sliced."""
     if hasattr(dataset, "data") and hasattr(dataset, "targets"):
         later = copy.copy(dataset)
         later.data, later.targets = dataset.data[SKIP:], dataset.targets[SKIP:]
+        later.__class__ = _unsliceable(type(dataset))
         return later
     return dataset[SKIP:]
 
@@ -308,7 +328,8 @@ EXERCISES = {
                    "Look again at (b), `ex3_x @ W.T + b`: section 4's layer with 5 rows instead of 1. "
                    "What shape does the product have, and how long is each of its rows?"),
                   (lambda a, e, o: _answers(a) and a[2] != e[2],
-                   "Look again at (c), `W @ ex3_x.T + b`. The product (3, 4) @ (4, 5) is fine, but `+ b` "
-                   "adds `b`, 3 numbers, to every row: how many numbers does each row of the product hold?"),),
+                   "Look again at (c), `ex3_x @ W.T + b.unsqueeze(1)`. The product (5, 4) @ (4, 3) is fine, "
+                   "and `b.unsqueeze(1)` is (3, 1). Compare the sizes pair by pair from the last one back: is "
+                   "each pair equal, or is one of them 1?"),),
     ),
 }

@@ -30,9 +30,9 @@ ATTEMPTS = {
     },
     "00.3": {
         "kind": "predict",
-        "title": "which of W @ x.T + b.unsqueeze(1), x @ W.T + b, W @ x.T + b raise (@, .T and broadcasting)",
+        "title": "which of W @ x.T + b.unsqueeze(1), x @ W.T + b, x @ W.T + b.unsqueeze(1) raise (@, .T and broadcasting)",
         "minutes": 3,
-        "misconception": "thinks a product that works can always take + b: misses that b must be as long as each row",
+        "misconception": "thinks b.unsqueeze(1), (3, 1), fits any product because it fits (a): misses that against (5, 3) the first sizes 5 and 3 clash",
         "wrong": 'ex3_raises = (False, False, False)',
         "right": 'ex3_raises = (False, False, True)',
         "alternative": 'ex3_raises = [0, 0, 1]  # 1 and 0 are True and False',
