@@ -358,6 +358,7 @@ def test_01_4_a_forgotten_super_init_a_bound_without_the_root_and_an_nn_linear_s
     said(capsys)
     for wrong, words in ((linear(call_super=False), "must be super().__init__()"),
                          (linear(root=lambda n: n), "without the square root"),
+                         (linear(root=lambda n: 2 * n ** 0.5), "That is half the width"),  # (rand - 0.5) * b
                          (Extends, "extends nn.Linear")):
         assert not checks.check("01.4", wrong)
         out = said(capsys)
@@ -536,7 +537,7 @@ def test_01_5_fc1_in_features_for_32_pixels_each_mistake_gets_its_own_hint(capsy
     given = dict(network=Network(), image_size=32)
     assert checks.check("01.5", None, **given) is False and "not answered yet" in said(capsys)
     for wrong, words in ((192, "28×28"), (1024, "pixels"), (12 * 7 * 7, "Both convolutions"),
-                         (12 * 6 * 6, "Both convolutions"), (12 * 8 * 8, "Both convolutions"),
+                         (12 * 6 * 6, "count for a 36×36 image"), (12 * 8 * 8, "Both convolutions"),
                          (12 * 10 * 10, "Both poolings"), (12 * 12 * 12, "Both poolings"), (12 * 24 * 24, "Both poolings"),
                          (60, "one side"), (25, "multiply by the channels"), (150, "count its channels"),
                          ("300", "got str"), (300.5, "whole number"), ([300], "whole number")):
@@ -800,6 +801,12 @@ def test_01_3_a_missing_hidden_a_forward_that_skips_layers_and_a_repeated_mistak
     assert not checks.check("01.3", Shared)
     second = said(capsys)
     assert "one layer object listed three times" in first and "ONE layer object" in second, (first, second)
+    # the stronger hint is kept for the same mistake made again: a new mistake gets its own first hint
+    checks._wrong_tries.clear()
+    assert not checks.check("01.3", tower(forward=lambda self, t: self.last(torch.relu(self.first(t)))))
+    assert not checks.check("01.3", Shared)
+    out = said(capsys)
+    assert "one layer object listed three times" in out and "ONE layer object" not in out, out
 
 
 def test_01_4_sizes_hard_coded_or_not_kept_and_equal_bias_values_are_named(capsys):

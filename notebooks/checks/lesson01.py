@@ -194,15 +194,26 @@ def _tower_expected() -> _TowerCounts:
     return _TowerCounts(tuple(_TowerCount(w, d, _tower_numbers(w, d), (2, 3), (1,) * d) for w, d in _TOWER_SIZES))
 
 
-def _again(exercise_id: str) -> bool:
-    """Whether this is a second (or later) wrong try: checks counts it before choosing the hint,
-    so a mistake named once gets a stronger hint the next time."""
-    return _checks._wrong_tries.get(exercise_id, 0) >= 2
+_named: set = set()  # the 01.3 mistakes whose first hint was given since the last fresh start
 
 
 def _tiered(test, hint: str, stronger: str) -> tuple:
-    """Two entries of ``mistakes`` for one mistake: ``stronger`` from the second wrong try on."""
-    return ((lambda a, e, o: _again("01.3") and test(a, e, o), stronger), (test, hint))
+    """Two entries of ``mistakes`` for one mistake: ``hint`` the first time this mistake is made,
+    ``stronger`` when the same mistake comes again (another mistake starts with its own hint)."""
+    key = object()
+
+    def again(a, e, o) -> bool:
+        if _checks._wrong_tries.get("01.3", 0) <= 1:  # a first wrong try (fresh, or after a ✓)
+            _named.clear()
+        return key in _named and test(a, e, o)
+
+    def first(a, e, o) -> bool:
+        if test(a, e, o):
+            _named.add(key)
+            return True
+        return False
+
+    return ((again, stronger), (first, hint))
 
 
 def _same_layers(a, e) -> bool:
@@ -404,10 +415,14 @@ def _my_linear(cls) -> bool:
         # uniform over ±bound: about a quarter lie below -bound/2, and a quarter above +bound/2
         below = (numbers < -bound / 2).float().mean().item()
         above = (numbers > bound / 2).float().mean().item()
-        if len(torch.unique(numbers)) > 1 and numbers.abs().max().item() < bound / 2:
-            raise Refused(f"for in_features=40 your {name} lies within ±{numbers.abs().max().item():.3g}, "
-                          f"much narrower than ±1/√40 ≈ {bound:.3f}: is your bound 1/in_features, without "
-                          "the square root?")
+        largest = numbers.abs().max().item()
+        if len(torch.unique(numbers)) > 1 and largest < bound / 2:
+            why = ("Is your bound 1/in_features, without the square root?" if largest < 1.2 / 40 else
+                   "That is half the width: scale numbers drawn from [0, 1) by 2 × bound (from −bound to "
+                   "+bound), then shift them by −bound." if largest > 0.4 * bound else
+                   "Check your bound, and the width your numbers are scaled to.")
+            raise Refused(f"for in_features=40 your {name} lies within ±{largest:.3g}, "
+                          f"much narrower than ±1/√40 ≈ {bound:.3f}. {why}")
         if not (0.17 < below < 0.33 and 0.17 < above < 0.33):
             shift = (" None is below 0: scale numbers drawn from [0, 1) to the width of the range, then "
                      "shift them so that the range is centred on 0." if above > 0.4 and not (numbers < 0).any() else "")
@@ -621,6 +636,10 @@ EXERCISES = {
                    "follow it through the same four steps."),
                   (lambda a, e, o: _is_whole(a) and int(_number(a)) == o["image_size"] ** 2,
                    "That is the image's pixels. fc1 receives what the convolutions and poolings leave of them."),
+                  (lambda a, e, o: _is_whole(a) and o["image_size"] != 36
+                   and int(_number(a)) == _fc1_in_features(o["network"], 36),
+                   "That is section 4's count for a 36×36 image (12 × 6 × 6). Follow a 32×32 image through "
+                   "the same four steps: conv1, pooling, conv2, pooling."),
                   (lambda a, e, o: any(_fc1_guess(a, o, skip=k) for k in ((0,), (2,), (0, 2))),
                    "Both convolutions shrink the image: a 5×5 convolution takes 4 off the height and the "
                    "width (section 4's table: 28 → 24)."),
