@@ -2287,6 +2287,30 @@ def test_04_4_returning_the_grad_of_the_callers_x_is_told_why_it_is_none(capsys)
         assert "make a leaf of your own" in out
 
 
+def _row_indexed_by_batch(net, x, i):
+    leaf = x.clone().requires_grad_()
+    return torch.autograd.grad(net(leaf)[i], leaf)[0]
+
+
+def _row_of_a_parameter(net, x, i):
+    leaf = x.clone().requires_grad_()
+    net(leaf)[0, i].backward()
+    return net.fc3.weight.grad
+
+
+@pytest.mark.parametrize("row, words", [
+    (_row_indexed_by_batch, "Output i of that image is out[0, i]"),
+    (_row_of_a_parameter, "Row i is with respect to the pixels"),
+])
+def test_04_4_a_batch_index_and_a_parameter_gradient_are_named(capsys, row, words):
+    """out[i] on the (1, 10) output, or a parameter's .grad returned: each gets its own hint on the
+    first try, not the ladder's."""
+    checks._wrong_tries.clear()
+    assert not checks.check("04.4", row)
+    out = said(capsys)
+    assert out.count("Hint:") == 1 and words in out.split("Hint:")[1] and "which v picks" not in out, out
+
+
 def _loop_conv2d(x, weight, bias, stride=1, padding=0):
     """A right answer to 03.1, written here from the prompt."""
     x = torch.nn.functional.pad(x, (padding,) * 4)

@@ -151,6 +151,7 @@ _ROW_NO_LEAF = "raised: does not require grad"  # autograd asked for the gradien
 _ROW_V_SHAPE = "raised: mismatch in shape"  # a v shaped unlike out
 _ROW_NOT_RECORDED = "raised: no grad_fn"  # the forward ran where autograd records nothing (no_grad)
 _ROW_LEAF_LATE = "raised: not used in the graph"  # the leaf required a gradient only after the forward
+_ROW_BATCH_INDEX = "raised: index out of bounds for the batch"  # out[i] on net's (1, 10) output
 _WALK_NONE = "returned None"
 _WALK_ONE = "returned one value"
 _WALK_IN = "compared tensors by value"
@@ -237,8 +238,8 @@ def _run_row(f):
     (told by its own hint, not the ladder's), and a second backward or autograd.grad within one call
     of ``f`` (a loop over the rows) makes it ``_ROW_ONE_BACKWARD``, and more than ``_ROW_IMAGES``
     images through net's first layer (finite differences, forward mode) ``_ROW_MANY_FORWARDS``; so do
-    the errors of a gradient asked of the caller's x (``_ROW_NO_LEAF``) and of a v shaped unlike out
-    (``_ROW_V_SHAPE``)."""
+    the errors of a gradient asked of the caller's x (``_ROW_NO_LEAF``), of a v shaped unlike out
+    (``_ROW_V_SHAPE``) and of out[i] on the batch of one image (``_ROW_BATCH_INDEX``)."""
     cases = _row_cases()
     firsts, seconds, changed = [], [], set()
     refuse = [(torch.autograd.functional, "jacobian"), (torch.func, "jacrev"), (torch.func, "jacfwd"),
@@ -276,10 +277,21 @@ def _run_row(f):
         if "Mismatch in shape" in str(error):
             return _ROW_V_SHAPE
         raise
+    except IndexError as error:  # out[i]: index i along out's first dimension, the batch of one image
+        if "out of bounds for dimension 0 with size 1" in str(error):
+            return _ROW_BATCH_INDEX
+        raise
     finally:
         for hook in hooks:
             hook.remove()
     return firsts, seconds, tuple(sorted(changed))
+
+
+def _parameter_shaped(a) -> bool:
+    """One tensor per case, each shaped like one of the network's parameters (not like x): a
+    parameter's .grad returned instead of the image's gradient."""
+    shapes = {tuple(p.shape) for p in _row_cases()[0][0].parameters()}
+    return all(isinstance(r, torch.Tensor) and tuple(r.shape) in shapes for r in a[0])
 
 
 def _same_rows(a, e, o=None) -> bool:
@@ -476,6 +488,9 @@ EXERCISES = {
              "gradient before net(x) runs; autograd records only from then on."),
             (lambda a, e, o: a == _ROW_V_SHAPE,
              "Your code raised RuntimeError (\"Mismatch in shape …\"): v must have out's shape, (1, 10)."),
+            (lambda a, e, o: a == _ROW_BATCH_INDEX,
+             "Your code raised IndexError (\"… out of bounds for dimension 0 with size 1\"): net(x) has "
+             "shape (1, 10), one row of 10 outputs for the one image. Output i of that image is out[0, i]."),
             (lambda a, e, o: any(r is None for r in a[0]),
              "Your function returned None; expected a tensor shaped like x, (1, 1, 28, 28). If it returns "
              "x.grad: .grad stays None on a tensor that does not require a gradient; make a leaf of your own "
@@ -486,6 +501,10 @@ EXERCISES = {
             (lambda a, e, o: not all(isinstance(r, torch.Tensor) for r in a[0]),
              "Your function returned something other than a tensor; expected a tensor shaped like x, "
              "(1, 1, 28, 28)."),
+            (lambda a, e, o: _parameter_shaped(a),
+             "Your function returned a gradient with respect to one of net's parameters (it has that "
+             "parameter's shape). Row i is with respect to the pixels: return the gradient of your own "
+             "copy of x."),
             (lambda a, e, o: _same_rows(a[0], _row_reference(ones=True)),
              "A v of ones adds all ten rows of J together: v must pick row i alone."),
             (lambda a, e, o: any(_same_rows(a[0], _row_reference(shift=s)) for s in (1, -1)),
