@@ -147,6 +147,7 @@ def same(answer, expected, rtol: float = 1e-5, atol: float = 1e-6) -> tuple[bool
             ok = torch.equal(answer, expected)
         return ok, "" if ok else _VALUES_DIFFER
     expected, answer = _as_number(expected), _as_number(answer)
+    given = answer  # as the student wrote it, for the messages (a list stays a list)
     expected, answer = _as_shape(expected), _as_shape(answer)
     if isinstance(expected, bool) and isinstance(answer, int) and answer in (0, 1):
         answer = bool(answer)  # 1 and 0 are True and False written as numbers
@@ -166,11 +167,11 @@ def same(answer, expected, rtol: float = 1e-5, atol: float = 1e-6) -> tuple[bool
         if not isinstance(answer, tuple):
             return False, f"expected a tuple, got {type(answer).__name__}."
         if len(answer) != len(expected):
-            return False, f"got {len(answer)} values, expected {len(expected)}."
+            return False, f"got {len(answer)} value{'' if len(answer) == 1 else 's'}, expected {len(expected)}."
         for a, e in zip(answer, expected):
             ok, _ = same(a, e, rtol, atol)
             if not ok:
-                return False, f"got {answer!r}."
+                return False, f"got {given!r}."
         return True, ""
     ok = answer == expected
     return bool(ok), "" if ok else f"got {answer!r}."

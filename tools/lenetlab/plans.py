@@ -60,7 +60,10 @@ PLANS = {
         ("00", "demo", "Before the start, as people arrive: everyone does *Run All* along with you, with exercise 00.1 "
                        "together as the note in 00 says; then exercises 00.2 (`first_batch`) and 00.3 while the room "
                        "catches up. 00.2 must come before 01 §4, which shows its answer."),
-        ("01", "all", ""),
+        ("01", "all", "If you have 5 spare minutes after the exercises, run Going deeper *initialisation*'s first cell "
+                      "and read its two printed rows: two units started equal are still equal after 100 SGD steps, "
+                      "two random ones are not. It completes §9's one-gradient check (the loss and SGD in it come in "
+                      "05–06)."),
         ("02", EXCEPT + "02.5", "02.5 (15 min) is for fast students while the room finishes 02.4. Short of time: stop after "
                                 "02.3 (02.1–02.3 in class); 02.4 as homework too."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
