@@ -500,9 +500,9 @@ EXERCISES = {
         hints=_Hints("06.4", ("An epoch, as in section 5: shuffle with torch.randperm(len(x), generator=generator), split that "
                               "order into batches of 16, and on each take section 3's step, with x[batch] and "
                               "y[batch] in place of all the data.",
-                              "Print len(losses): 64 points in batches of 16 make 4 steps. Then compare your loop "
-                              "with section 5's epoch: one shuffle for the whole epoch, then one step per batch, "
-                              "each on the batch's mean loss (cross_entropy's default).")),
+                              "Compare your loop with section 5's epoch: one shuffle of all the points for the whole "
+                              "epoch, then split it into batches of 16 and take one step per batch, each on the "
+                              "batch's mean loss (cross_entropy's default). 64 points make 4 steps.")),
         mistakes=((lambda a, e, o: _close(a, _reference_epoch("in order")),
                    "You took the batches in index order, 0–15, 16–31, …: shuffle first, "
                    "torch.randperm(len(x), generator=generator), then split that order."),
