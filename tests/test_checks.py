@@ -919,6 +919,12 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
             torch.nn.MSELoss()(net(images[half]), target[half]).backward()
         net.conv1.weight.grad /= 2
 
+    def every_grad_halved_afterwards(net, images, target):  # unweighted halves, then every .grad patched
+        for half in (slice(0, 2), slice(2, 4)):
+            torch.nn.MSELoss()(net(images[half]), target[half]).backward()
+        for p in net.parameters():
+            p.grad /= 2
+
     assert not checks.check("05.2", full_batch, net=net, images=images, target=target)
     out = said(capsys)
     assert "more than 2 digits at once" in out and "weighted" not in out, out  # told alone, not the ladder
@@ -938,6 +944,9 @@ def test_05_2_one_full_batch_backward_is_refused(capsys):
     assert not checks.check("05.2", only_conv1_rescaled, net=net, images=images, target=target)
     out = said(capsys)
     assert "another parameter's .grad is not" in out and out.count("Hint:") == 1, out
+    assert not checks.check("05.2", every_grad_halved_afterwards, net=net, images=images, target=target)
+    out = said(capsys)
+    assert "changed after the last backward()" in out and out.count("Hint:") == 1, out
     assert checks.check("05.2", two_pieces, net=net, images=images, target=target)
     assert net.conv1.weight.grad is None  # the check worked on a copy
 

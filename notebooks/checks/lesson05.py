@@ -145,6 +145,8 @@ _SHARED_GRAPH = ("A backward() went through both halves' forward passes (one los
 _ONLY_CONV1 = ("conv1.weight.grad is right, but another parameter's .grad is not: every .grad must equal the "
                "4-digit loss's gradient. Weight each half's loss before its backward() instead of fixing one "
                ".grad afterwards.")
+_CHANGED_AFTER = ("conv1.weight.grad was changed after the last backward(): weight each half's loss before its "
+                  "backward() instead, so that the two backward() calls alone add up to the 4-digit loss's gradient.")
 
 
 def _graph_walk() -> int:
@@ -156,10 +158,11 @@ def _graph_walk() -> int:
 def _in_two_pieces(two_pieces, net, images, target):
     """conv1.weight.grad after ``two_pieces(copy, images, target)`` on a fresh copy of ``net``; or, when a
     forward pass saw more than half the digits, the number of backward() calls was not two, or conv1.weight.grad
-    is right but another parameter's .grad is not, the message saying so (told alone, by its own hint, not the ladder's)."""
+    is right but another parameter's .grad is not, or it was changed after the last backward(), the message saying so (told alone, by its own hint, not the ladder's)."""
     original, net = net, copy.deepcopy(net)
     net.zero_grad(set_to_none=True)
     batches, backwards, reached = [], [], {}  # reached: per graph walk, the forward passes it went through
+    accumulated = []  # conv1.weight.grad as each backward() left it
 
     def watch(module, args, output):
         index = len(batches)
@@ -169,6 +172,7 @@ def _in_two_pieces(two_pieces, net, images, target):
 
     def count(p):  # a backward() that reached conv1.weight.grad: only its own walk counts (not an autograd.grad)
         backwards.append(frozenset(reached.pop(_graph_walk(), set())))
+        accumulated.append(p.grad.detach().clone())
 
     net.register_forward_hook(watch)
     net.conv1.weight.register_post_accumulate_grad_hook(count)
@@ -185,6 +189,8 @@ def _in_two_pieces(two_pieces, net, images, target):
     if _same_grad(net.conv1.weight.grad, reference.conv1.weight.grad) and not all(
             _same_grad(p.grad, r.grad) for p, r in zip(net.parameters(), reference.parameters())):
         return _ONLY_CONV1
+    if not torch.equal(net.conv1.weight.grad, accumulated[-1]):  # fixed afterwards, e.g. every .grad divided by 2
+        return _CHANGED_AFTER
     return net.conv1.weight.grad
 
 
@@ -399,7 +405,8 @@ EXERCISES = {
                "backward() adds each piece's gradient into .grad: by what must each half's loss be "
                "weighted so that the two add up to the gradient of the mean over all 40?"),
         mistakes=(*((lambda a, e, o, m=m: a == m if isinstance(a, str) else False, m)  # a refused route, told alone
-                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO, _SHARED_GRAPH, _ONLY_CONV1)),
+                    for m in (_TOO_BIG, _ONE_BACKWARD, _NOT_TWO, _SHARED_GRAPH, _ONLY_CONV1,
+                              _CHANGED_AFTER)),
                   (_is(2.0), "Your .grad is exactly twice the 4-digit loss's gradient. Why twice? Each backward() "
                              "adds its half's gradient: compare what the 4-digit loss averages over with what "
                              "each half's loss averages over."),
