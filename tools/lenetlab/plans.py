@@ -23,7 +23,8 @@ PLANS = {
                        "piece); §4's no-batch error with the (12, 16) printed above it; §5 in one sentence (the printout, and "
                        "`extra_repr()`, which exercise 01.4 needs). **Pauses:** §4 (shapes of `scores` and `scores4`: (1, 10), "
                        "(4, 10)), §8 (6 and 36), §9 (conv2's fan_in, weight count and bound: 150, 1,800, 0.0816). **Cut if "
-                       "late:** §4's 36×36 refusal (run the cell; read only its last line, 432 against 192)."),
+                       "late:** §4's 36×36 refusal (run the cell; read only its last line, 432 against 192). If time allows, "
+                       "exercise 01.1 (predict) together, as the note above 01's exercises says (3 minutes)."),
         ("02", "core", "If time allows (2 min beyond the 21), derive 576 and 400 on the board side by side from the shape traces of §1 and §2 "
                        "(01's `12 * 4 * 4` is the same kind of number; 03 gives the formula). Short of time: run §2's "
                        "`TutorialNet` cell without reading it (point only at its `view` line and the printed settings) "
