@@ -79,7 +79,7 @@ PLANS = {
                       "52 minutes hold the core and the exercises."),
         ("break", 10, "Coffee. " + SAVE_NOTE),
         ("07", "all", "Shut down every other kernel first (*Running* tab → *Shut Down All*)."),
-        ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector with the 9-minute running "
+        ("08", "demo", "The last slot of the day: demonstrate 08's core on the projector with the running "
                        "order in the notebook's instructor note (at its top); students work through it and its "
                        "exercises at home."),
     ],
