@@ -224,7 +224,7 @@ _TOO_FEW_BACKWARDS = ("backward() filled conv1.bias.grad fewer times than there 
 _NEVER_CLEARED = ("Right numbers, but .grad was never cleared: after your loop it still holds the earlier step's "
                   "gradient plus every batch's. The exercise is about clearing: zero_grad(set_to_none=False) "
                   "before each batch's backward(), and a copy of each batch's .grad.")
-_SET_TO_NONE = ("Not this way: the exercise keeps zero_grad(set_to_none=False), as older code does; fix the loop "
+_SET_TO_NONE = ("Not this way: the exercise keeps zero_grad(set_to_none=False), the default before PyTorch 2.0; fix the loop "
                 "with it. (Your loop let conv1.bias.grad be replaced by a new tensor: the default zero_grad() "
                 "sets it to None and the next backward() makes a new one, so it needed no copy.)")
 
